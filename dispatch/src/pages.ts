@@ -1,0 +1,21 @@
+/** The platform's own pages: small, cache-neutral, and never naming the platform's internals. */
+
+const page = (status: number, title: string, body: string, requestId: string) =>
+	new Response(
+		`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head>` +
+			`<body style="font-family:system-ui;max-width:40em;margin:4em auto"><h1>${title}</h1><p>${body}</p>` +
+			`<p><small>Request id: <code>${requestId}</code></small></p></body></html>`,
+		{
+			status,
+			headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-ferry-request-id": requestId },
+		},
+	);
+
+export const notFoundPage = (requestId: string) =>
+	page(404, "Nothing here", "No script is deployed at this address.", requestId);
+
+export const tenantErrorPage = (requestId: string) =>
+	page(500, "This script failed", "The script behind this address threw an error while handling the request.", requestId);
+
+export const unavailablePage = (requestId: string) =>
+	page(503, "Temporarily unavailable", "The platform could not reach this script. Try again shortly.", requestId);

@@ -1,0 +1,101 @@
+/**
+ * The Built stage: checks the module graph and normalizes it into a manifest. A failure here is the
+ * tenant's to fix and is recorded on the deployment; nothing the live deployment uses is touched.
+ */
+import { CONTENT_TYPE_KINDS, type Manifest, type ManifestModule, type ModuleKind } from "../../../shared/deployments/manifest";
+import { moduleNameProblem } from "../../../shared/names";
+import type { Upload } from "./upload";
+
+export class BuildError extends Error {
+	override name = "BuildError";
+}
+
+/** When a part comes untyped (e.g. curl -F without ;type=), its extension decides. */
+const EXTENSION_KINDS: Readonly<Record<string, ModuleKind>> = {
+	js: "esm",
+	mjs: "esm",
+	cjs: "cjs",
+	wasm: "wasm",
+	json: "json",
+	txt: "text",
+	html: "text",
+	map: "sourcemap",
+	bin: "data",
+};
+
+function moduleKind(name: string, contentType: string): ModuleKind {
+	const byExtension = extensionKind(name);
+	// curl and browsers send application/octet-stream (or nothing) for files they cannot type.
+	if ((contentType === "" || contentType === "application/octet-stream") && byExtension) return byExtension;
+	const byType = CONTENT_TYPE_KINDS[contentType];
+	if (byType) return byType;
+	throw new BuildError(
+		`module '${name}' has content type '${contentType || "(none)"}', which is not a module type: use one of ${Object.keys(CONTENT_TYPE_KINDS).join(", ")}`,
+	);
+}
+
+function extensionKind(name: string): ModuleKind | undefined {
+	const dot = name.lastIndexOf(".");
+	return dot === -1 ? undefined : EXTENSION_KINDS[name.slice(dot + 1).toLowerCase()];
+}
+
+function checkContent(name: string, kind: ModuleKind, bytes: ArrayBuffer): void {
+	if (kind === "json") {
+		try {
+			JSON.parse(new TextDecoder().decode(bytes));
+		} catch {
+			throw new BuildError(`module '${name}' is typed application/json but is not valid JSON`);
+		}
+	}
+	if (kind === "wasm" && !WebAssembly.validate(bytes))
+		throw new BuildError(`module '${name}' is typed application/wasm but is not a valid WebAssembly module`);
+	if ((kind === "esm" || kind === "cjs" || kind === "text") && !isUtf8(bytes))
+		throw new BuildError(`module '${name}' is not valid UTF-8 text`);
+}
+
+function isUtf8(bytes: ArrayBuffer): boolean {
+	try {
+		new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export interface BuildInput {
+	upload: Upload;
+	/** sha256 of each module, by name, computed when the bytes were stored. */
+	hashes: ReadonlyMap<string, string>;
+	deploymentId: string;
+	scriptName: string;
+	tenantId: string;
+}
+
+export function buildManifest({ upload, hashes, deploymentId, scriptName, tenantId }: BuildInput): Manifest {
+	if (upload.modules.length === 0) throw new BuildError("the upload has no modules");
+	const modules: ManifestModule[] = upload.modules.map(({ name, contentType, bytes }) => {
+		const problem = moduleNameProblem(name);
+		if (problem) throw new BuildError(`module '${name.replace(/\0/g, "\\0")}': ${problem}`);
+		const kind = moduleKind(name, contentType);
+		checkContent(name, kind, bytes);
+		return { name, kind, sha256: hashes.get(name)!, size: bytes.byteLength };
+	});
+	const main = modules.find((m) => m.name === upload.mainModule);
+	if (!main)
+		throw new BuildError(
+			`main module '${upload.mainModule}' is not among the uploaded modules (${modules.map((m) => m.name).join(", ")})`,
+		);
+	if (main.kind !== "esm")
+		throw new BuildError(`main module '${main.name}' must be an ES module (application/javascript+module), not ${main.kind}`);
+	return {
+		version: 1,
+		deploymentId,
+		scriptName,
+		tenantId,
+		mainModule: main.name,
+		compatibilityDate: upload.compatibilityDate,
+		compatibilityFlags: upload.compatibilityFlags,
+		vars: upload.vars,
+		modules,
+	};
+}

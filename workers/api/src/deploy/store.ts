@@ -1,0 +1,106 @@
+/**
+ * Deployment rows and their state transitions, persisted. A transition is one D1 batch: the event row
+ * and the state change are both conditional on the deployment still being in the `from` state, so a
+ * concurrent move (a delete, say) makes the transition a no-op instead of a lost or doubled event.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { type Database, runBatch } from "../../../shared/db";
+import { deploymentEvents, deployments, routes } from "../../../shared/db/schema";
+import { assertTransition, type DeploymentStage, type DeploymentState } from "../../../shared/deployments/states";
+import { previewLabel } from "../../../shared/hosts";
+
+export type DeploymentRow = typeof deployments.$inferSelect;
+
+export interface NewDeployment {
+	id: string;
+	scriptId: string;
+	tenantId: string;
+	artifactSha256: string;
+	sizeBytes: number;
+}
+
+/** Writes a Queued deployment and its first event. */
+export async function createDeployment(db: Database, d: NewDeployment, now = Date.now()): Promise<void> {
+	await db.batch([
+		db.insert(deployments).values({ ...d, state: "Queued", createdAt: now, updatedAt: now }),
+		db.insert(deploymentEvents).values({ deploymentId: d.id, fromState: null, toState: "Queued", at: now }),
+	]);
+}
+
+interface TransitionDetails {
+	message?: string;
+	error?: { stage: DeploymentStage; message: string };
+}
+
+/** The statements of one transition, for callers that add their own to the same batch. */
+function transitionStatements(db: Database, id: string, from: DeploymentState, to: DeploymentState, details: TransitionDetails, now: number) {
+	assertTransition(from, to);
+	const inFrom = and(eq(deployments.id, id), eq(deployments.state, from));
+	// The event goes first: both statements see the same `from` state, so both apply or neither does.
+	return [
+		db.run(sql`
+			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
+			SELECT id, state, ${to}, ${details.message ?? details.error?.message ?? null}, ${now} FROM ${deployments}
+			WHERE id = ${id} AND state = ${from}`),
+		db
+			.update(deployments)
+			.set({
+				state: to,
+				updatedAt: now,
+				...(details.error ? { errorStage: details.error.stage, errorMessage: details.error.message } : {}),
+			})
+			.where(inFrom),
+	] as const;
+}
+
+/** Moves a deployment from `from` to `to`. Returns false when it was no longer in `from`. */
+export async function transition(
+	db: Database,
+	id: string,
+	from: DeploymentState,
+	to: DeploymentState,
+	details: TransitionDetails = {},
+	now = Date.now(),
+): Promise<boolean> {
+	const [event] = await runBatch(db, transitionStatements(db, id, from, to, details, now));
+	return event?.meta.changes === 1;
+}
+
+/**
+ * Loaded → Deployed and the route flip, in one batch: the live label and the deployment's preview label
+ * point at it exactly when it is Deployed. Returns false when the deployment was no longer Loaded.
+ */
+export async function activate(
+	db: Database,
+	d: { id: string; scriptId: string; scriptName: string },
+	now = Date.now(),
+): Promise<boolean> {
+	const route = (label: string, kind: "live" | "preview") =>
+		db.run(sql`
+			INSERT INTO ${routes} (label, kind, script_id, script_name, deployment_id, updated_at)
+			SELECT ${label}, ${kind}, ${d.scriptId}, ${d.scriptName}, id, ${now} FROM ${deployments}
+			WHERE id = ${d.id} AND state = 'Deployed'
+			ON CONFLICT (label) DO UPDATE SET deployment_id = excluded.deployment_id, updated_at = excluded.updated_at`);
+	const [event] = await runBatch(db, [
+		...transitionStatements(db, d.id, "Loaded", "Deployed", {}, now),
+		route(d.scriptName, "live"),
+		route(previewLabel(d.id, d.scriptName), "preview"),
+	]);
+	return event?.meta.changes === 1;
+}
+
+/** Points the script's live route at an earlier Deployed deployment. No rebuild: its artifact is reused. */
+export async function moveLiveRoute(db: Database, scriptId: string, scriptName: string, deploymentId: string, now = Date.now()) {
+	const result = await db.run(sql`
+		UPDATE ${routes} SET deployment_id = ${deploymentId}, updated_at = ${now}
+		WHERE label = ${scriptName} AND kind = 'live' AND script_id = ${scriptId}
+		AND EXISTS (SELECT 1 FROM ${deployments} WHERE id = ${deploymentId} AND script_id = ${scriptId} AND state = 'Deployed')`);
+	return result.meta.changes === 1;
+}
+
+/** Every deployment of a script goes to Deleted, with an event each, in one batch with `extra`. */
+export function deleteStatements(db: Database, rows: Pick<DeploymentRow, "id" | "state">[], now: number) {
+	return rows
+		.filter((row) => row.state !== "Deleted")
+		.flatMap((row) => transitionStatements(db, row.id, row.state, "Deleted", { message: "script deleted" }, now));
+}

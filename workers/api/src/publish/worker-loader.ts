@@ -1,0 +1,59 @@
+/**
+ * The local publisher: a deployment is Loaded once a fresh Worker Loader isolate imported its main
+ * module and found a fetch handler. The probe imports the module rather than calling the handler, so
+ * a syntax error or a throwing top level fails the stage while the tenant's handler never runs.
+ */
+import { LIMITS } from "../../../shared/limits";
+import { workerCode } from "../../../shared/runtime/worker-code";
+import { type BuiltDeployment, LoadError, type Publisher } from "./types";
+
+const PROBE_MODULE = "__ferry_probe__.js";
+
+const probeSource = (mainModule: string) => `
+import * as tenant from ${JSON.stringify(`./${mainModule}`)};
+const handler = tenant.default;
+const hasFetch = typeof handler?.fetch === "function" ||
+	(typeof handler === "function" && typeof handler.prototype?.fetch === "function");
+export default { fetch: () => Response.json({ hasFetch }) };
+`;
+
+export class WorkerLoaderPublisher implements Publisher {
+	constructor(private readonly loader: WorkerLoader) {}
+
+	async load({ manifest, blobs }: BuiltDeployment): Promise<void> {
+		const code = workerCode(manifest, blobs, {
+			extraModules: { [PROBE_MODULE]: { js: probeSource(manifest.mainModule) } },
+			mainModule: PROBE_MODULE,
+		});
+		const answer = await withTimeout(this.probe(code), LIMITS.loadTimeoutMs);
+		if (!answer.hasFetch)
+			throw new LoadError(`main module '${manifest.mainModule}' has no default export with a fetch handler`);
+	}
+
+	private async probe(code: WorkerLoaderWorkerCode): Promise<{ hasFetch: boolean }> {
+		let response: Response;
+		try {
+			response = await this.loader.load(code).getEntrypoint().fetch("http://probe.invalid/");
+		} catch (error) {
+			throw new LoadError(`the code did not start: ${describe(error)}`);
+		}
+		return response.json();
+	}
+
+	async remove(): Promise<void> {
+		// Worker Loader isolates are keyed by deployment id and evicted by the runtime; nothing to delete.
+	}
+}
+
+function describe(error: unknown): string {
+	if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
+	return String(error);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: number | null = null;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new LoadError(`the code did not start within ${ms / 1000} s`)), ms);
+	});
+	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

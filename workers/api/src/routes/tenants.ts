@@ -1,0 +1,32 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { tenants } from "../../../shared/db/schema";
+import { FerryError } from "../../../shared/http/errors";
+import { newId } from "../../../shared/ids";
+import { requireAdmin } from "../auth/middleware";
+import { prepareToken } from "../auth/tokens";
+import { factory } from "../env";
+import { validate } from "../validate";
+
+const createTenant = z.object({
+	name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "a tenant name is 1-63 characters of a-z, 0-9 and '-'"),
+	plan: z.string().regex(/^[a-z0-9-]{1,32}$/).default("free"),
+});
+
+export const tenantRoutes = factory.createApp().post("/", requireAdmin, validate("json", createTenant), async (c) => {
+	const { name, plan } = c.req.valid("json");
+	const db = c.var.db;
+	const id = newId();
+	const now = Date.now();
+	const { insert, issued } = await prepareToken(db, id, "default", now);
+	const [created] = await db.insert(tenants).values({ id, name, plan, createdAt: now }).onConflictDoNothing().returning();
+	if (!created) throw new FerryError("conflict", `a tenant named '${name}' already exists`);
+	await insert;
+	return c.json({ tenant: { id, name, plan, created_at: new Date(now).toISOString() }, token: issued }, 201);
+});
+
+export const whoamiRoutes = factory.createApp().get("/", async (c) => {
+	const { id, name, plan, tokenId } = c.var.tenant;
+	const [row] = await c.var.db.select({ createdAt: tenants.createdAt }).from(tenants).where(eq(tenants.id, id));
+	return c.json({ tenant: { id, name, plan, created_at: new Date(row!.createdAt).toISOString() }, token: { id: tokenId } });
+});

@@ -1,0 +1,43 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { apiTokens } from "../../../shared/db/schema";
+import { notFound } from "../../../shared/http/errors";
+import { prepareToken } from "../auth/tokens";
+import { factory } from "../env";
+import { validate } from "../validate";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const tokenRoutes = factory
+	.createApp()
+	.post("/", validate("json", z.object({ name: z.string().min(1).max(100).default("token") })), async (c) => {
+		const { insert, issued } = await prepareToken(c.var.db, c.var.tenant.id, c.req.valid("json").name, Date.now());
+		await insert;
+		return c.json({ token: issued }, 201);
+	})
+	.get("/", async (c) => {
+		const rows = await c.var.db
+			.select()
+			.from(apiTokens)
+			.where(eq(apiTokens.tenantId, c.var.tenant.id))
+			.orderBy(asc(apiTokens.createdAt));
+		return c.json({
+			tokens: rows.map((t) => ({
+				id: t.id,
+				name: t.name,
+				created_at: iso(t.createdAt),
+				revoked_at: iso(t.revokedAt),
+				current: t.id === c.var.tenant.tokenId,
+			})),
+		});
+	})
+	.delete("/:id", async (c) => {
+		const id = c.req.param("id");
+		const [revoked] = await c.var.db
+			.update(apiTokens)
+			.set({ revokedAt: Date.now() })
+			.where(and(eq(apiTokens.id, id), eq(apiTokens.tenantId, c.var.tenant.id), isNull(apiTokens.revokedAt)))
+			.returning();
+		if (!revoked) throw notFound(`token '${id}'`);
+		return c.json({ token: { id: revoked.id, name: revoked.name, revoked_at: iso(revoked.revokedAt) } });
+	});

@@ -1,0 +1,109 @@
+/**
+ * The platform's D1 schema. drizzle-kit turns this file into the SQL migrations in d1-migrations/
+ * (`npm run db:generate`); nothing creates tables from application code.
+ *
+ * Times are integer milliseconds since the epoch.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { DEPLOYMENT_STATES } from "../deployments/states";
+
+export const tenants = sqliteTable("tenants", {
+	id: text("id").primaryKey(),
+	name: text("name").notNull().unique(),
+	plan: text("plan").notNull().default("free"),
+	createdAt: integer("created_at").notNull(),
+});
+
+export const apiTokens = sqliteTable(
+	"api_tokens",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.id),
+		name: text("name").notNull(),
+		// sha256 of the token; the token itself is shown once and never stored.
+		tokenHash: text("token_hash").notNull().unique(),
+		createdAt: integer("created_at").notNull(),
+		lastUsedAt: integer("last_used_at"),
+		revokedAt: integer("revoked_at"),
+	},
+	(t) => [index("api_tokens_tenant").on(t.tenantId)],
+);
+
+export const scripts = sqliteTable(
+	"scripts",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.id),
+		name: text("name").notNull(),
+		createdAt: integer("created_at").notNull(),
+		deletedAt: integer("deleted_at"),
+	},
+	(t) => [
+		// A name is a hostname: unique among scripts that still exist, free again once deleted.
+		uniqueIndex("scripts_live_name").on(t.name).where(sql`deleted_at IS NULL`),
+		index("scripts_tenant").on(t.tenantId),
+	],
+);
+
+export const deployments = sqliteTable(
+	"deployments",
+	{
+		id: text("id").primaryKey(),
+		scriptId: text("script_id")
+			.notNull()
+			.references(() => scripts.id),
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.id),
+		state: text("state", { enum: DEPLOYMENT_STATES }).notNull(),
+		// sha256 of the canonical module list: equal for byte-identical uploads.
+		artifactSha256: text("artifact_sha256").notNull(),
+		sizeBytes: integer("size_bytes").notNull(),
+		errorStage: text("error_stage"),
+		errorMessage: text("error_message"),
+		createdAt: integer("created_at").notNull(),
+		updatedAt: integer("updated_at").notNull(),
+	},
+	(t) => [index("deployments_script").on(t.scriptId, t.createdAt)],
+);
+
+export const deploymentEvents = sqliteTable(
+	"deployment_events",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		deploymentId: text("deployment_id")
+			.notNull()
+			.references(() => deployments.id),
+		fromState: text("from_state", { enum: DEPLOYMENT_STATES }),
+		toState: text("to_state", { enum: DEPLOYMENT_STATES }).notNull(),
+		message: text("message"),
+		at: integer("at").notNull(),
+	},
+	(t) => [index("deployment_events_deployment").on(t.deploymentId, t.id)],
+);
+
+/**
+ * The routing table the dispatcher reads. `label` is the hostname's first label:
+ * `hello` (live: moves on deploy and rollback) or `<deployment-id>--hello` (preview: fixed).
+ */
+export const routes = sqliteTable(
+	"routes",
+	{
+		label: text("label").primaryKey(),
+		kind: text("kind", { enum: ["live", "preview"] }).notNull(),
+		scriptId: text("script_id")
+			.notNull()
+			.references(() => scripts.id),
+		scriptName: text("script_name").notNull(),
+		deploymentId: text("deployment_id")
+			.notNull()
+			.references(() => deployments.id),
+		updatedAt: integer("updated_at").notNull(),
+	},
+	(t) => [index("routes_script").on(t.scriptId)],
+);

@@ -1,0 +1,54 @@
+/**
+ * A deployment's manifest: everything the runtime needs to start it, written to R2 at the Built stage.
+ * Module bytes live beside it, content-addressed (see artifacts/).
+ */
+import { z } from "zod";
+
+/** How a module is loaded, named after the Worker Loader module kinds. */
+export const MODULE_KINDS = ["esm", "cjs", "text", "data", "json", "wasm", "sourcemap"] as const;
+export type ModuleKind = (typeof MODULE_KINDS)[number];
+
+/** The Cloudflare script-upload content types, and the kind each one means. */
+export const CONTENT_TYPE_KINDS: Readonly<Record<string, ModuleKind>> = {
+	"application/javascript+module": "esm",
+	"text/javascript+module": "esm",
+	"text/javascript": "cjs",
+	"application/javascript": "cjs",
+	"application/wasm": "wasm",
+	"text/plain": "text",
+	"application/json": "json",
+	"application/octet-stream": "data",
+	"application/source-map": "sourcemap",
+};
+
+/** The content type a kind is uploaded with (the inverse of CONTENT_TYPE_KINDS, one canonical type each). */
+export const KIND_CONTENT_TYPES: Readonly<Record<ModuleKind, string>> = {
+	esm: "application/javascript+module",
+	cjs: "text/javascript",
+	wasm: "application/wasm",
+	text: "text/plain",
+	json: "application/json",
+	data: "application/octet-stream",
+	sourcemap: "application/source-map",
+};
+
+export const manifestModuleSchema = z.object({
+	name: z.string(),
+	kind: z.enum(MODULE_KINDS),
+	sha256: z.string().regex(/^[0-9a-f]{64}$/),
+	size: z.number().int().nonnegative(),
+});
+export type ManifestModule = z.infer<typeof manifestModuleSchema>;
+
+export const manifestSchema = z.object({
+	version: z.literal(1),
+	deploymentId: z.string(),
+	scriptName: z.string(),
+	tenantId: z.string(),
+	mainModule: z.string(),
+	compatibilityDate: z.string(),
+	compatibilityFlags: z.array(z.string()),
+	vars: z.record(z.string(), z.string()),
+	modules: z.array(manifestModuleSchema),
+});
+export type Manifest = z.infer<typeof manifestSchema>;

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { hostOf, labelUrl, routeLabel } from "./hosts";
+
+describe("routeLabel", () => {
+	it.each([
+		["hello.localhost:8787", "hello"],
+		["HELLO.localhost", "hello"],
+		["abc123--hello.localhost:8787", "abc123--hello"],
+		["hello.example.com.", "hello"],
+	])("%s → %s", (host, label) => {
+		const domain = host.includes("example") ? "example.com" : "localhost";
+		expect(routeLabel(host, domain)).toBe(label);
+	});
+
+	it.each(["localhost:8787", "a.b.localhost", "hello.other.test", ".localhost", "", "[::1]:8787"])("%j is not a route", (host) => {
+		expect(routeLabel(host, "localhost")).toBeUndefined();
+	});
+
+	it("builds URLs on the caller's scheme and port", () => {
+		expect(labelUrl("hello", "localhost", new URL("http://api.localhost:8787/v1"))).toBe("http://hello.localhost:8787/");
+		expect(labelUrl("hello", "ferry.dev", new URL("https://api.ferry.dev/v1"))).toBe("https://hello.ferry.dev/");
+	});
+
+	it("reads the host of a URL string", () => {
+		expect(hostOf("http://hello.localhost:8787/a/b?c")).toBe("hello.localhost:8787");
+		expect(hostOf("https://x.ferry.dev")).toBe("x.ferry.dev");
+	});
+});

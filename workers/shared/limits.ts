@@ -1,0 +1,19 @@
+/**
+ * Upload limits, documented in docs/limits.md. The total matches Cloudflare's paid-plan Worker size
+ * (10 MB, there measured compressed; here measured as uploaded, which is stricter).
+ */
+export const LIMITS = {
+	/** The whole multipart request body. */
+	uploadBytes: 10 * 1024 * 1024,
+	/** Modules in one deployment. */
+	modules: 500,
+	/** The metadata part. */
+	metadataBytes: 64 * 1024,
+	/** All vars together (names and values). */
+	varsBytes: 64 * 1024,
+	/** How long a new deployment may take to start in the Loaded probe. */
+	loadTimeoutMs: 10_000,
+} as const;
+
+/** The compatibility date a deployment gets when its metadata names none. */
+export const DEFAULT_COMPATIBILITY_DATE = "2026-11-01";

@@ -1,0 +1,41 @@
+/** Names users choose: script names become hostnames, module names become paths in an isolate. */
+
+export const RESERVED_SCRIPT_NAMES: ReadonlySet<string> = new Set([
+	"api",
+	"www",
+	"admin",
+	"dash",
+	"app",
+	"static",
+	"assets",
+	"status",
+	"docs",
+	"mail",
+	"ferry",
+]);
+
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Why `name` cannot be a script name, or undefined when it can. */
+export function scriptNameProblem(name: string): string | undefined {
+	if (!DNS_LABEL.test(name))
+		return "a script name is a DNS label: 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'";
+	// `--` separates a deployment id from the script in preview hostnames.
+	if (name.includes("--")) return "a script name cannot contain '--' (it separates preview hostnames)";
+	if (RESERVED_SCRIPT_NAMES.has(name)) return `'${name}' is reserved by the platform`;
+	return undefined;
+}
+
+export const MAX_MODULE_NAME_LENGTH = 256;
+
+/** Why `name` cannot name a module, or undefined when it can. */
+export function moduleNameProblem(name: string): string | undefined {
+	if (name.length === 0) return "a module name cannot be empty";
+	if (name.length > MAX_MODULE_NAME_LENGTH) return `a module name is at most ${MAX_MODULE_NAME_LENGTH} characters`;
+	if (name.includes("\0")) return "a module name cannot contain NUL";
+	if (name.startsWith("/")) return "a module name is relative: it cannot start with '/'";
+	if (name.includes("\\")) return "a module name uses '/' as separator, not '\\'";
+	if (name.split("/").some((segment) => segment === ".." || segment === "." || segment === ""))
+		return "a module name cannot contain '.', '..' or empty path segments";
+	return undefined;
+}

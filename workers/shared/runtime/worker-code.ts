@@ -1,0 +1,54 @@
+/** Turns a stored deployment into the code a Worker Loader isolate runs. */
+import type { Manifest, ModuleKind } from "../deployments/manifest";
+
+const decoder = new TextDecoder();
+
+function toLoaderModule(kind: Exclude<ModuleKind, "sourcemap">, bytes: ArrayBuffer): WorkerLoaderModule {
+	switch (kind) {
+		case "esm":
+			return { js: decoder.decode(bytes) };
+		case "cjs":
+			return { cjs: decoder.decode(bytes) };
+		case "text":
+			return { text: decoder.decode(bytes) };
+		case "json":
+			return { json: JSON.parse(decoder.decode(bytes)) };
+		case "wasm":
+			return { wasm: bytes };
+		case "data":
+			return { data: bytes };
+	}
+}
+
+export interface WorkerCodeOptions {
+	/** Replaces the manifest's main module (the Loaded probe wraps the tenant's main module). */
+	extraModules?: Record<string, WorkerLoaderModule>;
+	mainModule?: string;
+}
+
+/**
+ * The tenant's code with its vars as its whole env: no platform binding is ever passed in, and
+ * `globalOutbound: null` cuts the isolate off from the network.
+ */
+export function workerCode(
+	manifest: Manifest,
+	blobs: ReadonlyMap<string, ArrayBuffer>,
+	options: WorkerCodeOptions = {},
+): WorkerLoaderWorkerCode {
+	const modules: Record<string, WorkerLoaderModule> = {};
+	for (const module of manifest.modules) {
+		if (module.kind === "sourcemap") continue;
+		const bytes = blobs.get(module.sha256);
+		if (!bytes) throw new Error(`module ${module.name} has no bytes`);
+		modules[module.name] = toLoaderModule(module.kind, bytes);
+	}
+	Object.assign(modules, options.extraModules);
+	return {
+		compatibilityDate: manifest.compatibilityDate,
+		compatibilityFlags: manifest.compatibilityFlags,
+		mainModule: options.mainModule ?? manifest.mainModule,
+		modules,
+		env: { ...manifest.vars },
+		globalOutbound: null,
+	};
+}
