@@ -19,7 +19,8 @@ export async function json<T = any>(response: Response): Promise<T> {
 
 /** A request to a hostname served by the dispatcher. */
 export async function visit(host: string, path = "/", init: RequestInit = {}): Promise<Response> {
-	return dispatcher.fetch(new Request(`http://${host}:8787${path}`, init), env);
+	// The handler is typed for incoming requests (with `cf`); a constructed one lacks it.
+	return dispatcher.fetch(new Request(`http://${host}:8787${path}`, init) as Parameters<typeof dispatcher.fetch>[0], env);
 }
 
 let tenants = 0;

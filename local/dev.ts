@@ -1,0 +1,43 @@
+/**
+ * `npm run dev`: applies migrations, starts the local platform and prints how to use it.
+ * Flags: --port N (default 8787), --verbose (workerd and tenant logs).
+ */
+import { parseArgs } from "node:util";
+import path from "node:path";
+import { DEFAULT_STATE_DIR, ROOT, startLocalPlatform } from "./platform.ts";
+
+const { values } = parseArgs({
+	options: { port: { type: "string", default: process.env.PORT ?? "8787" }, verbose: { type: "boolean", default: false } },
+});
+
+const started = performance.now();
+const platform = await startLocalPlatform({ port: Number(values.port), verbose: values.verbose });
+const ms = Math.round(performance.now() - started);
+const api = platform.urlFor("api").replace(/\/$/, "");
+const rel = (p: string) => path.relative(ROOT, p);
+
+console.log(`
+Ferry is running (ready in ${ms} ms)
+  API           ${api}/v1
+  Scripts       ${platform.urlFor("<name>")}
+  State         ${rel(DEFAULT_STATE_DIR)}/ (local D1 + R2; delete it to start over)
+  Admin token   FERRY_ADMIN_TOKEN in workers/api/.dev.vars
+
+Try it (in another terminal):
+  export FERRY_ADMIN_TOKEN=$(sed -n 's/^FERRY_ADMIN_TOKEN="\\(.*\\)"/\\1/p' workers/api/.dev.vars)
+  curl -s -X POST ${api}/v1/tenants -H "authorization: Bearer $FERRY_ADMIN_TOKEN" \\
+    -H 'content-type: application/json' -d '{"name":"acme"}'
+  export TOKEN=<token.token from the answer>
+  echo 'export default { fetch: () => new Response("hello from ferry\\n") }' > hello.js
+  curl -s -X PUT ${api}/v1/scripts/hello -H "authorization: Bearer $TOKEN" \\
+    -F 'metadata={"main_module":"hello.js"}' -F 'hello.js=@hello.js;type=application/javascript+module'
+  curl ${platform.urlFor("hello")}
+
+Press Ctrl-C to stop.`);
+
+const stop = async () => {
+	await platform.stop();
+	process.exit(0);
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

@@ -1,0 +1,25 @@
+/**
+ * Reaching a local platform from Node. Browsers and curl resolve `*.localhost` to loopback; Node's
+ * resolver does not, and fetch() will not let a caller set the Host header. This dispatcher resolves
+ * every `*.localhost` name to 127.0.0.1 itself, so `fetch("http://hello.localhost:8787/")` works
+ * and carries the right Host header.
+ */
+import type { LookupFunction } from "node:net";
+import { Agent, fetch as undiciFetch } from "undici";
+
+const isLocalhost = (hostname: string) => hostname === "localhost" || hostname.endsWith(".localhost");
+
+const lookup: LookupFunction = (hostname, options, callback) => {
+	if (!isLocalhost(hostname)) {
+		import("node:dns").then((dns) => dns.lookup(hostname, options, callback));
+		return;
+	}
+	if (options.all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
+	else callback(null, "127.0.0.1", 4);
+};
+
+export const loopbackAgent = new Agent({ connect: { lookup } });
+
+/** fetch() that reaches `*.localhost` on this machine. */
+export const loopbackFetch = ((input: Parameters<typeof undiciFetch>[0], init: Parameters<typeof undiciFetch>[1] = {}) =>
+	undiciFetch(input, { ...init, dispatcher: loopbackAgent })) as typeof undiciFetch;
