@@ -1,17 +1,27 @@
 /**
  * `npm run dev`: applies migrations, starts the local platform and prints how to use it.
- * Flags: --port N (default 8787), --verbose (workerd and tenant logs).
+ * Flags: --port N (default 8787; or PORT), --state DIR (default .ferry/state), --verbose (workerd and
+ * tenant logs). FERRY_ADMIN_TOKEN in the environment overrides the token kept in workers/api/.dev.vars.
  */
 import { parseArgs } from "node:util";
 import path from "node:path";
 import { DEFAULT_STATE_DIR, ROOT, startLocalPlatform } from "./platform.ts";
 
 const { values } = parseArgs({
-	options: { port: { type: "string", default: process.env.PORT ?? "8787" }, verbose: { type: "boolean", default: false } },
+	options: {
+		port: { type: "string", default: process.env.PORT ?? "8787" },
+		state: { type: "string", default: DEFAULT_STATE_DIR },
+		verbose: { type: "boolean", default: false },
+	},
 });
 
 const started = performance.now();
-const platform = await startLocalPlatform({ port: Number(values.port), verbose: values.verbose });
+const platform = await startLocalPlatform({
+	port: Number(values.port),
+	stateDir: path.resolve(values.state),
+	adminToken: process.env.FERRY_ADMIN_TOKEN || undefined,
+	verbose: values.verbose,
+});
 const ms = Math.round(performance.now() - started);
 const api = platform.urlFor("api").replace(/\/$/, "");
 const rel = (p: string) => path.relative(ROOT, p);
@@ -20,8 +30,8 @@ console.log(`
 Ferry is running (ready in ${ms} ms)
   API           ${api}/v1
   Scripts       ${platform.urlFor("<name>")}
-  State         ${rel(DEFAULT_STATE_DIR)}/ (local D1 + R2; delete it to start over)
-  Admin token   FERRY_ADMIN_TOKEN in workers/api/.dev.vars
+  State         ${rel(path.resolve(values.state))}/ (local D1 + R2; delete it to start over)
+  Admin token   ${process.env.FERRY_ADMIN_TOKEN ? "FERRY_ADMIN_TOKEN from the environment" : "FERRY_ADMIN_TOKEN in workers/api/.dev.vars"}
 
 Try it (in another terminal):
   export FERRY_ADMIN_TOKEN=$(sed -n 's/^FERRY_ADMIN_TOKEN="\\(.*\\)"/\\1/p' workers/api/.dev.vars)

@@ -5,7 +5,7 @@
  * and carries the right Host header.
  */
 import type { LookupFunction } from "node:net";
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent } from "undici";
 
 const isLocalhost = (hostname: string) => hostname === "localhost" || hostname.endsWith(".localhost");
 
@@ -20,6 +20,9 @@ const lookup: LookupFunction = (hostname, options, callback) => {
 
 export const loopbackAgent = new Agent({ connect: { lookup } });
 
-/** fetch() that reaches `*.localhost` on this machine. */
-export const loopbackFetch = ((input: Parameters<typeof undiciFetch>[0], init: Parameters<typeof undiciFetch>[1] = {}) =>
-	undiciFetch(input, { ...init, dispatcher: loopbackAgent })) as typeof undiciFetch;
+/**
+ * fetch() that reaches `*.localhost` on this machine. It is Node's own fetch (so Node's FormData,
+ * Blob and Response work with it) given the agent above through undici's `dispatcher` option.
+ */
+export const loopbackFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
+	fetch(input, { ...init, dispatcher: loopbackAgent } as RequestInit);

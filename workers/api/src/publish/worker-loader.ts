@@ -45,9 +45,13 @@ export class WorkerLoaderPublisher implements Publisher {
 	}
 }
 
+/** workerd's startup error on one line, without its generic preamble: "Uncaught SyntaxError: … at index.js:1:16". */
 function describe(error: unknown): string {
-	if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
-	return String(error);
+	const message = error instanceof Error ? error.message : String(error);
+	return message
+		.replace(/^Failed to start Worker:\s*/, "")
+		.replace(/\s*\n\s*/g, " ")
+		.trim();
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,0 +1,323 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ADMIN, api, deploy, hello, json, newTenant, uniqueName, uploadForm, visit } from "./platform";
+
+const expectError = async (res: Response, status: number, code: string) => {
+	expect(res.status).toBe(status);
+	expect(res.headers.get("content-type")).toContain("application/json");
+	const body = await json(res);
+	expect(body.error.code).toBe(code);
+	expect(body.error.message).toBeTypeOf("string");
+	// Never the platform's internals: no platform source paths or stack frames.
+	expect(JSON.stringify(body)).not.toMatch(/workers\/api|workers\/shared|dispatch\/src|node_modules|\.ts:\d+/);
+	return body;
+};
+
+describe("auth", () => {
+	it("refuses requests without a token, with an unknown token, and with the admin token", async () => {
+		await expectError(await api("/v1/whoami"), 401, "unauthorized");
+		await expectError(await api("/v1/whoami", { token: "ferry_nope" }), 401, "unauthorized");
+		await expectError(await api("/v1/scripts", { token: ADMIN }), 401, "unauthorized");
+	});
+
+	it("keeps tenant creation to the operator", async () => {
+		const t = await newTenant();
+		const body = JSON.stringify({ name: uniqueName("x") });
+		const headers = { "content-type": "application/json" };
+		await expectError(await api("/v1/tenants", { method: "POST", body, headers }), 401, "unauthorized");
+		await expectError(await api("/v1/tenants", { method: "POST", body, headers, token: t.token }), 403, "forbidden");
+	});
+});
+
+describe("tenants and tokens", () => {
+	it("creates a tenant with a first token that works", async () => {
+		const t = await newTenant("acme");
+		const res = await api("/v1/whoami", { token: t.token });
+		expect(res.status).toBe(200);
+		expect((await json(res)).tenant).toMatchObject({ id: t.id, name: t.name, plan: "free" });
+	});
+
+	it("refuses duplicate and invalid tenant names", async () => {
+		const t = await newTenant();
+		const create = (name: string) =>
+			api("/v1/tenants", { method: "POST", token: ADMIN, headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+		await expectError(await create(t.name), 409, "conflict");
+		await expectError(await create("Not A Name"), 400, "invalid_request");
+		await expectError(
+			await api("/v1/tenants", { method: "POST", token: ADMIN, headers: { "content-type": "application/json" }, body: "{nope" }),
+			400,
+			"invalid_request",
+		);
+	});
+
+	it("issues, lists and revokes tokens, storing only hashes", async () => {
+		const t = await newTenant();
+		const created = await api("/v1/tokens", { method: "POST", token: t.token, headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "ci" }) });
+		expect(created.status).toBe(201);
+		const second = (await json(created)).token;
+		expect(second.token).toMatch(/^ferry_/);
+		expect((await api("/v1/whoami", { token: second.token })).status).toBe(200);
+
+		const list = await json(await api("/v1/tokens", { token: t.token }));
+		expect(list.tokens.map((k: { name: string }) => k.name)).toEqual(["default", "ci"]);
+		expect(JSON.stringify(list)).not.toContain(second.token);
+		const stored = await env.DB.prepare("SELECT token_hash FROM api_tokens WHERE id = ?").bind(second.id).first<{ token_hash: string }>();
+		expect(stored?.token_hash).toMatch(/^[0-9a-f]{64}$/);
+
+		expect((await api(`/v1/tokens/${second.id}`, { method: "DELETE", token: t.token })).status).toBe(200);
+		await expectError(await api("/v1/whoami", { token: second.token }), 401, "unauthorized");
+	});
+
+	it("cannot revoke another tenant's token", async () => {
+		const [a, b] = [await newTenant(), await newTenant()];
+		const bTokens = await json(await api("/v1/tokens", { token: b.token }));
+		await expectError(await api(`/v1/tokens/${bTokens.tokens[0].id}`, { method: "DELETE", token: a.token }), 404, "not_found");
+		expect((await api("/v1/whoami", { token: b.token })).status).toBe(200);
+	});
+});
+
+describe("deploy", () => {
+	it("walks Queued → Built → Loaded → Deployed and answers with URLs", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const res = await deploy(t.token, name, hello("v1"));
+		expect(res.status).toBe(200);
+		const body = await json(res);
+		const d = body.deployment;
+		expect(d.state).toBe("Deployed");
+		expect(d.live).toBe(true);
+		expect(d.events.map((e: { to: string }) => e.to)).toEqual(["Queued", "Built", "Loaded", "Deployed"]);
+		expect(body.url).toBe(`http://${name}.localhost:8787/`);
+		expect(body.preview_url).toBe(`http://${d.id}--${name}.localhost:8787/`);
+		expect(d.artifact_sha256).toMatch(/^[0-9a-f]{64}$/);
+		const manifest = await env.ARTIFACTS.get(`manifests/${d.id}.json`);
+		expect(await manifest?.json()).toMatchObject({ mainModule: "index.js", scriptName: name, tenantId: t.id });
+	});
+
+	it("stores the same bytes once", async () => {
+		const t = await newTenant();
+		const source = hello(`shared ${crypto.randomUUID()}`);
+		const count = async () => (await env.ARTIFACTS.list({ prefix: "blobs/" })).objects.length;
+		const first = await json(await deploy(t.token, uniqueName(), source));
+		const before = await count();
+		const second = await json(await deploy(t.token, uniqueName(), source));
+		const third = await json(await deploy(t.token, uniqueName(), source));
+		expect(await count()).toBe(before);
+		expect(second.deployment.artifact_sha256).toBe(first.deployment.artifact_sha256);
+		expect(third.deployment.artifact_sha256).toBe(first.deployment.artifact_sha256);
+	});
+
+	it("passes vars (from vars and plain_text bindings) and compatibility settings", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const res = await deploy(t.token, name, "export default { fetch: (r, env) => Response.json(env) };", {
+			vars: { GREETING: "hi" },
+			bindings: [{ type: "plain_text", name: "MODE", text: "test" }],
+			compatibility_flags: ["nodejs_compat"],
+		});
+		expect(res.status).toBe(200);
+		expect(await (await visit(`${name}.localhost`)).json()).toEqual({ GREETING: "hi", MODE: "test" });
+	});
+
+	it("lists, shows and records history newest first", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const first = (await json(await deploy(t.token, name, hello("one")))).deployment;
+		const second = (await json(await deploy(t.token, name, hello("two")))).deployment;
+
+		const scripts = await json(await api("/v1/scripts", { token: t.token }));
+		expect(scripts.scripts).toEqual([expect.objectContaining({ name, live_deployment_id: second.id })]);
+		const script = await json(await api(`/v1/scripts/${name}`, { token: t.token }));
+		expect(script.script.live_deployment_id).toBe(second.id);
+
+		const history = await json(await api(`/v1/scripts/${name}/deployments`, { token: t.token }));
+		expect(history.deployments.map((d: { id: string }) => d.id)).toEqual([second.id, first.id]);
+		expect(history.deployments.map((d: { live: boolean }) => d.live)).toEqual([true, false]);
+
+		const one = await json(await api(`/v1/deployments/${first.id}`, { token: t.token }));
+		expect(one.deployment).toMatchObject({ id: first.id, state: "Deployed", live: false });
+		expect(one.deployment.events).toHaveLength(4);
+	});
+});
+
+describe("bad uploads", () => {
+	const put = (token: string, name: string, body: BodyInit, headers: Record<string, string> = {}) =>
+		api(`/v1/scripts/${name}`, { method: "PUT", token, body, headers });
+
+	it("refuses invalid and reserved script names", async () => {
+		const t = await newTenant();
+		for (const name of ["Upper", "-dash", "a_b", "api", "www", "admin", "dash", "x".repeat(64)])
+			await expectError(await deploy(t.token, name, hello("x")), 400, "invalid_script_name");
+	});
+
+	it("refuses bodies that are not multipart, malformed multipart, and missing parts", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		await expectError(await put(t.token, name, "{}", { "content-type": "application/json" }), 415, "unsupported_media_type");
+		await expectError(await put(t.token, name, "garbage", { "content-type": "multipart/form-data; boundary=xyz" }), 400, "invalid_multipart");
+		const noMetadata = new FormData();
+		noMetadata.set("index.js", new File([hello("x")], "index.js", { type: "application/javascript+module" }));
+		await expectError(await put(t.token, name, noMetadata), 400, "invalid_multipart");
+		const badJson = new FormData();
+		badJson.set("metadata", "{not json");
+		await expectError(await put(t.token, name, badJson), 400, "invalid_metadata");
+		await expectError(await put(t.token, name, uploadForm([{ name: "index.js", content: hello("x") }], {})), 400, "invalid_metadata");
+		await expectError(
+			await put(t.token, name, uploadForm([{ name: "index.js", content: hello("x") }], { main_module: "index.js", compatibility_date: "yesterday" })),
+			400,
+			"invalid_metadata",
+		);
+		await expectError(
+			await put(t.token, name, uploadForm([{ name: "index.js", content: hello("x") }], { main_module: "index.js", bindings: [{ type: "kv_namespace", name: "KV" }] })),
+			400,
+			"invalid_metadata",
+		);
+		// Nothing was created for any of these.
+		await expectError(await api(`/v1/scripts/${name}`, { token: t.token }), 404, "not_found");
+	});
+
+	it("refuses uploads over the size limit", async () => {
+		const t = await newTenant();
+		const big = `export default { fetch: () => new Response("${"x".repeat(11 * 1024 * 1024)}") };`;
+		await expectError(await deploy(t.token, uniqueName(), big), 413, "payload_too_large");
+	});
+
+	it.each([
+		["a main module that is not uploaded", [{ name: "index.js", content: hello("x") }], { main_module: "other.js" }, "build"],
+		["a module name with ..", [{ name: "../evil.js", content: hello("x") }], { main_module: "../evil.js" }, "build"],
+		["a module name starting with /", [{ name: "/abs.js", content: hello("x") }], { main_module: "/abs.js" }, "build"],
+		["invalid JSON in a json module", [{ name: "index.js", content: hello("x") }, { name: "c.json", content: "{", type: "application/json" }], {}, "build"],
+		["a main module that is not valid JavaScript", [{ name: "index.js", content: "export default {{{" }], {}, "load"],
+		["a main module whose top level throws", [{ name: "index.js", content: "throw new Error('boom at startup');\nexport default {};" }], {}, "load"],
+		["a main module without a fetch handler", [{ name: "index.js", content: "export default { hello: 1 };" }], {}, "load"],
+	] as const)("ends %s in Error and keeps the live deployment serving", async (_, modules, metadata, stage) => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const live = (await json(await deploy(t.token, name, hello("still live")))).deployment;
+		const body = await expectError(await deploy(t.token, name, [...modules], metadata), 422, "deployment_failed");
+		expect(body.deployment.state).toBe("Error");
+		expect(body.deployment.error.stage).toBe(stage);
+		expect(body.deployment.error.message.length).toBeGreaterThan(10);
+		expect(body.deployment.events.at(-1)).toMatchObject({ to: "Error" });
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("still live");
+		const script = await json(await api(`/v1/scripts/${name}`, { token: t.token }));
+		expect(script.script.live_deployment_id).toBe(live.id);
+	});
+
+	it("refuses a module name with NUL before anything is stored", async () => {
+		const t = await newTenant();
+		const res = await deploy(t.token, uniqueName(), [{ name: "a\0b.js", content: hello("x") }]);
+		expect(res.status).toBe(400);
+	});
+
+	it("names the tenant's own error in a failed load, on one line", async () => {
+		const t = await newTenant();
+		const body = await json(await deploy(t.token, uniqueName(), "throw new Error('boom at startup');\nexport default {};"));
+		expect(body.deployment.error.message).toMatch(/^the code did not start: Uncaught Error: boom at startup at index\.js:1:\d+$/);
+	});
+});
+
+describe("rollback", () => {
+	it("goes back to the previous Deployed deployment without a rebuild, or to a chosen one", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const v1 = (await json(await deploy(t.token, name, hello("v1")))).deployment;
+		const v2 = (await json(await deploy(t.token, name, hello("v2")))).deployment;
+		await deploy(t.token, name, "export default {{"); // an Error deployment in between
+		const v3 = (await json(await deploy(t.token, name, hello("v3")))).deployment;
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("v3");
+
+		const back = await json(await api(`/v1/scripts/${name}/rollback`, { method: "POST", token: t.token }));
+		expect(back.deployment.id).toBe(v2.id);
+		expect(back.previous_deployment_id).toBe(v3.id);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("v2");
+
+		const chosen = await api(`/v1/scripts/${name}/rollback`, {
+			method: "POST",
+			token: t.token,
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ deployment_id: v1.id }),
+		});
+		expect((await json(chosen)).deployment.id).toBe(v1.id);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("v1");
+		// No new deployment was made.
+		const history = await json(await api(`/v1/scripts/${name}/deployments`, { token: t.token }));
+		expect(history.deployments).toHaveLength(4);
+	});
+
+	it("refuses a rollback with nothing to go back to, or to a failed deployment", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		await deploy(t.token, name, hello("only"));
+		await expectError(await api(`/v1/scripts/${name}/rollback`, { method: "POST", token: t.token }), 409, "no_previous_deployment");
+		const failed = (await json(await deploy(t.token, name, "export default {{"))).deployment;
+		await expectError(
+			await api(`/v1/scripts/${name}/rollback`, {
+				method: "POST",
+				token: t.token,
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ deployment_id: failed.id }),
+			}),
+			409,
+			"conflict",
+		);
+	});
+});
+
+describe("delete", () => {
+	it("removes routes, marks deployments Deleted and frees the name", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const d = (await json(await deploy(t.token, name, hello("bye")))).deployment;
+		expect((await visit(`${name}.localhost`)).status).toBe(200);
+
+		const res = await api(`/v1/scripts/${name}`, { method: "DELETE", token: t.token });
+		expect(res.status).toBe(200);
+		expect((await visit(`${name}.localhost`)).status).toBe(404);
+		expect((await visit(`${d.id}--${name}.localhost`)).status).toBe(404);
+		await expectError(await api(`/v1/scripts/${name}`, { token: t.token }), 404, "not_found");
+		const after = await json(await api(`/v1/deployments/${d.id}`, { token: t.token }));
+		expect(after.deployment.state).toBe("Deleted");
+		expect(after.deployment.events.at(-1)).toMatchObject({ from: "Deployed", to: "Deleted" });
+
+		const other = await newTenant();
+		expect((await deploy(other.token, name, hello("new owner"))).status).toBe(200);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("new owner");
+	});
+});
+
+describe("tenant isolation", () => {
+	it("answers another tenant's things exactly like missing ones", async () => {
+		const [owner, intruder] = [await newTenant(), await newTenant()];
+		const name = uniqueName();
+		const d = (await json(await deploy(owner.token, name, hello("mine")))).deployment;
+		const missing = uniqueName();
+		const pairs: [string, string, RequestInit?][] = [
+			[`/v1/scripts/${name}`, `/v1/scripts/${missing}`],
+			[`/v1/scripts/${name}/deployments`, `/v1/scripts/${missing}/deployments`],
+			[`/v1/deployments/${d.id}`, "/v1/deployments/zzzzzzzzzz"],
+			[`/v1/scripts/${name}/rollback`, `/v1/scripts/${missing}/rollback`, { method: "POST" }],
+			[`/v1/scripts/${name}`, `/v1/scripts/${missing}`, { method: "DELETE" }],
+		];
+		for (const [theirs, absent, init] of pairs) {
+			const a = await api(theirs, { ...init, token: intruder.token });
+			const b = await api(absent, { ...init, token: intruder.token });
+			expect(a.status).toBe(404);
+			expect(b.status).toBe(404);
+			expect((await json(a)).error.message.replace(name, "X").replace(d.id, "X")).toBe(
+				(await json(b)).error.message.replace(missing, "X").replace("zzzzzzzzzz", "X"),
+			);
+		}
+		const listed = await json(await api("/v1/scripts", { token: intruder.token }));
+		expect(listed.scripts).toEqual([]);
+		// Taking the name fails and leaves the owner's script serving.
+		await expectError(await deploy(intruder.token, name, hello("theirs")), 409, "name_taken");
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("mine");
+	});
+});
+
+describe("the API surface", () => {
+	it("answers unknown routes with a JSON 404", async () => {
+		await expectError(await api("/v1/nope"), 404, "not_found");
+	});
+});

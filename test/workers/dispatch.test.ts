@@ -1,0 +1,114 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { RouteControlApi } from "../../workers/shared/runtime/route";
+import { api, deploy, hello, json, newTenant, uniqueName, visit } from "./platform";
+
+async function deployed(source: string, metadata: Record<string, unknown> = {}) {
+	const t = await newTenant();
+	const name = uniqueName();
+	const res = await deploy(t.token, name, source, metadata);
+	if (res.status !== 200) throw new Error(`deploy failed: ${await res.text()}`);
+	return { t, name, deployment: (await json(res)).deployment };
+}
+
+describe("routing", () => {
+	it("serves the live deployment and each deployment's preview host", async () => {
+		const { t, name, deployment: v1 } = await deployed(hello("v1"));
+		const v2 = (await json(await deploy(t.token, name, hello("v2")))).deployment;
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("v2");
+		expect(await (await visit(`${v1.id}--${name}.localhost`)).text()).toBe("v1");
+		expect(await (await visit(`${v2.id}--${name}.localhost`)).text()).toBe("v2");
+	});
+
+	it("answers unknown hosts with the platform's 404 page", async () => {
+		for (const host of [`${uniqueName()}.localhost`, "zzzzzzzzzz--nothing.localhost", "localhost", "example.com", "a.b.localhost"]) {
+			const res = await visit(host);
+			expect(res.status).toBe(404);
+			expect(res.headers.get("content-type")).toContain("text/html");
+			expect(await res.text()).toContain("No script is deployed at this address");
+		}
+	});
+
+	it("never serves a stale deployment once a deploy or rollback has answered", async () => {
+		const { t, name } = await deployed(hello("v1"));
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("v1"); // now cached
+		for (const version of ["v2", "v3", "v4"]) {
+			await deploy(t.token, name, hello(version));
+			expect(await (await visit(`${name}.localhost`)).text()).toBe(version);
+		}
+		await api(`/v1/scripts/${name}/rollback`, { method: "POST", token: t.token });
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("v3");
+	});
+
+	it("serves a warm route from the isolate's cache without reading D1", async () => {
+		const { name } = await deployed(hello("cached"));
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("cached");
+		// Behind the API's back the route disappears; the cached route still answers (no D1 read)…
+		await env.DB.prepare("UPDATE routes SET label = label || '-moved' WHERE label = ?").bind(name).run();
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("cached");
+		// …until the API's invalidation (what every route move sends) drops it.
+		await (env.ROUTES as unknown as RouteControlApi).invalidate([name]);
+		expect((await visit(`${name}.localhost`)).status).toBe(404);
+	});
+
+	it("streams request bodies to the tenant and passes method, path, query and headers", async () => {
+		const { name } = await deployed(`export default { async fetch(req) {
+			const u = new URL(req.url);
+			return Response.json({ method: req.method, path: u.pathname, q: u.searchParams.get("q"), h: req.headers.get("x-test"), body: await req.text() });
+		} };`);
+		const res = await visit(`${name}.localhost`, "/some/path?q=1", { method: "POST", headers: { "x-test": "yes" }, body: "payload" });
+		expect(await res.json()).toEqual({ method: "POST", path: "/some/path", q: "1", h: "yes", body: "payload" });
+	});
+});
+
+describe("tenant failures", () => {
+	it("answers a throwing tenant with a 500 page naming the request id and nothing internal", async () => {
+		const { name } = await deployed(`export default { fetch() { throw new Error("tenant secret detail"); } };`);
+		const res = await visit(`${name}.localhost`);
+		expect(res.status).toBe(500);
+		const requestId = res.headers.get("x-ferry-request-id");
+		expect(requestId).toMatch(/^[a-z0-9]{16}$/);
+		const page = await res.text();
+		expect(page).toContain(requestId);
+		expect(page).not.toMatch(/tenant secret detail|Error:|at .*:\d+|D1|R2|LOADER/);
+	});
+
+	it("passes a tenant's own error responses through untouched", async () => {
+		const { name } = await deployed(`export default { fetch: () => new Response("teapot", { status: 418 }) };`);
+		const res = await visit(`${name}.localhost`);
+		expect(res.status).toBe(418);
+		expect(await res.text()).toBe("teapot");
+	});
+});
+
+describe("tenant sandbox", () => {
+	it("gives tenant code its vars and nothing else: no platform bindings, no admin token", async () => {
+		const { name } = await deployed(
+			`export default { fetch: (req, env) => Response.json({ keys: Object.keys(env), db: typeof env.DB, token: env.FERRY_ADMIN_TOKEN ?? null, globals: [typeof DB, typeof ARTIFACTS, typeof LOADER] }) };`,
+			{ vars: { ONLY: "mine" } },
+		);
+		expect(await (await visit(`${name}.localhost`)).json()).toEqual({
+			keys: ["ONLY"],
+			db: "undefined",
+			token: null,
+			globals: ["undefined", "undefined", "undefined"],
+		});
+	});
+
+	it("blocks the tenant's outbound network by default", async () => {
+		const { name } = await deployed(`export default { async fetch() {
+			try { const r = await fetch("http://example.com/"); return new Response("reached " + r.status); }
+			catch (e) { return new Response("blocked: " + e.message); }
+		} };`);
+		expect(await (await visit(`${name}.localhost`)).text()).toMatch(/^blocked: /);
+	});
+
+	it("keeps one tenant's isolate state away from another's", async () => {
+		const counter = `let n = 0; export default { fetch: () => new Response(String(++n)) };`;
+		const a = await deployed(counter);
+		const b = await deployed(counter);
+		await visit(`${a.name}.localhost`);
+		await visit(`${a.name}.localhost`);
+		expect(await (await visit(`${b.name}.localhost`)).text()).toBe("1");
+	});
+});
