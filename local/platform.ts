@@ -14,6 +14,8 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type V4WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { loopbackFetch } from "./loopback.ts";
+import { Watchdog } from "./watchdog.ts";
 
 // wrangler warns that FERRY_ADMIN_TOKEN is not in .dev.vars when the caller passes its own; the
 // platform passes the token explicitly below, so only wrangler's errors are worth showing.
@@ -39,12 +41,16 @@ export interface LocalPlatformOptions {
 	verbose?: boolean;
 	/** Apply pending D1 migrations with wrangler first (default true). */
 	migrate?: boolean;
+	/** Restart the runtime when it stops answering (a tenant's endless loop); default true. */
+	watchdog?: { intervalMs?: number; timeoutMs?: number } | false;
 }
 
 export interface LocalPlatform {
 	url: URL;
 	port: number;
 	adminToken: string;
+	/** How many times the watchdog restarted the runtime. */
+	readonly restarts: number;
 	/** The URL of a hostname label on this platform, e.g. `hello` → http://hello.localhost:8787/. */
 	urlFor(label: string): string;
 	stop(): Promise<void>;
@@ -116,25 +122,53 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 	// Only the API holds the admin token.
 	delete (workers[0]!.bindings as Record<string, string>).FERRY_ADMIN_TOKEN;
 
-	const mf = new Miniflare(
+	const miniflareOptions = (port: number) =>
 		convertV4MiniflareOptions({
 			host: options.host ?? "127.0.0.1",
-			port: options.port ?? 8787,
+			port,
 			// wrangler's --persist-to layout, so `wrangler d1 … --local --persist-to <stateDir>` sees the same data.
 			resourcePersistencePath: path.join(stateDir, "v3"),
 			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
 			// No network here: do not fetch the Request.cf sample from Cloudflare.
 			cf: false,
 			workers,
-		}),
-	);
+		});
+	let mf = new Miniflare(miniflareOptions(options.port ?? 8787));
 	const url = await mf.ready;
 	const port = Number(url.port);
+	const urlFor = (label: string) => `http://${label}.${domain}:${port}/`;
+
+	let restarts = 0;
+	const watchdog =
+		options.watchdog === false
+			? undefined
+			: new Watchdog({
+					...options.watchdog,
+					// The API's root answers without touching storage: any answer means the event loop is free.
+					probe: async (signal) => {
+						await (await loopbackFetch(urlFor("api"), { signal })).arrayBuffer();
+					},
+					restart: async () => {
+						await mf.dispose();
+						mf = new Miniflare(miniflareOptions(port));
+						await mf.ready;
+						restarts++;
+					},
+					onRestart: () =>
+						console.error("[ferry] the local runtime stopped answering (a tenant script in an endless loop?); restarting it"),
+				}).start();
+
 	return {
 		url,
 		port,
 		adminToken,
-		urlFor: (label) => `http://${label}.${domain}:${port}/`,
-		stop: () => mf.dispose(),
+		get restarts() {
+			return restarts;
+		},
+		urlFor,
+		stop: async () => {
+			watchdog?.stop();
+			await mf.dispose();
+		},
 	};
 }

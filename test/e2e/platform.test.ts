@@ -38,8 +38,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	if (dev.pid) process.kill(-dev.pid, "SIGTERM");
-	await new Promise((resolve) => dev.once("exit", resolve));
+	if (dev.exitCode === null && dev.pid) {
+		const exited = new Promise((resolve) => dev.once("exit", resolve));
+		process.kill(-dev.pid, "SIGTERM");
+		await exited;
+	}
 	rmSync(stateDir, { recursive: true, force: true });
 });
 
@@ -85,3 +88,27 @@ it("creates a tenant, deploys, invokes, redeploys, previews, rolls back and dele
 	expect(deleted.status).toBe(200);
 	expect((await loopbackFetch(at("hello"))).status).toBe(404);
 });
+
+it("recovers when a tenant script loops forever (workerd enforces no CPU limit locally)", async () => {
+	const created = await loopbackFetch(`${api}/v1/tenants`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+		body: JSON.stringify({ name: "looper" }),
+	});
+	const auth = { authorization: `Bearer ${((await created.json()) as { token: { token: string } }).token.token}` };
+	const put = (name: string, source: string) =>
+		loopbackFetch(`${api}/v1/scripts/${name}`, { method: "PUT", headers: auth, body: upload(source) });
+	expect((await put("steady", hello("steady"))).status).toBe(200);
+	expect((await put("spin", "export default { fetch() { for (;;) {} } };")).status).toBe(200);
+
+	// The looping request never answers; the watchdog restarts the runtime underneath it.
+	await loopbackFetch(at("spin"), { signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+	let answer = "";
+	for (let attempt = 0; attempt < 30 && answer !== "steady"; attempt++) {
+		answer = await loopbackFetch(at("steady"), { signal: AbortSignal.timeout(2_000) })
+			.then((r) => r.text())
+			.catch(() => "");
+		if (answer !== "steady") await new Promise((r) => setTimeout(r, 500));
+	}
+	expect(answer).toBe("steady");
+}, 60_000);
