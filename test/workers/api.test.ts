@@ -321,3 +321,24 @@ describe("the API surface", () => {
 		await expectError(await api("/v1/nope"), 404, "not_found");
 	});
 });
+
+describe("interrupted deployments", () => {
+	it("are marked Error (never left in progress) when the script is deployed again", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const first = (await json(await deploy(t.token, name, hello("v1")))).deployment;
+		// As if the runtime restarted mid-deploy an hour ago: a row stuck in Built.
+		const scriptId = (await env.DB.prepare("SELECT script_id FROM deployments WHERE id = ?").bind(first.id).first<{ script_id: string }>())!.script_id;
+		const old = Date.now() - 3_600_000;
+		await env.DB.prepare(
+			"INSERT INTO deployments (id, script_id, tenant_id, state, artifact_sha256, size_bytes, created_at, updated_at) VALUES ('stuck00000', ?, ?, 'Built', ?, 1, ?, ?)",
+		)
+			.bind(scriptId, t.id, first.artifact_sha256, old, old)
+			.run();
+
+		expect((await deploy(t.token, name, hello("v2"))).status).toBe(200);
+		const stuck = await json(await api("/v1/deployments/stuck00000", { token: t.token }));
+		expect(stuck.deployment.state).toBe("Error");
+		expect(stuck.deployment.error).toMatchObject({ stage: "load", message: expect.stringContaining("interrupted") });
+	});
+});

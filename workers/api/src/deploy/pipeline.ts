@@ -8,12 +8,16 @@ import type { Database } from "../../../shared/db";
 import type { DeploymentStage, DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
+import { LIMITS } from "../../../shared/limits";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { log } from "../../../shared/log";
 import { LoadError, type Publisher } from "../publish";
 import { BuildError, buildManifest } from "./build";
-import { activate, createDeployment, transition } from "./store";
+import { activate, createDeployment, failInterrupted, transition } from "./store";
 import type { Upload } from "./upload";
+
+/** Longer than any stage may take (the Loaded probe's deadline, plus margin for storage). */
+const INTERRUPTED_AFTER_MS = LIMITS.loadTimeoutMs * 6;
 
 export interface DeployContext {
 	db: Database;
@@ -49,6 +53,8 @@ async function storeModules(artifacts: ArtifactStore, upload: Upload) {
 /** Runs the whole pipeline and returns the deployment's id; its row says how it ended. */
 export async function runDeployment(ctx: DeployContext, target: DeployTarget, upload: Upload): Promise<string> {
 	const { db, artifacts, publisher } = ctx;
+	// Anything of this script's still "in progress" well past the load deadline was interrupted.
+	await failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS);
 	const id = newId();
 	const { hashes, artifactSha256 } = await storeModules(artifacts, upload);
 	await createDeployment(db, { id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes });

@@ -3,7 +3,7 @@
  * and the state change are both conditional on the deployment still being in the `from` state, so a
  * concurrent move (a delete, say) makes the transition a no-op instead of a lost or doubled event.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { type Database, runBatch } from "../../../shared/db";
 import { deploymentEvents, deployments, routes } from "../../../shared/db/schema";
 import { assertTransition, type DeploymentStage, type DeploymentState } from "../../../shared/deployments/states";
@@ -103,4 +103,26 @@ export function deleteStatements(db: Database, rows: Pick<DeploymentRow, "id" | 
 	return rows
 		.filter((row) => row.state !== "Deleted")
 		.flatMap((row) => transitionStatements(db, row.id, row.state, "Deleted", { message: "script deleted" }, now));
+}
+
+/** The stage a deployment stuck in `state` was working on. */
+const STAGE_AFTER: Partial<Record<DeploymentState, DeploymentStage>> = { Queued: "build", Built: "load", Loaded: "deploy" };
+
+/**
+ * A deployment still in progress long after the pipeline's own deadlines was interrupted: the runtime
+ * restarted under it (locally, the watchdog after a tenant's endless loop). Such deployments go to
+ * Error so that their history is honest; they never touched the live route.
+ */
+export async function failInterrupted(db: Database, scriptId: string, olderThanMs: number, now = Date.now()): Promise<number> {
+	const stuck = await db
+		.select({ id: deployments.id, state: deployments.state })
+		.from(deployments)
+		.where(and(eq(deployments.scriptId, scriptId), inArray(deployments.state, ["Queued", "Built", "Loaded"]), lt(deployments.updatedAt, now - olderThanMs)));
+	if (stuck.length === 0) return 0;
+	const message = "interrupted: the platform restarted before this deployment finished; deploy again";
+	await runBatch(
+		db,
+		stuck.flatMap((d) => transitionStatements(db, d.id, d.state, "Error", { error: { stage: STAGE_AFTER[d.state]!, message } }, now)),
+	);
+	return stuck.length;
 }
