@@ -6,11 +6,13 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { hostOf, routeLabel } from "../../workers/shared/hosts";
 import { newId } from "../../workers/shared/ids";
-import { log } from "../../workers/shared/log";
 import type { RouteControlApi, RuntimeAdapter } from "../../workers/shared/runtime/route";
-import { notFoundPage, tenantErrorPage } from "./pages";
+import { notFoundPage } from "./pages";
 import { invalidateRoutes, resolveRoute } from "./routes";
-import { runtimeFor } from "./runtime";
+import { failurePage, runtimeFor } from "./runtime";
+
+// Tenant subrequests pass through this entrypoint when the runtime is Worker Loader (see runtime/).
+export { FerryEgress } from "../../workers/outbound/src/entrypoint";
 
 const requestIdOf = (request: Request) => request.headers.get("cf-ray") ?? newId(16);
 
@@ -23,14 +25,9 @@ export default {
 		try {
 			return await runtime.fetch(target, request);
 		} catch (error) {
-			const requestId = requestIdOf(request);
-			log.error("tenant script failed", {
-				requestId,
-				script: target.scriptName,
-				deploymentId: target.deploymentId,
-				error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-			});
-			return tenantErrorPage(requestId);
+			// The tenant's own error (500), a script deleted since this isolate cached its route (404),
+			// or the platform's fault (503): see runtime/failures.ts.
+			return failurePage(error, target, env.DB, requestIdOf(request));
 		}
 	},
 } satisfies ExportedHandler<DispatchEnv>;

@@ -1,7 +1,8 @@
 /**
- * The Worker under test: the API's handler as the default export and the dispatcher's RouteControl
- * entrypoint, so the API's ROUTES binding reaches the same route cache the dispatcher tests use.
+ * The Worker under test: the API's handler as the default export, and the dispatcher's entrypoints
+ * (RouteControl, so the API's ROUTES binding reaches the same route cache the dispatcher tests use;
+ * FerryEgress, the local egress gate the Worker Loader runtime hands tenant isolates).
  * Tests call the dispatcher's handler directly (see ./platform.ts).
  */
 export { default } from "../../workers/api/src/index";
-export { RouteControl } from "../../dispatch/src/index";
+export { FerryEgress, RouteControl } from "../../dispatch/src/index";

@@ -1,7 +1,9 @@
 /// <reference types="@cloudflare/vitest-plugin/types" />
-// The test Worker has the API's bindings (generated ApiEnv), which include all the dispatcher's,
-// plus the migrations vitest.config.ts passes in.
-interface DispatchEnv extends ApiEnv {}
+// The test Worker has the API's bindings (generated ApiEnv), which include all the dispatcher's but
+// its production-only dispatch namespace, plus the migrations vitest.config.ts passes in.
+interface DispatchEnv extends ApiEnv {
+	DISPATCHER?: DispatchNamespace;
+}
 declare namespace Cloudflare {
 	interface Env {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];

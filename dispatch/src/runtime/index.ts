@@ -1,11 +1,37 @@
+/** The runtime adapter this installation uses, chosen by the RUNTIME var (see workers/shared/runtime/select.ts). */
+import { exports } from "cloudflare:workers";
+import type { EgressContext } from "../../../workers/outbound/src/egress";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
+import { runtimeName } from "../../../workers/shared/runtime/select";
+import { DispatchNamespaceRuntime } from "./dispatch-namespace";
+import { limitsFor } from "./plans";
 import { WorkerLoaderRuntime } from "./worker-loader";
+
+export { classifyFailure, failurePage } from "./failures";
+
+/**
+ * The loopback binding of the FerryEgress entrypoint that the dispatcher's main module exports.
+ * Cast because the generated `Exports` type follows whichever main module the compiling project
+ * declares (the tests compile this file under the test Worker's).
+ */
+const egressGate = (context: EgressContext): Fetcher =>
+	(exports as unknown as { FerryEgress(options: { props: EgressContext }): Fetcher }).FerryEgress({ props: context });
+
+export function createRuntime(env: DispatchEnv): RuntimeAdapter {
+	const limits = (tenantId: string) => limitsFor(env.DB, tenantId);
+	switch (runtimeName(env.RUNTIME)) {
+		case "worker-loader":
+			return new WorkerLoaderRuntime({ loader: env.LOADER, artifacts: env.ARTIFACTS, limitsFor: limits, egress: egressGate });
+		case "dispatch-namespace":
+			if (!env.DISPATCHER) throw new Error("RUNTIME is 'dispatch-namespace' but the DISPATCHER binding is missing");
+			return new DispatchNamespaceRuntime({ namespace: env.DISPATCHER, limitsFor: limits });
+	}
+}
 
 // One adapter per isolate: built on the first request, not on every one.
 let adapter: RuntimeAdapter | undefined;
 
-/** The runtime adapter this installation uses. Locally (and by default) the Worker Loader. */
 export function runtimeFor(env: DispatchEnv): RuntimeAdapter {
-	adapter ??= new WorkerLoaderRuntime(env.LOADER, env.ARTIFACTS);
+	adapter ??= createRuntime(env);
 	return adapter;
 }

@@ -5,7 +5,7 @@
  * Times are integer milliseconds since the epoch.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { DEPLOYMENT_STATES } from "../deployments/states";
 
 export const tenants = sqliteTable("tenants", {
@@ -106,4 +106,34 @@ export const routes = sqliteTable(
 		updatedAt: integer("updated_at").notNull(),
 	},
 	(t) => [index("routes_script").on(t.scriptId)],
+);
+
+/**
+ * What a tenant's plan (`tenants.plan`) allows per request. The dispatcher passes these to the runtime
+ * (`limits` of the dispatch-namespace binding / Worker Loader entrypoint). A plan without a row gets
+ * DEFAULT_PLAN_LIMITS (workers/shared/runtime/plans.ts); operators add rows with `wrangler d1 execute`.
+ */
+export const plans = sqliteTable("plans", {
+	name: text("name").primaryKey(),
+	// CPU time per request in milliseconds.
+	cpuMs: integer("cpu_ms").notNull(),
+	// Outbound requests (fetch, and in production also binding calls) per request.
+	subRequests: integer("sub_requests").notNull(),
+	updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * The hosts a tenant's code may reach (egress policy, workers/outbound/). No rows: no network.
+ * `host` is a lowercase hostname, or `*.example.com` for every subdomain of example.com.
+ */
+export const egressAllowList = sqliteTable(
+	"egress_allow_list",
+	{
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.id),
+		host: text("host").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.host] })],
 );

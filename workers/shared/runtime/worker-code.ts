@@ -24,11 +24,13 @@ export interface WorkerCodeOptions {
 	/** Replaces the manifest's main module (the Loaded probe wraps the tenant's main module). */
 	extraModules?: Record<string, WorkerLoaderModule>;
 	mainModule?: string;
+	/** Where the isolate's fetch() goes: the egress gate (workers/outbound/). Default: nowhere. */
+	globalOutbound?: Fetcher | null;
 }
 
 /**
  * The tenant's code with its vars as its whole env: no platform binding is ever passed in, and
- * `globalOutbound: null` cuts the isolate off from the network.
+ * unless the caller passes the egress gate as `globalOutbound`, the isolate has no network at all.
  */
 export function workerCode(
 	manifest: Manifest,
@@ -49,6 +51,6 @@ export function workerCode(
 		mainModule: options.mainModule ?? manifest.mainModule,
 		modules,
 		env: { ...manifest.vars },
-		globalOutbound: null,
+		globalOutbound: options.globalOutbound ?? null,
 	};
 }

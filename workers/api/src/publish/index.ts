@@ -1,10 +1,21 @@
+import { openDatabase } from "../../../shared/db";
+import { runtimeName } from "../../../shared/runtime/select";
+import { CloudflarePublisher, cloudflareConfig } from "./cloudflare";
 import type { Publisher } from "./types";
 import { WorkerLoaderPublisher } from "./worker-loader";
 
 export type { BuiltDeployment, Publisher } from "./types";
 export { LoadError } from "./types";
 
-/** The publisher this installation uses. Locally (and by default) the Worker Loader. */
+/**
+ * The publisher this installation uses, chosen by the RUNTIME var (the dispatcher reads the same one):
+ * Worker Loader by default and locally, the Workers for Platforms namespace in production.
+ */
 export function publisherFor(env: ApiEnv): Publisher {
-	return new WorkerLoaderPublisher(env.LOADER);
+	switch (runtimeName(env.RUNTIME)) {
+		case "worker-loader":
+			return new WorkerLoaderPublisher(env.LOADER);
+		case "dispatch-namespace":
+			return new CloudflarePublisher(cloudflareConfig(env), openDatabase(env.DB));
+	}
 }

@@ -1,0 +1,37 @@
+/**
+ * The Workers for Platforms runtime adapter (production, RUNTIME = "dispatch-namespace"): the
+ * deployment's script in the dispatch namespace (uploaded at its Loaded stage by the API's
+ * Cloudflare publisher), run with the tenant's plan limits. The namespace's outbound Worker
+ * (ferry-outbound) gets the tenant, the deployment and the request as parameters, so egress is
+ * counted per tenant request.
+ *
+ * A deployment the namespace does not hold makes `fetch()` reject (not `get()`; see workerd#5263)
+ * with an error Cloudflare only describes by its message. Ferry never reads that message: such an
+ * error is not one the tenant's code threw, and ./failures.ts asks the route table whether the
+ * script still exists (404) or the platform is at fault (503).
+ */
+import type { EgressContext } from "../../../workers/outbound/src/egress";
+import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
+import { namespaceScriptName } from "../../../workers/shared/runtime/select";
+import type { PlanLimits } from "./plans";
+
+export interface DispatchNamespaceRuntimeDeps {
+	namespace: DispatchNamespace;
+	limitsFor(tenantId: string): Promise<PlanLimits>;
+}
+
+export class DispatchNamespaceRuntime implements RuntimeAdapter {
+	constructor(private readonly deps: DispatchNamespaceRuntimeDeps) {}
+
+	async fetch(target: RouteTarget, request: Request): Promise<Response> {
+		const limits = await this.deps.limitsFor(target.tenantId);
+		// Cloudflare sets cf-ray on every request it delivers; it is also the request id on Ferry's pages.
+		const outbound: EgressContext = {
+			tenantId: target.tenantId,
+			deploymentId: target.deploymentId,
+			requestId: request.headers.get("cf-ray") ?? "",
+		};
+		const worker = this.deps.namespace.get(namespaceScriptName(target.deploymentId), {}, { limits, outbound: { ...outbound } });
+		return worker.fetch(request);
+	}
+}

@@ -1,0 +1,46 @@
+/**
+ * What the visitor sees when a runtime adapter's fetch() rejects. Two cases, told apart by the
+ * error's shape, never its message:
+ *
+ *   tenant_error   the tenant's code threw. workerd marks an exception that crossed from another
+ *                  isolate with `remote: true`; the tenant's exceptions cross from its isolate.
+ *   not_runnable   anything else: the runtime could not run the deployment at all (the dispatch
+ *                  namespace does not hold it, its code is missing from R2, …).
+ *
+ * For not_runnable, Ferry's own route table decides: if the route is gone (the script was deleted and
+ * this isolate's cache had not heard yet) the answer is the 404 page; otherwise the platform is at
+ * fault and says so with a 503, logged for the operator. Getting the shape wrong only picks the wrong
+ * page; it never serves another deployment or leaks the error.
+ */
+import { log } from "../../../workers/shared/log";
+import type { RouteTarget } from "../../../workers/shared/runtime/route";
+import { notFoundPage, tenantErrorPage, unavailablePage } from "../pages";
+import { invalidateRoutes, resolveRoute } from "../routes";
+
+export const DISPATCH_FAILURES = ["tenant_error", "not_runnable"] as const;
+export type DispatchFailure = (typeof DISPATCH_FAILURES)[number];
+
+export function classifyFailure(error: unknown): DispatchFailure {
+	const remote = typeof error === "object" && error !== null && (error as { remote?: unknown }).remote === true;
+	return remote ? "tenant_error" : "not_runnable";
+}
+
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+export async function failurePage(error: unknown, target: RouteTarget, db: D1Database, requestId: string): Promise<Response> {
+	const where = { requestId, script: target.scriptName, deploymentId: target.deploymentId };
+	if (classifyFailure(error) === "tenant_error") {
+		log.error("tenant script failed", { ...where, error: describe(error) });
+		return tenantErrorPage(requestId);
+	}
+	// Read the route again, past this isolate's cache.
+	invalidateRoutes([target.label]);
+	const current = await resolveRoute(db, target.label);
+	if (!current) return notFoundPage(requestId);
+	log.error("the runtime could not run a routed deployment", {
+		...where,
+		routedTo: current.deploymentId,
+		error: describe(error),
+	});
+	return unavailablePage(requestId);
+}

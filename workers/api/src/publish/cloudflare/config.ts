@@ -1,0 +1,28 @@
+/** The Cloudflare publisher's settings, from the API Worker's vars and secrets, with every default filled in. */
+
+export interface CloudflareConfig {
+	/** The API's base URL; tests point it at a local stand-in. */
+	apiUrl: string;
+	accountId: string;
+	/** The Workers for Platforms dispatch namespace (the dispatcher's DISPATCHER binding names the same). */
+	namespace: string;
+	/** An account API token with "Workers Scripts: Edit". */
+	apiToken: string;
+}
+
+export const CLOUDFLARE_API_URL = "https://api.cloudflare.com/client/v4";
+
+type CloudflareEnv = Pick<ApiEnv, "CLOUDFLARE_ACCOUNT_ID" | "DISPATCH_NAMESPACE" | "CLOUDFLARE_API_TOKEN">;
+
+/** Throws naming every missing setting: a half-configured production must fail loudly, not upload nowhere. */
+export function cloudflareConfig(env: CloudflareEnv): CloudflareConfig {
+	const missing = (["CLOUDFLARE_ACCOUNT_ID", "DISPATCH_NAMESPACE", "CLOUDFLARE_API_TOKEN"] as const).filter((key) => !env[key]);
+	if (missing.length > 0)
+		throw new Error(`RUNTIME is 'dispatch-namespace' but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set`);
+	return {
+		apiUrl: CLOUDFLARE_API_URL,
+		accountId: env.CLOUDFLARE_ACCOUNT_ID!,
+		namespace: env.DISPATCH_NAMESPACE!,
+		apiToken: env.CLOUDFLARE_API_TOKEN!,
+	};
+}

@@ -1,0 +1,116 @@
+/**
+ * The production publisher: a deployment is Loaded once Cloudflare accepted it into the Workers for
+ * Platforms dispatch namespace. Cloudflare validates the code on upload (it parses the modules and
+ * runs their top level), so a refusal there is the tenant's to read, as the Worker Loader probe's is
+ * locally.
+ *
+ * The namespace holds one script per deployment, named by the deployment id (see
+ * workers/shared/runtime/select.ts): live and preview hosts of a deployment run that script; deploying
+ * uploads once; rolling back uploads nothing. Deleting a Ferry script deletes its deployments' scripts.
+ */
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
+import type { Database } from "../../../../shared/db";
+import { deploymentEvents, deployments, scripts } from "../../../../shared/db/schema";
+import { log } from "../../../../shared/log";
+import { namespaceScriptName } from "../../../../shared/runtime/select";
+import { type BuiltDeployment, LoadError, type Publisher } from "../types";
+import { CloudflareApi, type CloudflareApiError, type CloudflareApiOptions, describeErrors } from "./api";
+import type { CloudflareConfig } from "./config";
+import { uploadForm } from "./form";
+
+export { CloudflareApi, CloudflareApiError, describeErrors } from "./api";
+export { type CloudflareConfig, cloudflareConfig } from "./config";
+
+/** Deletes run a few at a time: a script with many deployments must not trip the API's rate limit. */
+const DELETE_CONCURRENCY = 4;
+
+/**
+ * Statuses that say the platform is misconfigured (token, account, namespace), not that the code is
+ * wrong: the tenant cannot fix them, so they are not LoadErrors and the pipeline logs them for the operator.
+ */
+const PLATFORM_STATUSES = new Set([401, 403, 404]);
+
+export class CloudflarePublisher implements Publisher {
+	private readonly api: CloudflareApi;
+
+	constructor(
+		private readonly config: CloudflareConfig,
+		private readonly db: Database,
+		options: CloudflareApiOptions = {},
+	) {
+		this.api = new CloudflareApi(config, options);
+	}
+
+	private scriptPath(deploymentId: string): string[] {
+		return ["workers", "dispatch", "namespaces", this.config.namespace, "scripts", namespaceScriptName(deploymentId)];
+	}
+
+	async load({ manifest, blobs }: BuiltDeployment): Promise<void> {
+		try {
+			await this.api.call("PUT", this.scriptPath(manifest.deploymentId), uploadForm(manifest, blobs));
+		} catch (error) {
+			throw loadFailure(error as CloudflareApiError);
+		}
+	}
+
+	/**
+	 * Deletes the namespace scripts of the script's deployments that were ever uploaded (reached
+	 * Loaded). Called after the script is deleted in D1, so nothing routes to them any more; a failure
+	 * here leaves unreachable scripts behind, which is logged for the operator instead of failing a
+	 * delete that has already happened.
+	 */
+	async remove(scriptName: string): Promise<void> {
+		const ids = await this.uploadedDeployments(scriptName);
+		const failed: string[] = [];
+		for (let i = 0; i < ids.length; i += DELETE_CONCURRENCY) {
+			await Promise.all(
+				ids.slice(i, i + DELETE_CONCURRENCY).map(async (id) => {
+					try {
+						await this.api.call("DELETE", this.scriptPath(id));
+					} catch (error) {
+						// Already gone is what we wanted.
+						if ((error as CloudflareApiError).status !== 404) failed.push(id);
+					}
+				}),
+			);
+		}
+		if (failed.length > 0)
+			log.error("could not delete namespace scripts of a deleted script; delete them by hand", {
+				scriptName,
+				namespace: this.config.namespace,
+				namespaceScripts: failed.map(namespaceScriptName),
+			});
+	}
+
+	/** The deployments of the most recently deleted script of this name that reached Loaded. */
+	private async uploadedDeployments(scriptName: string): Promise<string[]> {
+		const [script] = await this.db
+			.select({ id: scripts.id })
+			.from(scripts)
+			.where(and(eq(scripts.name, scriptName), isNotNull(scripts.deletedAt)))
+			.orderBy(desc(scripts.deletedAt))
+			.limit(1);
+		if (!script) return [];
+		const loaded = this.db
+			.select({ id: deploymentEvents.deploymentId })
+			.from(deploymentEvents)
+			.where(and(eq(deploymentEvents.deploymentId, deployments.id), eq(deploymentEvents.toState, "Loaded")));
+		const rows = await this.db
+			.select({ id: deployments.id })
+			.from(deployments)
+			.where(and(eq(deployments.scriptId, script.id), sql`EXISTS ${loaded}`));
+		return rows.map((row) => row.id);
+	}
+}
+
+/** What the deployment's Error says. Only Cloudflare's verdict on the code is the tenant's to read. */
+function loadFailure(error: CloudflareApiError): Error {
+	if (PLATFORM_STATUSES.has(error.status)) return error;
+	if (error.status === 429 || error.status === 0 || error.status >= 500) {
+		const when = error.retryAfterMs !== undefined ? `in ${Math.ceil(error.retryAfterMs / 1000)} s` : "in a minute";
+		return new LoadError(
+			`Cloudflare did not accept the upload after ${error.attempts} attempt${error.attempts === 1 ? "" : "s"} (${describeErrors(error.errors)}); deploy again ${when}`,
+		);
+	}
+	return new LoadError(`Cloudflare refused the code: ${describeErrors(error.errors)}`);
+}

@@ -1,0 +1,36 @@
+/**
+ * A small per-isolate memo: key → value for at most `ttlMs`, at most `maxEntries` keys (the least
+ * recently used goes first). For facts read from D1 on a hot path that may be a little stale, such as
+ * a tenant's plan limits or egress allow-list; every isolate converges within the TTL.
+ */
+export class TtlCache<K, V> {
+	private readonly entries = new Map<K, { value: V; expires: number }>();
+
+	constructor(
+		private readonly maxEntries: number,
+		private readonly ttlMs: number,
+	) {}
+
+	/** The cached value, or what `load` produces (then cached). Concurrent misses may both load. */
+	async get(key: K, load: () => Promise<V>, now = Date.now()): Promise<V> {
+		const entry = this.entries.get(key);
+		if (entry && entry.expires > now) {
+			// Map keeps insertion order: re-inserting marks the entry most recently used.
+			this.entries.delete(key);
+			this.entries.set(key, entry);
+			return entry.value;
+		}
+		const value = await load();
+		this.entries.delete(key);
+		this.entries.set(key, { value, expires: now + this.ttlMs });
+		if (this.entries.size > this.maxEntries) {
+			const oldest = this.entries.keys().next();
+			if (!oldest.done) this.entries.delete(oldest.value);
+		}
+		return value;
+	}
+
+	delete(key: K): void {
+		this.entries.delete(key);
+	}
+}
