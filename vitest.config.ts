@@ -2,6 +2,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
+import { internet } from "./test/support/internet.ts";
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "d1-migrations"));
 
@@ -22,6 +23,8 @@ export default defineConfig({
 							bindings: { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "test-admin-token", TEST_MIGRATIONS: migrations },
 							// The API invalidates the dispatcher's route cache through this binding; here both live in one Worker.
 							serviceBindings: { ROUTES: { name: kCurrentWorker, entrypoint: "RouteControl" } },
+							// The test Worker's fetches: the fake Cloudflare API and a stand-in for public hosts.
+							outboundService: internet,
 						},
 					}),
 				],
@@ -29,6 +32,8 @@ export default defineConfig({
 					name: "workers",
 					include: ["test/workers/**/*.test.ts", "dispatch/**/*.test.ts", "workers/**/*.test.ts"],
 					setupFiles: ["./test/workers/apply-migrations.ts"],
+					// A local HTTP server standing in for the Cloudflare API (test/support/cloudflare-api/).
+					globalSetup: ["./test/support/cloudflare-api/global-setup.ts"],
 				},
 			},
 			{

@@ -6,3 +6,5 @@
  */
 export { default } from "../../workers/api/src/index";
 export { FerryEgress, RouteControl } from "../../dispatch/src/index";
+// The stand-in dispatch namespace's outbound Worker (see ./cloudflare/dispatch-namespace.ts).
+export { FakeNamespaceOutbound } from "./cloudflare/dispatch-namespace";

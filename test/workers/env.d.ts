@@ -9,3 +9,7 @@ declare namespace Cloudflare {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
 	}
 }
+// The outbound Worker's env (its generated OutboundEnv is not part of this project's types).
+interface OutboundEnv {
+	DB: D1Database;
+}

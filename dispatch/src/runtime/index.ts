@@ -28,10 +28,15 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 	}
 }
 
-// One adapter per isolate: built on the first request, not on every one.
-let adapter: RuntimeAdapter | undefined;
+// One adapter per env, built on its first request: the runtime keeps one env object per isolate, so
+// this is one per isolate; tests that run both runtimes side by side pass two envs.
+const adapters = new WeakMap<DispatchEnv, RuntimeAdapter>();
 
 export function runtimeFor(env: DispatchEnv): RuntimeAdapter {
-	adapter ??= createRuntime(env);
+	let adapter = adapters.get(env);
+	if (!adapter) {
+		adapter = createRuntime(env);
+		adapters.set(env, adapter);
+	}
 	return adapter;
 }

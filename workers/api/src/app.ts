@@ -6,7 +6,9 @@ import { log } from "../../shared/log";
 import { requireTenant } from "./auth/middleware";
 import { factory } from "./env";
 import { deploymentRoutes } from "./routes/deployments";
+import { planRoutes } from "./routes/plans";
 import { scriptRoutes } from "./routes/scripts";
+import { tenantSettingsRoutes } from "./routes/tenant-settings";
 import { tenantRoutes, whoamiRoutes } from "./routes/tenants";
 import { tokenRoutes } from "./routes/tokens";
 
@@ -18,6 +20,8 @@ export const app = factory
 	})
 	.get("/", (c) => c.json({ name: "ferry", api: "/v1" }))
 	.route("/v1/tenants", tenantRoutes)
+	.route("/v1/tenants", tenantSettingsRoutes)
+	.route("/v1/plans", planRoutes)
 	.use("/v1/whoami", requireTenant)
 	.use("/v1/tokens/*", requireTenant)
 	.use("/v1/scripts/*", requireTenant)

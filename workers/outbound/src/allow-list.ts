@@ -14,7 +14,3 @@ export function allowListFor(db: D1Database, tenantId: string): Promise<readonly
 	});
 }
 
-/** Drops a tenant's cached list (tests, and whoever edits the list in this isolate). */
-export function forgetAllowList(tenantId: string): void {
-	cache.delete(tenantId);
-}

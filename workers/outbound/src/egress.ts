@@ -7,7 +7,7 @@
 import { log } from "../../shared/log";
 import { allowListFor } from "./allow-list";
 import { SubrequestCounter } from "./counter";
-import { decideEgress, denialMessage, type EgressDenial } from "./policy";
+import { decideEgress, denialMessage, type EgressDenial } from "../../shared/egress/policy";
 
 /** Who is asking. The dispatcher supplies it; tenant code cannot change it. */
 export interface EgressContext {

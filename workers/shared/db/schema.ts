@@ -111,7 +111,7 @@ export const routes = sqliteTable(
 /**
  * What a tenant's plan (`tenants.plan`) allows per request. The dispatcher passes these to the runtime
  * (`limits` of the dispatch-namespace binding / Worker Loader entrypoint). A plan without a row gets
- * DEFAULT_PLAN_LIMITS (workers/shared/runtime/plans.ts); operators add rows with `wrangler d1 execute`.
+ * DEFAULT_PLAN_LIMITS (workers/shared/runtime/plans.ts); operators manage rows with `PUT /v1/plans/:name`.
  */
 export const plans = sqliteTable("plans", {
 	name: text("name").primaryKey(),
@@ -124,7 +124,8 @@ export const plans = sqliteTable("plans", {
 
 /**
  * The hosts a tenant's code may reach (egress policy, workers/outbound/). No rows: no network.
- * `host` is a lowercase hostname, or `*.example.com` for every subdomain of example.com.
+ * `host` is a lowercase hostname, or `*.example.com` for every subdomain of example.com (validated by
+ * allowListEntryProblem in workers/shared/egress/policy.ts; set with `PUT /v1/tenants/:id/egress`).
  */
 export const egressAllowList = sqliteTable(
 	"egress_allow_list",

@@ -1,7 +1,7 @@
 /** The Cloudflare publisher's settings, from the API Worker's vars and secrets, with every default filled in. */
 
 export interface CloudflareConfig {
-	/** The API's base URL; tests point it at a local stand-in. */
+	/** The API's base URL: CLOUDFLARE_API_URL, default CLOUDFLARE_API_URL below. */
 	apiUrl: string;
 	accountId: string;
 	/** The Workers for Platforms dispatch namespace (the dispatcher's DISPATCHER binding names the same). */
@@ -10,9 +10,10 @@ export interface CloudflareConfig {
 	apiToken: string;
 }
 
+/** Cloudflare's API. CLOUDFLARE_API_URL overrides it (an egress proxy; the contract tests' stand-in). */
 export const CLOUDFLARE_API_URL = "https://api.cloudflare.com/client/v4";
 
-type CloudflareEnv = Pick<ApiEnv, "CLOUDFLARE_ACCOUNT_ID" | "DISPATCH_NAMESPACE" | "CLOUDFLARE_API_TOKEN">;
+type CloudflareEnv = Pick<ApiEnv, "CLOUDFLARE_ACCOUNT_ID" | "DISPATCH_NAMESPACE" | "CLOUDFLARE_API_TOKEN" | "CLOUDFLARE_API_URL">;
 
 /** Throws naming every missing setting: a half-configured production must fail loudly, not upload nowhere. */
 export function cloudflareConfig(env: CloudflareEnv): CloudflareConfig {
@@ -20,7 +21,8 @@ export function cloudflareConfig(env: CloudflareEnv): CloudflareConfig {
 	if (missing.length > 0)
 		throw new Error(`RUNTIME is 'dispatch-namespace' but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set`);
 	return {
-		apiUrl: CLOUDFLARE_API_URL,
+		// No trailing slash: paths are appended as "/accounts/…".
+		apiUrl: (env.CLOUDFLARE_API_URL || CLOUDFLARE_API_URL).replace(/\/+$/, ""),
 		accountId: env.CLOUDFLARE_ACCOUNT_ID!,
 		namespace: env.DISPATCH_NAMESPACE!,
 		apiToken: env.CLOUDFLARE_API_TOKEN!,

@@ -1,8 +1,37 @@
 /**
  * The egress policy as a pure function: may tenant code send this request? Deny by default: a tenant
  * with an empty allow-list has no network. Local and private addresses are refused even when listed.
+ * Shared by the egress gate (workers/outbound/) and the API, which validates allow-list entries.
  */
 import { isPrivateHost } from "./addresses";
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/**
+ * Why `entry` cannot be an allow-list entry, or undefined when it can. Entries are what
+ * `URL.hostname` gives, lowercase ASCII (punycode for IDNs): a DNS name of at least two labels,
+ * `*.` + such a name, a public IPv4 literal or a bracketed public IPv6 literal. Local and private
+ * names and addresses are refused here, so a list never suggests they are reachable.
+ */
+export function allowListEntryProblem(entry: string): string | undefined {
+	if (entry.length === 0 || entry.length > 253) return "must be 1-253 characters";
+	if (entry !== entry.toLowerCase()) return "must be lowercase";
+	const host = entry.startsWith("*.") ? entry.slice(2) : entry;
+	if (isPrivateHost(host)) return "is a local or private address, which tenant code may never reach";
+	if (host.startsWith("[") && host.endsWith("]")) {
+		if (entry.startsWith("*.")) return "a wildcard needs a DNS name, not an address";
+		return URL.canParse(`http://${host}/`) && new URL(`http://${host}/`).hostname === host ? undefined : "is not a valid IPv6 literal";
+	}
+	if (IPV4.test(host)) {
+		if (entry.startsWith("*.")) return "a wildcard needs a DNS name, not an address";
+		return host.split(".").every((octet) => Number(octet) <= 255) ? undefined : "is not a valid IPv4 address";
+	}
+	const labels = host.split(".");
+	if (labels.length < 2) return "must be a fully qualified name (at least two labels, e.g. api.example.com)";
+	if (!labels.every((label) => LABEL.test(label))) return "must be a hostname: labels of a-z, 0-9 and '-' (punycode for international names)";
+	return undefined;
+}
 
 /** Why a subrequest was refused. Tenants and logs see the code; nothing branches on messages. */
 export const EGRESS_DENIALS = ["scheme", "private_address", "not_allowed"] as const;

@@ -1,0 +1,114 @@
+/**
+ * The fake Cloudflare API's test-only control surface, under `/__fake__/` (never part of Cloudflare's
+ * API): what tests use to script failures and to read back what the fake received. Runtime-neutral
+ * (plain fetch), so workerd tests and Node tests share it.
+ */
+
+declare module "vitest" {
+	export interface ProvidedContext {
+		cloudflareApi: FakeCloudflareApiInfo;
+	}
+}
+
+/** What vitest's globalSetup provides to every test (see ./global-setup.ts). */
+export interface FakeCloudflareApiInfo {
+	/** The API base URL, standing in for https://api.cloudflare.com/client/v4. */
+	url: string;
+	accountId: string;
+	apiToken: string;
+	namespace: string;
+}
+
+/** One answer the fake plays back instead of handling a matching request. */
+export interface ScriptedResponse {
+	status: number;
+	headers?: Record<string, string>;
+	/** Sent as JSON; a string is sent as is (e.g. an HTML error page from a proxy). */
+	body?: unknown;
+}
+
+export interface FailureRule {
+	method: "PUT" | "DELETE";
+	/** Matches uploads whose metadata `tags` hold this tag. */
+	tag?: string;
+	/** Matches requests for this namespace script. */
+	script?: string;
+	/** Played back in order, one per matching request; then requests are handled normally again. */
+	responses: ScriptedResponse[];
+}
+
+export interface RecordedPart {
+	name: string;
+	/** The part's Content-Type ('' for a plain form field). */
+	type: string;
+	filename: string | null;
+	size: number;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	authorization: string | null;
+	contentType: string | null;
+	parts: RecordedPart[];
+	metadata: unknown;
+	tags: string[];
+	status: number;
+	at: number;
+}
+
+export interface StoredModule {
+	name: string;
+	type: string;
+	base64: string;
+}
+
+export interface StoredScript {
+	name: string;
+	etag: string;
+	metadata: {
+		main_module: string;
+		compatibility_date: string;
+		compatibility_flags?: string[];
+		bindings?: { type: string; name: string; text: string }[];
+		tags?: string[];
+	};
+	modules: StoredModule[];
+}
+
+export class FakeCloudflareApi {
+	readonly info: FakeCloudflareApiInfo;
+
+	constructor(info: FakeCloudflareApiInfo) {
+		this.info = info;
+	}
+
+	private control(path: string, init?: RequestInit) {
+		return fetch(`${new URL(this.info.url).origin}/__fake__${path}`, init);
+	}
+
+	/** Makes the next matching requests answer with `responses` (Cloudflare's error shapes). */
+	async fail(rule: FailureRule): Promise<void> {
+		const res = await this.control("/failures", { method: "POST", body: JSON.stringify(rule) });
+		if (!res.ok) throw new Error(`fake Cloudflare API: ${res.status} ${await res.text()}`);
+	}
+
+	/** The requests the fake received, oldest first, for a tag or a namespace script. */
+	async requests(filter: { tag?: string; script?: string }): Promise<RecordedRequest[]> {
+		const res = await this.control(`/requests?${new URLSearchParams(filter as Record<string, string>)}`);
+		return ((await res.json()) as { requests: RecordedRequest[] }).requests;
+	}
+
+	/** A script as stored in a namespace (default: the configured one), or null. */
+	async script(name: string, namespace = this.info.namespace): Promise<StoredScript | null> {
+		const res = await this.control(`/accounts/${this.info.accountId}/namespaces/${namespace}/scripts/${name}`);
+		if (res.status === 404) return null;
+		return ((await res.json()) as { script: StoredScript }).script;
+	}
+
+	/** Names of the scripts in the namespace that carry `tag`. */
+	async scriptsTagged(tag: string, namespace = this.info.namespace): Promise<string[]> {
+		const res = await this.control(`/accounts/${this.info.accountId}/namespaces/${namespace}/scripts?tag=${encodeURIComponent(tag)}`);
+		return ((await res.json()) as { scripts: string[] }).scripts;
+	}
+}

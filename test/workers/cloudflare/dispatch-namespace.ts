@@ -1,0 +1,111 @@
+/**
+ * A stand-in for Cloudflare's DispatchNamespace binding, which cannot run locally (Miniflare's only
+ * proxies to a real account). It runs exactly what the fake Cloudflare API accepted: on every
+ * fetch() it reads the namespace script from the fake (test/support/cloudflare-api/) and starts the
+ * uploaded parts in a Worker Loader isolate, converted the way Cloudflare reads them (content type →
+ * module kind, `plain_text`/`secret_text` bindings → env). So a test that passes through it proves the
+ * multipart form Ferry uploaded actually runs, with the limits and outbound parameters the dispatcher
+ * passed to `get()`.
+ *
+ * Cloudflare's behaviour copied here:
+ * - `get()` never throws; a script the namespace does not hold makes the returned Fetcher's `fetch()`
+ *   reject with a plain `Error("Worker not found.")`, no `remote` flag (workerd#5263; the custom-limits
+ *   docs catch it around `fetch()`: `e.message.startsWith("Worker not found")`).
+ * - The namespace's outbound Worker gets the `outbound` parameters of each `get()` call in its env
+ *   (the outbound Workers docs); here the production outbound Worker (workers/outbound/src/index.ts)
+ *   runs behind the FakeNamespaceOutbound entrypoint with the same merge.
+ * - Exceptions the user Worker throws arrive marked `remote` (they cross an isolate boundary).
+ */
+import { exports, WorkerEntrypoint } from "cloudflare:workers";
+import outboundWorker from "../../../workers/outbound/src/index";
+import type { FakeCloudflareApi, StoredModule, StoredScript } from "../../support/cloudflare-api/control";
+
+export interface DispatchCall {
+	name: string;
+	options: DynamicDispatchOptions;
+}
+
+const decode = (module: StoredModule) => Uint8Array.from(atob(module.base64), (c) => c.charCodeAt(0));
+
+function loaderModule(module: StoredModule): WorkerLoaderModule | undefined {
+	const bytes = decode(module);
+	const text = () => new TextDecoder().decode(bytes);
+	switch (module.type) {
+		case "application/javascript+module":
+		case "text/javascript+module":
+			return { js: text() };
+		case "application/javascript":
+		case "text/javascript":
+			return { cjs: text() };
+		case "text/plain":
+			return { text: text() };
+		case "application/wasm":
+			return { wasm: bytes.buffer };
+		case "application/octet-stream":
+			return { data: bytes.buffer };
+		case "application/source-map":
+			return undefined;
+		default:
+			throw new Error(`the stand-in cannot run a '${module.type}' part (${module.name})`);
+	}
+}
+
+function workerCode(script: StoredScript, globalOutbound: Fetcher): WorkerLoaderWorkerCode {
+	const modules: Record<string, WorkerLoaderModule> = {};
+	for (const module of script.modules) {
+		const converted = loaderModule(module);
+		if (converted) modules[module.name] = converted;
+	}
+	return {
+		compatibilityDate: script.metadata.compatibility_date,
+		compatibilityFlags: script.metadata.compatibility_flags ?? [],
+		mainModule: script.metadata.main_module,
+		modules,
+		env: Object.fromEntries((script.metadata.bindings ?? []).map((b) => [b.name, b.text])),
+		globalOutbound,
+	};
+}
+
+/** The namespace's outbound Worker as Cloudflare runs it: the `get()` call's outbound parameters merged into its env. */
+export class FakeNamespaceOutbound extends WorkerEntrypoint<{ DB: D1Database }, Record<string, unknown>> {
+	override fetch(request: Request): Promise<Response> {
+		const env = { ...this.env, ...this.ctx.props } as unknown as OutboundEnv;
+		return outboundWorker.fetch(request as Parameters<typeof outboundWorker.fetch>[0], env);
+	}
+}
+
+const outboundFor = (parameters: Record<string, unknown>): Fetcher =>
+	(exports as unknown as { FakeNamespaceOutbound(options: { props: Record<string, unknown> }): Fetcher }).FakeNamespaceOutbound({
+		props: parameters,
+	});
+
+export class FakeDispatchNamespace implements DispatchNamespace {
+	/** Every get() call, oldest first: what the dispatcher asked the namespace for. */
+	readonly calls: DispatchCall[] = [];
+
+	constructor(
+		private readonly cloudflare: FakeCloudflareApi,
+		private readonly loader: WorkerLoader,
+	) {}
+
+	get(name: string, _args?: Record<string, unknown>, options: DynamicDispatchOptions = {}): Fetcher {
+		this.calls.push({ name, options: structuredClone(options) });
+		const fetcher = {
+			fetch: (input: RequestInfo | URL, init?: RequestInit) => this.run(name, options, new Request(input, init)),
+			connect: () => {
+				throw new Error("the stand-in dispatch namespace only supports fetch()");
+			},
+		};
+		return fetcher as unknown as Fetcher;
+	}
+
+	private async run(name: string, options: DynamicDispatchOptions, request: Request): Promise<Response> {
+		const script = await this.cloudflare.script(name);
+		if (!script) throw new Error("Worker not found.");
+		// Outbound parameters are per request on Cloudflare; an isolate per (script version, parameters)
+		// keeps them so here (the stand-in trades isolate reuse for that).
+		const key = `${name}@${script.etag}@${JSON.stringify(options.outbound ?? null)}`;
+		const worker = this.loader.get(key, () => workerCode(script, outboundFor(options.outbound ?? {})));
+		return worker.getEntrypoint(undefined, { limits: options.limits }).fetch(request);
+	}
+}

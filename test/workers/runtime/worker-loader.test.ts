@@ -1,0 +1,7 @@
+import { describe } from "vitest";
+import { runtimeCases } from "./common.case";
+import { workerLoaderPlatform } from "./platforms";
+
+describe("runtime: Worker Loader (local)", () => {
+	runtimeCases(workerLoaderPlatform, { subrequestsCountedPer: "isolate" });
+});

@@ -1,0 +1,51 @@
+/**
+ * Operator routes for plans: the per-request limits (CPU ms, subrequests) every tenant on a plan gets.
+ * A plan with no row here gets DEFAULT_PLAN_LIMITS. Dispatchers cache a tenant's limits for up to a
+ * minute (dispatch/src/runtime/plans.ts), so a change reaches every request within that.
+ */
+import { asc } from "drizzle-orm";
+import { z } from "zod";
+import { plans } from "../../../shared/db/schema";
+import { DEFAULT_PLAN_LIMITS, PLAN_LIMIT_BOUNDS } from "../../../shared/runtime/plans";
+import { requireAdmin } from "../auth/middleware";
+import { factory } from "../env";
+import { validate } from "../validate";
+
+export const PLAN_NAME = /^[a-z0-9-]{1,32}$/;
+
+const planBody = z.strictObject({
+	cpu_ms: z.number().int().min(PLAN_LIMIT_BOUNDS.cpuMs.min).max(PLAN_LIMIT_BOUNDS.cpuMs.max),
+	sub_requests: z.number().int().min(PLAN_LIMIT_BOUNDS.subRequests.min).max(PLAN_LIMIT_BOUNDS.subRequests.max),
+});
+
+const planName = z.object({ name: z.string().regex(PLAN_NAME, "a plan name is 1-32 characters of a-z, 0-9 and '-'") });
+
+type PlanRow = typeof plans.$inferSelect;
+
+export const planView = (row: PlanRow) => ({
+	name: row.name,
+	cpu_ms: row.cpuMs,
+	sub_requests: row.subRequests,
+	updated_at: new Date(row.updatedAt).toISOString(),
+});
+
+export const defaultLimitsView = () => ({ cpu_ms: DEFAULT_PLAN_LIMITS.cpuMs, sub_requests: DEFAULT_PLAN_LIMITS.subRequests });
+
+export const planRoutes = factory
+	.createApp()
+	.use(requireAdmin)
+	.get("/", async (c) => {
+		const rows = await c.var.db.select().from(plans).orderBy(asc(plans.name));
+		return c.json({ plans: rows.map(planView), default: defaultLimitsView() });
+	})
+	.put("/:name", validate("param", planName), validate("json", planBody), async (c) => {
+		const { name } = c.req.valid("param");
+		const { cpu_ms, sub_requests } = c.req.valid("json");
+		const values = { name, cpuMs: cpu_ms, subRequests: sub_requests, updatedAt: Date.now() };
+		const [row] = await c.var.db
+			.insert(plans)
+			.values(values)
+			.onConflictDoUpdate({ target: plans.name, set: { cpuMs: values.cpuMs, subRequests: values.subRequests, updatedAt: values.updatedAt } })
+			.returning();
+		return c.json({ plan: planView(row!) });
+	});
