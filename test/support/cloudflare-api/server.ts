@@ -48,7 +48,7 @@ const failureRuleSchema = z.object({
 	method: z.enum(["PUT", "DELETE"]),
 	tag: z.string().optional(),
 	script: z.string().optional(),
-	responses: z.array(z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()).optional(), body: z.unknown() })).min(1),
+	responses: z.array(z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()).optional(), body: z.unknown().optional() })).min(1),
 });
 
 export interface FakeCloudflareApiServer extends FakeCloudflareApiInfo {

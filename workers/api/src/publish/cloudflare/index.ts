@@ -54,10 +54,11 @@ export class CloudflarePublisher implements Publisher {
 	}
 
 	/**
-	 * Deletes the namespace scripts of the script's deployments that were ever uploaded (reached
-	 * Loaded). Called after the script is deleted in D1, so nothing routes to them any more; a failure
-	 * here leaves unreachable scripts behind, which is logged for the operator instead of failing a
-	 * delete that has already happened.
+	 * Deletes the namespace scripts of the script's deployments that were ever sent (reached Built: a
+	 * refused upload stored nothing, but one that timed out or got a 5xx may have been stored, and a
+	 * 404 costs one call). Called after the script is deleted in D1, so nothing routes to them any more;
+	 * a failure here leaves unreachable scripts behind, which is logged for the operator instead of
+	 * failing a delete that has already happened.
 	 */
 	async remove(scriptName: string): Promise<void> {
 		const ids = await this.uploadedDeployments(scriptName);
@@ -82,7 +83,7 @@ export class CloudflarePublisher implements Publisher {
 			});
 	}
 
-	/** The deployments of the most recently deleted script of this name that reached Loaded. */
+	/** The deployments of the most recently deleted script of this name that reached Built. */
 	private async uploadedDeployments(scriptName: string): Promise<string[]> {
 		const [script] = await this.db
 			.select({ id: scripts.id })
@@ -91,14 +92,14 @@ export class CloudflarePublisher implements Publisher {
 			.orderBy(desc(scripts.deletedAt))
 			.limit(1);
 		if (!script) return [];
-		const loaded = this.db
+		const sent = this.db
 			.select({ id: deploymentEvents.deploymentId })
 			.from(deploymentEvents)
-			.where(and(eq(deploymentEvents.deploymentId, deployments.id), eq(deploymentEvents.toState, "Loaded")));
+			.where(and(eq(deploymentEvents.deploymentId, deployments.id), eq(deploymentEvents.toState, "Built")));
 		const rows = await this.db
 			.select({ id: deployments.id })
 			.from(deployments)
-			.where(and(eq(deployments.scriptId, script.id), sql`EXISTS ${loaded}`));
+			.where(and(eq(deployments.scriptId, script.id), sql`EXISTS ${sent}`));
 		return rows.map((row) => row.id);
 	}
 }

@@ -28,6 +28,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 	if (header === null) return undefined;
 	const value = header.trim();
 	if (/^\d+$/.test(value)) return Number(value) * 1000;
+	// An HTTP date names its weekday and month ("Tue, 24 Nov 2026 00:00:30 GMT"); Date.parse alone would take "-5".
+	if (!/^[a-z]{3},? /i.test(value)) return undefined;
 	const date = Date.parse(value);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
