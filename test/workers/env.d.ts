@@ -7,5 +7,7 @@ interface DispatchEnv extends ApiEnv {
 declare namespace Cloudflare {
 	interface Env {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+		/** Examples and fixtures by repository path, base64 (vitest.config.ts). */
+		TEST_FILES: Record<string, string>;
 	}
 }
