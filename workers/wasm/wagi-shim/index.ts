@@ -8,7 +8,7 @@
  * module import (workerd refuses to compile wasm at run time), and is compiled once per isolate;
  * every request gets a fresh instance (CGI: a new process per request), so no state survives one.
  */
-import { WASI, wasi } from "@bjorn3/browser_wasi_shim";
+import { type Fd, WASI, wasi } from "@bjorn3/browser_wasi_shim";
 import { BodyTooLargeError, readLimited } from "../../shared/http/body";
 import { LIMITS } from "../../shared/limits";
 import { log } from "../../shared/log";
@@ -40,8 +40,11 @@ function importsFor(host: WASI): WebAssembly.Imports {
 	return { wasi_snapshot_preview1: { ...host.wasiImport, poll_oneoff: pollOneoff } };
 }
 
+/** The library logs every call to the console unless told otherwise. */
+const newWasi = (args: string[], env: string[], fds: Fd[]) => new WASI(args, env, fds, { debug: false });
+
 /** The wasi_snapshot_preview1 functions the shim provides (the Built stage refuses modules needing others). */
-export const WASI_FUNCTIONS: readonly string[] = Object.keys(importsFor(new WASI([], [], [])).wasi_snapshot_preview1!).sort();
+export const WASI_FUNCTIONS: readonly string[] = Object.keys(importsFor(newWasi([], [], [])).wasi_snapshot_preview1!).sort();
 
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
@@ -55,7 +58,7 @@ function run(module: WebAssembly.Module, request: Request, body: Uint8Array, var
 	const { args, env } = cgiInvocation(request, body.byteLength, vars);
 	const stdout = new CapturedOutput(LIMITS.wasiStdoutBytes, "fail");
 	const stderr = new CapturedOutput(LIMITS.wasiStderrLoggedBytes, "drop");
-	const host = new WASI(args, env, [stdin(body), stdout, stderr]);
+	const host = newWasi(args, env, [stdin(body), stdout, stderr]);
 	let exitCode: number;
 	try {
 		const instance = new WebAssembly.Instance(module, importsFor(host)) as WasiCommand;
@@ -81,7 +84,7 @@ function run(module: WebAssembly.Module, request: Request, body: Uint8Array, var
 export function serveWagi(module: WebAssembly.Module): ExportedHandler<Record<string, unknown>> {
 	// Linking once at start-up makes a module whose imports do not fit the shim fail the deployment
 	// (the Loaded stage) rather than every request. The instance is dropped without running.
-	new WebAssembly.Instance(module, importsFor(new WASI([], [], [])));
+	new WebAssembly.Instance(module, importsFor(newWasi([], [], [])));
 	return {
 		async fetch(request, vars) {
 			let body: Uint8Array;
