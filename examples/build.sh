@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CC="${CC:-clang-14}"
-asc="$PWD/node_modules/.bin/asc"
+# clang runs `wasm-opt` after linking whenever one is on PATH; binaryen's (an AssemblyScript
+# dependency, pinned by the lockfile) is always first, so the output never depends on the caller's PATH.
+export PATH="$PWD/node_modules/.bin:$PATH"
 
 # A WASI preview1 command (exports _start) from one C file, with wasi-libc installed under /usr.
 wasi_command() {
@@ -26,6 +28,6 @@ wasi_command test/fixtures/wasi/cases.c test/fixtures/wasi/cases.wasm
 
 # AssemblyScript projects: each asconfig.json names its entry and output.
 for project in examples/wagi-as-echo examples/worker-wasm; do
-	(cd "$project" && "$asc" --config asconfig.json)
+	(cd "$project" && asc --config asconfig.json)
 	echo "built $project"
 done
