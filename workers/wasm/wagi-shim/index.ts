@@ -10,7 +10,7 @@
  */
 import { type Fd, WASI, wasi } from "@bjorn3/browser_wasi_shim";
 import { BodyTooLargeError, readLimited } from "../../shared/http/body";
-import { LIMITS } from "../../shared/limits";
+import { formatBytes, LIMITS } from "../../shared/limits";
 import { log } from "../../shared/log";
 import { cgiInvocation } from "./request";
 import { CgiResponseError, cgiResponse } from "./response";
@@ -59,9 +59,15 @@ function run(module: WebAssembly.Module, request: Request, body: Uint8Array, var
 	const stdout = new CapturedOutput(LIMITS.wasiStdoutBytes, "fail");
 	const stderr = new CapturedOutput(LIMITS.wasiStderrLoggedBytes, "drop");
 	const host = newWasi(args, env, [stdin(body), stdout, stderr]);
+	let instance: WasiCommand;
+	try {
+		instance = new WebAssembly.Instance(module, importsFor(host)) as WasiCommand;
+	} catch (error) {
+		// It was instantiated once at start-up; this is the runtime running out of memory for another.
+		throw new WagiFailure(`the WASI module could not be instantiated: ${describe(error)}`);
+	}
 	let exitCode: number;
 	try {
-		const instance = new WebAssembly.Instance(module, importsFor(host)) as WasiCommand;
 		exitCode = host.start(instance);
 	} catch (error) {
 		// A trap (RuntimeError), a stack overflow, or a WASI call the library refuses by throwing.
@@ -70,7 +76,7 @@ function run(module: WebAssembly.Module, request: Request, body: Uint8Array, var
 		if (stderr.bytes().byteLength > 0)
 			log.info("WASI module stderr", { stderr: stderr.text(), ...(stderr.overflow ? { droppedBytes: stderr.overflow } : {}) });
 	}
-	if (stdout.overflow > 0) throw new WagiFailure(`the WASI module wrote more than ${LIMITS.wasiStdoutBytes} bytes to stdout`);
+	if (stdout.overflow > 0) throw new WagiFailure(`the WASI module wrote more than ${formatBytes(LIMITS.wasiStdoutBytes)} to stdout`);
 	if (exitCode !== 0) throw new WagiFailure(`the WASI module exited with code ${exitCode}${stderrTail(stderr)}`);
 	try {
 		return cgiResponse(stdout.bytes());
@@ -82,8 +88,9 @@ function run(module: WebAssembly.Module, request: Request, body: Uint8Array, var
 
 /** The deployment's fetch handler for a compiled WASI command module. */
 export function serveWagi(module: WebAssembly.Module): ExportedHandler<Record<string, unknown>> {
-	// Linking once at start-up makes a module whose imports do not fit the shim fail the deployment
-	// (the Loaded stage) rather than every request. The instance is dropped without running.
+	// Instantiating once at start-up makes a module that cannot be instantiated (a start function that
+	// traps, a memory that cannot be allocated) fail the deployment at the Loaded stage rather than
+	// every request. The instance is dropped without running _start.
 	new WebAssembly.Instance(module, importsFor(newWasi([], [], [])));
 	return {
 		async fetch(request, vars) {
@@ -92,7 +99,7 @@ export function serveWagi(module: WebAssembly.Module): ExportedHandler<Record<st
 				body = await readLimited(request, LIMITS.wasiStdinBytes);
 			} catch (error) {
 				if (!(error instanceof BodyTooLargeError)) throw error;
-				return new Response(`The request body is larger than this WebAssembly module accepts (${error.limit} bytes).\n`, {
+				return new Response(`The request body is larger than this WebAssembly module accepts (${formatBytes(error.limit)}).\n`, {
 					status: 413,
 					headers: { "content-type": "text/plain; charset=utf-8" },
 				});
