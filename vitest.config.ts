@@ -1,3 +1,4 @@
+import { globSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { kCurrentWorker } from "miniflare";
@@ -5,6 +6,15 @@ import { defineConfig } from "vitest/config";
 import { internet } from "./test/support/internet.ts";
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "d1-migrations"));
+
+// The examples and fixtures the workerd tests upload, base64 by repository path (workerd has no file
+// system): see test/workers/files.ts.
+const repoFiles = Object.fromEntries(
+	globSync(["examples/**/*.wasm", "examples/**/*.js", "test/fixtures/**/*.wasm"], { cwd: import.meta.dirname }).map((file) => [
+		file,
+		readFileSync(path.join(import.meta.dirname, file)).toString("base64"),
+	]),
+);
 
 export default defineConfig({
 	test: {
@@ -20,7 +30,12 @@ export default defineConfig({
 							d1Databases: ["DB"],
 							r2Buckets: ["ARTIFACTS"],
 							workerLoaders: { LOADER: {} },
-							bindings: { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "test-admin-token", TEST_MIGRATIONS: migrations },
+							bindings: {
+								PLATFORM_DOMAIN: "localhost",
+								FERRY_ADMIN_TOKEN: "test-admin-token",
+								TEST_MIGRATIONS: migrations,
+								TEST_FILES: repoFiles,
+							},
 							// The API invalidates the dispatcher's route cache through this binding; here both live in one Worker.
 							serviceBindings: { ROUTES: { name: kCurrentWorker, entrypoint: "RouteControl" } },
 							// The test Worker's fetches: the fake Cloudflare API and a stand-in for public hosts.
@@ -35,6 +50,10 @@ export default defineConfig({
 					// A local HTTP server standing in for the Cloudflare API (test/support/cloudflare-api/).
 					globalSetup: ["./test/support/cloudflare-api/global-setup.ts"],
 				},
+			},
+			{
+				// Node tooling (generated sources).
+				test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
 			},
 			{
 				// The real local platform in its own process, driven over HTTP as a user would.

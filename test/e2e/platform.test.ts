@@ -2,49 +2,21 @@
  * The local platform as a user runs it: `npm run dev` in its own process, driven over real HTTP on
  * *.localhost (create a tenant → deploy → invoke → redeploy → preview → rollback → delete).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loopbackFetch } from "../../local/loopback.ts";
-import { ROOT } from "../../local/platform.ts";
+import { type DevServer, startDevServer } from "./dev-server.ts";
 
 const ADMIN = "e2e-admin-token";
-const PORT = 18000 + Math.floor(Math.random() * 2000);
-const api = `http://api.localhost:${PORT}`;
-const at = (label: string) => `http://${label}.localhost:${PORT}/`;
-let dev: ChildProcess;
-let stateDir: string;
+let dev: DevServer;
+let api: string;
+let at: (label: string) => string;
 
 beforeAll(async () => {
-	stateDir = mkdtempSync(path.join(tmpdir(), "ferry-e2e-"));
-	dev = spawn("npm", ["run", "dev", "--", "--port", String(PORT), "--state", stateDir], {
-		cwd: ROOT,
-		env: { ...process.env, FERRY_ADMIN_TOKEN: ADMIN },
-		stdio: ["ignore", "pipe", "pipe"],
-		detached: true,
-	});
-	let output = "";
-	await new Promise<void>((resolve, reject) => {
-		const onData = (chunk: Buffer) => {
-			output += chunk;
-			if (output.includes("Ferry is running")) resolve();
-		};
-		dev.stdout!.on("data", onData);
-		dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
-		dev.once("exit", (code) => reject(new Error(`npm run dev exited with ${code}:\n${output}`)));
-	});
+	dev = await startDevServer({ adminToken: ADMIN });
+	({ api, at } = dev);
 });
 
-afterAll(async () => {
-	if (dev.exitCode === null && dev.pid) {
-		const exited = new Promise((resolve) => dev.once("exit", resolve));
-		process.kill(-dev.pid, "SIGTERM");
-		await exited;
-	}
-	rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => dev?.stop());
 
 function upload(source: string): FormData {
 	const form = new FormData();

@@ -7,6 +7,8 @@ interface DispatchEnv extends ApiEnv {
 declare namespace Cloudflare {
 	interface Env {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+		/** Examples and fixtures by repository path, base64 (vitest.config.ts). */
+		TEST_FILES: Record<string, string>;
 	}
 }
 // The outbound Worker's env (its generated OutboundEnv is not part of this project's types).

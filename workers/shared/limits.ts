@@ -13,7 +13,27 @@ export const LIMITS = {
 	varsBytes: 64 * 1024,
 	/** How long a new deployment may take to start in the Loaded probe. */
 	loadTimeoutMs: 10_000,
+	/**
+	 * One WebAssembly module. Below the upload limit so a module always leaves room for the rest of
+	 * its deployment (the WAGI shim, glue code), and small enough to compile well within the start-up
+	 * limits of both runtimes.
+	 */
+	wasmModuleBytes: 8 * 1024 * 1024,
+	/** The request body a WASI module reads on stdin; buffered whole, since WASI reads are synchronous. */
+	wasiStdinBytes: 16 * 1024 * 1024,
+	/** The CGI response a WASI module writes on stdout; buffered whole, then parsed. */
+	wasiStdoutBytes: 16 * 1024 * 1024,
+	/** What a WASI module's stderr puts in the log per request; the rest is counted, not kept. */
+	wasiStderrLoggedBytes: 16 * 1024,
 } as const;
 
 /** The compatibility date a deployment gets when its metadata names none. */
 export const DEFAULT_COMPATIBILITY_DATE = "2026-11-01";
+
+/** A size as messages write it: "8 MiB", "9.5 MiB", "300 KiB", "12 bytes". */
+export function formatBytes(bytes: number): string {
+	const round = (n: number) => String(Math.round(n * 10) / 10);
+	if (bytes >= 1024 * 1024) return `${round(bytes / 1024 / 1024)} MiB`;
+	if (bytes >= 1024) return `${round(bytes / 1024)} KiB`;
+	return `${bytes} bytes`;
+}

@@ -4,6 +4,7 @@
  */
 import { CONTENT_TYPE_KINDS, type Manifest, type ManifestModule, type ModuleKind } from "../../../shared/deployments/manifest";
 import { moduleNameProblem } from "../../../shared/names";
+import { wasiCommandProblem, wasmModuleProblem } from "../../../wasm/checks";
 import type { Upload } from "./upload";
 
 export class BuildError extends Error {
@@ -47,8 +48,10 @@ function checkContent(name: string, kind: ModuleKind, bytes: ArrayBuffer): void 
 			throw new BuildError(`module '${name}' is typed application/json but is not valid JSON`);
 		}
 	}
-	if (kind === "wasm" && !WebAssembly.validate(bytes))
-		throw new BuildError(`module '${name}' is typed application/wasm but is not a valid WebAssembly module`);
+	if (kind === "wasm") {
+		const problem = wasmModuleProblem(new Uint8Array(bytes));
+		if (problem) throw new BuildError(`module '${name}' ${problem}`);
+	}
 	if ((kind === "esm" || kind === "cjs" || kind === "text") && !isUtf8(bytes))
 		throw new BuildError(`module '${name}' is not valid UTF-8 text`);
 }
@@ -60,6 +63,12 @@ function isUtf8(bytes: ArrayBuffer): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/** A WASI upload's module, valid WebAssembly by now, must be a WASI preview1 command the WAGI shim can run. */
+function checkWasiCommand(upload: Upload, name: string): void {
+	const problem = wasiCommandProblem(new Uint8Array(upload.modules.find((m) => m.name === name)!.bytes));
+	if (problem) throw new BuildError(`WASI module '${name}' ${problem}`);
 }
 
 export interface BuildInput {
@@ -77,13 +86,20 @@ export function buildManifest({ upload, hashes, deploymentId, scriptName, tenant
 		const problem = moduleNameProblem(name);
 		if (problem) throw new BuildError(`module '${name.replace(/\0/g, "\\0")}': ${problem}`);
 		const kind = moduleKind(name, contentType);
+		if (name === upload.wagi?.module && kind !== "wasm")
+			throw new BuildError(`the WASI module '${name}' is not WebAssembly: send it typed application/wasm (or named *.wasm)`);
 		checkContent(name, kind, bytes);
 		return { name, kind, sha256: hashes.get(name)!, size: bytes.byteLength };
 	});
+	if (upload.wagi) checkWasiCommand(upload, upload.wagi.module);
 	const main = modules.find((m) => m.name === upload.mainModule);
 	if (!main)
 		throw new BuildError(
 			`main module '${upload.mainModule}' is not among the uploaded modules (${modules.map((m) => m.name).join(", ")})`,
+		);
+	if (main.kind === "wasm")
+		throw new BuildError(
+			`main module '${main.name}' is WebAssembly: a Worker's main module is an ES module that may import it; to serve a WASI command module, set "wasi": "wagi" in the metadata (docs/wasm.md)`,
 		);
 	if (main.kind !== "esm")
 		throw new BuildError(`main module '${main.name}' must be an ES module (application/javascript+module), not ${main.kind}`);

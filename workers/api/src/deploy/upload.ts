@@ -2,10 +2,16 @@
  * Reads a Cloudflare-shaped script upload: `multipart/form-data` with a `metadata` JSON part and one
  * part per module, named by its module path and typed by its content type. Only the envelope is
  * checked here (a 4xx before anything is stored); what the modules mean is the Built stage's job.
+ *
+ * Ferry's one extension: `"wasi": "wagi"` in the metadata makes the upload's single module a WASI
+ * command served CGI-style. Its upload gains the WAGI shim's modules here, so the shim is stored and
+ * published like any module (docs/wasm.md).
  */
 import { z } from "zod";
+import { BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
-import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
+import { DEFAULT_COMPATIBILITY_DATE, formatBytes, LIMITS } from "../../../shared/limits";
+import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -22,6 +28,8 @@ export const metadataSchema = z.looseObject({
 	vars: z.record(z.string().regex(VAR_NAME, "var names are identifiers"), z.string()).default({}),
 	// wrangler sends vars as `plain_text` bindings.
 	bindings: z.array(bindingSchema).default([]),
+	// Ferry's: serve the one module, a WASI preview1 command, under the WAGI contract (docs/wasm.md).
+	wasi: z.literal("wagi", { error: 'the only value is "wagi" (serve a WASI command module CGI-style)' }).optional(),
 });
 
 export interface UploadedModule {
@@ -31,7 +39,10 @@ export interface UploadedModule {
 }
 
 export interface Upload {
+	/** The module that exports the fetch handler (for a WASI upload, the shim's main module). */
 	mainModule: string;
+	/** Set when the upload is a WASI command served by the WAGI shim: the tenant's .wasm module. */
+	wagi?: { module: string };
 	compatibilityDate: string;
 	compatibilityFlags: string[];
 	vars: Record<string, string>;
@@ -39,35 +50,15 @@ export interface Upload {
 	sizeBytes: number;
 }
 
-/** Reads at most `limit` bytes of the body; a larger body is refused without reading the rest. */
-async function readLimited(request: Request, limit: number): Promise<ArrayBuffer> {
-	const declared = Number(request.headers.get("content-length") ?? "0");
-	if (declared > limit) throw tooLarge(limit);
-	if (!request.body) return new ArrayBuffer(0);
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	const reader = request.body.getReader();
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > limit) {
-			await reader.cancel();
-			throw tooLarge(limit);
-		}
-		chunks.push(value);
+async function readBody(request: Request): Promise<Uint8Array> {
+	try {
+		return await readLimited(request, LIMITS.uploadBytes);
+	} catch (error) {
+		if (error instanceof BodyTooLargeError)
+			throw new FerryError("payload_too_large", `upload is larger than the ${formatBytes(error.limit)} limit`);
+		throw error;
 	}
-	const body = new Uint8Array(total);
-	let offset = 0;
-	for (const chunk of chunks) {
-		body.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return body.buffer;
 }
-
-const tooLarge = (limit: number) =>
-	new FerryError("payload_too_large", `upload is larger than the ${limit / 1024 / 1024} MiB limit`);
 
 function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, string> {
 	const vars: Record<string, string> = { ...metadata.vars };
@@ -88,7 +79,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 	const contentType = request.headers.get("content-type") ?? "";
 	if (!contentType.toLowerCase().startsWith("multipart/form-data"))
 		throw new FerryError("unsupported_media_type", "upload a script as multipart/form-data (a metadata part and one part per module)");
-	const body = await readLimited(request, LIMITS.uploadBytes);
+	const body = await readBody(request);
 
 	let form: FormData;
 	try {
@@ -111,14 +102,6 @@ export async function readUpload(request: Request): Promise<Upload> {
 	if (!parsed.success)
 		throw new FerryError("invalid_metadata", `invalid metadata: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
 	const metadata = parsed.data;
-	if (!metadata.main_module) {
-		throw new FerryError(
-			"invalid_metadata",
-			metadata.body_part
-				? "service-worker syntax (body_part) is not supported: upload ES modules with main_module"
-				: "metadata needs main_module: the name of the module part that exports the fetch handler",
-		);
-	}
 
 	const modules: UploadedModule[] = [];
 	const seen = new Set<string>();
@@ -132,11 +115,35 @@ export async function readUpload(request: Request): Promise<Upload> {
 	if (modules.length > LIMITS.modules) throw new FerryError("invalid_multipart", `an upload has at most ${LIMITS.modules} modules`);
 
 	return {
-		mainModule: metadata.main_module,
+		...(metadata.wasi ? wagiGraph(modules, metadata.main_module) : { mainModule: mainModule(metadata), modules }),
 		compatibilityDate: metadata.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
 		compatibilityFlags: metadata.compatibility_flags,
 		vars: varsFrom(metadata),
-		modules,
 		sizeBytes: body.byteLength,
 	};
+}
+
+function mainModule(metadata: z.infer<typeof metadataSchema>): string {
+	if (metadata.main_module) return metadata.main_module;
+	throw new FerryError(
+		"invalid_metadata",
+		metadata.body_part
+			? "service-worker syntax (body_part) is not supported: upload ES modules with main_module"
+			: "metadata needs main_module: the name of the module part that exports the fetch handler",
+	);
+}
+
+/** A WASI upload's one module, with the shim's modules added and the shim's main module as main. */
+function wagiGraph(uploaded: UploadedModule[], declaredMain: string | undefined): Pick<Upload, "mainModule" | "modules" | "wagi"> {
+	const [module, ...others] = uploaded;
+	if (!module || others.length > 0)
+		throw new FerryError(
+			"invalid_multipart",
+			`a WASI upload ("wasi": "wagi") holds exactly one module, the .wasm file; this one has ${uploaded.length}`,
+		);
+	if (declaredMain !== undefined && declaredMain !== module.name)
+		throw new FerryError("invalid_metadata", `main_module '${declaredMain}' is not the uploaded module '${module.name}'`);
+	if (module.name.startsWith(PLATFORM_MODULE_FOLDER))
+		throw new FerryError("invalid_multipart", `module names in '${PLATFORM_MODULE_FOLDER}' are the platform's: rename '${module.name}'`);
+	return { mainModule: WAGI_MAIN_MODULE, modules: [module, ...wagiModules(module.name)], wagi: { module: module.name } };
 }

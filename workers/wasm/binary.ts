@@ -1,0 +1,170 @@
+/**
+ * What the Built stage reads from a WebAssembly binary without compiling it: the header, and the
+ * import and export sections. Compiling is not an option there (workerd refuses to compile wasm at run
+ * time, so WebAssembly.Module.imports()/exports() are out of reach), and a full parser would decode
+ * every section, failing on newer proposals the platform has no need to understand. The two sections
+ * read here have kept their layout since WebAssembly 1.0; everything else is skipped by its size.
+ *
+ * Callers run WebAssembly.validate() first, so the reader may trust the structure; a binary it still
+ * cannot read raises WasmReadError.
+ */
+
+export class WasmReadError extends Error {
+	override name = "WasmReadError";
+}
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d]; // "\0asm"
+
+/**
+ * What the first 8 bytes say: a core module (version 1), a component (the component model's
+ * layer 1, version 0x0d), another version, or not WebAssembly at all.
+ */
+export type WasmHeader = { kind: "module" } | { kind: "component" } | { kind: "other-version"; version: number } | { kind: "not-wasm" };
+
+export function readHeader(bytes: Uint8Array): WasmHeader {
+	if (bytes.length < 8 || MAGIC.some((byte, i) => bytes[i] !== byte)) return { kind: "not-wasm" };
+	const version = bytes[4]! | (bytes[5]! << 8);
+	const layer = bytes[6]! | (bytes[7]! << 8);
+	if (version === 1 && layer === 0) return { kind: "module" };
+	if (layer === 1) return { kind: "component" };
+	return { kind: "other-version", version: version + layer * 0x10000 };
+}
+
+export type ExternalKind = "function" | "table" | "memory" | "global" | "tag";
+const EXTERNAL_KINDS: readonly ExternalKind[] = ["function", "table", "memory", "global", "tag"];
+
+export interface WasmImport {
+	module: string;
+	name: string;
+	kind: ExternalKind;
+}
+
+export interface WasmExport {
+	name: string;
+	kind: ExternalKind;
+}
+
+const SECTION = { import: 2, export: 7 } as const;
+/** Reference types written as one byte followed by a heap type (the GC proposal's `ref null ht` / `ref ht`). */
+const REF_WITH_HEAP_TYPE = new Set([0x63, 0x64]);
+
+class Reader {
+	private offset = 0;
+	private readonly decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+	constructor(private readonly bytes: Uint8Array) {}
+
+	get done(): boolean {
+		return this.offset >= this.bytes.length;
+	}
+
+	at(offset: number): this {
+		this.offset = offset;
+		return this;
+	}
+
+	get position(): number {
+		return this.offset;
+	}
+
+	byte(): number {
+		const byte = this.bytes[this.offset++];
+		if (byte === undefined) throw new WasmReadError("the binary ends in the middle of a section");
+		return byte;
+	}
+
+	/** An unsigned LEB128 number (u32 counts and sizes; larger values only occur in skipped fields). */
+	unsigned(): number {
+		let result = 0;
+		let scale = 1;
+		for (;;) {
+			const byte = this.byte();
+			result += (byte & 0x7f) * scale;
+			if ((byte & 0x80) === 0) return result;
+			scale *= 128;
+		}
+	}
+
+	/** Any LEB128 number, signed or not, of any width. */
+	skipNumber(): void {
+		while (this.byte() & 0x80);
+	}
+
+	name(): string {
+		const length = this.unsigned();
+		const start = this.offset;
+		this.offset += length;
+		if (this.offset > this.bytes.length) throw new WasmReadError("a name runs past the end of the binary");
+		return this.decoder.decode(this.bytes.subarray(start, this.offset));
+	}
+
+	kind(): ExternalKind {
+		const code = this.byte();
+		const kind = EXTERNAL_KINDS[code];
+		if (!kind) throw new WasmReadError(`unknown import or export kind 0x${code.toString(16)}`);
+		return kind;
+	}
+
+	valueType(): void {
+		if (REF_WITH_HEAP_TYPE.has(this.byte())) this.skipNumber();
+	}
+
+	/** Table and memory limits: flags, minimum, optional maximum, optional page size (custom-page-sizes). */
+	limits(): void {
+		const flags = this.byte();
+		this.skipNumber();
+		if (flags & 0x01) this.skipNumber();
+		if (flags & 0x08) this.skipNumber();
+	}
+
+	/** Skips an import's description, which depends on its kind. */
+	importDescription(kind: ExternalKind): void {
+		switch (kind) {
+			case "function":
+				return this.skipNumber(); // type index
+			case "table":
+				this.valueType();
+				return this.limits();
+			case "memory":
+				return this.limits();
+			case "global":
+				this.valueType();
+				this.byte(); // mutability
+				return;
+			case "tag":
+				this.byte(); // attribute
+				return this.skipNumber(); // type index
+		}
+	}
+}
+
+/** The module's imports and exports, in order. */
+export function readInterface(bytes: Uint8Array): { imports: WasmImport[]; exports: WasmExport[] } {
+	const reader = new Reader(bytes).at(8);
+	const imports: WasmImport[] = [];
+	const exports: WasmExport[] = [];
+	while (!reader.done) {
+		const id = reader.byte();
+		const size = reader.unsigned();
+		const end = reader.position + size;
+		if (id === SECTION.import) {
+			for (let count = reader.unsigned(); count > 0; count--) {
+				const module = reader.name();
+				const name = reader.name();
+				const kind = reader.kind();
+				reader.importDescription(kind);
+				imports.push({ module, name, kind });
+			}
+		} else if (id === SECTION.export) {
+			for (let count = reader.unsigned(); count > 0; count--) {
+				const name = reader.name();
+				const kind = reader.kind();
+				reader.skipNumber(); // index
+				exports.push({ name, kind });
+			}
+		}
+		if (end > bytes.length) throw new WasmReadError("a section runs past the end of the binary");
+		reader.at(end);
+	}
+	return { imports, exports };
+}
