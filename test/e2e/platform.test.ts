@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loopbackFetch } from "../../local/loopback.ts";
+import { loopbackFetch } from "../../cli/src/api/loopback.ts";
 import { ROOT } from "../../local/platform.ts";
 
 const ADMIN = "e2e-admin-token";
