@@ -80,6 +80,14 @@ describe("login, whoami, logout", () => {
 		expect(JSON.parse(readFileSync(configFile(cli), "utf8")).token).toBe(tenant.token);
 	});
 
+	it("stops at a prompt on Ctrl-C, storing nothing", async () => {
+		const cli = new Cli({ FERRY_API_URL: undefined });
+		const { code, stderr } = await cli.run(["login"], { tty: true, interruptOn: "Ferry API URL" });
+		expect(code).toBe(130);
+		expect(stderr).toBe("✘ cancelled\n");
+		expect(existsSync(configFile(cli))).toBe(false);
+	});
+
 	it("lets FERRY_API_TOKEN and FERRY_API_URL override the stored login", async () => {
 		const [stored, fromEnv] = [await newTenant(), await newTenant()];
 		const cli = new Cli();

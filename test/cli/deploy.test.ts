@@ -86,7 +86,11 @@ describe("deploying a project as wrangler would", () => {
 		const name = uniqueName("dry");
 		const dir = honoProject(name);
 		const outdir = path.join(tempDir(), "bundle");
-		const result = await cli.json(["deploy", "--dry-run", "--outdir", outdir], { cwd: dir });
+		// No login needed for a dry run; --debug adds wrangler's own output on stderr, stdout stays JSON.
+		const { code, stdout, stderr } = await cli.with({ FERRY_API_TOKEN: undefined }).run(["deploy", "--dry-run", "--outdir", outdir, "--json", "--debug"], { cwd: dir });
+		expect(code).toBe(0);
+		expect(stderr).toContain("--dry-run: exiting now.");
+		const result = JSON.parse(stdout);
 		expect(result).toMatchObject({ dry_run: true, name, metadata: { main_module: "index.js", compatibility_flags: ["nodejs_compat"] } });
 		const types = Object.fromEntries(result.modules.map((m: { name: string; type: string }) => [m.name.replace(/^[0-9a-f]+-/, ""), m.type]));
 		expect(types).toMatchObject({ "index.js": "application/javascript+module", "add.wasm": "application/wasm", "note.txt": "text/plain" });

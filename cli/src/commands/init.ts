@@ -56,11 +56,12 @@ export default defineCommand({
 			await npmInstall(io, dir);
 		}
 		const relative = path.relative(io.cwd, dir) || ".";
+		const cdTarget = /^[\w./-]+$/.test(relative) ? relative : JSON.stringify(relative);
 		if (args.json) return out.json({ dir, name, template: args.template, files: Object.keys(files).sort(), installed });
 		out.success(`Created ${name} (${args.template} template) in ${relative}`);
 		out.log("");
 		out.log("Next:");
-		out.log(`  cd ${relative}`);
+		out.log(`  cd ${cdTarget}`);
 		if (needsInstall && !installed) out.log("  npm install");
 		out.log("  ferry deploy");
 	},

@@ -53,7 +53,12 @@ export class Prompter {
 		try {
 			return (await this.readline.question(prompt, { signal: this.io.signal })).trim();
 		} catch (error) {
-			if (this.io.signal.aborted) throw new CancelledError("cancelled");
+			// Ctrl-C at a prompt: the terminal is in raw mode, so readline sees it and rejects (ABORT_ERR)
+			// instead of the process getting SIGINT.
+			if (this.io.signal.aborted || (error as { code?: string }).code === "ABORT_ERR") {
+				this.io.stdout.write("\n");
+				throw new CancelledError("cancelled");
+			}
 			throw error;
 		}
 	}

@@ -98,6 +98,8 @@ function runWrangler(io: Io, args: string[], outputFile: string, logDir: string,
 				WRANGLER_OUTPUT_FILE_PATH: outputFile,
 				WRANGLER_LOG_PATH: logDir,
 				WRANGLER_SEND_METRICS: "false",
+				// --debug shows wrangler's whole output, whatever WRANGLER_LOG says.
+				...(debug ? { WRANGLER_LOG: "log" } : {}),
 				FORCE_COLOR: "0",
 			},
 			stdio: ["ignore", "pipe", "pipe"],
