@@ -2,12 +2,12 @@
  * Runs the CLI in-process, as wrangler's run-wrangler.ts does: main(argv, io) with captured output, a
  * temporary config directory (never the real home), and the test platform's API URL.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
-import { expect, inject } from "vitest";
+import { afterAll, expect, inject } from "vitest";
 import { loopbackFetch } from "../../cli/src/api/loopback.ts";
 import type { Io } from "../../cli/src/core/io.ts";
 import { main } from "../../cli/src/main.ts";
@@ -32,8 +32,16 @@ export interface RunOptions {
 	interruptOn?: string;
 }
 
-/** A fresh temporary directory. */
-export const tempDir = (prefix = "ferry-cli-test-") => mkdtempSync(path.join(tmpdir(), prefix));
+const created: string[] = [];
+/** A fresh temporary directory, removed after the test file (a linked node_modules is unlinked, not followed). */
+export function tempDir(prefix = "ferry-cli-test-"): string {
+	const dir = mkdtempSync(path.join(tmpdir(), prefix));
+	created.push(dir);
+	return dir;
+}
+afterAll(() => {
+	for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** The environment every run starts from: this process's, without any Ferry credentials or CI flag. */
 function baseEnv(configHome: string): Record<string, string | undefined> {
