@@ -56,6 +56,17 @@ export default defineConfig({
 				test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
 			},
 			{
+				// The ferry CLI: main(argv, io) in-process and the real binary, against one real local platform.
+				test: {
+					name: "cli",
+					include: ["test/cli/**/*.test.ts"],
+					environment: "node",
+					globalSetup: ["./test/cli/global-setup.ts"],
+					testTimeout: 60_000,
+					hookTimeout: 60_000,
+				},
+			},
+			{
 				// The real local platform in its own process, driven over HTTP as a user would.
 				test: {
 					name: "e2e",

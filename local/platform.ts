@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type V4WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
-import { loopbackFetch } from "./loopback.ts";
+import { loopbackFetch } from "../cli/src/api/loopback.ts";
 import { Watchdog } from "./watchdog.ts";
 
 // wrangler warns that FERRY_ADMIN_TOKEN is not in .dev.vars when the caller passes its own; the

@@ -23,12 +23,15 @@ export function canTransition(from: DeploymentState, to: DeploymentState): boole
 }
 
 export class IllegalTransitionError extends Error {
-	constructor(
-		readonly from: DeploymentState,
-		readonly to: DeploymentState,
-	) {
+	readonly from: DeploymentState;
+	readonly to: DeploymentState;
+
+	// Plain fields rather than parameter properties: Node strips types only from erasable syntax (the CLI imports this).
+	constructor(from: DeploymentState, to: DeploymentState) {
 		super(`illegal deployment transition ${from} → ${to}`);
 		this.name = "IllegalTransitionError";
+		this.from = from;
+		this.to = to;
 	}
 }
 

@@ -30,15 +30,16 @@ export interface ErrorBody {
 /** An error whose message is safe to show the client: it says what went wrong and how to fix it. */
 export class FerryError extends Error {
 	readonly status: (typeof ERROR_STATUS)[ErrorCode];
+	readonly code: ErrorCode;
+	/** Extra fields sent beside `error` (e.g. the failed deployment). */
+	readonly extra: Record<string, unknown>;
 
-	constructor(
-		readonly code: ErrorCode,
-		message: string,
-		/** Extra fields sent beside `error` (e.g. the failed deployment). */
-		readonly extra: Record<string, unknown> = {},
-	) {
+	// Plain fields rather than parameter properties: Node strips types only from erasable syntax (the CLI imports this).
+	constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
 		super(message);
 		this.name = "FerryError";
+		this.code = code;
+		this.extra = extra;
 		this.status = ERROR_STATUS[code];
 	}
 

@@ -32,6 +32,18 @@ export interface DeployTarget {
 	scriptName: string;
 }
 
+/** One state transition as it happens: what `deployment_events` records, reported live to a watcher. */
+export interface StateEvent {
+	deploymentId: string;
+	from: DeploymentState | null;
+	to: DeploymentState;
+	at: number;
+	message: string | null;
+}
+
+/** Told of every transition right after it is stored. It must not throw: it cannot stop the deployment. */
+export type StateListener = (event: StateEvent) => void;
+
 /** Stores each module under its sha256; returns the hashes and the artifact's own hash. */
 async function storeModules(artifacts: ArtifactStore, upload: Upload) {
 	const hashes = new Map<string, string>();
@@ -50,36 +62,54 @@ async function storeModules(artifacts: ArtifactStore, upload: Upload) {
 	return { hashes, artifactSha256: await sha256Hex(canonical) };
 }
 
-/** Runs the whole pipeline and returns the deployment's id; its row says how it ended. */
-export async function runDeployment(ctx: DeployContext, target: DeployTarget, upload: Upload): Promise<string> {
+/**
+ * Runs the whole pipeline and returns the deployment's id; its row says how it ended. `onEvent` hears
+ * each transition once it is stored (the API streams them to clients that ask).
+ */
+export async function runDeployment(
+	ctx: DeployContext,
+	target: DeployTarget,
+	upload: Upload,
+	onEvent: StateListener = () => {},
+): Promise<string> {
 	const { db, artifacts, publisher } = ctx;
 	// Anything of this script's still "in progress" well past the load deadline was interrupted.
 	await failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS);
 	const id = newId();
 	const { hashes, artifactSha256 } = await storeModules(artifacts, upload);
-	await createDeployment(db, { id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes });
+	const queuedAt = Date.now();
+	await createDeployment(db, { id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes }, queuedAt);
+	onEvent({ deploymentId: id, from: null, to: "Queued", at: queuedAt, message: null });
 
 	let state: DeploymentState = "Queued";
+	/** Stores one transition and reports it; false when the deployment had moved on (e.g. deleted meanwhile). */
+	const move = async (to: DeploymentState, store: (at: number) => Promise<boolean>, message: string | null = null) => {
+		const at = Date.now();
+		if (!(await store(at))) return false;
+		onEvent({ deploymentId: id, from: state, to, at, message });
+		state = to;
+		return true;
+	};
+
 	let stage: DeploymentStage = "build";
 	try {
 		const manifest = buildManifest({ upload, hashes, deploymentId: id, scriptName: target.scriptName, tenantId: target.tenantId });
 		await artifacts.putManifest(manifest);
-		if (!(await transition(db, id, "Queued", "Built"))) return id;
-		state = "Built";
+		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return id;
 
 		stage = "load";
 		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
 		await publisher.load({ manifest, blobs });
-		if (!(await transition(db, id, "Built", "Loaded"))) return id;
-		state = "Loaded";
+		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return id;
 
 		stage = "deploy";
-		if (!(await activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }))) return id;
+		if (!(await move("Deployed", (at) => activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }, at)))) return id;
 	} catch (error) {
 		const known = error instanceof BuildError || error instanceof LoadError;
 		if (!known) log.error("deployment failed unexpectedly", { deploymentId: id, stage, error });
 		const message = known ? error.message : `internal error at the ${stage} stage; the platform logged it under deployment ${id}`;
-		await transition(db, id, state, "Error", { error: { stage, message } });
+		const from = state;
+		await move("Error", (at) => transition(db, id, from, "Error", { error: { stage, message } }, at), message);
 		return id;
 	}
 	await invalidate(ctx.routeControl, [target.scriptName, previewLabel(id, target.scriptName)]);

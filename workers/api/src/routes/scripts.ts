@@ -9,11 +9,12 @@ import { scriptNameProblem } from "../../../shared/names";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { invalidate, runDeployment } from "../deploy/pipeline";
 import { deleteStatements, moveLiveRoute } from "../deploy/store";
+import { ProgressStream, wantsProgress } from "../deploy/progress";
 import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
 import { publisherFor } from "../publish";
 import { validate } from "../validate";
-import { deploymentView, eventsFor, liveDeploymentId, scriptView, urlBuilder } from "../views";
+import { deploymentView, eventsFor, liveDeploymentId, scriptView, type UrlFor, urlBuilder } from "../views";
 
 type ScriptRow = typeof scripts.$inferSelect;
 
@@ -72,25 +73,24 @@ export const scriptRoutes = factory
 		checkScriptName(name);
 		const upload = await readUpload(c.req.raw);
 		const db = c.var.db;
-		const script = await claimScript(db, c.var.tenant.id, name);
-		const work = runDeployment(
-			{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), publisher: publisherFor(c.env), routeControl: routeControl(c.env) },
-			{ tenantId: c.var.tenant.id, scriptId: script.id, scriptName: name },
-			upload,
+		const tenantId = c.var.tenant.id;
+		const progress = wantsProgress(c.req.header("accept")) ? new ProgressStream() : undefined;
+		// The upload is complete from here on: claiming the name and every stage run under waitUntil, so
+		// the deployment finishes even if the client goes away (Ctrl-C). Never half a deploy.
+		const work = claimScript(db, tenantId, name).then((script) =>
+			runDeployment(
+				{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), publisher: publisherFor(c.env), routeControl: routeControl(c.env) },
+				{ tenantId, scriptId: script.id, scriptName: name },
+				upload,
+				progress?.push,
+			),
 		);
-		// The deployment finishes even if the client goes away (Ctrl-C): never half a deploy.
-		c.executionCtx.waitUntil(work);
-		const id = await work;
-		const [row] = await db.select().from(deployments).where(eq(deployments.id, id));
-		const events = await eventsFor(db, [id]);
-		const liveId = await liveDeploymentId(db, name);
-		const view = deploymentView(row!, name, liveId, events.get(id) ?? [], urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url));
-		if (row!.state !== "Deployed") {
-			throw new FerryError("deployment_failed", `deployment ${id} failed at the ${row!.errorStage} stage: ${row!.errorMessage}`, {
-				deployment: view,
-			});
-		}
-		return c.json({ deployment: view, url: view.url, preview_url: view.preview_url });
+		c.executionCtx.waitUntil(work.catch(() => undefined));
+		const outcome = async () => deploymentOutcome(db, name, await work, urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url));
+		if (!progress) return c.json(await outcome());
+		// A refusal before the deployment exists (a taken name) still answers with its own status.
+		await Promise.race([progress.started, work]);
+		return progress.respond(outcome());
 	})
 	.get("/:name/deployments", validate("query", z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) })), async (c) => {
 		const db = c.var.db;
@@ -137,6 +137,20 @@ export const scriptRoutes = factory
 		]);
 		return c.json({ script: { name: script.name, deleted_at: new Date(now).toISOString() } });
 	});
+
+/** The deploy call's answer body; a deployment that ended in Error is a `deployment_failed` error. */
+async function deploymentOutcome(db: Database, name: string, id: string, url: UrlFor) {
+	const [row] = await db.select().from(deployments).where(eq(deployments.id, id));
+	const events = await eventsFor(db, [id]);
+	const liveId = await liveDeploymentId(db, name);
+	const view = deploymentView(row!, name, liveId, events.get(id) ?? [], url);
+	if (row!.state !== "Deployed") {
+		throw new FerryError("deployment_failed", `deployment ${id} failed at the ${row!.errorStage} stage: ${row!.errorMessage}`, {
+			deployment: view,
+		});
+	}
+	return { deployment: view, url: view.url, preview_url: view.preview_url };
+}
 
 async function requestedTarget(db: Database, script: ScriptRow, id: string) {
 	const [target] = await db

@@ -1,0 +1,124 @@
+/** The Ferry API as the CLI uses it: one method per endpoint of docs/api.md. */
+import { NetworkError } from "../core/errors.ts";
+import { cancelled, errorFromBody, Transport } from "./transport.ts";
+import type {
+	DeployResult,
+	Deployment,
+	DeploymentEvent,
+	IssuedToken,
+	ProgressLine,
+	RollbackResult,
+	Script,
+	Tenant,
+	TokenInfo,
+} from "./types.ts";
+
+/** The streamed deploy answer's media type (docs/api.md: one JSON document per line). */
+const NDJSON = "application/x-ndjson";
+
+const segment = encodeURIComponent;
+
+export interface UploadBody {
+	body: NonNullable<RequestInit["body"]>;
+	contentType: string;
+}
+
+export class FerryApi {
+	private readonly http: Transport;
+
+	constructor(baseUrl: string, token: string | undefined, signal: AbortSignal) {
+		this.http = new Transport(baseUrl, token, signal);
+	}
+
+	get baseUrl(): string {
+		return this.http.baseUrl;
+	}
+
+	whoami() {
+		return this.http.json<{ tenant: Tenant; token: { id: string } }>("GET", "/v1/whoami");
+	}
+
+	createTenant(name: string, plan: string | undefined) {
+		return this.http.json<{ tenant: Tenant; token: IssuedToken }>("POST", "/v1/tenants", { json: { name, plan } });
+	}
+
+	createToken(name: string | undefined) {
+		return this.http.json<{ token: IssuedToken }>("POST", "/v1/tokens", { json: { name } });
+	}
+
+	listTokens() {
+		return this.http.json<{ tokens: TokenInfo[] }>("GET", "/v1/tokens");
+	}
+
+	revokeToken(id: string) {
+		return this.http.json<{ token: { id: string; name: string; revoked_at: string } }>("DELETE", `/v1/tokens/${segment(id)}`);
+	}
+
+	listScripts() {
+		return this.http.json<{ scripts: Script[] }>("GET", "/v1/scripts");
+	}
+
+	deleteScript(name: string) {
+		return this.http.json<{ script: { name: string; deleted_at: string } }>("DELETE", `/v1/scripts/${segment(name)}`);
+	}
+
+	listDeployments(script: string, limit: number) {
+		return this.http.json<{ deployments: Deployment[] }>("GET", `/v1/scripts/${segment(script)}/deployments?limit=${limit}`);
+	}
+
+	getDeployment(id: string) {
+		return this.http.json<{ deployment: Deployment }>("GET", `/v1/deployments/${segment(id)}`);
+	}
+
+	rollback(script: string, deploymentId: string | undefined) {
+		return this.http.json<RollbackResult>("POST", `/v1/scripts/${segment(script)}/rollback`, {
+			json: deploymentId ? { deployment_id: deploymentId } : {},
+		});
+	}
+
+	/**
+	 * Uploads a deployment and follows it: `onEvent` hears each state as the platform stores it (the
+	 * streamed answer). A deployment that ends in Error throws the API's `deployment_failed`.
+	 */
+	async deploy(script: string, upload: UploadBody, onEvent: (event: DeploymentEvent & { deployment_id: string }) => void) {
+		const path = `/v1/scripts/${segment(script)}`;
+		const request = this.http.request("PUT", path);
+		const response = await this.http.call("PUT", path, {
+			body: upload.body,
+			headers: { "content-type": upload.contentType, accept: `${NDJSON}, application/json;q=0.5` },
+		});
+		// An API without streaming answers with the plain body: no progress, same result.
+		if (!response.headers.get("content-type")?.startsWith(NDJSON)) return (await response.json()) as DeployResult;
+		let last: unknown;
+		try {
+			for await (const line of jsonLines(response.body!)) {
+				if (isProgress(line)) onEvent(line.event);
+				else last = line;
+			}
+		} catch (error) {
+			if (this.http.signal.aborted) throw cancelled(request);
+			throw new NetworkError(request, "the answer broke off before the deployment finished", { cause: error });
+		}
+		if (last === undefined) throw new NetworkError(request, "the answer ended before the deployment finished");
+		if (typeof last === "object" && last !== null && "error" in last) throw errorFromBody(last, request);
+		return last as DeployResult;
+	}
+}
+
+const isProgress = (line: unknown): line is ProgressLine => typeof line === "object" && line !== null && "event" in line;
+
+/** The JSON documents of an NDJSON body, one per line, as they arrive. */
+async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
+	const decoder = new TextDecoder();
+	let buffered = "";
+	for await (const chunk of body) {
+		buffered += decoder.decode(chunk, { stream: true });
+		let newline: number;
+		while ((newline = buffered.indexOf("\n")) !== -1) {
+			const line = buffered.slice(0, newline).trim();
+			buffered = buffered.slice(newline + 1);
+			if (line) yield JSON.parse(line);
+		}
+	}
+	if (buffered.trim()) yield JSON.parse(buffered);
+}

@@ -1,0 +1,149 @@
+import { DEFAULT_COMPATIBILITY_DATE } from "../../../workers/shared/limits.ts";
+import { scriptNameProblem } from "../../../workers/shared/names.ts";
+import type { DeployResult } from "../api/types.ts";
+import { defineCommand, jsonArg } from "../core/command.ts";
+import { CancelledError, UserError } from "../core/errors.ts";
+import { formatBytes, formatMs } from "../core/output.ts";
+import { deployProgress } from "../deploy/progress.ts";
+import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
+import { type Bundle, bundleProject } from "../project/bundle.ts";
+import { findConfig, projectArgs } from "../project/config.ts";
+
+const VAR = /^[A-Za-z_][A-Za-z0-9_]*:/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkName(name: string, from: string): void {
+	const problem = scriptNameProblem(name);
+	if (problem) throw new UserError(`invalid script name '${name}' (${from}): ${problem}`);
+}
+
+export default defineCommand({
+	meta: {
+		description: "Bundle a Worker project with wrangler's bundler and deploy it",
+		examples: [
+			"ferry deploy                                  # the project in this directory (wrangler.toml / wrangler.jsonc)",
+			"ferry deploy src/index.ts --name hello --compatibility-date 2026-11-01",
+			"ferry deploy --var GREETING:hi --var MODE:prod",
+			"ferry deploy --dry-run --outdir dist          # bundle only; see what would be uploaded",
+		],
+	},
+	args: {
+		entry: { type: "positional", required: false, description: "The entry module (default: main in the config)" },
+		name: { type: "string", valueHint: "NAME", description: "The script name (default: name in the config); it becomes the hostname" },
+		var: { type: "string", multiple: true, valueHint: "KEY:VALUE", description: "A var for the Worker's env; overrides the config's vars" },
+		"compatibility-date": { type: "string", valueHint: "YYYY-MM-DD", description: "The Workers compatibility date (default: the config's)" },
+		...projectArgs,
+		"dry-run": { type: "boolean", description: "Bundle and show what would be uploaded, without uploading" },
+		outdir: { type: "string", valueHint: "DIR", description: "Also write the bundled modules and metadata.json here" },
+		...jsonArg,
+	},
+	async run({ args, io, out, session, debug }) {
+		const started = performance.now();
+		if (!args.entry && !args.config && !findConfig(io.cwd))
+			throw new UserError(
+				"no wrangler.toml or wrangler.jsonc here or above: run this in a Worker project, name the entry (ferry deploy src/index.ts --name hello), or create a project with 'ferry init'",
+			);
+		if (args.name) checkName(args.name, "--name");
+		const badVar = args.var.find((v) => !VAR.test(v));
+		if (badVar !== undefined) throw new UserError(`--var '${badVar}' is not KEY:VALUE (e.g. --var GREETING:hello)`);
+		const date = args["compatibility-date"];
+		if (date !== undefined && !DATE.test(date))
+			throw new UserError(`--compatibility-date '${date}' is not a date: use YYYY-MM-DD (e.g. ${DEFAULT_COMPATIBILITY_DATE})`);
+		// Credentials first: a missing login fails before a second of bundling.
+		const api = args["dry-run"] ? undefined : session.api();
+
+		const progress = deployProgress(out);
+		let phase: "bundling" | "uploading" | "sent" = "bundling";
+		let deploymentId: string | undefined;
+		let bundle: Bundle | undefined;
+		try {
+			progress.step("Bundling with wrangler");
+			bundle = await bundleProject(io, {
+				entry: args.entry,
+				name: args.name,
+				vars: args.var,
+				compatibilityDate: date,
+				env: args.env,
+				config: args.config,
+				...(debug ? { debug: (text: string) => out.debug(text) } : {}),
+			});
+			checkName(bundle.name, "the config's name");
+			const upload = await encodeUpload(bundle);
+			const bundledMs = performance.now() - started;
+			const size = formatBytes(upload.bytes.byteLength);
+			progress.done(`Bundled ${bundle.name} in ${formatMs(bundledMs)}: ${describeBundle(bundle)}`);
+			if (args.outdir) {
+				await writeOutdir(args.outdir, bundle);
+				out.log(`Wrote the modules and metadata.json to ${args.outdir}`);
+			}
+			if (!api) return dryRun(bundle, upload.bytes.byteLength);
+
+			phase = "uploading";
+			progress.step(`Uploading ${size} to ${api.baseUrl}`);
+			const body = uploadStream(upload.bytes, () => (phase = "sent"));
+			const result = await api.deploy(bundle.name, { body, contentType: upload.contentType }, (event) => {
+				if (!deploymentId) progress.done(`Uploaded ${size}`);
+				deploymentId = event.deployment_id;
+				progress.state(event.deployment_id, event);
+			});
+			progress.done(`Deployed ${bundle.name} in ${formatMs(performance.now() - started)}`);
+			summary(result, performance.now() - started, bundledMs);
+		} catch (error) {
+			progress.stop();
+			if (error instanceof CancelledError && phase !== "bundling") throw cancelledDuring(phase, bundle?.name, deploymentId);
+			throw error;
+		}
+
+		function dryRun(bundle: Bundle, sizeBytes: number) {
+			if (args.json)
+				return out.json({
+					dry_run: true,
+					name: bundle.name,
+					size_bytes: sizeBytes,
+					metadata: bundle.metadata,
+					modules: bundle.modules.map((m) => ({ name: m.name, type: m.type, size_bytes: m.bytes.byteLength })),
+				});
+			out.table(
+				["MODULE", "TYPE", "SIZE"],
+				bundle.modules.map((m) => [m.name, m.type, formatBytes(m.bytes.byteLength)]),
+				"no modules",
+			);
+			out.log(`Metadata: ${JSON.stringify(bundle.metadata)}`);
+			out.log("Dry run: nothing was uploaded.");
+		}
+
+		function summary(result: DeployResult, totalMs: number, bundledMs: number) {
+			if (args.json) return out.json({ ...result, duration_ms: Math.round(totalMs) });
+			const d = result.deployment;
+			out.fields([
+				["URL", result.url],
+				["Preview", result.preview_url],
+				["Deployment", d.id],
+				["Artifact", `${formatBytes(d.size_bytes)}, sha256 ${d.artifact_sha256.slice(0, 12)}`],
+				["Time", `${formatMs(totalMs)} (bundling ${formatMs(bundledMs)}, upload and deploy ${formatMs(totalMs - bundledMs)})`],
+			]);
+		}
+	},
+});
+
+/** "2 modules, 62.5 KiB (gzip 16.0 KiB), plus a 118.9 KiB source map" */
+function describeBundle(bundle: Bundle): string {
+	const isMap = (m: Bundle["modules"][number]) => m.type === "application/source-map";
+	const code = bundle.modules.filter((m) => !isMap(m));
+	const bytes = (list: Bundle["modules"]) => list.reduce((n, m) => n + m.bytes.byteLength, 0);
+	const maps = bytes(bundle.modules.filter(isMap));
+	const gzip = bundle.gzipBytes === undefined ? "" : ` (gzip ${formatBytes(bundle.gzipBytes)})`;
+	return `${code.length} module${code.length === 1 ? "" : "s"}, ${formatBytes(bytes(code))}${gzip}${maps ? `, plus a ${formatBytes(maps)} source map` : ""}`;
+}
+
+/** What Ctrl-C left on the platform, by how far the upload got (see docs/cli.md, "Ctrl-C"). */
+function cancelledDuring(phase: "uploading" | "sent", script = "the script", deploymentId?: string): CancelledError {
+	if (phase === "uploading")
+		return new CancelledError(
+			`cancelled during the upload: the platform stores nothing from an incomplete upload, so ${script} still serves what it served before`,
+		);
+	const follow = deploymentId ? `ferry deployments view ${deploymentId}` : `ferry deployments list ${script}`;
+	return new CancelledError(
+		`stopped waiting: the upload was complete, so the platform finishes this deployment on its own (if it fails, the previous one keeps serving); follow it with '${follow}'`,
+	);
+}

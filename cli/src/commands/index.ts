@@ -1,0 +1,58 @@
+/**
+ * Every command, in one table: noun-verb names to lazily imported command files (only the command
+ * that runs is loaded). The names here are the names users type and docs/cli.md lists.
+ */
+import type { Command } from "../core/command.ts";
+
+export type LoadCommand = () => Promise<{ default: Command }>;
+
+export interface CommandGroup {
+	description: string;
+	commands: Record<string, LoadCommand>;
+}
+
+export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
+	login: () => import("./login.ts"),
+	logout: () => import("./logout.ts"),
+	whoami: () => import("./whoami.ts"),
+	init: () => import("./init.ts"),
+	deploy: () => import("./deploy.ts"),
+	rollback: () => import("./rollback.ts"),
+	scripts: {
+		description: "Your scripts",
+		commands: {
+			list: () => import("./scripts/list.ts"),
+			delete: () => import("./scripts/delete.ts"),
+		},
+	},
+	deployments: {
+		description: "A script's deployments and their state events",
+		commands: {
+			list: () => import("./deployments/list.ts"),
+			view: () => import("./deployments/view.ts"),
+		},
+	},
+	tokens: {
+		description: "Your API tokens",
+		commands: {
+			create: () => import("./tokens/create.ts"),
+			list: () => import("./tokens/list.ts"),
+			revoke: () => import("./tokens/revoke.ts"),
+		},
+	},
+	tenants: {
+		description: "Tenants (operator: needs the admin token)",
+		commands: {
+			create: () => import("./tenants/create.ts"),
+		},
+	},
+};
+
+export const isGroup = (entry: LoadCommand | CommandGroup): entry is CommandGroup => typeof entry !== "function";
+
+/** Every command as [its name, its loader], in table order. */
+export function allCommands(): [name: string, load: LoadCommand][] {
+	return Object.entries(COMMANDS).flatMap(([noun, entry]) =>
+		isGroup(entry) ? Object.entries(entry.commands).map(([verb, load]) => [`${noun} ${verb}`, load] as [string, LoadCommand]) : [[noun, entry]],
+	);
+}

@@ -1,0 +1,70 @@
+/**
+ * The project's wrangler configuration. wrangler itself reads it (deploy runs wrangler's bundler;
+ * names come from wrangler's own reader), so a Worker project means exactly what it means to wrangler.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { oneLine, UserError } from "../core/errors.ts";
+
+/** wrangler's file names, in its order of preference. */
+export const CONFIG_FILES = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"] as const;
+
+/** A framework's generated config (e.g. the Cloudflare Vite plugin's), which wrangler follows. */
+const REDIRECT_FILE = path.join(".wrangler", "deploy", "config.json");
+
+function findUp(name: string, from: string): string | undefined {
+	for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+		const candidate = path.join(dir, name);
+		if (existsSync(candidate)) return candidate;
+		if (path.dirname(dir) === dir) return undefined;
+	}
+}
+
+/** The config wrangler would use from `cwd`: each name searched upward, in wrangler's order. */
+export function findConfig(cwd: string): string | undefined {
+	for (const name of CONFIG_FILES) {
+		const found = findUp(name, cwd);
+		if (found) return found;
+	}
+	return findUp(REDIRECT_FILE, cwd);
+}
+
+export interface ProjectOptions {
+	cwd: string;
+	config?: string;
+	env?: string;
+}
+
+/** The script name the project's config gives, for commands whose script argument was left out. */
+export async function projectScriptName({ cwd, config, env }: ProjectOptions, command: string): Promise<string> {
+	const file = config ? path.resolve(cwd, config) : findConfig(cwd);
+	if (!file || !existsSync(file))
+		throw new UserError(
+			`${config ? `no config file at ${config}` : "no wrangler.toml or wrangler.jsonc here"}: name the script (ferry ${command} <script>) or run this in the Worker project`,
+		);
+	// wrangler's own reader (slow to import, ~0.7 s): only when the name is not on the command line.
+	const { unstable_readConfig } = await import("wrangler");
+	let name: string | undefined;
+	try {
+		name = unstable_readConfig({ config: file, env }, { hideWarnings: true }).name;
+	} catch (error) {
+		throw new UserError(oneLine(`${path.relative(cwd, file) || file}: ${(error as Error).message}`));
+	}
+	if (!name) throw new UserError(`${path.relative(cwd, file)} has no name: add name = "…" or name the script (ferry ${command} <script>)`);
+	return name;
+}
+
+/** --config and --env, for commands that read the project's config. */
+export const projectArgs = {
+	config: { type: "string", alias: "c", valueHint: "FILE", description: "The wrangler config (default: wrangler.json, .jsonc or .toml found from here upward)" },
+	env: { type: "string", alias: "e", valueHint: "NAME", description: "A wrangler environment ([env.NAME] in the config)" },
+} as const;
+
+/** The script a command names, or else the project's. */
+export async function scriptFromArgs(
+	args: { script?: string; config?: string; env?: string },
+	cwd: string,
+	command: string,
+): Promise<string> {
+	return args.script ?? projectScriptName({ cwd, config: args.config, env: args.env }, command);
+}

@@ -1,0 +1,32 @@
+/** One real local platform (workerd, D1, R2 on a random port) for every CLI test file. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startLocalPlatform } from "../../local/platform.ts";
+
+export interface PlatformInfo {
+	apiUrl: string;
+	adminToken: string;
+	port: number;
+}
+
+declare module "vitest" {
+	export interface ProvidedContext {
+		platform: PlatformInfo;
+	}
+}
+
+export default async function setup(project: TestProject) {
+	const stateDir = mkdtempSync(path.join(tmpdir(), "ferry-cli-platform-"));
+	const platform = await startLocalPlatform({ port: 0, stateDir, adminToken: "cli-test-admin-token", watchdog: false });
+	project.provide("platform", {
+		apiUrl: platform.urlFor("api").replace(/\/$/, ""),
+		adminToken: platform.adminToken,
+		port: platform.port,
+	});
+	return async () => {
+		await platform.stop();
+		rmSync(stateDir, { recursive: true, force: true });
+	};
+}

@@ -1,0 +1,63 @@
+/**
+ * Deploy progress as NDJSON, for clients that ask with `Accept: application/x-ndjson` (the ferry CLI
+ * shows it on a terminal). One line per state event as the pipeline stores it, then one last line
+ * holding exactly the body the plain answer would have had: the deployment, or `{"error": …}`.
+ * The stream starts (status 200) only once the deployment is Queued, so every refusal before that
+ * (bad upload, taken name) still answers with its own status; after it, the last line tells.
+ */
+import { FerryError } from "../../../shared/http/errors";
+import { log } from "../../../shared/log";
+import type { StateEvent } from "./pipeline";
+
+export const NDJSON = "application/x-ndjson";
+
+/** True when the Accept header lists the NDJSON media type. */
+export function wantsProgress(accept: string | undefined): boolean {
+	return (accept ?? "").split(",").some((range) => range.split(";")[0]!.trim().toLowerCase() === NDJSON);
+}
+
+export class ProgressStream {
+	private readonly stream = new TransformStream<Uint8Array, Uint8Array>();
+	private readonly writer = this.stream.writable.getWriter();
+	private readonly encoder = new TextEncoder();
+	private markStarted!: () => void;
+	/** Settles with the first event: from then on the answer is this stream. */
+	readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
+
+	/** The pipeline's listener. Never throws: a client that went away does not stop the deployment. */
+	readonly push = (event: StateEvent): void => {
+		this.markStarted();
+		this.line({
+			event: {
+				deployment_id: event.deploymentId,
+				from: event.from,
+				to: event.to,
+				at: new Date(event.at).toISOString(),
+				message: event.message,
+			},
+		});
+	};
+
+	/** The streamed answer; `outcome` is the final body, or a FerryError that becomes `{"error": …}`. */
+	respond(outcome: Promise<Record<string, unknown>>): Response {
+		outcome
+			.catch((error: unknown) => errorBody(error))
+			.then((body) => this.line(body))
+			.finally(() => this.writer.close().catch(() => undefined));
+		return new Response(this.stream.readable, {
+			headers: { "content-type": `${NDJSON}; charset=utf-8`, "cache-control": "no-store" },
+		});
+	}
+
+	private line(value: unknown): void {
+		// Writes are queued until the client reads; a rejected write means it disconnected.
+		this.writer.write(this.encoder.encode(`${JSON.stringify(value)}\n`)).catch(() => undefined);
+	}
+}
+
+function errorBody(error: unknown): Record<string, unknown> {
+	if (error instanceof FerryError) return error.toJSON();
+	const requestId = crypto.randomUUID();
+	log.error("unhandled error while streaming a deployment", { requestId, error });
+	return new FerryError("internal_error", `internal error; the platform logged it as ${requestId}`).toJSON();
+}
