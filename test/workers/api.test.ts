@@ -1,4 +1,6 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import apiWorker from "../../workers/api/src/index";
 import { describe, expect, it } from "vitest";
 import { ADMIN, api, deploy, hello, json, newTenant, uniqueName, uploadForm, visit } from "./platform";
 
@@ -174,6 +176,48 @@ describe("bad uploads", () => {
 		);
 		// Nothing was created for any of these.
 		await expectError(await api(`/v1/scripts/${name}`, { token: t.token }), 404, "not_found");
+	});
+
+	it("refuses an upload whose body breaks off mid-stream with 400, creating and changing nothing", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const live = (await json(await deploy(t.token, name, hello("still live")))).deployment;
+		const routesFor = (script: string) => env.DB.prepare("SELECT * FROM routes WHERE script_name = ?").bind(script).all().then((r) => r.results);
+		const routesBefore = await routesFor(name);
+		expect(routesBefore.map((r) => r.kind).sort()).toEqual(["live", "preview"]);
+
+		// A well-formed upload whose stream errors after its first 100 bytes, as when the connection drops.
+		const serialized = new Request("http://x/", { method: "PUT", body: uploadForm([{ name: "index.js", content: hello("never") }], { main_module: "index.js" }) });
+		const contentType = serialized.headers.get("content-type")!;
+		const whole = new Uint8Array(await serialized.arrayBuffer());
+		const cutOff = async (script: string) => {
+			let sent = false;
+			const body = new ReadableStream<Uint8Array>({
+				pull(controller) {
+					if (sent) return controller.error(new Error("connection lost"));
+					sent = true;
+					controller.enqueue(whole.slice(0, 100));
+				},
+			});
+			const headers = { authorization: `Bearer ${t.token}`, "content-type": contentType };
+			const request = new Request(`http://api.localhost:8787/v1/scripts/${script}`, { method: "PUT", headers, body });
+			// The API's handler in this isolate, so that the stream's error reaches its reader (a fetch to another
+			// Worker, exports.default.fetch, ends the body quietly instead: workerd delivers it empty).
+			return apiWorker.fetch(request as Parameters<typeof apiWorker.fetch>[0], env, createExecutionContext());
+		};
+		const refused = await expectError(await cutOff(name), 400, "invalid_multipart");
+		expect(refused.error.message).toMatch(/^the upload was incomplete/);
+
+		const history = await json(await api(`/v1/scripts/${name}/deployments`, { token: t.token }));
+		expect(history.deployments.map((d: { id: string }) => d.id)).toEqual([live.id]);
+		expect(await routesFor(name)).toEqual(routesBefore);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("still live");
+
+		// For a new name, not even the script is created.
+		const fresh = uniqueName();
+		await expectError(await cutOff(fresh), 400, "invalid_multipart");
+		await expectError(await api(`/v1/scripts/${fresh}`, { token: t.token }), 404, "not_found");
+		expect(await routesFor(fresh)).toEqual([]);
 	});
 
 	it("refuses uploads over the size limit", async () => {

@@ -8,7 +8,7 @@
  * published like any module (docs/wasm.md).
  */
 import { z } from "zod";
-import { BodyTooLargeError, readLimited } from "../../../shared/http/body";
+import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, formatBytes, LIMITS } from "../../../shared/limits";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
@@ -56,6 +56,12 @@ async function readBody(request: Request): Promise<Uint8Array> {
 	} catch (error) {
 		if (error instanceof BodyTooLargeError)
 			throw new FerryError("payload_too_large", `upload is larger than the ${formatBytes(error.limit)} limit`);
+		// Nothing is stored before the whole body has been read, so an incomplete upload leaves no trace.
+		if (error instanceof BodyIncompleteError)
+			throw new FerryError(
+				"invalid_multipart",
+				`the upload was incomplete: the body broke off after ${formatBytes(error.received)}, before its end; nothing was stored, send it again`,
+			);
 		throw error;
 	}
 }
