@@ -92,11 +92,11 @@ describe("deploying a project as wrangler would", () => {
 		expect(stderr).toContain("--dry-run: exiting now.");
 		const result = JSON.parse(stdout);
 		expect(result).toMatchObject({ dry_run: true, name, metadata: { main_module: "index.js", compatibility_flags: ["nodejs_compat"] } });
-		const types = Object.fromEntries(result.modules.map((m: { name: string; type: string }) => [m.name.replace(/^[0-9a-f]+-/, ""), m.type]));
+		const types = Object.fromEntries(result.modules.map((m: { name: string; type: string }) => [m.name.replace(/^\.\/[0-9a-f]+-/, ""), m.type]));
 		expect(types).toMatchObject({ "index.js": "application/javascript+module", "add.wasm": "application/wasm", "note.txt": "text/plain" });
-		// Every module name is a plain relative path (wrangler's "./" prefix is gone).
-		for (const m of result.modules) expect(m.name).not.toMatch(/^\.\//);
+		// The modules keep wrangler's names ("./<hash>-add.wasm"); the API takes the leading "./" as the same module.
 		const wasm = result.modules.find((m: { type: string }) => m.type === "application/wasm");
+		expect(wasm.name).toMatch(/^\.\/[0-9a-f]+-add\.wasm$/);
 		expect(readFileSync(path.join(outdir, wasm.name))).toEqual(Buffer.from(ADD_WASM));
 		expect(JSON.parse(readFileSync(path.join(outdir, "metadata.json"), "utf8")).main_module).toBe("index.js");
 		expect(existsSync(path.join(outdir, "index.js"))).toBe(true);

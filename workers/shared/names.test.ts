@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { moduleNameProblem, scriptNameProblem } from "./names";
+import { moduleNameProblem, normalizeModuleName, scriptNameProblem } from "./names";
 
 describe("script names", () => {
 	it.each(["hello", "a", "my-app-2", "x".repeat(63)])("accepts %s", (name) => {
@@ -19,5 +19,19 @@ describe("module names", () => {
 	});
 	it.each(["", "/abs.js", "../up.js", "a/../b.js", "a\0b.js", "a//b.js", "./a.js", "a\\b.js"])("refuses %j", (name) => {
 		expect(moduleNameProblem(name)).toBeTypeOf("string");
+	});
+});
+
+describe("normalizing module names", () => {
+	it.each([
+		["./x.wasm", "x.wasm"],
+		["././a/b.js", "a/b.js"],
+		["a/./b.js", "a/./b.js"],
+		["../a.js", "../a.js"],
+		["./../a.js", "../a.js"],
+		["/a.js", "/a.js"],
+		[".a.js", ".a.js"],
+	])("%j is %j", (name, normalized) => {
+		expect(normalizeModuleName(name)).toBe(normalized);
 	});
 });

@@ -28,6 +28,16 @@ export function scriptNameProblem(name: string): string | undefined {
 
 export const MAX_MODULE_NAME_LENGTH = 256;
 
+/**
+ * A module part's name as the module graph knows it. wrangler names the modules it uploads beside
+ * the main module `./<hash>-x.wasm`; the main module imports them relative to itself, so `./x` is
+ * the module `x`. Only a leading `./` goes: any other `.` or `..` segment stays, for
+ * moduleNameProblem to refuse.
+ */
+export function normalizeModuleName(name: string): string {
+	return name.replace(/^(?:\.\/)+/, "");
+}
+
 /** Why `name` cannot name a module, or undefined when it can. */
 export function moduleNameProblem(name: string): string | undefined {
 	if (name.length === 0) return "a module name cannot be empty";

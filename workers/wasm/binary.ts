@@ -1,6 +1,6 @@
 /**
- * What the Built stage reads from a WebAssembly binary without compiling it: the header, and the
- * import and export sections. Compiling is not an option there (workerd refuses to compile wasm at run
+ * What the Built stage reads from a WebAssembly binary without compiling it: the import and export
+ * sections (the header is ./header.ts). Compiling is not an option there (workerd refuses to compile wasm at run
  * time, so WebAssembly.Module.imports()/exports() are out of reach), and a full parser would decode
  * every section, failing on newer proposals the platform has no need to understand. The two sections
  * read here have kept their layout since WebAssembly 1.0; everything else is skipped by its size.
@@ -11,23 +11,6 @@
 
 export class WasmReadError extends Error {
 	override name = "WasmReadError";
-}
-
-const MAGIC = [0x00, 0x61, 0x73, 0x6d]; // "\0asm"
-
-/**
- * What the first 8 bytes say: a core module (version 1), a component (the component model's
- * layer 1, version 0x0d), another version, or not WebAssembly at all.
- */
-export type WasmHeader = { kind: "module" } | { kind: "component" } | { kind: "other-version"; version: number } | { kind: "not-wasm" };
-
-export function readHeader(bytes: Uint8Array): WasmHeader {
-	if (bytes.length < 8 || MAGIC.some((byte, i) => bytes[i] !== byte)) return { kind: "not-wasm" };
-	const version = bytes[4]! | (bytes[5]! << 8);
-	const layer = bytes[6]! | (bytes[7]! << 8);
-	if (version === 1 && layer === 0) return { kind: "module" };
-	if (layer === 1) return { kind: "component" };
-	return { kind: "other-version", version: version + layer * 0x10000 };
 }
 
 export type ExternalKind = "function" | "table" | "memory" | "global" | "tag";

@@ -3,7 +3,8 @@
  * tenant can act on, or undefined when it can (like ../shared/names.ts).
  */
 import { formatBytes, LIMITS } from "../shared/limits";
-import { readHeader, readInterface, WasmReadError } from "./binary";
+import { readInterface, WasmReadError } from "./binary";
+import { readHeader } from "./header";
 import { WASI_FUNCTIONS } from "./wagi-shim.generated";
 
 /** Why `bytes` cannot be a WebAssembly module of a deployment (JS Workers' imports and WASI modules alike). */

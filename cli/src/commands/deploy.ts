@@ -8,6 +8,7 @@ import { deployProgress } from "../deploy/progress.ts";
 import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
 import { type Bundle, bundleProject } from "../project/bundle.ts";
 import { findConfig, projectArgs } from "../project/config.ts";
+import { bundleWasm, findWasmEntry } from "../project/wasm.ts";
 
 const VAR = /^[A-Za-z_][A-Za-z0-9_]*:/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -19,16 +20,17 @@ function checkName(name: string, from: string): void {
 
 export default defineCommand({
 	meta: {
-		description: "Bundle a Worker project with wrangler's bundler and deploy it",
+		description: "Bundle a Worker project with wrangler's bundler and deploy it, or deploy a WASI module (.wasm) served CGI-style",
 		examples: [
 			"ferry deploy                                  # the project in this directory (wrangler.toml / wrangler.jsonc)",
 			"ferry deploy src/index.ts --name hello --compatibility-date 2026-11-01",
 			"ferry deploy --var GREETING:hi --var MODE:prod",
 			"ferry deploy --dry-run --outdir dist          # bundle only; see what would be uploaded",
+			"ferry deploy app.wasm --name echo             # a WASI command module, served under the WAGI contract",
 		],
 	},
 	args: {
-		entry: { type: "positional", required: false, description: "The entry module (default: main in the config)" },
+		entry: { type: "positional", required: false, description: "The entry module, or a WASI module (.wasm) to deploy as it is (default: main in the config)" },
 		name: { type: "string", valueHint: "NAME", description: "The script name (default: name in the config); it becomes the hostname" },
 		var: { type: "string", multiple: true, valueHint: "KEY:VALUE", description: "A var for the Worker's env; overrides the config's vars" },
 		"compatibility-date": { type: "string", valueHint: "YYYY-MM-DD", description: "The Workers compatibility date (default: the config's)" },
@@ -52,26 +54,31 @@ export default defineCommand({
 		// Credentials first: a missing login fails before a second of bundling.
 		const api = args["dry-run"] ? undefined : session.api();
 
+		const wasm = await findWasmEntry(args.entry, { cwd: io.cwd, config: args.config, env: args.env });
+		const preparing = wasm ? "reading" : "bundling";
+
 		const progress = deployProgress(out);
 		let phase: "bundling" | "uploading" | "sent" = "bundling";
 		let deploymentId: string | undefined;
 		let bundle: Bundle | undefined;
 		try {
-			progress.step("Bundling with wrangler");
-			bundle = await bundleProject(io, {
-				entry: args.entry,
-				name: args.name,
-				vars: args.var,
-				compatibilityDate: date,
-				env: args.env,
-				config: args.config,
-				...(debug ? { debug: (text: string) => out.debug(text) } : {}),
-			});
+			progress.step(wasm ? `Reading ${wasm.file}` : "Bundling with wrangler");
+			bundle = wasm
+				? await bundleWasm(io.cwd, wasm, { name: args.name, vars: args.var, compatibilityDate: date })
+				: await bundleProject(io, {
+						entry: args.entry,
+						name: args.name,
+						vars: args.var,
+						compatibilityDate: date,
+						env: args.env,
+						config: args.config,
+						...(debug ? { debug: (text: string) => out.debug(text) } : {}),
+					});
 			checkName(bundle.name, "the config's name");
 			const upload = await encodeUpload(bundle);
 			const bundledMs = performance.now() - started;
 			const size = formatBytes(upload.bytes.byteLength);
-			progress.done(`Bundled ${bundle.name} in ${formatMs(bundledMs)}: ${describeBundle(bundle)}`);
+			progress.done(`${wasm ? "Read" : "Bundled"} ${bundle.name} in ${formatMs(bundledMs)}: ${describeBundle(bundle)}${wasm ? ", a WASI module" : ""}`);
 			if (args.outdir) {
 				await writeOutdir(args.outdir, bundle);
 				out.log(`Wrote the modules and metadata.json to ${args.outdir}`);
@@ -120,7 +127,7 @@ export default defineCommand({
 				["Preview", result.preview_url],
 				["Deployment", d.id],
 				["Artifact", `${formatBytes(d.size_bytes)}, sha256 ${d.artifact_sha256.slice(0, 12)}`],
-				["Time", `${formatMs(totalMs)} (bundling ${formatMs(bundledMs)}, upload and deploy ${formatMs(totalMs - bundledMs)})`],
+				["Time", `${formatMs(totalMs)} (${preparing} ${formatMs(bundledMs)}, upload and deploy ${formatMs(totalMs - bundledMs)})`],
 			]);
 		}
 	},

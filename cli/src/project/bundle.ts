@@ -138,9 +138,8 @@ async function readUploadForm(file: string): Promise<Pick<Bundle, "metadata" | "
 	const modules: BundleModule[] = [];
 	for (const [name, value] of form.entries()) {
 		if (name === "metadata" || typeof value === "string") continue;
-		// wrangler names additional modules "./<hash>-file.wasm"; the main module imports them relative to
-		// itself, so the plain relative name is the same module (and a valid Ferry module name).
-		modules.push({ name: name.replace(/^(\.\/)+/, ""), type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
+		// Names as wrangler wrote them (additional modules are "./<hash>-file.wasm"): the API takes a leading "./" as the same module.
+		modules.push({ name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
 	}
 	return { metadata, modules };
 }

@@ -35,22 +35,34 @@ export interface ProjectOptions {
 	env?: string;
 }
 
-/** The script name the project's config gives, for commands whose script argument was left out. */
-export async function projectScriptName({ cwd, config, env }: ProjectOptions, command: string): Promise<string> {
-	const file = config ? path.resolve(cwd, config) : findConfig(cwd);
-	if (!file || !existsSync(file))
-		throw new UserError(
-			`${config ? `no config file at ${config}` : "no wrangler.toml or wrangler.jsonc here"}: name the script (ferry ${command} <script>) or run this in the Worker project`,
-		);
-	// wrangler's own reader (slow to import, ~0.7 s): only when the name is not on the command line.
+/** The config file a command reads: --config's (which may not exist), else the one found from `cwd` upward. */
+export function configFile({ cwd, config }: ProjectOptions): string | undefined {
+	return config ? path.resolve(cwd, config) : findConfig(cwd);
+}
+
+/** wrangler's resolved config: `main` is an absolute path, vars and the name are those of the environment. */
+export type WranglerConfig = ReturnType<typeof import("wrangler").unstable_readConfig>;
+
+/** The config file as wrangler reads it, so that it means exactly what it means to wrangler. */
+export async function readConfigFile(file: string, { cwd, env }: ProjectOptions): Promise<WranglerConfig> {
+	// wrangler's own reader is slow to import (~0.7 s): only when a command needs what the config says.
 	const { unstable_readConfig } = await import("wrangler");
-	let name: string | undefined;
 	try {
-		name = unstable_readConfig({ config: file, env }, { hideWarnings: true }).name;
+		return unstable_readConfig({ config: file, env }, { hideWarnings: true });
 	} catch (error) {
 		throw new UserError(oneLine(`${path.relative(cwd, file) || file}: ${(error as Error).message}`));
 	}
-	if (!name) throw new UserError(`${path.relative(cwd, file)} has no name: add name = "…" or name the script (ferry ${command} <script>)`);
+}
+
+/** The script name the project's config gives, for commands whose script argument was left out. */
+export async function projectScriptName(options: ProjectOptions, command: string): Promise<string> {
+	const file = configFile(options);
+	if (!file || !existsSync(file))
+		throw new UserError(
+			`${options.config ? `no config file at ${options.config}` : "no wrangler.toml or wrangler.jsonc here"}: name the script (ferry ${command} <script>) or run this in the Worker project`,
+		);
+	const { name } = await readConfigFile(file, options);
+	if (!name) throw new UserError(`${path.relative(options.cwd, file)} has no name: add name = "…" or name the script (ferry ${command} <script>)`);
 	return name;
 }
 

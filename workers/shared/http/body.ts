@@ -9,8 +9,24 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
+ * The body broke off before its end: the client went away or the connection failed mid-upload, so
+ * the stream errored. The request's fault, not the server's, and what arrived is not the request.
+ */
+export class BodyIncompleteError extends Error {
+	override name = "BodyIncompleteError";
+	/** Bytes that arrived before it broke off. */
+	readonly received: number;
+
+	constructor(received: number, options?: ErrorOptions) {
+		super(`the body broke off after ${received} bytes`, options);
+		this.received = received;
+	}
+}
+
+/**
  * The whole body, refused (BodyTooLargeError) as soon as it passes `limit` bytes: a declared
- * Content-Length over the limit is refused before reading, a chunked body when it gets there.
+ * Content-Length over the limit is refused before reading, a chunked body when it gets there. A
+ * body whose stream errors before its end is a BodyIncompleteError.
  */
 export async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
 	const declared = Number(request.headers.get("content-length") ?? "0");
@@ -20,7 +36,13 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
 	let total = 0;
 	const reader = request.body.getReader();
 	for (;;) {
-		const { done, value } = await reader.read();
+		let chunk: ReadableStreamReadResult<Uint8Array>;
+		try {
+			chunk = await reader.read();
+		} catch (error) {
+			throw new BodyIncompleteError(total, { cause: error });
+		}
+		const { done, value } = chunk;
 		if (done) break;
 		total += value.byteLength;
 		if (total > limit) {

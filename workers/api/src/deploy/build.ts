@@ -1,9 +1,9 @@
 /**
  * The Built stage: checks the module graph and normalizes it into a manifest. A failure here is the
  * tenant's to fix and is recorded on the deployment; nothing the live deployment uses is touched.
+ * Module names were normalized and checked when the upload was read (upload.ts, a 400).
  */
 import { CONTENT_TYPE_KINDS, type Manifest, type ManifestModule, type ModuleKind } from "../../../shared/deployments/manifest";
-import { moduleNameProblem } from "../../../shared/names";
 import { wasiCommandProblem, wasmModuleProblem } from "../../../wasm/checks";
 import type { Upload } from "./upload";
 
@@ -83,8 +83,6 @@ export interface BuildInput {
 export function buildManifest({ upload, hashes, deploymentId, scriptName, tenantId }: BuildInput): Manifest {
 	if (upload.modules.length === 0) throw new BuildError("the upload has no modules");
 	const modules: ManifestModule[] = upload.modules.map(({ name, contentType, bytes }) => {
-		const problem = moduleNameProblem(name);
-		if (problem) throw new BuildError(`module '${name.replace(/\0/g, "\\0")}': ${problem}`);
 		const kind = moduleKind(name, contentType);
 		if (name === upload.wagi?.module && kind !== "wasm")
 			throw new BuildError(`the WASI module '${name}' is not WebAssembly: send it typed application/wasm (or named *.wasm)`);

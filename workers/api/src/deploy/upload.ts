@@ -8,9 +8,10 @@
  * published like any module (docs/wasm.md).
  */
 import { z } from "zod";
-import { BodyTooLargeError, readLimited } from "../../../shared/http/body";
+import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, formatBytes, LIMITS } from "../../../shared/limits";
+import { moduleNameProblem, normalizeModuleName } from "../../../shared/names";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -56,6 +57,12 @@ async function readBody(request: Request): Promise<Uint8Array> {
 	} catch (error) {
 		if (error instanceof BodyTooLargeError)
 			throw new FerryError("payload_too_large", `upload is larger than the ${formatBytes(error.limit)} limit`);
+		// Nothing is stored before the whole body has been read, so an incomplete upload leaves no trace.
+		if (error instanceof BodyIncompleteError)
+			throw new FerryError(
+				"invalid_multipart",
+				`the upload was incomplete: the body broke off after ${formatBytes(error.received)}, before its end; nothing was stored, send it again`,
+			);
 		throw error;
 	}
 }
@@ -104,18 +111,25 @@ export async function readUpload(request: Request): Promise<Upload> {
 	const metadata = parsed.data;
 
 	const modules: UploadedModule[] = [];
-	const seen = new Set<string>();
-	for (const [name, value] of form.entries()) {
-		if (name === "metadata") continue;
-		if (typeof value === "string") throw new FerryError("invalid_multipart", `part '${name}' is not a file: send modules as file parts`);
-		if (seen.has(name)) throw new FerryError("invalid_multipart", `module '${name}' appears twice`);
-		seen.add(name);
+	/** Each module's part name as sent, by its normalized name. */
+	const seen = new Map<string, string>();
+	for (const [part, value] of form.entries()) {
+		if (part === "metadata") continue;
+		if (typeof value === "string") throw new FerryError("invalid_multipart", `part '${shown(part)}' is not a file: send modules as file parts`);
+		const name = moduleName(part);
+		const first = seen.get(name);
+		if (first !== undefined)
+			throw new FerryError(
+				"invalid_multipart",
+				first === part ? `module '${name}' appears twice` : `module '${name}' appears twice: parts '${first}' and '${part}' name the same module`,
+			);
+		seen.set(name, part);
 		modules.push({ name, contentType: value.type.split(";")[0]!.trim().toLowerCase(), bytes: await value.arrayBuffer() });
 	}
 	if (modules.length > LIMITS.modules) throw new FerryError("invalid_multipart", `an upload has at most ${LIMITS.modules} modules`);
 
 	return {
-		...(metadata.wasi ? wagiGraph(modules, metadata.main_module) : { mainModule: mainModule(metadata), modules }),
+		...(metadata.wasi ? wagiGraph(modules, metadata.main_module && normalizeModuleName(metadata.main_module)) : { mainModule: mainModule(metadata), modules }),
 		compatibilityDate: metadata.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
 		compatibilityFlags: metadata.compatibility_flags,
 		vars: varsFrom(metadata),
@@ -123,8 +137,20 @@ export async function readUpload(request: Request): Promise<Upload> {
 	};
 }
 
+/** A NUL shown as \0: a name is quoted in a message, and messages are text. */
+const shown = (name: string) => name.replace(/\0/g, "\\0");
+
+/** The module a part names: a leading `./` dropped (normalizeModuleName), and the name one the runtimes can load. */
+function moduleName(part: string): string {
+	const name = normalizeModuleName(part);
+	const problem = moduleNameProblem(name);
+	if (problem) throw new FerryError("invalid_multipart", `module '${shown(part)}': ${problem}`);
+	return name;
+}
+
 function mainModule(metadata: z.infer<typeof metadataSchema>): string {
-	if (metadata.main_module) return metadata.main_module;
+	// Normalized as the parts are; a main module that names no part is the Built stage's to refuse.
+	if (metadata.main_module) return normalizeModuleName(metadata.main_module);
 	throw new FerryError(
 		"invalid_metadata",
 		metadata.body_part
