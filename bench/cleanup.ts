@@ -7,10 +7,18 @@ type Stop = () => Promise<void> | void;
 
 const stops = new Set<Stop>();
 
-/** Registers a stop; the returned function unregisters it (call it once the thing stopped by itself). */
-export function onCleanup(stop: Stop): () => void {
+/**
+ * Registers a stop; the returned function unregisters it (call it once the thing stopped by itself).
+ * `atExit` is the synchronous last resort (a SIGKILL) for when the process ends before the stop ran:
+ * while a Miniflare instance lives, its exit hook answers SIGINT with process.exit() at once.
+ */
+export function onCleanup(stop: Stop, atExit?: () => void): () => void {
 	stops.add(stop);
-	return () => stops.delete(stop);
+	if (atExit) process.on("exit", atExit);
+	return () => {
+		stops.delete(stop);
+		if (atExit) process.off("exit", atExit);
+	};
 }
 
 /** Runs the registered stops, newest first. */
@@ -23,12 +31,20 @@ export async function cleanUp(): Promise<void> {
 	}
 }
 
-/** Ctrl-C (or a kill) stops every child the benchmark started, then exits. */
+/**
+ * Ctrl-C (or a kill) stops every child the benchmark started, then exits. The handlers stay
+ * installed (`on`, not `once`): signal-exit, which wrangler loads, re-raises a signal when only its
+ * own listeners are left, and that would end the process before the stops ran.
+ */
 export function cleanUpOnSignals(): void {
+	let stopping = false;
 	const handle = (signal: NodeJS.Signals) => {
+		// A second Ctrl-C does not wait: the atExit last resorts still run.
+		if (stopping) process.exit(130);
+		stopping = true;
 		console.error(`\n[bench] ${signal}: stopping everything the benchmark started…`);
 		void cleanUp().finally(() => process.exit(130));
 	};
-	process.once("SIGINT", handle);
-	process.once("SIGTERM", handle);
+	process.on("SIGINT", handle);
+	process.on("SIGTERM", handle);
 }

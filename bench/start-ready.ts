@@ -29,6 +29,30 @@ async function answers(url: string): Promise<boolean> {
 	}
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function groupAlive(pgid: number): boolean {
+	try {
+		process.kill(-pgid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Stops the whole process group. npm swallows a SIGTERM that arrives before it has spawned the
+ * script (it only forwards signals to children it has), so the signal is sent again while anything
+ * of the group is left, and SIGKILL ends whatever is still there after a few seconds.
+ */
+async function stopGroup(pgid: number): Promise<void> {
+	for (let waited = 0; groupAlive(pgid) && waited < 5_000; waited += 50) {
+		if (waited % 1_000 === 0) process.kill(-pgid, "SIGTERM");
+		await sleep(50);
+	}
+	if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
+}
+
 export async function timeDevStart(stateDir: string, adminToken: string): Promise<StartSample> {
 	const port = await freePort();
 	const started = performance.now();
@@ -40,13 +64,10 @@ export async function timeDevStart(stateDir: string, adminToken: string): Promis
 		detached: true,
 	});
 	const exited = new Promise<void>((resolve) => dev.once("exit", () => resolve()));
-	const stop = async () => {
-		if (dev.exitCode === null && dev.signalCode === null && dev.pid) {
-			process.kill(-dev.pid, "SIGTERM");
-			await exited;
-		}
-	};
-	const forget = onCleanup(stop);
+	const stop = () => stopGroup(dev.pid!);
+	const forget = onCleanup(stop, () => {
+		if (groupAlive(dev.pid!)) process.kill(-dev.pid!, "SIGKILL");
+	});
 	let output = "";
 	dev.stdout!.on("data", (chunk: Buffer) => (output += chunk));
 	dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
@@ -55,11 +76,11 @@ export async function timeDevStart(stateDir: string, adminToken: string): Promis
 		void exited.then(() => (gone = true));
 		while (!(await answers(`${apiUrl(port)}/`))) {
 			if (gone) throw new Error(`npm run dev exited before it answered:\n${output}`);
-			await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+			await sleep(POLL_MS);
 		}
 		const processMs = performance.now() - started;
 		// The banner is printed right after ready; give it a moment to arrive.
-		for (let wait = 0; wait < 50 && !/ready in \d+ ms/.test(output); wait++) await new Promise((r) => setTimeout(r, POLL_MS));
+		for (let wait = 0; wait < 50 && !/ready in \d+ ms/.test(output); wait++) await sleep(POLL_MS);
 		const reported = /ready in (\d+) ms/.exec(output)?.[1];
 		return { processMs, reportedMs: reported === undefined ? undefined : Number(reported) };
 	} finally {

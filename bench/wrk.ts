@@ -44,9 +44,10 @@ export async function wrk(options: LoadOptions): Promise<LoadResult> {
 	if (options.spread) args.push("--", ...options.spread.labels);
 
 	const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
-	const forget = onCleanup(() => {
-		child.kill("SIGTERM");
-	});
+	const forget = onCleanup(
+		() => void child.kill("SIGTERM"),
+		() => void child.kill("SIGKILL"),
+	);
 	let output = "";
 	child.stdout.on("data", (chunk: Buffer) => (output += chunk));
 	child.stderr.on("data", (chunk: Buffer) => (output += chunk));

@@ -29,7 +29,7 @@ export async function freshStatePhase(options: BenchOptions): Promise<FreshState
 	const removeState = () => rmSync(stateDir, { recursive: true, force: true });
 	removeState();
 	mkdirSync(stateDir, { recursive: true });
-	const forgetState = onCleanup(removeState);
+	const forgetState = onCleanup(removeState, removeState);
 	log("starting the platform on a fresh state");
 	const bench = await startPlatform(stateDir);
 	const pinned = probe(bench.port);
