@@ -1,10 +1,9 @@
 /**
  * `npm run bench`: the local platform under load, against a baseline, with the issue's targets
- * (docs/benchmarks.md says what each row measures). Three phases, one platform at a time:
- *   1. the large state (10,000 scripts, seeded once and kept): hot set, spread runs, memory;
- *   2. `npm run dev` started a few times on that state: start → ready;
- *   3. a fresh state: hello worlds dispatched vs direct, WASI, cold starts, deploy latency, hot set.
- * Ctrl-C stops everything it started (cleanup.ts).
+ * (docs/benchmarks.md says what each row measures). One fresh platform lives through the run; the
+ * large state (10,000 scripts, seeded once and kept) is started beside it for the scale rows, then
+ * `npm run dev` is started a few times on that state (start → ready), and the fresh platform serves
+ * the hello world comparisons, cold starts and deploys last. Ctrl-C stops everything (cleanup.ts).
  */
 import { localAdminToken } from "../local/platform.ts";
 import { cleanUp, cleanUpOnSignals } from "./cleanup.ts";
@@ -12,7 +11,7 @@ import { BENCHMARKS_DOC, writeResults } from "./docs-file.ts";
 import { log } from "./log.ts";
 import { describeMachine, machineLine } from "./machine.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
-import { freshStatePhase } from "./phases/fresh-state.ts";
+import { freshStateMeasurements, startFreshPlatform } from "./phases/fresh-state.ts";
 import { largeStatePhase } from "./phases/large-state.ts";
 import { formatMs } from "./report/format.ts";
 import { rows } from "./report/rows.ts";
@@ -31,7 +30,8 @@ const scripts = options.quick && !isSeeded(seededStateDir(FULL_SEED)) ? QUICK_SE
 log(machineLine(machine));
 
 try {
-	const large = await largeStatePhase(options, scripts);
+	const fresh = await startFreshPlatform();
+	const large = await largeStatePhase(options, scripts, fresh);
 
 	log(`start → ready: npm run dev, ${options.starts} starts on existing state`);
 	const startReady: Results["startReady"] = [];
@@ -41,21 +41,15 @@ try {
 		startReady.push(sample);
 	}
 
-	const fresh = await freshStatePhase(options);
+	const measured = await freshStateMeasurements(fresh, options);
+	await fresh.stop();
 
-	const results: Results = {
-		settings: options.load,
-		...fresh,
-		startReady,
-		scale: { deployed: scripts, few: fresh.few, many: large.many, ...(large.seeding ? { seeding: large.seeding } : {}) },
-		spread: large.spread,
-		workerdRssBytes: large.workerdRssBytes,
-	};
+	const results: Results = { settings: options.load, ...measured, ...large, startReady };
 	const { durationSeconds, connections, threads } = options.load;
 	const report = [
 		`${machineLine(machine)}`,
 		"",
-		`\`npm run bench${options.quick ? " -- --quick" : ""}\`: wrk ${durationSeconds} s per run after a ${options.load.warmupSeconds} s warm-up, ${connections} connections, ${threads} thread${threads === 1 ? "" : "s"}.`,
+		`\`npm run bench${options.quick ? " -- --quick" : ""}\`: wrk ${durationSeconds} s per run after a ${options.load.warmupSeconds} s warm-up, ${connections} connections, ${threads} thread${threads === 1 ? "" : "s"}; compared loads best of ${options.load.rounds}, run alternately.`,
 		"",
 		renderTable(rows(results)),
 	].join("\n");

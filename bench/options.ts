@@ -12,6 +12,8 @@ export interface BenchOptions {
 	deploys: number;
 	/** `npm run dev` starts timed. */
 	starts: number;
+	/** How many scripts the spread runs spread over. */
+	spreads: number[];
 	/** Write the table into docs/benchmarks.md. */
 	write: boolean;
 }
@@ -44,7 +46,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 	if (values.help) {
 		console.log(
 			"npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write]\n" +
-				"  --quick        short runs (smoke test, < 2 minutes once seeded; seeds 300 scripts if the 10,000 are not there)\n" +
+				"  --quick        short runs (smoke run, < 2 minutes once seeded: 2 s runs, fewer samples, no\n                 1,000-script spread; seeds 300 scripts if the 10,000 are not there)\n" +
 				"  --duration     seconds per measured wrk run (default 10; --quick 2)\n" +
 				"  --connections  wrk connections for the throughput rows (default 16)\n" +
 				"  --threads      wrk threads (default 1: the rest of the machine is the platform's)\n" +
@@ -60,11 +62,14 @@ export function parseOptions(argv: string[]): BenchOptions {
 			connections: values.connections ? positiveInt("--connections", values.connections) : 16,
 			threads: values.threads ? positiveInt("--threads", values.threads) : 1,
 			warmupSeconds: quick ? 1 : 2,
+			rounds: quick ? 1 : 2,
 		},
 		seedScripts: FULL_SEED,
 		coldSamples: quick ? 5 : 15,
 		deploys: quick ? 20 : 30,
-		starts: quick ? 2 : 3,
+		starts: quick ? 1 : 3,
+		// 1,000 scripts take half a minute of cold starts before their run: too long for a smoke run.
+		spreads: quick ? [10, 100] : [10, 100, 1000],
 		write: !values["no-write"],
 	};
 }

@@ -1,4 +1,5 @@
 /** Everything one run measured, as numbers; report/rows.ts turns it into the table. */
+import type { SeedReport } from "./seed.ts";
 import type { LoadResult } from "./wrk-output.ts";
 
 export interface LoadSettings {
@@ -7,6 +8,8 @@ export interface LoadSettings {
 	threads: number;
 	/** A short wrk run before each measured one (isolates started, JIT warm), not counted. */
 	warmupSeconds: number;
+	/** Compared loads (dispatched vs direct, 10 vs 10,000 deployed) are run this many times each, alternately; the best counts. */
+	rounds: number;
 }
 
 export interface Results {
@@ -31,8 +34,8 @@ export interface Results {
 		/** The hot set with only itself deployed, and with `deployed` deployed. */
 		few: LoadResult;
 		many: LoadResult;
-		/** How long seeding took in this run; undefined when the seeded state was reused. */
-		seeding?: { scripts: number; ms: number };
+		/** The seeding of the large state: by this run, or the earlier one whose state it reused. */
+		seeding: SeedReport;
 	};
 	/** Requests spread evenly over n scripts (of the large state). */
 	spread: { scripts: number; result: LoadResult }[];

@@ -17,10 +17,13 @@ export const seedName = (index: number): string => `seed-${String(index).padStar
 /** Each seeded script answers its own text, so no two artifacts are the same. */
 export const seedBundle = (index: number) => jsBundle(seedName(index), `seed ${index}\n`);
 
+/** A seeding: how many scripts it deployed, how long that took, and when. Kept in seeded.json. */
 export interface SeedReport {
-	/** Scripts deployed by this run (0 when the state was reused). */
 	deployed: number;
 	ms: number;
+	at: string;
+	/** True when this run found the state already seeded (the numbers are from when it was). */
+	reused: boolean;
 }
 
 export const BENCH_STATE = path.join(ROOT, ".ferry", "bench-state");
@@ -62,10 +65,11 @@ export async function seed(options: {
 	const api = await seedTenant(options.stateDir, options.port, options.adminToken);
 	const existing = new Set((await api.listScripts()).scripts.map((script) => script.name));
 	const missing = Array.from({ length: options.count }, (_, index) => index).filter((index) => !existing.has(seedName(index)));
-	const finished = () => writeFileSync(doneFile(options.stateDir), `${JSON.stringify({ scripts: options.count, at: new Date().toISOString() })}\n`);
 	if (missing.length === 0) {
-		finished();
-		return { deployed: 0, ms: 0 };
+		// The numbers of the seeding that filled it (none recorded if it was filled some other way).
+		if (!isSeeded(options.stateDir)) writeFileSync(doneFile(options.stateDir), `${JSON.stringify({ deployed: 0, ms: 0, at: "unknown" })}\n`);
+		const earlier = JSON.parse(readFileSync(doneFile(options.stateDir), "utf8")) as Partial<SeedReport>;
+		return { deployed: earlier.deployed ?? 0, ms: earlier.ms ?? 0, at: earlier.at ?? "unknown", reused: true };
 	}
 
 	options.log(`seeding ${missing.length} scripts (${existing.size} already there), ${options.concurrency} uploads in flight…`);
@@ -75,7 +79,7 @@ export async function seed(options: {
 		await deploy(api, seedBundle(index));
 		if (++done % 1000 === 0) options.log(`  ${done}/${missing.length} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 	});
-	const ms = performance.now() - started;
-	finished();
-	return { deployed: missing.length, ms };
+	const report = { deployed: missing.length, ms: performance.now() - started, at: new Date().toISOString() };
+	writeFileSync(doneFile(options.stateDir), `${JSON.stringify(report)}\n`);
+	return { ...report, reused: false };
 }

@@ -1,25 +1,22 @@
 /**
- * The phase on the large state (.ferry/bench-state/seeded-<n>/): seed it if needed, then the hot set
- * of 10 with n deployed, the spread runs and workerd's memory at the end.
+ * The phase on the large state (.ferry/bench-state/seeded-<n>/): seed it if needed, compare the hot
+ * set of 10 with n deployed against the fresh platform's 10, then the spread runs and workerd's
+ * memory at the end.
  */
 import { mkdirSync } from "node:fs";
 import { log } from "../log.ts";
+import { compareLoads } from "../measure/compare.ts";
 import { measureLoad } from "../measure/load.ts";
 import type { BenchOptions } from "../options.ts";
 import { startPlatform } from "../platform.ts";
-import type { Results } from "../results.ts";
 import { formatMs, formatRate } from "../report/format.ts";
+import type { Results } from "../results.ts";
 import { prepareSeedState, seed, seededStateDir, seedName } from "../seed.ts";
+import { type FreshPlatform, HOT_SET } from "./fresh-state.ts";
 
-export const HOT_SET = Array.from({ length: 10 }, (_, index) => seedName(index));
-const SPREADS = [10, 100, 1000];
+export type LargeStateResults = Pick<Results, "scale" | "spread" | "workerdRssBytes">;
 
-export type LargeStateResults = Pick<Results, "spread" | "workerdRssBytes"> & {
-	many: Results["scale"]["many"];
-	seeding?: Results["scale"]["seeding"];
-};
-
-export async function largeStatePhase(options: BenchOptions, scripts: number): Promise<LargeStateResults> {
+export async function largeStatePhase(options: BenchOptions, scripts: number, fresh: FreshPlatform): Promise<LargeStateResults> {
 	const stateDir = seededStateDir(scripts);
 	prepareSeedState(stateDir);
 	mkdirSync(stateDir, { recursive: true });
@@ -27,15 +24,18 @@ export async function largeStatePhase(options: BenchOptions, scripts: number): P
 	const bench = await startPlatform(stateDir);
 	try {
 		const seeded = await seed({ stateDir, port: bench.port, adminToken: bench.adminToken, count: scripts, concurrency: 8, log });
-		if (seeded.deployed > 0) log(`seeded ${seeded.deployed} scripts in ${formatMs(seeded.ms)}`);
-		else log(`reusing the ${scripts} seeded scripts`);
+		log(seeded.reused ? `reusing the ${scripts} seeded scripts` : `seeded ${seeded.deployed} scripts in ${formatMs(seeded.ms)}`);
 
-		log(`hot set of 10 with ${scripts} deployed`);
-		const many = await measureLoad(options.load, { port: bench.port, labels: HOT_SET });
-		log(`  ${formatRate(many.requestsPerSecond)}`);
+		log(`hot set of 10: 10 deployed vs ${scripts} deployed`);
+		const [few, many] = await compareLoads(
+			options.load,
+			{ port: fresh.bench.port, labels: HOT_SET },
+			{ port: bench.port, labels: HOT_SET },
+		);
+		log(`  ${formatRate(few.requestsPerSecond)} vs ${formatRate(many.requestsPerSecond)}`);
 
 		const spread: Results["spread"] = [];
-		for (const count of SPREADS.filter((n) => n <= scripts)) {
+		for (const count of options.spreads.filter((n) => n <= scripts)) {
 			log(`spread over ${count} scripts`);
 			const labels = Array.from({ length: count }, (_, index) => seedName(index));
 			const result = await measureLoad(options.load, { port: bench.port, labels });
@@ -43,10 +43,14 @@ export async function largeStatePhase(options: BenchOptions, scripts: number): P
 			spread.push({ scripts: count, result });
 		}
 		return {
-			many,
+			scale: {
+				deployed: scripts,
+				few,
+				many,
+				seeding: seeded,
+			},
 			spread,
 			workerdRssBytes: bench.workerdRss(),
-			...(seeded.deployed > 0 ? { seeding: { scripts: seeded.deployed, ms: seeded.ms } } : {}),
 		};
 	} finally {
 		await bench.stop();

@@ -1,6 +1,7 @@
 /** How numbers read in the table: few digits, units always. */
 
 export function formatMs(ms: number): string {
+	if (ms >= 120_000) return `${(ms / 60_000).toFixed(1)} min`;
 	if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
 	if (ms >= 100) return `${ms.toFixed(0)} ms`;
 	if (ms >= 10) return `${ms.toFixed(1)} ms`;

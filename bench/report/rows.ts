@@ -61,10 +61,11 @@ export function rows(results: Results): Row[] {
 			verdict: withinFractionOf(scale.many.requestsPerSecond, scale.few.requestsPerSecond, 0.1),
 		},
 		{
-			measurement: `Seeding ${formatCount(scale.deployed)} scripts through the API`,
-			result: scale.seeding
-				? `${formatMs(scale.seeding.ms)} for ${formatCount(scale.seeding.scripts)} (${(scale.seeding.scripts / (scale.seeding.ms / 1000)).toFixed(0)} deploys/s)`
-				: "reused .ferry/bench-state/ (not measured this run)",
+			measurement: `Seeding ${formatCount(scale.deployed)} scripts through the API (8 in flight)`,
+			result: scale.seeding.deployed
+				? `${formatMs(scale.seeding.ms)} for ${formatCount(scale.seeding.deployed)} (${(scale.seeding.deployed / (scale.seeding.ms / 1000)).toFixed(1)} deploys/s)` +
+					(scale.seeding.reused ? `, when the kept state was seeded (${scale.seeding.at.slice(0, 10)})` : "")
+				: "reused .ferry/bench-state/ (seeding time not recorded)",
 		},
 		...results.spread.map(({ scripts, result }) => ({
 			measurement: `Spread evenly over ${formatCount(scripts)} scripts (${c})`,
