@@ -60,7 +60,7 @@ try {
 	}
 	log(`done in ${formatMs(performance.now() - started)}`);
 } catch (error) {
-	log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+	log(`failed: ${error instanceof Error ? error.message : String(error)}`);
 	process.exitCode = 1;
 } finally {
 	await cleanUp();

@@ -31,21 +31,32 @@ const positiveInt = (flag: string, text: string): number => {
 	return n;
 };
 
+const USAGE = "npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write]";
+
+const FLAGS = {
+	quick: { type: "boolean", default: false },
+	duration: { type: "string" },
+	connections: { type: "string" },
+	threads: { type: "string" },
+	"no-write": { type: "boolean", default: false },
+	help: { type: "boolean", default: false },
+} as const;
+
+/** parseArgs, with a mistyped flag told in one line (exit 1) rather than a stack trace. */
+function readFlags(argv: string[]) {
+	try {
+		return parseArgs({ args: argv, options: FLAGS });
+	} catch (error) {
+		console.error(`${error instanceof Error ? error.message : String(error)}\nusage: ${USAGE}`);
+		process.exit(1);
+	}
+}
+
 export function parseOptions(argv: string[]): BenchOptions {
-	const { values } = parseArgs({
-		args: argv,
-		options: {
-			quick: { type: "boolean", default: false },
-			duration: { type: "string" },
-			connections: { type: "string" },
-			threads: { type: "string" },
-			"no-write": { type: "boolean", default: false },
-			help: { type: "boolean", default: false },
-		},
-	});
+	const { values } = readFlags(argv);
 	if (values.help) {
 		console.log(
-			"npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write]\n" +
+			`${USAGE}\n` +
 				"  --quick        short runs (smoke run, < 2 minutes once seeded: 2 s runs, fewer samples, no\n                 1,000-script spread; seeds 300 scripts if the 10,000 are not there)\n" +
 				"  --duration     seconds per measured wrk run (default 10; --quick 2)\n" +
 				"  --connections  wrk connections for the throughput rows (default 16)\n" +
