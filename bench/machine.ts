@@ -10,6 +10,8 @@ export interface Machine {
 	wrangler: string;
 	wrk: string;
 	date: string;
+	/** The 1-minute load average when the run started: other work on the machine moves the numbers. */
+	load: number;
 }
 
 /** A package's version as the package that depends on it resolves it (miniflare has its own workerd). */
@@ -32,8 +34,9 @@ export function describeMachine(wrkVersion: string): Machine {
 		wrangler: versionOf("wrangler", import.meta.url),
 		wrk: wrkVersion,
 		date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+		load: os.loadavg()[0] ?? 0,
 	};
 }
 
 export const machineLine = (m: Machine): string =>
-	`${m.date} · ${m.cores} cores, ${m.cpu} · Node ${m.node} · workerd ${m.workerd} · wrangler ${m.wrangler} · wrk ${m.wrk}`;
+	`${m.date} · ${m.cores} cores, ${m.cpu}, load average ${m.load.toFixed(1)} at the start · Node ${m.node} · workerd ${m.workerd} · wrangler ${m.wrangler} · wrk ${m.wrk}`;
