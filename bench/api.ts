@@ -1,0 +1,41 @@
+/**
+ * The control plane as the benchmark uses it: the CLI's own API client (cli/src/api/) and upload
+ * encoding (cli/src/deploy/upload.ts), so scripts are deployed exactly as `ferry deploy` sends them.
+ */
+import { FerryApi } from "../cli/src/api/index.ts";
+import { encodeUpload } from "../cli/src/deploy/upload.ts";
+import type { Bundle } from "../cli/src/project/bundle.ts";
+import { COMPATIBILITY_DATE, helloWorker, wasiHello } from "./hello.ts";
+
+const never = new AbortController().signal;
+
+export const apiUrl = (port: number): string => `http://api.localhost:${port}`;
+
+/** A new tenant (admin token) and a client holding its token. */
+export async function createTenant(port: number, adminToken: string, name: string): Promise<{ api: FerryApi; token: string }> {
+	const admin = new FerryApi(apiUrl(port), adminToken, never);
+	const { token } = await admin.createTenant(name, undefined);
+	return { api: tenantApi(port, token.token), token: token.token };
+}
+
+export const tenantApi = (port: number, token: string): FerryApi => new FerryApi(apiUrl(port), token, never);
+
+export const jsBundle = (name: string, text?: string): Bundle => ({
+	name,
+	metadata: { main_module: "worker.js", compatibility_date: COMPATIBILITY_DATE },
+	modules: [{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(helloWorker(text)) }],
+});
+
+/** examples/wagi-hello with the API's `"wasi": "wagi"` metadata (docs/wasm.md). */
+export const wasiBundle = (name: string): Bundle => ({
+	name,
+	metadata: { wasi: "wagi", compatibility_date: COMPATIBILITY_DATE },
+	modules: [{ name: "hello.wasm", type: "application/wasm", bytes: wasiHello() }],
+});
+
+/** Uploads and waits until the deployment is Deployed (a failed deployment throws). Returns its id. */
+export async function deploy(api: FerryApi, bundle: Bundle): Promise<string> {
+	const upload = await encodeUpload(bundle);
+	const result = await api.deploy(bundle.name, { body: upload.bytes, contentType: upload.contentType }, () => {});
+	return result.deployment.id;
+}

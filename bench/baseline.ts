@@ -1,0 +1,44 @@
+/**
+ * The baseline: the same hello world served directly by a Miniflare instance of the same workerd
+ * (no dispatcher, no route lookup, no Worker Loader), on its own port. Dispatched ÷ direct is the
+ * platform's share of the cost of a request.
+ */
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
+import { onCleanup } from "./cleanup.ts";
+import { COMPATIBILITY_DATE, helloWorker } from "./hello.ts";
+import { freePort } from "./ports.ts";
+
+export interface Baseline {
+	port: number;
+	stop(): Promise<void>;
+}
+
+export async function startBaseline(): Promise<Baseline> {
+	const port = await freePort();
+	// Options in the shape local/platform.ts gives them, so both instances are configured alike.
+	const mf = new Miniflare(
+		convertV4MiniflareOptions({
+			host: "127.0.0.1",
+			port,
+			log: new Log(LogLevel.WARN),
+			// As the platform: no network, so no fetch of the Request.cf sample.
+			cf: false,
+			workers: [
+				{
+					name: "hello",
+					compatibilityDate: COMPATIBILITY_DATE,
+					modules: [{ type: "ESModule", path: "hello.js", contents: helloWorker() }],
+				},
+			],
+		}),
+	);
+	await mf.ready;
+	const forget = onCleanup(() => mf.dispose());
+	return {
+		port,
+		stop: async () => {
+			forget();
+			await mf.dispose();
+		},
+	};
+}

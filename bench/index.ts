@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: the local platform under load, against a baseline, with the issue's targets
+ * (docs/benchmarks.md says what each row measures). One fresh platform lives through the run; the
+ * large state (10,000 scripts, seeded once and kept) is started beside it for the scale rows, then
+ * `npm run dev` is started a few times on that state (start → ready), and the fresh platform serves
+ * the hello world comparisons, cold starts and deploys last. Ctrl-C stops everything (cleanup.ts).
+ */
+import { localAdminToken } from "../local/platform.ts";
+import { cleanUp, cleanUpOnSignals } from "./cleanup.ts";
+import { BENCHMARKS_DOC, writeResults } from "./docs-file.ts";
+import { log } from "./log.ts";
+import { describeMachine, machineLine } from "./machine.ts";
+import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
+import { freshStateMeasurements, startFreshPlatform } from "./phases/fresh-state.ts";
+import { largeStatePhase } from "./phases/large-state.ts";
+import { formatMs } from "./report/format.ts";
+import { rows } from "./report/rows.ts";
+import { renderTable } from "./report/table.ts";
+import type { Results } from "./results.ts";
+import { isSeeded, seededStateDir } from "./seed.ts";
+import { timeDevStart } from "./start-ready.ts";
+import { requireWrk } from "./wrk.ts";
+
+cleanUpOnSignals();
+const options = parseOptions(process.argv.slice(2));
+const machine = describeMachine(requireWrk());
+const started = performance.now();
+// A --quick run seeds a small state rather than spend minutes on the 10,000, unless they are there.
+const scripts = options.quick && !isSeeded(seededStateDir(FULL_SEED)) ? QUICK_SEED : FULL_SEED;
+log(machineLine(machine));
+
+try {
+	const fresh = await startFreshPlatform();
+	const large = await largeStatePhase(options, scripts, fresh);
+
+	log(`start → ready: npm run dev, ${options.starts} starts on existing state`);
+	const startReady: Results["startReady"] = [];
+	for (let i = 0; i < options.starts; i++) {
+		const sample = await timeDevStart(seededStateDir(scripts), localAdminToken());
+		log(`  ${formatMs(sample.processMs)}`);
+		startReady.push(sample);
+	}
+
+	const measured = await freshStateMeasurements(fresh, options);
+	await fresh.stop();
+
+	const results: Results = { settings: options.load, ...measured, ...large, startReady };
+	const { durationSeconds, connections, threads } = options.load;
+	const report = [
+		`${machineLine(machine)}`,
+		"",
+		`\`npm run bench${options.quick ? " -- --quick" : ""}\`: wrk ${durationSeconds} s per run after a ${options.load.warmupSeconds} s warm-up, ${connections} connections, ${threads} thread${threads === 1 ? "" : "s"}; compared loads best of ${options.load.rounds}, run alternately.`,
+		"",
+		renderTable(rows(results)),
+	].join("\n");
+	console.log(`\n${report}\n`);
+	if (options.write) {
+		writeResults(report);
+		log(`wrote the table into ${BENCHMARKS_DOC}`);
+	}
+	log(`done in ${formatMs(performance.now() - started)}`);
+} catch (error) {
+	log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+	process.exitCode = 1;
+} finally {
+	await cleanUp();
+}

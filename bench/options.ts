@@ -1,0 +1,86 @@
+/** `npm run bench -- [--quick] [--duration S] [--connections N] [--threads N] [--no-write]`. */
+import { parseArgs } from "node:util";
+import type { LoadSettings } from "./results.ts";
+
+export interface BenchOptions {
+	quick: boolean;
+	load: LoadSettings;
+	/** Scripts in the large state for the scale rows. */
+	seedScripts: number;
+	/** Cold-start samples and deploys timed. */
+	coldSamples: number;
+	deploys: number;
+	/** `npm run dev` starts timed. */
+	starts: number;
+	/** How many scripts the spread runs spread over. */
+	spreads: number[];
+	/** Write the table into docs/benchmarks.md. */
+	write: boolean;
+}
+
+export const FULL_SEED = 10_000;
+/** A --quick run without the seeded 10,000 seeds this many instead, so that it stays short. */
+export const QUICK_SEED = 300;
+
+const positiveInt = (flag: string, text: string): number => {
+	const n = Number(text);
+	if (!Number.isInteger(n) || n <= 0) {
+		console.error(`${flag} needs a positive whole number, not '${text}'`);
+		process.exit(1);
+	}
+	return n;
+};
+
+const USAGE = "npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write]";
+
+const FLAGS = {
+	quick: { type: "boolean", default: false },
+	duration: { type: "string" },
+	connections: { type: "string" },
+	threads: { type: "string" },
+	"no-write": { type: "boolean", default: false },
+	help: { type: "boolean", default: false },
+} as const;
+
+/** parseArgs, with a mistyped flag told in one line (exit 1) rather than a stack trace. */
+function readFlags(argv: string[]) {
+	try {
+		return parseArgs({ args: argv, options: FLAGS });
+	} catch (error) {
+		console.error(`${error instanceof Error ? error.message : String(error)}\nusage: ${USAGE}`);
+		process.exit(1);
+	}
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+	const { values } = readFlags(argv);
+	if (values.help) {
+		console.log(
+			`${USAGE}\n` +
+				"  --quick        short runs (smoke run, < 2 minutes once seeded: 2 s runs, fewer samples, no\n                 1,000-script spread; seeds 300 scripts if the 10,000 are not there)\n" +
+				"  --duration     seconds per measured wrk run (default 10; --quick 2)\n" +
+				"  --connections  wrk connections for the throughput rows (default 16)\n" +
+				"  --threads      wrk threads (default 1: the rest of the machine is the platform's)\n" +
+				"  --no-write     print the table without writing docs/benchmarks.md",
+		);
+		process.exit(0);
+	}
+	const quick = values.quick;
+	return {
+		quick,
+		load: {
+			durationSeconds: values.duration ? positiveInt("--duration", values.duration) : quick ? 2 : 10,
+			connections: values.connections ? positiveInt("--connections", values.connections) : 16,
+			threads: values.threads ? positiveInt("--threads", values.threads) : 1,
+			warmupSeconds: quick ? 1 : 2,
+			rounds: quick ? 1 : 2,
+		},
+		seedScripts: FULL_SEED,
+		coldSamples: quick ? 5 : 15,
+		deploys: quick ? 20 : 30,
+		starts: quick ? 1 : 3,
+		// 1,000 scripts take half a minute of cold starts before their run: too long for a smoke run.
+		spreads: quick ? [10, 100] : [10, 100, 1000],
+		write: !values["no-write"],
+	};
+}

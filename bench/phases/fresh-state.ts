@@ -1,0 +1,95 @@
+/**
+ * The platform on a fresh state (.ferry/bench-state/run/, removed before and after), with the hot
+ * set, the JS and WASI hello worlds deployed; it lives through the whole run (the hot set with only
+ * 10 deployed is compared against the large state's), and serves the hello world comparisons, cold
+ * starts and deploys at the end.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { FerryApi } from "../../cli/src/api/index.ts";
+import { createTenant, deploy, jsBundle, wasiBundle } from "../api.ts";
+import { startBaseline } from "../baseline.ts";
+import { onCleanup } from "../cleanup.ts";
+import { log } from "../log.ts";
+import { measureColdStarts } from "../measure/cold-start.ts";
+import { compareLoads } from "../measure/compare.ts";
+import { measureDeploys } from "../measure/deploy-latency.ts";
+import { measureLoad } from "../measure/load.ts";
+import type { BenchOptions } from "../options.ts";
+import { type BenchPlatform, startPlatform } from "../platform.ts";
+import { probe } from "../probe.ts";
+import { formatMs, formatRate } from "../report/format.ts";
+import type { Results } from "../results.ts";
+import { BENCH_STATE, seedBundle, seedName } from "../seed.ts";
+import { median } from "../stats.ts";
+
+/** The 10 scripts of the scale rows: the first 10 of the large state, deployed alone here. */
+export const HOT_SET = Array.from({ length: 10 }, (_, index) => seedName(index));
+
+export interface FreshPlatform {
+	bench: BenchPlatform;
+	api: FerryApi;
+	stop(): Promise<void>;
+}
+
+export async function startFreshPlatform(): Promise<FreshPlatform> {
+	const stateDir = path.join(BENCH_STATE, "run");
+	const removeState = () => rmSync(stateDir, { recursive: true, force: true });
+	removeState();
+	mkdirSync(stateDir, { recursive: true });
+	const forgetState = onCleanup(removeState, removeState);
+	log("starting the platform on a fresh state");
+	const bench = await startPlatform(stateDir);
+	const { api } = await createTenant(bench.port, bench.adminToken, "bench");
+	await Promise.all(HOT_SET.map((_, index) => deploy(api, seedBundle(index))));
+	await deploy(api, jsBundle("hello"));
+	await deploy(api, wasiBundle("hello-wasi"));
+	return {
+		bench,
+		api,
+		stop: async () => {
+			await bench.stop();
+			forgetState();
+			removeState();
+		},
+	};
+}
+
+export type FreshStateResults = Pick<Results, "dispatched" | "direct" | "dispatchedOne" | "directOne" | "wasi" | "coldStart" | "deployMs">;
+
+export async function freshStateMeasurements({ bench, api }: FreshPlatform, options: BenchOptions): Promise<FreshStateResults> {
+	const { port } = bench;
+	const hello = { port, host: "hello.localhost" };
+	const baseline = await startBaseline();
+	const direct = { port: baseline.port, host: "hello.localhost" };
+	let results: Pick<Results, "dispatched" | "direct" | "dispatchedOne" | "directOne">;
+	try {
+		log("JS hello world, dispatched and direct");
+		const [dispatchedMany, directMany] = await compareLoads(options.load, hello, direct);
+		log(`  ${formatRate(dispatchedMany.requestsPerSecond)} dispatched, ${formatRate(directMany.requestsPerSecond)} direct`);
+		log("the same over one connection");
+		const [dispatchedOne, directOne] = await compareLoads(options.load, hello, direct, 1);
+		log(`  p50 ${formatMs(dispatchedOne.p50)} dispatched, ${formatMs(directOne.p50)} direct`);
+		results = { dispatched: dispatchedMany, direct: directMany, dispatchedOne, directOne };
+	} finally {
+		await baseline.stop();
+	}
+
+	log("WASI hello world, dispatched");
+	const wasi = await measureLoad(options.load, { port, host: "hello-wasi.localhost" });
+	log(`  ${formatRate(wasi.requestsPerSecond)}`);
+
+	const pinned = probe(port);
+	try {
+		log(`cold starts (${options.coldSamples} new scripts)`);
+		const coldStart = await measureColdStarts(api, pinned, options.coldSamples);
+		log(`  median first request ${formatMs(median(coldStart.coldMs))}, warm ${formatMs(median(coldStart.warmMs))}`);
+
+		log(`deploy latency (${options.deploys} deploys)`);
+		const deployMs = await measureDeploys(api, pinned, options.deploys);
+		log(`  p50 ${formatMs(median(deployMs))}`);
+		return { ...results, wasi, coldStart, deployMs };
+	} finally {
+		pinned.close();
+	}
+}

@@ -1,0 +1,58 @@
+/**
+ * The phase on the large state (.ferry/bench-state/seeded-<n>/): seed it if needed, compare the hot
+ * set of 10 with n deployed against the fresh platform's 10, then the spread runs and workerd's
+ * memory at the end.
+ */
+import { mkdirSync } from "node:fs";
+import { log } from "../log.ts";
+import { compareLoads } from "../measure/compare.ts";
+import { measureLoad } from "../measure/load.ts";
+import type { BenchOptions } from "../options.ts";
+import { startPlatform } from "../platform.ts";
+import { formatMs, formatRate } from "../report/format.ts";
+import type { Results } from "../results.ts";
+import { prepareSeedState, seed, seededStateDir, seedName } from "../seed.ts";
+import { type FreshPlatform, HOT_SET } from "./fresh-state.ts";
+
+export type LargeStateResults = Pick<Results, "scale" | "spread" | "workerdRssBytes">;
+
+export async function largeStatePhase(options: BenchOptions, scripts: number, fresh: FreshPlatform): Promise<LargeStateResults> {
+	const stateDir = seededStateDir(scripts);
+	prepareSeedState(stateDir);
+	mkdirSync(stateDir, { recursive: true });
+	log(`starting the platform on ${scripts} scripts' state (${stateDir})`);
+	const bench = await startPlatform(stateDir);
+	try {
+		const seeded = await seed({ stateDir, port: bench.port, adminToken: bench.adminToken, count: scripts, concurrency: 8, log });
+		log(seeded.reused ? `reusing the ${scripts} seeded scripts` : `seeded ${seeded.deployed} scripts in ${formatMs(seeded.ms)}`);
+
+		log(`hot set of 10: 10 deployed vs ${scripts} deployed`);
+		const [few, many] = await compareLoads(
+			options.load,
+			{ port: fresh.bench.port, labels: HOT_SET },
+			{ port: bench.port, labels: HOT_SET },
+		);
+		log(`  ${formatRate(few.requestsPerSecond)} vs ${formatRate(many.requestsPerSecond)}`);
+
+		const spread: Results["spread"] = [];
+		for (const count of options.spreads.filter((n) => n <= scripts)) {
+			log(`spread over ${count} scripts`);
+			const labels = Array.from({ length: count }, (_, index) => seedName(index));
+			const result = await measureLoad(options.load, { port: bench.port, labels });
+			log(`  ${formatRate(result.requestsPerSecond)}`);
+			spread.push({ scripts: count, result });
+		}
+		return {
+			scale: {
+				deployed: scripts,
+				few,
+				many,
+				seeding: seeded,
+			},
+			spread,
+			workerdRssBytes: bench.workerdRss(),
+		};
+	} finally {
+		await bench.stop();
+	}
+}

@@ -1,0 +1,38 @@
+/**
+ * The local platform for the load phases: local/platform.ts's startLocalPlatform, in this process,
+ * exactly as `npm run dev` starts it (migrations, both Workers, watchdog on), on a free port.
+ * Only the start → ready row spawns `npm run dev` itself (start-ready.ts): there the process start is
+ * what is measured; here one process saves a Node start and keeps the workerd child in reach.
+ */
+import { type LocalPlatform, localAdminToken, startLocalPlatform } from "../local/platform.ts";
+import { onCleanup } from "./cleanup.ts";
+import { freePort } from "./ports.ts";
+import { residentBytes, workerdPid } from "./workerd-memory.ts";
+
+export interface BenchPlatform {
+	platform: LocalPlatform;
+	port: number;
+	adminToken: string;
+	/** VmRSS of the platform's workerd process now, in bytes. */
+	workerdRss(): number | undefined;
+	stop(): Promise<void>;
+}
+
+export async function startPlatform(stateDir: string): Promise<BenchPlatform> {
+	const port = await freePort();
+	const platform = await startLocalPlatform({ port, stateDir, adminToken: localAdminToken() });
+	const forget = onCleanup(() => platform.stop());
+	return {
+		platform,
+		port,
+		adminToken: platform.adminToken,
+		workerdRss: () => {
+			const pid = workerdPid(port);
+			return pid === undefined ? undefined : residentBytes(pid);
+		},
+		stop: async () => {
+			forget();
+			await platform.stop();
+		},
+	};
+}

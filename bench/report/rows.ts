@@ -1,0 +1,84 @@
+/** The table's rows, each with the issue's target and whether this run met it. */
+import type { Results } from "../results.ts";
+import { median, percentile } from "../stats.ts";
+import type { LoadResult } from "../wrk-output.ts";
+import { formatCount, formatMiB, formatMs, formatMsDelta, formatRate, formatRatio } from "./format.ts";
+import type { Row } from "./table.ts";
+import { msAtMost, ratioAtLeast, withinFractionOf } from "./targets.ts";
+
+const load = (result: LoadResult) =>
+	`${formatRate(result.requestsPerSecond)}, p50 ${formatMs(result.p50)}, p99 ${formatMs(result.p99)}${result.socketErrors ? ` (${formatCount(result.socketErrors)} socket errors)` : ""}`;
+
+export function rows(results: Results): Row[] {
+	const { settings, dispatched, direct, dispatchedOne, directOne, coldStart, deployMs, startReady, scale } = results;
+	const c = `${settings.connections} conn`;
+	const throughputRatio = dispatched.requestsPerSecond / direct.requestsPerSecond;
+	const addedP50 = dispatchedOne.p50 - directOne.p50;
+	const cold = median(coldStart.coldMs);
+	const warm = median(coldStart.warmMs);
+	const best = startReady.reduce((a, b) => (b.processMs < a.processMs ? b : a));
+	const reported = startReady.map((sample) => sample.reportedMs).filter((ms) => ms !== undefined);
+	const wasiRatio = results.wasi.requestsPerSecond / dispatched.requestsPerSecond;
+
+	const table: Row[] = [
+		{ measurement: `JS hello world, dispatched (${c})`, result: load(dispatched) },
+		{ measurement: `JS hello world, direct (${c})`, result: load(direct) },
+		{
+			measurement: "Throughput, dispatched ÷ direct",
+			result: formatRatio(throughputRatio),
+			target: "≥ 0.8",
+			verdict: ratioAtLeast(throughputRatio, 0.8),
+		},
+		{
+			measurement: "Added warm p50 (1 conn)",
+			result: `${formatMsDelta(addedP50)} (${formatMs(dispatchedOne.p50)} dispatched vs ${formatMs(directOne.p50)} direct; p99 ${formatMs(dispatchedOne.p99)} vs ${formatMs(directOne.p99)})`,
+			target: "≤ 0.3 ms",
+			verdict: msAtMost(addedP50, 0.3),
+		},
+		{
+			measurement: `Cold start, JS hello world (median of ${coldStart.coldMs.length})`,
+			result: `${formatMsDelta(cold - warm)} (first request ${formatMs(cold)}, warm ${formatMs(warm)})`,
+			target: "≤ 5 ms above warm",
+			verdict: msAtMost(cold - warm, 5),
+		},
+		{
+			measurement: `Deploy: PUT sent → first 200 (${deployMs.length} deploys)`,
+			result: `p50 ${formatMs(median(deployMs))}, p95 ${formatMs(percentile(deployMs, 95))}`,
+			target: "p50 ≤ 300 ms",
+			verdict: msAtMost(median(deployMs), 300),
+		},
+		{
+			measurement: `Start → ready: \`npm run dev\` spawn → first API answer, existing state (best of ${startReady.length})`,
+			result: `${formatMs(best.processMs)}${reported.length ? ` (startLocalPlatform call → ready: best ${formatMs(Math.min(...reported))})` : ""}`,
+			target: "≤ 2 s",
+			verdict: msAtMost(best.processMs, 2000),
+		},
+		{ measurement: `Hot set of 10 scripts, 10 deployed (${c})`, result: load(scale.few) },
+		{
+			measurement: `Hot set of 10 scripts, ${formatCount(scale.deployed)} deployed (${c})`,
+			result: `${load(scale.many)}; ${formatRatio(scale.many.requestsPerSecond / scale.few.requestsPerSecond)} × the 10-deployed throughput`,
+			target: "within 10% of 10 deployed",
+			verdict: withinFractionOf(scale.many.requestsPerSecond, scale.few.requestsPerSecond, 0.1),
+		},
+		{
+			measurement: `Seeding ${formatCount(scale.deployed)} scripts through the API (8 in flight)`,
+			result: scale.seeding.deployed
+				? `${formatMs(scale.seeding.ms)} for ${formatCount(scale.seeding.deployed)} (${(scale.seeding.deployed / (scale.seeding.ms / 1000)).toFixed(1)} deploys/s)` +
+					(scale.seeding.reused ? `, when the kept state was seeded (${scale.seeding.at.slice(0, 10)})` : "")
+				: "reused .ferry/bench-state/ (seeding time not recorded)",
+		},
+		...results.spread.map(({ scripts, result }) => ({
+			measurement: `Spread evenly over ${formatCount(scripts)} scripts (${c})`,
+			result: load(result),
+		})),
+		{
+			measurement: "workerd RSS after the spread runs",
+			result: results.workerdRssBytes === undefined ? "unknown" : formatMiB(results.workerdRssBytes),
+		},
+		{
+			measurement: `WASI hello world, dispatched (${c})`,
+			result: `${load(results.wasi)}; ${formatRatio(wasiRatio)} × the JS hello world's throughput`,
+		},
+	];
+	return table;
+}

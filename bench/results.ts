@@ -1,0 +1,44 @@
+/** Everything one run measured, as numbers; report/rows.ts turns it into the table. */
+import type { SeedReport } from "./seed.ts";
+import type { LoadResult } from "./wrk-output.ts";
+
+export interface LoadSettings {
+	durationSeconds: number;
+	connections: number;
+	threads: number;
+	/** A short wrk run before each measured one (isolates started, JIT warm), not counted. */
+	warmupSeconds: number;
+	/** Compared loads (dispatched vs direct, 10 vs 10,000 deployed) are run this many times each, alternately; the best counts. */
+	rounds: number;
+}
+
+export interface Results {
+	settings: LoadSettings;
+	/** The JS hello world through the dispatcher and served directly, `connections` connections. */
+	dispatched: LoadResult;
+	direct: LoadResult;
+	/** The same over one connection: latency without queueing. */
+	dispatchedOne: LoadResult;
+	directOne: LoadResult;
+	/** WASI hello world through the dispatcher, `connections` connections. */
+	wasi: LoadResult;
+	/** Milliseconds: the first request to a newly deployed script, and warm requests to the same. */
+	coldStart: { coldMs: number[]; warmMs: number[] };
+	/** Milliseconds from sending the upload to the first 200 from the new deployment. */
+	deployMs: number[];
+	/** `npm run dev` with existing state: spawn → first answer, and what it printed (call → ready). */
+	startReady: { processMs: number; reportedMs: number | undefined }[];
+	scale: {
+		/** Scripts deployed in the large state (10,000, or fewer in a --quick run without it). */
+		deployed: number;
+		/** The hot set with only itself deployed, and with `deployed` deployed. */
+		few: LoadResult;
+		many: LoadResult;
+		/** The seeding of the large state: by this run, or the earlier one whose state it reused. */
+		seeding: SeedReport;
+	};
+	/** Requests spread evenly over n scripts (of the large state). */
+	spread: { scripts: number; result: LoadResult }[];
+	/** The platform's workerd VmRSS after the spread runs, in bytes. */
+	workerdRssBytes: number | undefined;
+}

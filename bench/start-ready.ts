@@ -1,0 +1,90 @@
+/**
+ * Start → ready as a user sees it: `npm run dev` spawned in its own process group, timed from the
+ * spawn to the first successful HTTP answer of the API (polled through loopbackFetch), with existing
+ * state. The platform's own "ready in N ms" line (startLocalPlatform's call → ready) is kept too.
+ */
+import { spawn } from "node:child_process";
+import { loopbackFetch } from "../cli/src/api/loopback.ts";
+import { ROOT } from "../local/platform.ts";
+import { apiUrl } from "./api.ts";
+import { onCleanup } from "./cleanup.ts";
+import { freePort } from "./ports.ts";
+
+export interface StartSample {
+	/** Spawn → first 2xx from the API, ms. */
+	processMs: number;
+	/** What `npm run dev` printed: startLocalPlatform() call → ready, ms. */
+	reportedMs: number | undefined;
+}
+
+const POLL_MS = 10;
+
+async function answers(url: string): Promise<boolean> {
+	try {
+		const response = await loopbackFetch(url, { signal: AbortSignal.timeout(1_000) });
+		await response.arrayBuffer();
+		return response.ok;
+	} catch {
+		return false; // not listening yet
+	}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function groupAlive(pgid: number): boolean {
+	try {
+		process.kill(-pgid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Stops the whole process group. npm swallows a SIGTERM that arrives before it has spawned the
+ * script (it only forwards signals to children it has), so the signal is sent again while anything
+ * of the group is left, and SIGKILL ends whatever is still there after a few seconds.
+ */
+async function stopGroup(pgid: number): Promise<void> {
+	for (let waited = 0; groupAlive(pgid) && waited < 5_000; waited += 50) {
+		if (waited % 1_000 === 0) process.kill(-pgid, "SIGTERM");
+		await sleep(50);
+	}
+	if (groupAlive(pgid)) process.kill(-pgid, "SIGKILL");
+}
+
+export async function timeDevStart(stateDir: string, adminToken: string): Promise<StartSample> {
+	const port = await freePort();
+	const started = performance.now();
+	const dev = spawn("npm", ["run", "dev", "--", "--port", String(port), "--state", stateDir], {
+		cwd: ROOT,
+		env: { ...process.env, FERRY_ADMIN_TOKEN: adminToken },
+		stdio: ["ignore", "pipe", "pipe"],
+		// Its own process group: npm, its shell, node and workerd all stop with one signal.
+		detached: true,
+	});
+	const exited = new Promise<void>((resolve) => dev.once("exit", () => resolve()));
+	const stop = () => stopGroup(dev.pid!);
+	const forget = onCleanup(stop, () => {
+		if (groupAlive(dev.pid!)) process.kill(-dev.pid!, "SIGKILL");
+	});
+	let output = "";
+	dev.stdout!.on("data", (chunk: Buffer) => (output += chunk));
+	dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+	try {
+		let gone = false;
+		void exited.then(() => (gone = true));
+		while (!(await answers(`${apiUrl(port)}/`))) {
+			if (gone) throw new Error(`npm run dev exited before it answered:\n${output}`);
+			await sleep(POLL_MS);
+		}
+		const processMs = performance.now() - started;
+		// The banner is printed right after ready; give it a moment to arrive.
+		for (let wait = 0; wait < 50 && !/ready in \d+ ms/.test(output); wait++) await sleep(POLL_MS);
+		const reported = /ready in (\d+) ms/.exec(output)?.[1];
+		return { processMs, reportedMs: reported === undefined ? undefined : Number(reported) };
+	} finally {
+		forget();
+		await stop();
+	}
+}

@@ -1,0 +1,102 @@
+/** The benchmark's pure parts (bench/): reading wrk, percentiles, targets, the table, the docs markers. */
+import { describe, expect, it } from "vitest";
+import { replaceResults } from "../../bench/docs-file.ts";
+import { renderTable } from "../../bench/report/table.ts";
+import { msAtMost, ratioAtLeast, withinFractionOf } from "../../bench/report/targets.ts";
+import { median, percentile } from "../../bench/stats.ts";
+import { parseWrkOutput, parseWrkTime } from "../../bench/wrk-output.ts";
+
+// wrk 4.1.0 --latency, verbatim (a run against an error page, hence the Non-2xx line).
+const WRK_OUTPUT = `Running 1s test @ http://127.0.0.1:18999/nonexistent
+  1 threads and 2 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.72ms    2.01ms  15.47ms   80.63%
+    Req/Sec   757.00    126.42     0.94k    60.00%
+  Latency Distribution
+     50%  812.00us
+     75%    3.69ms
+     90%    5.20ms
+     99%    1.38s
+  755 requests in 1.00s, 383.40KB read
+  Socket errors: connect 0, read 2, write 0, timeout 3
+  Non-2xx or 3xx responses: 755
+Requests/sec:    752.66
+Transfer/sec:    382.21KB
+`;
+
+describe("wrk output", () => {
+	it("reads throughput, p50/p99 in ms, the request count and the errors", () => {
+		expect(parseWrkOutput(WRK_OUTPUT)).toEqual({
+			requestsPerSecond: 752.66,
+			requests: 755,
+			p50: 0.812,
+			p99: 1380,
+			non2xx: 755,
+			socketErrors: 5,
+		});
+	});
+
+	it("counts no errors when wrk prints no error lines", () => {
+		const clean = WRK_OUTPUT.replace(/^\s+(Socket errors|Non-2xx).*\n/gm, "");
+		expect(parseWrkOutput(clean)).toMatchObject({ non2xx: 0, socketErrors: 0 });
+	});
+
+	it("refuses output without the latency distribution rather than report zeros", () => {
+		expect(() => parseWrkOutput(WRK_OUTPUT.replace(/^\s+50%.*\n/m, ""))).toThrow(/50th percentile/);
+	});
+
+	it("converts every unit wrk prints", () => {
+		expect([parseWrkTime("250.00us"), parseWrkTime("1.50ms"), parseWrkTime("2.00s"), parseWrkTime("1.00m")]).toEqual([0.25, 1.5, 2000, 60_000]);
+	});
+});
+
+describe("percentiles", () => {
+	it("takes the nearest rank", () => {
+		const samples = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6];
+		expect(median(samples)).toBe(5);
+		expect(percentile(samples, 95)).toBe(10);
+		expect(percentile(samples, 90)).toBe(9);
+		expect(percentile(samples, 0)).toBe(1);
+		expect(median([7])).toBe(7);
+	});
+
+	it("has no percentile of nothing", () => {
+		expect(() => median([])).toThrow();
+	});
+});
+
+describe("targets", () => {
+	it("says whether a target was met and by how much it missed", () => {
+		expect(ratioAtLeast(0.85, 0.8)).toEqual({ met: true, text: "yes" });
+		expect(ratioAtLeast(0.6, 0.8)).toEqual({ met: false, text: "no: 0.20 short (25% below the target)" });
+		expect(msAtMost(0.3, 0.3).met).toBe(true);
+		expect(msAtMost(450, 300)).toEqual({ met: false, text: "no: 150 ms over (50% more than allowed)" });
+		expect(withinFractionOf(950, 1000, 0.1).met).toBe(true);
+		// Faster with more scripts deployed is within the target too.
+		expect(withinFractionOf(1200, 1000, 0.1).met).toBe(true);
+		expect(withinFractionOf(700, 1000, 0.1)).toEqual({ met: false, text: "no: 30% lower, 20% past the 10% allowed" });
+	});
+});
+
+describe("the table", () => {
+	it("renders aligned Markdown with a dash where a row has no target", () => {
+		const table = renderTable([
+			{ measurement: "ratio", result: "0.76", target: "≥ 0.8", verdict: ratioAtLeast(0.76, 0.8) },
+			{ measurement: "spread | 10", result: "900 req/s" },
+		]);
+		expect(table.split("\n")).toEqual([
+			"| Measurement  | Result    | Target | Met                                  |",
+			"| ------------ | --------- | ------ | ------------------------------------ |",
+			"| ratio        | 0.76      | ≥ 0.8  | no: 0.04 short (5% below the target) |",
+			"| spread \\| 10 | 900 req/s | —      | —                                    |",
+		]);
+	});
+
+	it("replaces only what is between the docs markers", () => {
+		const begin = "<!-- bench:results:begin (written by npm run bench; edits inside are overwritten) -->";
+		const end = "<!-- bench:results:end -->";
+		const doc = `# Prose\n\n${begin}\nold table\n${end}\n\nMore prose.\n`;
+		expect(replaceResults(doc, "new table\n")).toBe(`# Prose\n\n${begin}\nnew table\n${end}\n\nMore prose.\n`);
+		expect(() => replaceResults("# no markers", "x")).toThrow(/markers/);
+	});
+});
