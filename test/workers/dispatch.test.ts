@@ -51,7 +51,7 @@ describe("routing", () => {
 		expect((await visit(`${name}.localhost`)).status).toBe(404);
 	});
 
-	it("has a deployment ready once its deploy answered: code in memory, isolate started, handler not run", async () => {
+	it("has a deployment ready once its deploy answered (its first request needs no R2), without running its handler", async () => {
 		const { name, deployment } = await deployed(`let n = 0; export default { fetch: () => new Response("ready " + ++n) };`);
 		// R2 loses the manifest: the first request must not need it.
 		await env.ARTIFACTS.delete(`manifests/${deployment.id}.json`);

@@ -6,6 +6,7 @@ import { runtimeName } from "../../../workers/shared/runtime/select";
 import { CodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
 import { limitsFor } from "./plans";
+import { WarmupBudget } from "./warmup-budget";
 import { WorkerLoaderRuntime } from "./worker-loader";
 
 export { classifyFailure, failurePage } from "./failures";
@@ -24,6 +25,8 @@ const egressGate = (context: EgressContext): Fetcher =>
  * ones and leaves most of an isolate's 128 MB to requests.
  */
 const codeCache = new CodeCache(32 * 1024 * 1024, 1_000);
+/** 16 idle hello-world isolates are ~32 MB locally; a deploy burst past that starts cold (see warmup-budget.ts). */
+const warmupBudget = new WarmupBudget(16, 5 * 60_000);
 
 export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 	const limits = (tenantId: string) => limitsFor(env.DB, tenantId);
@@ -33,6 +36,7 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				loader: env.LOADER,
 				artifacts: env.ARTIFACTS,
 				code: codeCache,
+				warmup: warmupBudget,
 				limitsFor: limits,
 				egress: egressGate,
 			});

@@ -12,6 +12,7 @@ import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtim
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { CodeCache, DeploymentCode } from "./code-cache";
 import type { PlanLimits } from "./plans";
+import type { WarmupBudget } from "./warmup-budget";
 
 /** An entrypoint name no tenant has reason to export (only a string-literal export could spell it). */
 const WARMUP_ENTRYPOINT = "ferry warmup";
@@ -21,6 +22,8 @@ export interface WorkerLoaderRuntimeDeps {
 	artifacts: R2Bucket;
 	/** Deployments' code in memory; shared by every adapter of the isolate (deployments are immutable). */
 	code: CodeCache;
+	/** How many isolates may be started ahead of traffic (shared by the isolate's adapters too). */
+	warmup: WarmupBudget;
 	/** The cached limits as a plain value, else a promise. */
 	limitsFor(tenantId: string): PlanLimits | Promise<PlanLimits>;
 	/**
@@ -44,13 +47,15 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	}
 
 	/**
-	 * Reads the deployment's code into the code cache and starts its isolate, so that the first request
-	 * is a warm one. The isolate is started by asking it for an entrypoint no module exports: the
-	 * runtime has to load the code (running its top level, as the Loaded probe already did) to find
-	 * out, and the tenant's handler never runs. That call always fails; the isolate stays warm.
+	 * Reads the deployment's code into the code cache and, within the warm-up budget, starts its
+	 * isolate, so that the first request is a warm one. The isolate is started by asking it for an
+	 * entrypoint no module exports: the runtime has to load the code (running its top level, as the
+	 * Loaded probe already did) to find out, and the tenant's handler never runs. That call always
+	 * fails; the isolate stays warm.
 	 */
 	async prepare(target: RouteTarget): Promise<void> {
 		await this.deploymentCode(target.deploymentId);
+		if (!this.deps.warmup.take(target.deploymentId, Date.now())) return;
 		await this.worker(target)
 			.getEntrypoint(WARMUP_ENTRYPOINT)
 			.fetch("http://warmup.invalid/")
@@ -58,6 +63,7 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	}
 
 	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
+		this.deps.warmup.served(target.deploymentId);
 		// workerd does not enforce these locally (see docs/architecture.md); Cloudflare does.
 		return this.worker(target).getEntrypoint(undefined, { limits }).fetch(request);
 	}
