@@ -9,7 +9,7 @@
  * start whose fingerprint matches uses the kept Workers without loading wrangler or esbuild at all.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { V4WorkerOptions } from "miniflare";
 import { ROOT } from "./paths.ts";
@@ -135,7 +135,10 @@ export async function platformWorkers(stateDir: string, overrides: Record<string
 	if (!fresh) {
 		kept = await build(settings);
 		mkdirSync(path.dirname(file), { recursive: true });
-		writeFileSync(file, JSON.stringify(kept), { mode: 0o600 });
+		// Written aside and renamed, so a concurrent start never reads half a file.
+		const partial = `${file}.${process.pid}.tmp`;
+		writeFileSync(partial, JSON.stringify(kept), { mode: 0o600 });
+		renameSync(partial, file);
 	}
 	return kept!.workers.map((worker) => ({
 		...worker,
