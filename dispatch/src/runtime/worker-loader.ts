@@ -16,6 +16,8 @@ import type { WarmupBudget } from "./warmup-budget";
 
 /** An entrypoint name no tenant has reason to export (only a string-literal export could spell it). */
 const WARMUP_ENTRYPOINT = "ferry warmup";
+/** A hello world's isolate starts in a few ms (tens on a loaded machine). */
+const WARMUP_WAIT_MS = 2_000;
 
 export interface WorkerLoaderRuntimeDeps {
 	loader: WorkerLoader;
@@ -56,10 +58,13 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	async prepare(target: RouteTarget): Promise<void> {
 		await this.deploymentCode(target.deploymentId);
 		if (!this.deps.warmup.take(target.deploymentId, Date.now())) return;
-		await this.worker(target)
+		const started = this.worker(target)
 			.getEntrypoint(WARMUP_ENTRYPOINT)
 			.fetch("http://warmup.invalid/")
 			.catch(() => undefined);
+		// The API waits for this before it answers the deploy: a slow top level may keep its isolate
+		// starting in the background, but never holds the answer longer than this.
+		await Promise.race([started, scheduler.wait(WARMUP_WAIT_MS)]);
 	}
 
 	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
