@@ -5,31 +5,28 @@
  *
  * Why Miniflare rather than `wrangler dev`: wrangler's dev proxy halves the throughput of a hello
  * world on these machines (~600 vs ~1,200 req/s). Bindings still come from the wrangler configs.
+ *
+ * A start with existing state skips what an earlier start already did: the D1 migrations when the
+ * migration files are unchanged (./migrations.ts), and loading wrangler and bundling the Workers when
+ * no config or source changed (./workers.ts). Both checks read files only.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import { build } from "esbuild";
-import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type V4WorkerOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { loopbackFetch } from "../cli/src/api/loopback.ts";
+import { migrateIfChanged } from "./migrations.ts";
+import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 import { Watchdog } from "./watchdog.ts";
+import { platformWorkers } from "./workers.ts";
+
+export { applyMigrations } from "./migrations.ts";
+export { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
+export { bundleWorker } from "./workers.ts";
 
 // wrangler warns that FERRY_ADMIN_TOKEN is not in .dev.vars when the caller passes its own; the
 // platform passes the token explicitly below, so only wrangler's errors are worth showing.
 process.env.WRANGLER_LOG ??= "error";
-
-export const ROOT = path.resolve(import.meta.dirname, "..");
-export const DEFAULT_STATE_DIR = path.join(ROOT, ".ferry", "state");
-
-/** The platform Workers: wrangler config, and the routes that reach each one locally. */
-const WORKERS = [
-	// The dispatcher is first: Miniflare sends requests no route matches to the first Worker.
-	{ config: "wrangler.toml", routes: [] as string[] },
-	{ config: "workers/api/wrangler.toml", routes: ["api.localhost/*"] },
-];
 
 export interface LocalPlatformOptions {
 	port?: number;
@@ -39,7 +36,7 @@ export interface LocalPlatformOptions {
 	adminToken?: string;
 	/** Print workerd's logs (tenant console output, platform logs). */
 	verbose?: boolean;
-	/** Apply pending D1 migrations with wrangler first (default true). */
+	/** Apply the D1 migrations with wrangler first, unless these files were applied already (default true). */
 	migrate?: boolean;
 	/** Restart the runtime when it stops answering (a tenant's endless loop); default true. */
 	watchdog?: { intervalMs?: number; timeoutMs?: number } | false;
@@ -56,39 +53,6 @@ export interface LocalPlatform {
 	stop(): Promise<void>;
 }
 
-/** Bundles a Worker the way wrangler does for workerd: ESM, workerd/worker conditions, cloudflare:* external. */
-export async function bundleWorker(entry: string): Promise<string> {
-	const result = await build({
-		entryPoints: [entry],
-		bundle: true,
-		write: false,
-		format: "esm",
-		platform: "neutral",
-		target: "es2024",
-		conditions: ["workerd", "worker", "browser"],
-		mainFields: ["browser", "module", "main"],
-		external: ["cloudflare:*", "node:*"],
-		logLevel: "silent",
-	});
-	return result.outputFiles[0]!.text;
-}
-
-async function workerOptions(config: string, routes: string[], overrides: Record<string, string>): Promise<V4WorkerOptions> {
-	const configPath = path.join(ROOT, config);
-	const { name } = unstable_readConfig({ config: configPath });
-	const { workerOptions: options, main } = unstable_getMiniflareWorkerOptions(configPath);
-	if (!main || !name) throw new Error(`${config} needs a name and a main module`);
-	const contents = await bundleWorker(main);
-	return {
-		...options,
-		name,
-		rootPath: undefined,
-		modules: [{ type: "ESModule", path: path.join(path.dirname(configPath), "index.js"), contents }],
-		routes,
-		bindings: { ...(options.bindings as Record<string, unknown>), ...overrides },
-	} as V4WorkerOptions;
-}
-
 /** The admin token kept in workers/api/.dev.vars, created on first start (wrangler reads the same file). */
 export function localAdminToken(): string {
 	const file = path.join(ROOT, "workers", "api", ".dev.vars");
@@ -99,26 +63,15 @@ export function localAdminToken(): string {
 	return token;
 }
 
-/** `wrangler d1 migrations apply --local` against the platform's state directory. */
-export async function applyMigrations(stateDir: string): Promise<void> {
-	const wrangler = path.join(ROOT, "node_modules", ".bin", "wrangler");
-	await promisify(execFile)(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
-		cwd: ROOT,
-		env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
-	});
-}
-
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
 	const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
 	mkdirSync(stateDir, { recursive: true });
-	if (options.migrate ?? true) await applyMigrations(stateDir);
 	const adminToken = options.adminToken ?? localAdminToken();
 	const domain = "localhost";
-	const workers = await Promise.all(
-		WORKERS.map(({ config, routes }) =>
-			workerOptions(config, routes, { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken }),
-		),
-	);
+	const [, workers] = await Promise.all([
+		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
+		platformWorkers(stateDir, { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken }),
+	]);
 	// Only the API holds the admin token.
 	delete (workers[0]!.bindings as Record<string, string>).FERRY_ADMIN_TOKEN;
 

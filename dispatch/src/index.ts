@@ -2,13 +2,17 @@
  * The dispatcher: every request for *.<PLATFORM_DOMAIN> arrives here, is matched to a route by its
  * hostname and handed to the tenant's code through the runtime adapter. The tenant sees the request
  * and its own vars, never this Worker's bindings.
+ *
+ * A warm request (route and plan limits cached) does no I/O of its own and never awaits before the
+ * runtime's fetch: its response is the tenant's, streamed through untouched.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { hostOf, routeLabel } from "../../workers/shared/hosts";
 import { newId } from "../../workers/shared/ids";
-import type { RouteControlApi, RuntimeAdapter } from "../../workers/shared/runtime/route";
+import { log } from "../../workers/shared/log";
+import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
 import { notFoundPage } from "./pages";
-import { invalidateRoutes, resolveRoute } from "./routes";
+import { refreshRoutes, resolveRoute } from "./routes";
 import { failurePage, runtimeFor } from "./runtime";
 
 // Tenant subrequests pass through this entrypoint when the runtime is Worker Loader (see runtime/).
@@ -16,25 +20,40 @@ export { FerryEgress } from "../../workers/outbound/src/entrypoint";
 
 const requestIdOf = (request: Request) => request.headers.get("cf-ray") ?? newId(16);
 
+function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): Response | Promise<Response> {
+	if (!target) return notFoundPage(requestIdOf(request));
+	const runtime = runtimeFor(env);
+	// The tenant's own error (500), a script deleted since this isolate cached its route (404), or the
+	// platform's fault (503): see runtime/failures.ts.
+	const fail = (error: unknown) => failurePage(error, target, env.DB, requestIdOf(request));
+	try {
+		return runtime.fetch(target, request).catch(fail);
+	} catch (error) {
+		return fail(error);
+	}
+}
+
 export default {
-	async fetch(request, env): Promise<Response> {
+	fetch(request, env): Response | Promise<Response> {
 		const label = routeLabel(hostOf(request.url), env.PLATFORM_DOMAIN);
-		const target = label === undefined ? null : await resolveRoute(env.DB, label);
-		if (!target) return notFoundPage(requestIdOf(request));
-		const runtime: RuntimeAdapter = runtimeFor(env);
-		try {
-			return await runtime.fetch(target, request);
-		} catch (error) {
-			// The tenant's own error (500), a script deleted since this isolate cached its route (404),
-			// or the platform's fault (503): see runtime/failures.ts.
-			return failurePage(error, target, env.DB, requestIdOf(request));
-		}
+		const target = label === undefined ? null : resolveRoute(env.DB, label);
+		return target instanceof Promise ? target.then((found) => serve(found, request, env)) : serve(target, request, env);
 	},
 } satisfies ExportedHandler<DispatchEnv>;
 
 /** Called by the API (service binding `ROUTES`) after it moved routes, before it answers the client. */
 export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements RouteControlApi {
-	async invalidate(labels: string[]): Promise<void> {
-		invalidateRoutes(labels);
+	async refresh(labels: string[]): Promise<void> {
+		const targets = await refreshRoutes(this.env.DB, labels);
+		const runtime = runtimeFor(this.env);
+		const deployments = new Map(targets.map((target) => [target.deploymentId, target]));
+		// Warming is an optimisation: the routes are already right, so a failure here is only logged.
+		await Promise.all(
+			[...deployments.values()].map((target) =>
+				runtime.prepare(target).catch((error: unknown) =>
+					log.warn("could not prepare a deployment after its route moved", { deploymentId: target.deploymentId, error }),
+				),
+			),
+		);
 	}
 }

@@ -46,9 +46,24 @@ describe("routing", () => {
 		// Behind the API's back the route disappears; the cached route still answers (no D1 read)…
 		await env.DB.prepare("UPDATE routes SET label = label || '-moved' WHERE label = ?").bind(name).run();
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("cached");
-		// …until the API's invalidation (what every route move sends) drops it.
-		await (env.ROUTES as unknown as RouteControlApi).invalidate([name]);
+		// …until the API's refresh (what every route move sends) re-reads it.
+		await (env.ROUTES as unknown as RouteControlApi).refresh([name]);
 		expect((await visit(`${name}.localhost`)).status).toBe(404);
+	});
+
+	it("has a deployment ready once its deploy answered (its first request needs no R2), without running its handler", async () => {
+		const { name, deployment } = await deployed(`let n = 0; export default { fetch: () => new Response("ready " + ++n) };`);
+		// R2 loses the manifest: the first request must not need it.
+		await env.ARTIFACTS.delete(`manifests/${deployment.id}.json`);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("ready 1");
+	});
+
+	it("refreshes more labels in one call than D1 binds in one statement", async () => {
+		const { name } = await deployed(hello("many"));
+		const unknown = Array.from({ length: 150 }, () => uniqueName());
+		await (env.ROUTES as unknown as RouteControlApi).refresh([...unknown, name]);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("many");
+		expect((await visit(`${unknown[0]}.localhost`)).status).toBe(404);
 	});
 
 	it("streams request bodies to the tenant and passes method, path, query and headers", async () => {

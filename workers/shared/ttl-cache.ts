@@ -11,15 +11,20 @@ export class TtlCache<K, V> {
 		private readonly ttlMs: number,
 	) {}
 
+	/** The cached value if fresh, synchronously (hot paths answer without awaiting); else undefined. */
+	peek(key: K, now = Date.now()): V | undefined {
+		const entry = this.entries.get(key);
+		if (!entry || entry.expires <= now) return undefined;
+		// Map keeps insertion order: re-inserting marks the entry most recently used.
+		this.entries.delete(key);
+		this.entries.set(key, entry);
+		return entry.value;
+	}
+
 	/** The cached value, or what `load` produces (then cached). Concurrent misses may both load. */
 	async get(key: K, load: () => Promise<V>, now = Date.now()): Promise<V> {
-		const entry = this.entries.get(key);
-		if (entry && entry.expires > now) {
-			// Map keeps insertion order: re-inserting marks the entry most recently used.
-			this.entries.delete(key);
-			this.entries.set(key, entry);
-			return entry.value;
-		}
+		const cached = this.peek(key, now);
+		if (cached !== undefined) return cached;
 		const value = await load();
 		this.entries.delete(key);
 		this.entries.set(key, { value, expires: now + this.ttlMs });

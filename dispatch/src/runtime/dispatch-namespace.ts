@@ -17,14 +17,23 @@ import type { PlanLimits } from "./plans";
 
 export interface DispatchNamespaceRuntimeDeps {
 	namespace: DispatchNamespace;
-	limitsFor(tenantId: string): Promise<PlanLimits>;
+	/** The cached limits as a plain value, else a promise. */
+	limitsFor(tenantId: string): PlanLimits | Promise<PlanLimits>;
 }
 
 export class DispatchNamespaceRuntime implements RuntimeAdapter {
 	constructor(private readonly deps: DispatchNamespaceRuntimeDeps) {}
 
-	async fetch(target: RouteTarget, request: Request): Promise<Response> {
-		const limits = await this.deps.limitsFor(target.tenantId);
+	fetch(target: RouteTarget, request: Request): Promise<Response> {
+		const limits = this.deps.limitsFor(target.tenantId);
+		if (limits instanceof Promise) return limits.then((known) => this.run(target, request, known));
+		return this.run(target, request, limits);
+	}
+
+	/** Nothing to warm: Cloudflare holds the code, uploaded at the deployment's Loaded stage. */
+	async prepare(): Promise<void> {}
+
+	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
 		// Cloudflare sets cf-ray on every request it delivers; it is also the request id on Ferry's pages.
 		const outbound: EgressContext = {
 			tenantId: target.tenantId,

@@ -3,8 +3,10 @@ import { exports } from "cloudflare:workers";
 import type { EgressContext } from "../../../workers/outbound/src/egress";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
+import { CodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
 import { limitsFor } from "./plans";
+import { WarmupBudget } from "./warmup-budget";
 import { WorkerLoaderRuntime } from "./worker-loader";
 
 export { classifyFailure, failurePage } from "./failures";
@@ -17,11 +19,27 @@ export { classifyFailure, failurePage } from "./failures";
 const egressGate = (context: EgressContext): Fetcher =>
 	(exports as unknown as { FerryEgress(options: { props: EgressContext }): Fetcher }).FerryEgress({ props: context });
 
+/**
+ * Deployments' code in memory, for the whole isolate (deployment ids are unique and immutable, so
+ * adapters of different envs can share it). 32 MiB holds a few large deployments or hundreds of small
+ * ones and leaves most of an isolate's 128 MB to requests.
+ */
+const codeCache = new CodeCache(32 * 1024 * 1024, 1_000);
+/** 16 idle hello-world isolates are ~32 MB locally; a deploy burst past that starts cold (see warmup-budget.ts). */
+const warmupBudget = new WarmupBudget(16, 5 * 60_000);
+
 export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 	const limits = (tenantId: string) => limitsFor(env.DB, tenantId);
 	switch (runtimeName(env.RUNTIME)) {
 		case "worker-loader":
-			return new WorkerLoaderRuntime({ loader: env.LOADER, artifacts: env.ARTIFACTS, limitsFor: limits, egress: egressGate });
+			return new WorkerLoaderRuntime({
+				loader: env.LOADER,
+				artifacts: env.ARTIFACTS,
+				code: codeCache,
+				warmup: warmupBudget,
+				limitsFor: limits,
+				egress: egressGate,
+			});
 		case "dispatch-namespace":
 			if (!env.DISPATCHER) throw new Error("RUNTIME is 'dispatch-namespace' but the DISPATCHER binding is missing");
 			return new DispatchNamespaceRuntime({ namespace: env.DISPATCHER, limitsFor: limits });

@@ -1,19 +1,33 @@
 /**
  * The Worker Loader runtime adapter (local, and production when RUNTIME = "worker-loader"): each
- * deployment runs in a Worker Loader isolate named by its deployment id. The code is read from R2
- * only when the runtime has no warm isolate for that id (`getCode` is lazy), so a warm request
- * touches neither R2 nor D1 (the plan limits are cached too).
+ * deployment runs in a Worker Loader isolate named by its deployment id. The code is needed only when
+ * the runtime has no warm isolate for that id (`getCode` is lazy), and then comes from the in-isolate
+ * code cache (filled by `prepare` when a route moves to the deployment) before R2. A warm request
+ * touches neither R2 nor D1 (the plan limits are cached too) and does not await anything before the
+ * runtime's fetch.
  */
 import type { EgressContext } from "../../../workers/outbound/src/egress";
 import { ArtifactStore } from "../../../workers/shared/artifacts";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
+import type { CodeCache, DeploymentCode } from "./code-cache";
 import type { PlanLimits } from "./plans";
+import type { WarmupBudget } from "./warmup-budget";
+
+/** An entrypoint name no tenant has reason to export (only a string-literal export could spell it). */
+const WARMUP_ENTRYPOINT = "ferry warmup";
+/** A hello world's isolate starts in a few ms (tens on a loaded machine). */
+const WARMUP_WAIT_MS = 2_000;
 
 export interface WorkerLoaderRuntimeDeps {
 	loader: WorkerLoader;
 	artifacts: R2Bucket;
-	limitsFor(tenantId: string): Promise<PlanLimits>;
+	/** Deployments' code in memory; shared by every adapter of the isolate (deployments are immutable). */
+	code: CodeCache;
+	/** How many isolates may be started ahead of traffic (shared by the isolate's adapters too). */
+	warmup: WarmupBudget;
+	/** The cached limits as a plain value, else a promise. */
+	limitsFor(tenantId: string): PlanLimits | Promise<PlanLimits>;
 	/**
 	 * The egress gate for one deployment's isolate. The isolate outlives a request, so the gate knows
 	 * the tenant and the deployment but not which request a subrequest belongs to.
@@ -28,14 +42,50 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 		this.artifacts = new ArtifactStore(deps.artifacts);
 	}
 
-	async fetch(target: RouteTarget, request: Request): Promise<Response> {
-		const limits = await this.deps.limitsFor(target.tenantId);
-		const worker = this.deps.loader.get(target.deploymentId, async () => {
-			const { manifest, blobs } = await this.artifacts.getDeployment(target.deploymentId);
+	fetch(target: RouteTarget, request: Request): Promise<Response> {
+		const limits = this.deps.limitsFor(target.tenantId);
+		if (limits instanceof Promise) return limits.then((known) => this.run(target, request, known));
+		return this.run(target, request, limits);
+	}
+
+	/**
+	 * Reads the deployment's code into the code cache and, within the warm-up budget, starts its
+	 * isolate, so that the first request is a warm one. The isolate is started by asking it for an
+	 * entrypoint no module exports: the runtime has to load the code (running its top level, as the
+	 * Loaded probe already did) to find out, and the tenant's handler never runs. That call always
+	 * fails; the isolate stays warm.
+	 */
+	async prepare(target: RouteTarget): Promise<void> {
+		await this.deploymentCode(target.deploymentId);
+		if (!this.deps.warmup.take(target.deploymentId, Date.now())) return;
+		const started = this.worker(target)
+			.getEntrypoint(WARMUP_ENTRYPOINT)
+			.fetch("http://warmup.invalid/")
+			.catch(() => undefined);
+		// The API waits for this before it answers the deploy: a slow top level may keep its isolate
+		// starting in the background, but never holds the answer longer than this.
+		await Promise.race([started, scheduler.wait(WARMUP_WAIT_MS)]);
+	}
+
+	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
+		this.deps.warmup.served(target.deploymentId);
+		// workerd does not enforce these locally (see docs/architecture.md); Cloudflare does.
+		return this.worker(target).getEntrypoint(undefined, { limits }).fetch(request);
+	}
+
+	private worker(target: RouteTarget): WorkerStub {
+		return this.deps.loader.get(target.deploymentId, async () => {
+			const { manifest, blobs } = await this.deploymentCode(target.deploymentId);
 			const globalOutbound = this.deps.egress({ tenantId: target.tenantId, deploymentId: target.deploymentId });
 			return workerCode(manifest, blobs, { globalOutbound });
 		});
-		// workerd does not enforce these locally (see docs/architecture.md); Cloudflare does.
-		return worker.getEntrypoint(undefined, { limits }).fetch(request);
+	}
+
+	private async deploymentCode(deploymentId: string): Promise<DeploymentCode> {
+		const cached = this.deps.code.get(deploymentId);
+		if (cached) return cached;
+		const code = await this.artifacts.getDeployment(deploymentId);
+		this.deps.code.set(deploymentId, code);
+		return code;
 	}
 }

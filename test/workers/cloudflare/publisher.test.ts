@@ -227,7 +227,7 @@ describe("deleting a script", () => {
 describe("a namespace without the routed script", () => {
 	it("answers the 404 page when the script was deleted and this dispatcher isolate had not heard (Worker not found)", async () => {
 		// On Cloudflare the API reaches one dispatcher isolate; this one stands for the others.
-		const stale = cloudflarePlatform({ routeControl: { invalidate: async () => {} } });
+		const stale = cloudflarePlatform({ routeControl: { refresh: async () => {} } });
 		const tenant = await stale.newTenant();
 		const name = uniqueName("cf");
 		expect((await stale.deploy(tenant.token, name, hello("soon gone"))).status).toBe(200);

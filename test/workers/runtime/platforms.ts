@@ -54,7 +54,7 @@ function drive(runtime: RuntimeKind, apiEnv: ApiEnv, dispatchEnv: DispatchEnv, l
 			await waitOnExecutionContext(ctx);
 			return response;
 		},
-		visit(host, path = "/", init = {}) {
+		async visit(host, path = "/", init = {}) {
 			return dispatcher.fetch(new Request(`http://${host}:8787${path}`, init) as Parameters<typeof dispatcher.fetch>[0], dispatchEnv);
 		},
 		deploy(token, script, modules, metadata = {}) {

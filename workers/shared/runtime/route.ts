@@ -9,9 +9,16 @@ export interface RouteTarget {
 /** Hands a request to a deployment's code. One implementation per runtime (Worker Loader, dispatch namespace). */
 export interface RuntimeAdapter {
 	fetch(target: RouteTarget, request: Request): Promise<Response>;
+	/** Gets a deployment a route just moved to ready to serve, so its first request is not cold. */
+	prepare(target: RouteTarget): Promise<void>;
 }
 
 /** The dispatcher's control surface (its `RouteControl` entrypoint), called by the API after routes move. */
 export interface RouteControlApi {
-	invalidate(labels: string[]): Promise<void>;
+	/**
+	 * The routes of these labels moved (deploy, rollback, delete). Once this resolves, the dispatcher
+	 * serves their new state; it has also read the new targets into its route cache and prepared
+	 * their deployments, so the next request is neither a D1 read nor a cold start.
+	 */
+	refresh(labels: string[]): Promise<void>;
 }

@@ -73,10 +73,12 @@ export async function runDeployment(
 	onEvent: StateListener = () => {},
 ): Promise<string> {
 	const { db, artifacts, publisher } = ctx;
-	// Anything of this script's still "in progress" well past the load deadline was interrupted.
-	await failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS);
 	const id = newId();
-	const { hashes, artifactSha256 } = await storeModules(artifacts, upload);
+	const [{ hashes, artifactSha256 }] = await Promise.all([
+		storeModules(artifacts, upload),
+		// Anything of this script's still "in progress" well past the load deadline was interrupted.
+		failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS),
+	]);
 	const queuedAt = Date.now();
 	await createDeployment(db, { id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes }, queuedAt);
 	onEvent({ deploymentId: id, from: null, to: "Queued", at: queuedAt, message: null });
@@ -112,16 +114,19 @@ export async function runDeployment(
 		await move("Error", (at) => transition(db, id, from, "Error", { error: { stage, message } }, at), message);
 		return id;
 	}
-	await invalidate(ctx.routeControl, [target.scriptName, previewLabel(id, target.scriptName)]);
+	await routesMoved(ctx.routeControl, [target.scriptName, previewLabel(id, target.scriptName)]);
 	return id;
 }
 
-/** Tells the dispatcher that routes moved. The route table is already right; this only drops its cache. */
-export async function invalidate(routeControl: RouteControlApi, labels: string[]): Promise<void> {
+/**
+ * Tells the dispatcher that routes moved, before the API answers: it drops and re-reads its cached
+ * routes and prepares the new deployments. The route table is already right either way.
+ */
+export async function routesMoved(routeControl: RouteControlApi, labels: string[]): Promise<void> {
 	try {
-		await routeControl.invalidate(labels);
+		await routeControl.refresh(labels);
 	} catch (error) {
 		// The dispatcher's cache expires on its own; a deploy that reached the route table has succeeded.
-		log.warn("could not tell the dispatcher to drop cached routes", { labels, error });
+		log.warn("could not tell the dispatcher that routes moved", { labels, error });
 	}
 }

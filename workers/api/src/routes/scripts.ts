@@ -7,7 +7,7 @@ import { FerryError, notFound } from "../../../shared/http/errors";
 import { newId } from "../../../shared/ids";
 import { scriptNameProblem } from "../../../shared/names";
 import type { RouteControlApi } from "../../../shared/runtime/route";
-import { invalidate, runDeployment } from "../deploy/pipeline";
+import { routesMoved, runDeployment } from "../deploy/pipeline";
 import { deleteStatements, moveLiveRoute } from "../deploy/store";
 import { ProgressStream, wantsProgress } from "../deploy/progress";
 import { readUpload } from "../deploy/upload";
@@ -113,7 +113,7 @@ export const scriptRoutes = factory
 		const target = requested ? await requestedTarget(db, script, requested) : await previousDeployed(db, script, liveId);
 		if (target.id !== liveId && !(await moveLiveRoute(db, script.id, script.name, target.id)))
 			throw new FerryError("conflict", `script '${script.name}' changed during the rollback; try again`);
-		await invalidate(routeControl(c.env), [script.name]);
+		await routesMoved(routeControl(c.env), [script.name]);
 		const events = await eventsFor(db, [target.id]);
 		const view = deploymentView(target, script.name, target.id, events.get(target.id) ?? [], urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url));
 		return c.json({ deployment: view, url: view.url, previous_deployment_id: liveId ?? null });
@@ -132,7 +132,7 @@ export const scriptRoutes = factory
 			...deleteStatements(db, owned, now),
 		]);
 		await Promise.all([
-			invalidate(routeControl(c.env), labels.map((r) => r.label)),
+			routesMoved(routeControl(c.env), labels.map((r) => r.label)),
 			publisherFor(c.env).remove(script.name),
 		]);
 		return c.json({ script: { name: script.name, deleted_at: new Date(now).toISOString() } });
@@ -140,9 +140,11 @@ export const scriptRoutes = factory
 
 /** The deploy call's answer body; a deployment that ended in Error is a `deployment_failed` error. */
 async function deploymentOutcome(db: Database, name: string, id: string, url: UrlFor) {
-	const [row] = await db.select().from(deployments).where(eq(deployments.id, id));
-	const events = await eventsFor(db, [id]);
-	const liveId = await liveDeploymentId(db, name);
+	const [[row], events, liveId] = await Promise.all([
+		db.select().from(deployments).where(eq(deployments.id, id)),
+		eventsFor(db, [id]),
+		liveDeploymentId(db, name),
+	]);
 	const view = deploymentView(row!, name, liveId, events.get(id) ?? [], url);
 	if (row!.state !== "Deployed") {
 		throw new FerryError("deployment_failed", `deployment ${id} failed at the ${row!.errorStage} stage: ${row!.errorMessage}`, {

@@ -1,0 +1,147 @@
+/**
+ * The platform Workers as Miniflare runs them: bindings from the wrangler configs (wrangler's own
+ * `unstable_getMiniflareWorkerOptions`, so the configs stay the single source) and code bundled with
+ * esbuild the way wrangler bundles for workerd.
+ *
+ * Importing wrangler and bundling take seconds, and their result only changes when a config or a
+ * source file does, so it is kept in the state directory with a fingerprint of everything it came
+ * from: the configs, .dev.vars, the tool versions, and every file esbuild read (size and mtime). A
+ * start whose fingerprint matches uses the kept Workers without loading wrangler or esbuild at all.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { V4WorkerOptions } from "miniflare";
+import { ROOT } from "./paths.ts";
+
+/** The platform Workers: wrangler config, and the routes that reach each one locally. */
+const WORKERS = [
+	// The dispatcher is first: Miniflare sends requests no route matches to the first Worker.
+	{ config: "wrangler.toml", routes: [] as string[] },
+	{ config: "workers/api/wrangler.toml", routes: ["api.localhost/*"] },
+];
+
+/** Bumped when the kept file's shape changes. */
+const FORMAT = 1;
+
+interface Kept {
+	format: number;
+	/** Configs, .dev.vars and tool versions. */
+	settings: string;
+	/** Every file the bundles were built from (repository-relative) → "size:mtimeMs". */
+	inputs: Record<string, string>;
+	workers: V4WorkerOptions[];
+}
+
+export const preparedWorkersPath = (stateDir: string) => path.join(stateDir, "platform-workers.json");
+
+/** Bundles a Worker the way wrangler does for workerd: ESM, workerd/worker conditions, cloudflare:* external. */
+export async function bundleWorker(entry: string): Promise<string> {
+	return (await bundle(entry)).code;
+}
+
+async function bundle(entry: string): Promise<{ code: string; inputs: string[] }> {
+	const { build } = await import("esbuild");
+	const result = await build({
+		entryPoints: [entry],
+		bundle: true,
+		write: false,
+		metafile: true,
+		format: "esm",
+		platform: "neutral",
+		target: "es2024",
+		conditions: ["workerd", "worker", "browser"],
+		mainFields: ["browser", "module", "main"],
+		external: ["cloudflare:*", "node:*"],
+		logLevel: "silent",
+	});
+	return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
+}
+
+const fileState = (file: string) => {
+	try {
+		const stat = statSync(path.resolve(ROOT, file));
+		return `${stat.size}:${stat.mtimeMs}`;
+	} catch {
+		return "missing";
+	}
+};
+
+/** What wrangler reads besides the sources: the configs, the local secrets, and the tools themselves. */
+function settingsFingerprint(): string {
+	const hash = createHash("sha256");
+	const files = [
+		...WORKERS.flatMap(({ config }) => [config, path.join(path.dirname(config), ".dev.vars"), path.join(path.dirname(config), ".env")]),
+		...["wrangler", "miniflare", "esbuild"].map((pkg) => `node_modules/${pkg}/package.json`),
+	];
+	for (const file of files) {
+		const full = path.join(ROOT, file);
+		hash.update(`${file}\0`).update(existsSync(full) ? readFileSync(full) : "missing").update("\0");
+	}
+	return hash.digest("hex");
+}
+
+function readKept(file: string): Kept | undefined {
+	try {
+		return JSON.parse(readFileSync(file, "utf8")) as Kept;
+	} catch {
+		return undefined;
+	}
+}
+
+async function build(settings: string): Promise<Kept> {
+	const { unstable_getMiniflareWorkerOptions, unstable_readConfig } = await import("wrangler");
+	const inputs: Record<string, string> = {};
+	const workers = await Promise.all(
+		WORKERS.map(async ({ config, routes }) => {
+			const configPath = path.join(ROOT, config);
+			const { name } = unstable_readConfig({ config: configPath });
+			const { workerOptions: options, main } = unstable_getMiniflareWorkerOptions(configPath);
+			if (!main || !name) throw new Error(`${config} needs a name and a main module`);
+			const { code, inputs: read } = await bundle(main);
+			// esbuild names inputs relative to the working directory.
+			for (const input of read) {
+				const file = path.relative(ROOT, path.resolve(input));
+				inputs[file] = fileState(file);
+			}
+			const bindings = { ...(options.bindings as Record<string, unknown>) };
+			// The platform passes the admin token itself; it is not kept on disk a second time.
+			delete bindings.FERRY_ADMIN_TOKEN;
+			return {
+				...options,
+				name,
+				rootPath: undefined,
+				modules: [{ type: "ESModule", path: path.join(path.dirname(configPath), "index.js"), contents: code }],
+				routes,
+				bindings,
+			} as V4WorkerOptions;
+		}),
+	);
+	return { format: FORMAT, settings, inputs, workers };
+}
+
+/**
+ * The platform's Workers, from the state directory when nothing they came from changed, else built
+ * (and kept for the next start). `overrides` are added to every Worker's bindings.
+ */
+export async function platformWorkers(stateDir: string, overrides: Record<string, string>): Promise<V4WorkerOptions[]> {
+	const file = preparedWorkersPath(stateDir);
+	const settings = settingsFingerprint();
+	let kept = readKept(file);
+	const fresh =
+		kept?.format === FORMAT &&
+		kept.settings === settings &&
+		Object.entries(kept.inputs).every(([input, state]) => fileState(input) === state);
+	if (!fresh) {
+		kept = await build(settings);
+		mkdirSync(path.dirname(file), { recursive: true });
+		// Written aside and renamed, so a concurrent start never reads half a file.
+		const partial = `${file}.${process.pid}.tmp`;
+		writeFileSync(partial, JSON.stringify(kept), { mode: 0o600 });
+		renameSync(partial, file);
+	}
+	return kept!.workers.map((worker) => ({
+		...worker,
+		bindings: { ...(worker.bindings as Record<string, unknown>), ...overrides },
+	})) as V4WorkerOptions[];
+}

@@ -1,0 +1,96 @@
+/**
+ * What `npm run dev` keeps in its state directory so that a restart is quick: the stamp of the D1
+ * migrations it applied, and the platform Workers (wrangler's options, esbuild's bundles).
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { migrateIfChanged, migrationStampPath } from "../../local/migrations.ts";
+import { platformWorkers, preparedWorkersPath } from "../../local/workers.ts";
+
+const dirs: string[] = [];
+const tempDir = () => {
+	const dir = mkdtempSync(path.join(tmpdir(), "ferry-local-start-"));
+	dirs.push(dir);
+	return dir;
+};
+afterEach(() => {
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("migration stamp", () => {
+	/** A migrations directory and a state directory, and the runs of `apply` so far. */
+	function setup() {
+		const migrations = tempDir();
+		const state = tempDir();
+		writeFileSync(path.join(migrations, "0000_init.sql"), "CREATE TABLE a (id TEXT);");
+		const runs: string[] = [];
+		const migrate = () => migrateIfChanged(state, { dir: migrations, apply: async (dir) => void runs.push(dir) });
+		return { migrations, state, runs, migrate };
+	}
+
+	it("applies the migrations once, then skips them while the files stay the same", async () => {
+		const { state, runs, migrate } = setup();
+		expect(await migrate()).toBe(true);
+		expect(await migrate()).toBe(false);
+		expect(runs).toEqual([state]);
+	});
+
+	it("applies them again when a migration file changes or a new one appears", async () => {
+		const { migrations, runs, migrate } = setup();
+		await migrate();
+		writeFileSync(path.join(migrations, "0000_init.sql"), "CREATE TABLE a (id TEXT, name TEXT);");
+		expect(await migrate()).toBe(true);
+		writeFileSync(path.join(migrations, "0001_more.sql"), "CREATE TABLE b (id TEXT);");
+		expect(await migrate()).toBe(true);
+		expect(await migrate()).toBe(false);
+		expect(runs).toHaveLength(3);
+	});
+
+	it("applies them again when the local database was deleted (the stamp lives beside it)", async () => {
+		const { state, runs, migrate } = setup();
+		await migrate();
+		rmSync(path.join(state, "v3", "d1"), { recursive: true });
+		expect(await migrate()).toBe(true);
+		expect(runs).toHaveLength(2);
+	});
+
+	it("writes no stamp when applying fails, so the next start tries again", async () => {
+		const { migrations, state } = setup();
+		const failing = migrateIfChanged(state, { dir: migrations, apply: async () => Promise.reject(new Error("wrangler failed")) });
+		await expect(failing).rejects.toThrow("wrangler failed");
+		expect(() => statSync(migrationStampPath(state))).toThrow();
+	});
+});
+
+describe("kept platform Workers", () => {
+	it("builds the Workers once and reuses them while nothing they came from changed", { timeout: 60_000 }, async () => {
+		const state = tempDir();
+		const first = await platformWorkers(state, { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "secret-token" });
+		expect(first.map((w) => w.name)).toEqual(["ferry-dispatch", "ferry-api"]);
+		const kept = preparedWorkersPath(state);
+		const builtAt = statSync(kept).mtimeMs;
+		const again = await platformWorkers(state, { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "secret-token" });
+		expect(statSync(kept).mtimeMs).toBe(builtAt);
+		expect(again).toEqual(first);
+		// The overrides reach the Workers; the admin token is not written to the state directory.
+		expect((again[1]!.bindings as Record<string, string>).FERRY_ADMIN_TOKEN).toBe("secret-token");
+		expect(readFileSync(kept, "utf8")).not.toContain("secret-token");
+	});
+
+	it("rebuilds when a source file differs from what the kept bundles were built from", { timeout: 60_000 }, async () => {
+		const state = tempDir();
+		await platformWorkers(state, {});
+		const kept = preparedWorkersPath(state);
+		const content = JSON.parse(readFileSync(kept, "utf8")) as { inputs: Record<string, string>; workers: unknown[] };
+		expect(Object.keys(content.inputs)).toContain("dispatch/src/index.ts");
+		// As if dispatch/src/index.ts had been edited since: its recorded size and mtime no longer match.
+		content.inputs["dispatch/src/index.ts"] = "0:0";
+		content.workers = [];
+		writeFileSync(kept, JSON.stringify(content));
+		const rebuilt = await platformWorkers(state, {});
+		expect(rebuilt.map((w) => w.name)).toEqual(["ferry-dispatch", "ferry-api"]);
+		expect(JSON.parse(readFileSync(kept, "utf8")).inputs["dispatch/src/index.ts"]).not.toBe("0:0");
+	});
+});
