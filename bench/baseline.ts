@@ -2,16 +2,26 @@
  * The baseline: the same hello world served directly by a Miniflare instance of the same workerd
  * (no dispatcher, no route lookup, no Worker Loader), on its own port. Dispatched ÷ direct is the
  * platform's share of the cost of a request.
+ *
+ * Beside it, on `hop.localhost`, a reference for what any isolate boundary costs: a Worker that only
+ * forwards each request to the hello world through a service binding. Tenant isolation needs one
+ * such boundary (the dispatcher's isolate → the tenant's), so hop ÷ direct bounds what a dispatcher
+ * on this runtime can reach, whatever its own code does.
  */
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { onCleanup } from "./cleanup.ts";
 import { COMPATIBILITY_DATE, helloWorker } from "./hello.ts";
 import { freePort } from "./ports.ts";
 
+export const DIRECT_HOST = "hello.localhost";
+export const HOP_HOST = "hop.localhost";
+
 export interface Baseline {
 	port: number;
 	stop(): Promise<void>;
 }
+
+const HOP_WORKER = "export default { fetch: (request, env) => env.HELLO.fetch(request) };\n";
 
 export async function startBaseline(): Promise<Baseline> {
 	const port = await freePort();
@@ -28,6 +38,13 @@ export async function startBaseline(): Promise<Baseline> {
 					name: "hello",
 					compatibilityDate: COMPATIBILITY_DATE,
 					modules: [{ type: "ESModule", path: "hello.js", contents: helloWorker() }],
+				},
+				{
+					name: "hop",
+					compatibilityDate: COMPATIBILITY_DATE,
+					routes: [`${HOP_HOST}/*`],
+					serviceBindings: { HELLO: "hello" },
+					modules: [{ type: "ESModule", path: "hop.js", contents: HOP_WORKER }],
 				},
 			],
 		}),

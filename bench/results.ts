@@ -20,6 +20,12 @@ export interface Results {
 	/** The same over one connection: latency without queueing. */
 	dispatchedOne: LoadResult;
 	directOne: LoadResult;
+	/**
+	 * The direct hello world behind one service-binding hop (baseline.ts): what one isolate boundary
+	 * costs on this runtime, the floor under any dispatcher that keeps tenants in their own isolates.
+	 */
+	hop: LoadResult;
+	hopOne: LoadResult;
 	/** WASI hello world through the dispatcher, `connections` connections. */
 	wasi: LoadResult;
 	/** Milliseconds: the first request to a newly deployed script, and warm requests to the same. */

@@ -1,5 +1,5 @@
 /**
- * Two loads measured alternately (a, b, a, b, …), each keeping its best run (highest throughput).
+ * Loads measured alternately (a, b, a, b, …), each keeping its best run (highest throughput).
  * On a shared machine other work slows some runs down; alternating spreads that over both sides,
  * and the best run of each is the least disturbed one.
  */
@@ -9,17 +9,14 @@ import { type LoadTarget, measureLoad } from "./load.ts";
 
 const best = (runs: LoadResult[]): LoadResult => runs.reduce((x, y) => (y.requestsPerSecond > x.requestsPerSecond ? y : x));
 
-export async function compareLoads(
+export async function compareLoads<Targets extends LoadTarget[]>(
 	settings: LoadSettings,
-	a: LoadTarget,
-	b: LoadTarget,
+	targets: [...Targets],
 	connections = settings.connections,
-): Promise<[LoadResult, LoadResult]> {
-	const runsA: LoadResult[] = [];
-	const runsB: LoadResult[] = [];
+): Promise<{ [K in keyof Targets]: LoadResult }> {
+	const runs: LoadResult[][] = targets.map(() => []);
 	for (let round = 0; round < settings.rounds; round++) {
-		runsA.push(await measureLoad(settings, a, connections));
-		runsB.push(await measureLoad(settings, b, connections));
+		for (const [index, target] of targets.entries()) runs[index]!.push(await measureLoad(settings, target, connections));
 	}
-	return [best(runsA), best(runsB)];
+	return runs.map(best) as { [K in keyof Targets]: LoadResult };
 }

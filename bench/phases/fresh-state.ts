@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { FerryApi } from "../../cli/src/api/index.ts";
 import { createTenant, deploy, jsBundle, wasiBundle } from "../api.ts";
-import { startBaseline } from "../baseline.ts";
+import { DIRECT_HOST, HOP_HOST, startBaseline } from "../baseline.ts";
 import { onCleanup } from "../cleanup.ts";
 import { log } from "../log.ts";
 import { measureColdStarts } from "../measure/cold-start.ts";
@@ -55,22 +55,24 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 	};
 }
 
-export type FreshStateResults = Pick<Results, "dispatched" | "direct" | "dispatchedOne" | "directOne" | "wasi" | "coldStart" | "deployMs">;
+type HelloResults = Pick<Results, "dispatched" | "direct" | "hop" | "dispatchedOne" | "directOne" | "hopOne">;
+export type FreshStateResults = HelloResults & Pick<Results, "wasi" | "coldStart" | "deployMs">;
 
 export async function freshStateMeasurements({ bench, api }: FreshPlatform, options: BenchOptions): Promise<FreshStateResults> {
 	const { port } = bench;
 	const hello = { port, host: "hello.localhost" };
 	const baseline = await startBaseline();
-	const direct = { port: baseline.port, host: "hello.localhost" };
-	let results: Pick<Results, "dispatched" | "direct" | "dispatchedOne" | "directOne">;
+	const direct = { port: baseline.port, host: DIRECT_HOST };
+	const hop = { port: baseline.port, host: HOP_HOST };
+	let results: HelloResults;
 	try {
-		log("JS hello world, dispatched and direct");
-		const [dispatchedMany, directMany] = await compareLoads(options.load, hello, direct);
-		log(`  ${formatRate(dispatchedMany.requestsPerSecond)} dispatched, ${formatRate(directMany.requestsPerSecond)} direct`);
+		log("JS hello world: dispatched, direct, and direct behind one service-binding hop");
+		const [dispatchedMany, directMany, hopMany] = await compareLoads(options.load, [hello, direct, hop]);
+		log(`  ${formatRate(dispatchedMany.requestsPerSecond)} dispatched, ${formatRate(directMany.requestsPerSecond)} direct, ${formatRate(hopMany.requestsPerSecond)} hop`);
 		log("the same over one connection");
-		const [dispatchedOne, directOne] = await compareLoads(options.load, hello, direct, 1);
-		log(`  p50 ${formatMs(dispatchedOne.p50)} dispatched, ${formatMs(directOne.p50)} direct`);
-		results = { dispatched: dispatchedMany, direct: directMany, dispatchedOne, directOne };
+		const [dispatchedOne, directOne, hopOne] = await compareLoads(options.load, [hello, direct, hop], 1);
+		log(`  p50 ${formatMs(dispatchedOne.p50)} dispatched, ${formatMs(directOne.p50)} direct, ${formatMs(hopOne.p50)} hop`);
+		results = { dispatched: dispatchedMany, direct: directMany, hop: hopMany, dispatchedOne, directOne, hopOne };
 	} finally {
 		await baseline.stop();
 	}

@@ -27,11 +27,10 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 		log(seeded.reused ? `reusing the ${scripts} seeded scripts` : `seeded ${seeded.deployed} scripts in ${formatMs(seeded.ms)}`);
 
 		log(`hot set of 10: 10 deployed vs ${scripts} deployed`);
-		const [few, many] = await compareLoads(
-			options.load,
+		const [few, many] = await compareLoads(options.load, [
 			{ port: fresh.bench.port, labels: HOT_SET },
 			{ port: bench.port, labels: HOT_SET },
-		);
+		]);
 		log(`  ${formatRate(few.requestsPerSecond)} vs ${formatRate(many.requestsPerSecond)}`);
 
 		const spread: Results["spread"] = [];

@@ -24,6 +24,10 @@ export function rows(results: Results): Row[] {
 		{ measurement: `JS hello world, dispatched (${c})`, result: load(dispatched) },
 		{ measurement: `JS hello world, direct (${c})`, result: load(direct) },
 		{
+			measurement: `Reference: direct behind one service-binding hop (${c})`,
+			result: `${load(results.hop)}; hop ÷ direct ${formatRatio(results.hop.requestsPerSecond / direct.requestsPerSecond)}, added p50 (1 conn) ${formatMsDelta(results.hopOne.p50 - directOne.p50)}`,
+		},
+		{
 			measurement: "Throughput, dispatched ÷ direct",
 			result: formatRatio(throughputRatio),
 			target: "≥ 0.8",
