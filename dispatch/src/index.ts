@@ -11,7 +11,7 @@ import { hostOf, routeLabel } from "../../workers/shared/hosts";
 import { newId } from "../../workers/shared/ids";
 import { log } from "../../workers/shared/log";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
-import { notFoundPage } from "./pages";
+import { notFoundPage, unavailablePage } from "./pages";
 import { refreshRoutes, resolveRoute } from "./routes";
 import { failurePage, runtimeFor } from "./runtime";
 
@@ -22,22 +22,32 @@ const requestIdOf = (request: Request) => request.headers.get("cf-ray") ?? newId
 
 function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): Response | Promise<Response> {
 	if (!target) return notFoundPage(requestIdOf(request));
-	const runtime = runtimeFor(env);
 	// The tenant's own error (500), a script deleted since this isolate cached its route (404), or the
 	// platform's fault (503): see runtime/failures.ts.
-	const fail = (error: unknown) => failurePage(error, target, env.DB, requestIdOf(request));
+	const fail = (error: unknown) => failurePage(error, target, env.DB, requestIdOf(request)).catch(() => platformFailure(error, request));
 	try {
-		return runtime.fetch(target, request).catch(fail);
+		return runtimeFor(env).fetch(target, request).catch(fail);
 	} catch (error) {
 		return fail(error);
 	}
+}
+
+/** The platform itself failed (D1 unreachable for a route lookup, …): Ferry's 503 page, never workerd's bare 500. */
+function platformFailure(error: unknown, request: Request): Response {
+	const requestId = requestIdOf(request);
+	log.error("the dispatcher could not serve a request", { requestId, url: request.url, error });
+	return unavailablePage(requestId);
 }
 
 export default {
 	fetch(request, env): Response | Promise<Response> {
 		const label = routeLabel(hostOf(request.url), env.PLATFORM_DOMAIN);
 		const target = label === undefined ? null : resolveRoute(env.DB, label);
-		return target instanceof Promise ? target.then((found) => serve(found, request, env)) : serve(target, request, env);
+		if (!(target instanceof Promise)) return serve(target, request, env);
+		return target.then(
+			(found) => serve(found, request, env),
+			(error: unknown) => platformFailure(error, request),
+		);
 	},
 } satisfies ExportedHandler<DispatchEnv>;
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { RouteControlApi } from "../../workers/shared/runtime/route";
+import dispatcher from "../../dispatch/src/index";
 import { api, deploy, hello, json, newTenant, uniqueName, visit } from "./platform";
 
 async function deployed(source: string, metadata: Record<string, unknown> = {}) {
@@ -108,6 +109,18 @@ describe("tenant failures", () => {
 		const page = await res.text();
 		expect(page).toContain(requestId);
 		expect(page).not.toMatch(/tenant secret detail|Error:|at .*:\d+|D1|R2|LOADER/);
+	});
+
+	it("answers with the platform's 503 page, not a bare 500, when the route table cannot be read", async () => {
+		// D1 failing at its binding's boundary: every statement rejects, as when D1 is unreachable.
+		const unreachable = {
+			prepare: () => ({ bind: () => ({ first: () => Promise.reject(new Error("D1_ERROR: network connection lost")) }) }),
+		} as unknown as D1Database;
+		const res = await dispatcher.fetch(new Request(`http://${uniqueName()}.localhost/`), { ...env, DB: unreachable } as DispatchEnv);
+		expect(res.status).toBe(503);
+		const page = await res.text();
+		expect(page).toContain(res.headers.get("x-ferry-request-id"));
+		expect(page).not.toContain("D1_ERROR");
 	});
 
 	it("passes a tenant's own error responses through untouched", async () => {
