@@ -1,4 +1,5 @@
 /** Everything one run measured, as numbers; report/rows.ts turns it into the table. */
+import type { FirstRequests } from "./measure/cold-start.ts";
 import type { SeedReport } from "./seed.ts";
 import type { LoadResult } from "./wrk-output.ts";
 
@@ -28,11 +29,13 @@ export interface Results {
 	hopOne: LoadResult;
 	/** WASI hello world through the dispatcher, `connections` connections. */
 	wasi: LoadResult;
-	/** Milliseconds: the first request to a newly deployed script, and warm requests to the same. */
-	coldStart: { coldMs: number[]; warmMs: number[] };
+	/** Milliseconds: the first request to a newly deployed script (which its deploy prepared), and warm requests to the same. */
+	coldStart: FirstRequests;
+	/** The same for deployed scripts the running platform never prepared (started on existing state): a true cold start. */
+	coldUnprepared: FirstRequests;
 	/** Milliseconds from sending the upload to the first 200 from the new deployment. */
 	deployMs: number[];
-	/** `npm run dev` with existing state: spawn → first answer, and what it printed (call → ready). */
+	/** `npm run dev` with existing state: spawn → first answer, and what it printed (its node process start → ready). */
 	startReady: { processMs: number; reportedMs: number | undefined }[];
 	scale: {
 		/** Scripts deployed in the large state (10,000, or fewer in a --quick run without it). */

@@ -1,6 +1,11 @@
 /**
- * Cold start: the first request to a newly deployed script (route lookup in D1, code from R2, a new
- * isolate) against warm requests to it, over one kept-alive connection (probe.ts).
+ * First requests against warm ones, over one kept-alive connection (probe.ts):
+ *
+ * - after a deploy: a new script is deployed, then requested. The deploy has the dispatcher prepare
+ *   it (route cached, code loaded, isolate started, within the warm-up budget), so this is the
+ *   first request a visitor of a new deployment sees;
+ * - unprepared: scripts the running platform never served nor prepared (it was started on existing
+ *   state): route read from D1, code from R2, a new isolate — a true cold start.
  */
 import type { FerryApi } from "../../cli/src/api/index.ts";
 import { deploy, jsBundle } from "../api.ts";
@@ -9,20 +14,37 @@ import type { Probe } from "../probe.ts";
 
 const WARM_REQUESTS = 5;
 
-export async function measureColdStarts(api: FerryApi, probe: Probe, samples: number): Promise<{ coldMs: number[]; warmMs: number[] }> {
-	const coldMs: number[] = [];
-	const warmMs: number[] = [];
+export interface FirstRequests {
+	/** Each host's first request, ms. */
+	coldMs: number[];
+	/** Each host's median warm request after that, ms. */
+	warmMs: number[];
+}
+
+async function sample(probe: Probe, host: string, into: FirstRequests): Promise<void> {
+	const first = await probe.get(host);
+	if (first.status !== 200) throw new Error(`${host}: the first request answered ${first.status}`);
+	into.coldMs.push(first.ms);
+	const warm: number[] = [];
+	for (let i = 0; i < WARM_REQUESTS; i++) warm.push((await probe.get(host)).ms);
+	into.warmMs.push(median(warm));
+}
+
+export async function measureFirstAfterDeploy(api: FerryApi, probe: Probe, samples: number): Promise<FirstRequests> {
+	const results: FirstRequests = { coldMs: [], warmMs: [] };
 	// Each sample is a new script name: a name nobody asked for before, with its own code.
 	const run = Date.now().toString(36);
-	for (let sample = 0; sample < samples; sample++) {
-		const name = `cold-${run}-${sample}`;
-		await deploy(api, jsBundle(name, `cold ${sample}\n`));
-		const first = await probe.get(`${name}.localhost`);
-		if (first.status !== 200) throw new Error(`${name}: the first request answered ${first.status}`);
-		coldMs.push(first.ms);
-		const warm: number[] = [];
-		for (let i = 0; i < WARM_REQUESTS; i++) warm.push((await probe.get(`${name}.localhost`)).ms);
-		warmMs.push(median(warm));
+	for (let index = 0; index < samples; index++) {
+		const name = `cold-${run}-${index}`;
+		await deploy(api, jsBundle(name, `cold ${index}\n`));
+		await sample(probe, `${name}.localhost`, results);
 	}
-	return { coldMs, warmMs };
+	return results;
+}
+
+/** `labels` must be deployed scripts this platform has not served or prepared since it started. */
+export async function measureUnprepared(probe: Probe, labels: string[]): Promise<FirstRequests> {
+	const results: FirstRequests = { coldMs: [], warmMs: [] };
+	for (const label of labels) await sample(probe, `${label}.localhost`, results);
+	return results;
 }

@@ -11,7 +11,7 @@ import { createTenant, deploy, jsBundle, wasiBundle } from "../api.ts";
 import { DIRECT_HOST, HOP_HOST, startBaseline } from "../baseline.ts";
 import { onCleanup } from "../cleanup.ts";
 import { log } from "../log.ts";
-import { measureColdStarts } from "../measure/cold-start.ts";
+import { measureFirstAfterDeploy } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
 import { measureLoad } from "../measure/load.ts";
@@ -83,8 +83,8 @@ export async function freshStateMeasurements({ bench, api }: FreshPlatform, opti
 
 	const pinned = probe(port);
 	try {
-		log(`cold starts (${options.coldSamples} new scripts)`);
-		const coldStart = await measureColdStarts(api, pinned, options.coldSamples);
+		log(`first requests after a deploy (${options.coldSamples} new scripts)`);
+		const coldStart = await measureFirstAfterDeploy(api, pinned, options.coldSamples);
 		log(`  median first request ${formatMs(median(coldStart.coldMs))}, warm ${formatMs(median(coldStart.warmMs))}`);
 
 		log(`deploy latency (${options.deploys} deploys)`);

@@ -5,16 +5,19 @@
  */
 import { mkdirSync } from "node:fs";
 import { log } from "../log.ts";
+import { measureUnprepared } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureLoad } from "../measure/load.ts";
 import type { BenchOptions } from "../options.ts";
 import { startPlatform } from "../platform.ts";
+import { probe } from "../probe.ts";
 import { formatMs, formatRate } from "../report/format.ts";
+import { median } from "../stats.ts";
 import type { Results } from "../results.ts";
 import { prepareSeedState, seed, seededStateDir, seedName } from "../seed.ts";
 import { type FreshPlatform, HOT_SET } from "./fresh-state.ts";
 
-export type LargeStateResults = Pick<Results, "scale" | "spread" | "workerdRssBytes">;
+export type LargeStateResults = Pick<Results, "scale" | "spread" | "workerdRssBytes" | "coldUnprepared">;
 
 export async function largeStatePhase(options: BenchOptions, scripts: number, fresh: FreshPlatform): Promise<LargeStateResults> {
 	const stateDir = seededStateDir(scripts);
@@ -25,6 +28,19 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 	try {
 		const seeded = await seed({ stateDir, port: bench.port, adminToken: bench.adminToken, count: scripts, concurrency: 8, log });
 		log(seeded.reused ? `reusing the ${scripts} seeded scripts` : `seeded ${seeded.deployed} scripts in ${formatMs(seeded.ms)}`);
+
+		// First, while this platform has served nothing: scripts from the end of the seeded range, which
+		// neither the hot set nor the spreads (the first 1,000 at most) ever touch.
+		const unprepared = Array.from({ length: options.coldSamples }, (_, index) => seedName(scripts - 1 - index));
+		log(`cold starts: first requests to ${unprepared.length} scripts this platform never prepared`);
+		const pinned = probe(bench.port);
+		let coldUnprepared: Results["coldUnprepared"];
+		try {
+			coldUnprepared = await measureUnprepared(pinned, unprepared);
+		} finally {
+			pinned.close();
+		}
+		log(`  median first request ${formatMs(median(coldUnprepared.coldMs))}, warm ${formatMs(median(coldUnprepared.warmMs))}`);
 
 		log(`hot set of 10: 10 deployed vs ${scripts} deployed`);
 		const [few, many] = await compareLoads(options.load, [
@@ -49,6 +65,7 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 				seeding: seeded,
 			},
 			spread,
+			coldUnprepared,
 			workerdRssBytes: bench.workerdRss(),
 		};
 	} finally {

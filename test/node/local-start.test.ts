@@ -2,7 +2,7 @@
  * What `npm run dev` keeps in its state directory so that a restart is quick: the stamp of the D1
  * migrations it applied, and the platform Workers (wrangler's options, esbuild's bundles).
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -20,14 +20,25 @@ afterEach(() => {
 });
 
 describe("migration stamp", () => {
-	/** A migrations directory and a state directory, and the runs of `apply` so far. */
+	/**
+	 * A migrations directory, a wrangler config and a state directory, and the runs of `apply` so far;
+	 * `apply` creates the database file where wrangler's --persist-to layout puts it.
+	 */
 	function setup() {
 		const migrations = tempDir();
 		const state = tempDir();
+		const config = path.join(tempDir(), "wrangler.toml");
 		writeFileSync(path.join(migrations, "0000_init.sql"), "CREATE TABLE a (id TEXT);");
+		writeFileSync(config, 'database_id = "one"\n');
+		const database = path.join(state, "v3", "d1", "miniflare-D1DatabaseObject", "0123abcd.sqlite");
 		const runs: string[] = [];
-		const migrate = () => migrateIfChanged(state, { dir: migrations, apply: async (dir) => void runs.push(dir) });
-		return { migrations, state, runs, migrate };
+		const apply = async (dir: string) => {
+			runs.push(dir);
+			mkdirSync(path.dirname(database), { recursive: true });
+			writeFileSync(database, "");
+		};
+		const migrate = () => migrateIfChanged(state, { dir: migrations, config, apply });
+		return { migrations, config, state, database, runs, migrate };
 	}
 
 	it("applies the migrations once, then skips them while the files stay the same", async () => {
@@ -56,9 +67,26 @@ describe("migration stamp", () => {
 		expect(runs).toHaveLength(2);
 	});
 
+	it("applies them again when the database file alone was deleted", async () => {
+		const { database, runs, migrate } = setup();
+		await migrate();
+		rmSync(database);
+		expect(await migrate()).toBe(true);
+		expect(await migrate()).toBe(false);
+		expect(runs).toHaveLength(2);
+	});
+
+	it("applies them again when the config names another database", async () => {
+		const { config, runs, migrate } = setup();
+		await migrate();
+		writeFileSync(config, 'database_id = "two"\n');
+		expect(await migrate()).toBe(true);
+		expect(runs).toHaveLength(2);
+	});
+
 	it("writes no stamp when applying fails, so the next start tries again", async () => {
 		const { migrations, state } = setup();
-		const failing = migrateIfChanged(state, { dir: migrations, apply: async () => Promise.reject(new Error("wrangler failed")) });
+		const failing = migrateIfChanged(state, { dir: migrations, config: undefined, apply: async () => Promise.reject(new Error("wrangler failed")) });
 		await expect(failing).rejects.toThrow("wrangler failed");
 		expect(() => statSync(migrationStampPath(state))).toThrow();
 	});
