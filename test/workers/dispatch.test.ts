@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { RouteControlApi } from "../../workers/shared/runtime/route";
 import dispatcher from "../../dispatch/src/index";
+import { forgetCachedCode } from "../../dispatch/src/runtime";
 import { api, deploy, hello, json, newTenant, uniqueName, visit } from "./platform";
 
 async function deployed(source: string, metadata: Record<string, unknown> = {}) {
@@ -57,6 +58,13 @@ describe("routing", () => {
 		// R2 loses the manifest: the first request must not need it.
 		await env.ARTIFACTS.delete(`manifests/${deployment.id}.json`);
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("ready 1");
+	});
+
+	it("has the deployment's isolate started once its deploy answered: its first request needs neither R2 nor cached code", async () => {
+		const { name, deployment } = await deployed(hello("started"));
+		await env.ARTIFACTS.delete(`manifests/${deployment.id}.json`);
+		forgetCachedCode(deployment.id);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("started");
 	});
 
 	it("refreshes more labels in one call than D1 binds in one statement", async () => {

@@ -28,6 +28,12 @@ const codeCache = new CodeCache(32 * 1024 * 1024, 1_000);
 /** 16 idle hello-world isolates are ~32 MB locally; a deploy burst past that starts cold (see warmup-budget.ts). */
 const warmupBudget = new WarmupBudget(16, 5 * 60_000);
 
+/**
+ * Drops a deployment's code from this isolate's code cache. The dispatcher has no need of it (the
+ * cache evicts by itself); tests use it to tell an isolate started ahead of traffic from cached code.
+ */
+export const forgetCachedCode = (deploymentId: string) => codeCache.delete(deploymentId);
+
 export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 	const limits = (tenantId: string) => limitsFor(env.DB, tenantId);
 	switch (runtimeName(env.RUNTIME)) {

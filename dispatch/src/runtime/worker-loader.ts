@@ -16,8 +16,8 @@ import type { WarmupBudget } from "./warmup-budget";
 
 /** An entrypoint name no tenant has reason to export (only a string-literal export could spell it). */
 const WARMUP_ENTRYPOINT = "ferry warmup";
-/** A hello world's isolate starts in a few ms (tens on a loaded machine). */
-const WARMUP_WAIT_MS = 2_000;
+/** How long a deploy's answer may wait for its preparation; a hello world takes a few ms (tens on a loaded machine). */
+const PREPARE_WAIT_MS = 2_000;
 
 export interface WorkerLoaderRuntimeDeps {
 	loader: WorkerLoader;
@@ -54,17 +54,22 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	 * entrypoint no module exports: the runtime has to load the code (running its top level, as the
 	 * Loaded probe already did) to find out, and the tenant's handler never runs. That call always
 	 * fails; the isolate stays warm.
+	 *
+	 * The API waits for this before it answers the deploy, so both steps share one deadline: a slow
+	 * R2 read or a slow top level goes on under `waitUntil` and never holds the answer longer.
 	 */
-	async prepare(target: RouteTarget): Promise<void> {
-		await this.deploymentCode(target.deploymentId);
-		if (!this.deps.warmup.take(target.deploymentId, Date.now())) return;
-		const started = this.worker(target)
-			.getEntrypoint(WARMUP_ENTRYPOINT)
-			.fetch("http://warmup.invalid/")
-			.catch(() => undefined);
-		// The API waits for this before it answers the deploy: a slow top level may keep its isolate
-		// starting in the background, but never holds the answer longer than this.
-		await Promise.race([started, scheduler.wait(WARMUP_WAIT_MS)]);
+	async prepare(target: RouteTarget, waitUntil: (work: Promise<unknown>) => void): Promise<void> {
+		const work = (async () => {
+			await this.deploymentCode(target.deploymentId);
+			if (!this.deps.warmup.take(target.deploymentId, Date.now())) return;
+			await this.worker(target)
+				.getEntrypoint(WARMUP_ENTRYPOINT)
+				.fetch("http://warmup.invalid/")
+				.catch(() => undefined);
+		})();
+		// Whatever the deadline leaves behind; its failure was already reported if it came in time.
+		waitUntil(work.catch(() => undefined));
+		await Promise.race([work, scheduler.wait(PREPARE_WAIT_MS)]);
 	}
 
 	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {

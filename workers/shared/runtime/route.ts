@@ -9,8 +9,11 @@ export interface RouteTarget {
 /** Hands a request to a deployment's code. One implementation per runtime (Worker Loader, dispatch namespace). */
 export interface RuntimeAdapter {
 	fetch(target: RouteTarget, request: Request): Promise<Response>;
-	/** Gets a deployment a route just moved to ready to serve, so its first request is not cold. */
-	prepare(target: RouteTarget): Promise<void>;
+	/**
+	 * Gets a deployment a route just moved to ready to serve, so its first request is not cold.
+	 * Resolves within a bounded time; work still running then goes on under `waitUntil`.
+	 */
+	prepare(target: RouteTarget, waitUntil: (work: Promise<unknown>) => void): Promise<void>;
 }
 
 /** The dispatcher's control surface (its `RouteControl` entrypoint), called by the API after routes move. */
