@@ -6,14 +6,15 @@
  * header to the runtime's fetch without yielding once.
  */
 import type { RouteTarget } from "../../workers/shared/runtime/route";
-import { RouteCache } from "./route-cache";
+import { TtlCache } from "../../workers/shared/ttl-cache";
 
 /** Enough for every hot hostname of a large installation; each entry is a few hundred bytes. */
 const MAX_ROUTES = 20_000;
 /** How long an isolate the API could not reach may serve an old route (production has many isolates). */
 const ROUTE_TTL_MS = 30_000;
 
-const cache = new RouteCache(MAX_ROUTES, ROUTE_TTL_MS);
+/** Label → target, or null for "no such route" (a miss is cached too). */
+const cache = new TtlCache<string, RouteTarget | null>(MAX_ROUTES, ROUTE_TTL_MS);
 let generation = 0;
 
 const COLUMNS = "r.label, r.script_name AS scriptName, r.deployment_id AS deploymentId, s.tenant_id AS tenantId";
@@ -25,7 +26,7 @@ const LOOKUP_MANY = (count: number) =>
 
 /** The label's target (null: no such route): the cached one as a plain value, else a D1 read. */
 export function resolveRoute(db: D1Database, label: string): RouteTarget | null | Promise<RouteTarget | null> {
-	const cached = cache.get(label, Date.now());
+	const cached = cache.peek(label);
 	return cached !== undefined ? cached : lookupRoute(db, label);
 }
 
