@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ROOT } from "../local/platform.ts";
+import { ROOT } from "../local/paths.ts";
 
 export const COMPATIBILITY_DATE = "2026-11-01";
 

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { FerryApi } from "../cli/src/api/index.ts";
-import { ROOT } from "../local/platform.ts";
+import { ROOT } from "../local/paths.ts";
 import { createTenant, deploy, jsBundle, tenantApi } from "./api.ts";
 import { inPool } from "./pool.ts";
 

@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { loopbackFetch } from "../cli/src/api/loopback.ts";
-import { ROOT } from "../local/platform.ts";
+import { ROOT } from "../local/paths.ts";
 import { apiUrl } from "./api.ts";
 import { onCleanup } from "./cleanup.ts";
 import { freePort } from "./ports.ts";

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { bundleWorker } from "../local/platform.ts";
+import { bundleWorker } from "../local/workers.ts";
 import type { Io } from "./src/core/io.ts";
 import { bundleProject } from "./src/project/bundle.ts";
 

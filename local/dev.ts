@@ -7,11 +7,12 @@
 import module from "node:module";
 import { parseArgs } from "node:util";
 import path from "node:path";
+import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 
 // Node keeps the bytecode of what it compiled (miniflare, undici, …) in its temp directory, so a
 // restart skips most of the ~1 s spent importing them. Imported below, after this, for that reason.
 module.enableCompileCache?.();
-const { DEFAULT_STATE_DIR, ROOT, startLocalPlatform } = await import("./platform.ts");
+const { startLocalPlatform } = await import("./platform.ts");
 
 const { values } = parseArgs({
 	options: {

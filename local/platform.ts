@@ -20,9 +20,6 @@ import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 import { Watchdog } from "./watchdog.ts";
 import { platformWorkers } from "./workers.ts";
 
-export { applyMigrations } from "./migrations.ts";
-export { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
-export { bundleWorker } from "./workers.ts";
 
 // wrangler warns that FERRY_ADMIN_TOKEN is not in .dev.vars when the caller passes its own; the
 // platform passes the token explicitly below, so only wrangler's errors are worth showing.

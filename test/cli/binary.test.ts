@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../../local/platform.ts";
+import { ROOT } from "../../local/paths.ts";
 import { helloProject, newTenant, platform, scriptUrl, tempDir, uniqueName, visit } from "./support.ts";
 
 const run = promisify(execFile);

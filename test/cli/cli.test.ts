@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { allCommands } from "../../cli/src/commands/index.ts";
 import { commandReference } from "../../cli/src/core/help.ts";
-import { ROOT } from "../../local/platform.ts";
+import { ROOT } from "../../local/paths.ts";
 import { Cli, closedPort } from "./support.ts";
 
 const cli = new Cli();

@@ -8,7 +8,7 @@ import { createServer, request as forward, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../../local/platform.ts";
+import { ROOT } from "../../local/paths.ts";
 import { type Cli, newTenant, platform, scriptUrl, uniqueName, visit } from "./support.ts";
 
 const ECHO = path.join(ROOT, "examples/wagi-c-echo/echo.wasm");

@@ -11,7 +11,7 @@ import { afterAll, expect, inject } from "vitest";
 import { loopbackFetch } from "../../cli/src/api/loopback.ts";
 import type { Io } from "../../cli/src/core/io.ts";
 import { main } from "../../cli/src/main.ts";
-import { ROOT } from "../../local/platform.ts";
+import { ROOT } from "../../local/paths.ts";
 
 export const platform = () => inject("platform");
 

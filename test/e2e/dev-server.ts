@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT } from "../../local/platform.ts";
+import { ROOT } from "../../local/paths.ts";
 
 export interface DevServer {
 	port: number;

@@ -4,7 +4,7 @@
  *
  * Why a generated TypeScript module: the API Worker adds the shim's source to every WASI deployment,
  * so it needs the bundle as text. A plain module that exports a string works unchanged in every
- * bundler that builds the API Worker (wrangler's for production, esbuild in local/platform.ts, vite in
+ * bundler that builds the API Worker (wrangler's for production, esbuild in local/workers.ts, vite in
  * the tests), where a text-import rule would have to be configured three times; and the API Worker
  * carries the library only as text, never as code. The file is checked in, and
  * test/node/wagi-shim.test.ts fails whenever it is not what these sources build to.
