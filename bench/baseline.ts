@@ -11,7 +11,7 @@
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { onCleanup } from "./cleanup.ts";
 import { COMPATIBILITY_DATE, helloWorker } from "./hello.ts";
-import { freePort } from "./ports.ts";
+import { freePort } from "../local/ports.ts";
 
 export const DIRECT_HOST = "hello.localhost";
 export const HOP_HOST = "hop.localhost";

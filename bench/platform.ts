@@ -6,7 +6,7 @@
  */
 import { type LocalPlatform, localAdminToken, startLocalPlatform } from "../local/platform.ts";
 import { onCleanup } from "./cleanup.ts";
-import { freePort } from "./ports.ts";
+import { freePort } from "../local/ports.ts";
 import { residentBytes, workerdPid } from "./workerd-memory.ts";
 
 export interface BenchPlatform {

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { allCommands } from "../../cli/src/commands/index.ts";
 import { commandReference } from "../../cli/src/core/help.ts";
 import { ROOT } from "../../local/paths.ts";
-import { Cli, closedPort } from "./support.ts";
+import { freePort } from "../../local/ports.ts";
+import { Cli } from "./support.ts";
 
 const cli = new Cli();
 
@@ -68,7 +69,7 @@ describe("bad usage", () => {
 		expect(notLoggedIn.code).toBe(1);
 		expect(notLoggedIn.stderr).toBe("✘ not logged in: run 'ferry login' (or set FERRY_API_TOKEN)\n");
 
-		const port = await closedPort();
+		const port = await freePort();
 		const unreachable = await cli.run(["whoami"], { env: { FERRY_API_URL: `http://api.localhost:${port}`, FERRY_API_TOKEN: "ferry_x" } });
 		expect(unreachable.code).toBe(1);
 		expect(unreachable.stderr).toContain(`✘ could not reach the Ferry API: GET http://api.localhost:${port}/v1/whoami failed (ECONNREFUSED)`);
@@ -77,7 +78,7 @@ describe("bad usage", () => {
 	});
 
 	it("shows a stack trace only with --debug", async () => {
-		const env = { FERRY_API_URL: `http://api.localhost:${await closedPort()}`, FERRY_API_TOKEN: "ferry_x" };
+		const env = { FERRY_API_URL: `http://api.localhost:${await freePort()}`, FERRY_API_TOKEN: "ferry_x" };
 		expect((await cli.run(["whoami"], { env })).stderr).not.toMatch(/\n\s+at /);
 		const debug = await cli.run(["whoami", "--debug"], { env });
 		expect(debug.code).toBe(1);

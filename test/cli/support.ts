@@ -3,7 +3,6 @@
  * temporary config directory (never the real home), and the test platform's API URL.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -143,15 +142,6 @@ export async function visit(url: string): Promise<{ status: number; text: string
 }
 
 export const scriptUrl = (name: string) => `http://${name}.localhost:${platform().port}/`;
-
-/** A loopback port nothing listens on (bound, then closed). */
-export async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise((resolve) => server.close(resolve));
-	return port;
-}
 
 /**
  * Deploys a one-module Worker answering `text` straight through the API (no bundling): for tests

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "../../local/paths.ts";
+import { freePort } from "../../local/ports.ts";
 
 export interface DevServer {
 	port: number;
@@ -20,7 +21,7 @@ export interface DevServer {
 }
 
 export async function startDevServer({ adminToken, verbose = false }: { adminToken: string; verbose?: boolean }): Promise<DevServer> {
-	const port = 18000 + Math.floor(Math.random() * 2000);
+	const port = await freePort();
 	const stateDir = mkdtempSync(path.join(tmpdir(), "ferry-e2e-"));
 	const args = ["run", "dev", "--", "--port", String(port), "--state", stateDir, ...(verbose ? ["--verbose"] : [])];
 	const dev = spawn("npm", args, {

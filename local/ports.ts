@@ -1,3 +1,4 @@
+/** Ports for the local platform, its tests and the benchmarks. */
 import { createServer } from "node:net";
 
 /** A TCP port nobody listens on right now (the OS picks it), so runs never collide with `npm run dev`. */
