@@ -6,6 +6,7 @@
  * header to the runtime's fetch without yielding once.
  */
 import type { RouteTarget } from "../../workers/shared/runtime/route";
+import type { MaybePromise } from "../../workers/shared/maybe-promise";
 import { TtlCache } from "../../workers/shared/ttl-cache";
 
 /** Enough for every hot hostname of a large installation; each entry is a few hundred bytes. */
@@ -25,7 +26,7 @@ const LOOKUP_MANY = (count: number) =>
 	`SELECT ${COLUMNS} FROM routes r JOIN scripts s ON s.id = r.script_id WHERE r.label IN (${Array.from({ length: count }, (_, i) => `?${i + 1}`).join(", ")})`;
 
 /** The label's target (null: no such route): the cached one as a plain value, else a D1 read. */
-export function resolveRoute(db: D1Database, label: string): RouteTarget | null | Promise<RouteTarget | null> {
+export function resolveRoute(db: D1Database, label: string): MaybePromise<RouteTarget | null> {
 	const cached = cache.peek(label);
 	return cached !== undefined ? cached : lookupRoute(db, label);
 }

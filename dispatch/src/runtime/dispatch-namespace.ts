@@ -13,21 +13,20 @@
 import type { EgressContext } from "../../../workers/outbound/src/egress";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { namespaceScriptName } from "../../../workers/shared/runtime/select";
+import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlanLimits } from "./plans";
 
 export interface DispatchNamespaceRuntimeDeps {
 	namespace: DispatchNamespace;
 	/** The cached limits as a plain value, else a promise. */
-	limitsFor(tenantId: string): PlanLimits | Promise<PlanLimits>;
+	limitsFor(tenantId: string): MaybePromise<PlanLimits>;
 }
 
 export class DispatchNamespaceRuntime implements RuntimeAdapter {
 	constructor(private readonly deps: DispatchNamespaceRuntimeDeps) {}
 
 	fetch(target: RouteTarget, request: Request): Promise<Response> {
-		const limits = this.deps.limitsFor(target.tenantId);
-		if (limits instanceof Promise) return limits.then((known) => this.run(target, request, known));
-		return this.run(target, request, limits);
+		return continueWith(this.deps.limitsFor(target.tenantId), (limits) => this.run(target, request, limits));
 	}
 
 	/** Nothing to warm: Cloudflare holds the code, uploaded at the deployment's Loaded stage. */

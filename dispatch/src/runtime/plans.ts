@@ -4,6 +4,7 @@
  * plan change reaches every isolate within PLAN_TTL_MS.
  */
 import { DEFAULT_PLAN_LIMITS, type PlanLimits } from "../../../workers/shared/runtime/plans";
+import type { MaybePromise } from "../../../workers/shared/maybe-promise";
 import { TtlCache } from "../../../workers/shared/ttl-cache";
 
 export type { PlanLimits } from "../../../workers/shared/runtime/plans";
@@ -15,7 +16,7 @@ const LOOKUP = `SELECT p.cpu_ms AS cpuMs, p.sub_requests AS subRequests
 	FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ?1`;
 
 /** The tenant's limits: the cached ones as a plain value, else a promise of a D1 read. */
-export function limitsFor(db: D1Database, tenantId: string): PlanLimits | Promise<PlanLimits> {
+export function limitsFor(db: D1Database, tenantId: string): MaybePromise<PlanLimits> {
 	return (
 		cache.peek(tenantId) ??
 		cache.get(tenantId, async () => (await db.prepare(LOOKUP).bind(tenantId).first<PlanLimits>()) ?? { ...DEFAULT_PLAN_LIMITS })

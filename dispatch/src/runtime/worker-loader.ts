@@ -11,6 +11,7 @@ import { ArtifactStore } from "../../../workers/shared/artifacts";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { CodeCache, DeploymentCode } from "./code-cache";
+import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlanLimits } from "./plans";
 import type { WarmupBudget } from "./warmup-budget";
 
@@ -27,7 +28,7 @@ export interface WorkerLoaderRuntimeDeps {
 	/** How many isolates may be started ahead of traffic (shared by the isolate's adapters too). */
 	warmup: WarmupBudget;
 	/** The cached limits as a plain value, else a promise. */
-	limitsFor(tenantId: string): PlanLimits | Promise<PlanLimits>;
+	limitsFor(tenantId: string): MaybePromise<PlanLimits>;
 	/**
 	 * The egress gate for one deployment's isolate. The isolate outlives a request, so the gate knows
 	 * the tenant and the deployment but not which request a subrequest belongs to.
@@ -43,9 +44,7 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	}
 
 	fetch(target: RouteTarget, request: Request): Promise<Response> {
-		const limits = this.deps.limitsFor(target.tenantId);
-		if (limits instanceof Promise) return limits.then((known) => this.run(target, request, known));
-		return this.run(target, request, limits);
+		return continueWith(this.deps.limitsFor(target.tenantId), (limits) => this.run(target, request, limits));
 	}
 
 	/**
