@@ -59,29 +59,18 @@ describe("migration stamp", () => {
 		expect(runs).toHaveLength(3);
 	});
 
-	it("applies them again when the local database was deleted (the stamp lives beside it)", async () => {
-		const { state, runs, migrate } = setup();
-		await migrate();
-		rmSync(path.join(state, "v3", "d1"), { recursive: true });
-		expect(await migrate()).toBe(true);
-		expect(runs).toHaveLength(2);
-	});
-
-	it("applies them again when the database file alone was deleted", async () => {
-		const { database, runs, migrate } = setup();
-		await migrate();
-		rmSync(database);
-		expect(await migrate()).toBe(true);
-		expect(await migrate()).toBe(false);
-		expect(runs).toHaveLength(2);
-	});
-
-	it("applies them again when the config names another database", async () => {
-		const { config, runs, migrate } = setup();
-		await migrate();
-		writeFileSync(config, 'database_id = "two"\n');
-		expect(await migrate()).toBe(true);
-		expect(runs).toHaveLength(2);
+	type Setup = ReturnType<typeof setup>;
+	it.each<[string, (s: Setup) => void]>([
+		["the local database was deleted (the stamp lives beside it)", ({ state }) => rmSync(path.join(state, "v3", "d1"), { recursive: true })],
+		["the database file alone was deleted", ({ database }) => rmSync(database)],
+		["the config names another database", ({ config }) => writeFileSync(config, 'database_id = "two"\n')],
+	])("applies them again, once, when %s", async (_, change) => {
+		const s = setup();
+		await s.migrate();
+		change(s);
+		expect(await s.migrate()).toBe(true);
+		expect(await s.migrate()).toBe(false);
+		expect(s.runs).toHaveLength(2);
 	});
 
 	it("writes no stamp when applying fails, so the next start tries again", async () => {
