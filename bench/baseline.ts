@@ -9,9 +9,9 @@
  * on this runtime can reach, whatever its own code does.
  */
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
+import { freePort } from "../local/ports.ts";
 import { onCleanup } from "./cleanup.ts";
 import { COMPATIBILITY_DATE, helloWorker } from "./hello.ts";
-import { freePort } from "../local/ports.ts";
 
 export const DIRECT_HOST = "hello.localhost";
 export const HOP_HOST = "hop.localhost";

@@ -5,8 +5,8 @@
  * what is measured; here one process saves a Node start and keeps the workerd child in reach.
  */
 import { type LocalPlatform, localAdminToken, startLocalPlatform } from "../local/platform.ts";
-import { onCleanup } from "./cleanup.ts";
 import { freePort } from "../local/ports.ts";
+import { onCleanup } from "./cleanup.ts";
 import { residentBytes, workerdPid } from "./workerd-memory.ts";
 
 export interface BenchPlatform {

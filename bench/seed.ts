@@ -67,7 +67,8 @@ export async function seed(options: {
 	const missing = Array.from({ length: options.count }, (_, index) => index).filter((index) => !existing.has(seedName(index)));
 	if (missing.length === 0) {
 		// The numbers of the seeding that filled it (none recorded if it was filled some other way).
-		if (!isSeeded(options.stateDir)) writeFileSync(doneFile(options.stateDir), `${JSON.stringify({ deployed: 0, ms: 0, at: "unknown" })}\n`);
+		if (!isSeeded(options.stateDir))
+			writeFileSync(doneFile(options.stateDir), `${JSON.stringify({ deployed: 0, ms: 0, at: "unknown" })}\n`);
 		const earlier = JSON.parse(readFileSync(doneFile(options.stateDir), "utf8")) as Partial<SeedReport>;
 		return { deployed: earlier.deployed ?? 0, ms: earlier.ms ?? 0, at: earlier.at ?? "unknown", reused: true };
 	}

@@ -7,9 +7,9 @@
 import { spawn } from "node:child_process";
 import { loopbackFetch } from "../cli/src/api/loopback.ts";
 import { ROOT } from "../local/paths.ts";
+import { freePort } from "../local/ports.ts";
 import { apiUrl } from "./api.ts";
 import { onCleanup } from "./cleanup.ts";
-import { freePort } from "../local/ports.ts";
 
 export interface StartSample {
 	/** Spawn → first 2xx from the API, ms. */

@@ -5,8 +5,8 @@
  * tenant logs). FERRY_ADMIN_TOKEN in the environment overrides the token kept in workers/api/.dev.vars.
  */
 import module from "node:module";
-import { parseArgs } from "node:util";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 
 // Node keeps the bytecode of what it compiled (miniflare, undici, …) in its temp directory, so a

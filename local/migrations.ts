@@ -37,8 +37,13 @@ interface Stamp {
  */
 export function migrationsHash(dir: string = MIGRATIONS_DIR, config: string | undefined = MIGRATIONS_CONFIG): string {
 	const hash = createHash("sha256");
-	for (const name of readdirSync(dir).filter((file) => file.endsWith(".sql")).sort()) {
-		hash.update(`${name}\0`).update(readFileSync(path.join(dir, name))).update("\0");
+	for (const name of readdirSync(dir)
+		.filter((file) => file.endsWith(".sql"))
+		.sort()) {
+		hash
+			.update(`${name}\0`)
+			.update(readFileSync(path.join(dir, name)))
+			.update("\0");
 	}
 	if (config) hash.update("config\0").update(readFileSync(config));
 	return hash.digest("hex");

@@ -20,7 +20,6 @@ import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 import { Watchdog } from "./watchdog.ts";
 import { platformWorkers } from "./workers.ts";
 
-
 // wrangler warns that FERRY_ADMIN_TOKEN is not in .dev.vars when the caller passes its own; the
 // platform passes the token explicitly below, so only wrangler's errors are worth showing.
 process.env.WRANGLER_LOG ??= "error";
@@ -56,7 +55,9 @@ export function localAdminToken(): string {
 	const existing = existsSync(file) ? readFileSync(file, "utf8").match(/^FERRY_ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m)?.[1] : undefined;
 	if (existing) return existing;
 	const token = `ferry_admin_${randomBytes(24).toString("base64url")}`;
-	writeFileSync(file, `${existsSync(file) ? `${readFileSync(file, "utf8").trimEnd()}\n` : ""}FERRY_ADMIN_TOKEN="${token}"\n`, { mode: 0o600 });
+	writeFileSync(file, `${existsSync(file) ? `${readFileSync(file, "utf8").trimEnd()}\n` : ""}FERRY_ADMIN_TOKEN="${token}"\n`, {
+		mode: 0o600,
+	});
 	return token;
 }
 

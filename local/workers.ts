@@ -76,7 +76,10 @@ function settingsFingerprint(): string {
 	];
 	for (const file of files) {
 		const full = path.join(ROOT, file);
-		hash.update(`${file}\0`).update(existsSync(full) ? readFileSync(full) : "missing").update("\0");
+		hash
+			.update(`${file}\0`)
+			.update(existsSync(full) ? readFileSync(full) : "missing")
+			.update("\0");
 	}
 	return hash.digest("hex");
 }

@@ -9,8 +9,8 @@
  */
 import type { FerryApi } from "../../cli/src/api/index.ts";
 import { deploy, jsBundle } from "../api.ts";
-import { median } from "../stats.ts";
 import type { Probe } from "../probe.ts";
+import { median } from "../stats.ts";
 
 const WARM_REQUESTS = 5;
 

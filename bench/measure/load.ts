@@ -25,7 +25,8 @@ export async function measureLoad(settings: LoadSettings, target: LoadTarget, co
 	await run(settings.warmupSeconds);
 	const result = await run(settings.durationSeconds);
 	// A 404 or 500 means the run measured an error page, not the hello world: no number is better.
-	if (result.non2xx > 0) throw new Error(`${result.non2xx} of ${result.requests} answers were not 2xx/3xx (${JSON.stringify(target).slice(0, 200)})`);
+	if (result.non2xx > 0)
+		throw new Error(`${result.non2xx} of ${result.requests} answers were not 2xx/3xx (${JSON.stringify(target).slice(0, 200)})`);
 	return result;
 }
 

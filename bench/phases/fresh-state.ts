@@ -68,7 +68,9 @@ export async function freshStateMeasurements({ bench, api }: FreshPlatform, opti
 	try {
 		log("JS hello world: dispatched, direct, and direct behind one service-binding hop");
 		const [dispatchedMany, directMany, hopMany] = await compareLoads(options.load, [hello, direct, hop]);
-		log(`  ${formatRate(dispatchedMany.requestsPerSecond)} dispatched, ${formatRate(directMany.requestsPerSecond)} direct, ${formatRate(hopMany.requestsPerSecond)} hop`);
+		log(
+			`  ${formatRate(dispatchedMany.requestsPerSecond)} dispatched, ${formatRate(directMany.requestsPerSecond)} direct, ${formatRate(hopMany.requestsPerSecond)} hop`,
+		);
 		log("the same over one connection");
 		const [dispatchedOne, directOne, hopOne] = await compareLoads(options.load, [hello, direct, hop], 1);
 		log(`  p50 ${formatMs(dispatchedOne.p50)} dispatched, ${formatMs(directOne.p50)} direct, ${formatMs(hopOne.p50)} hop`);

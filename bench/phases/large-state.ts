@@ -12,9 +12,9 @@ import type { BenchOptions } from "../options.ts";
 import { startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
 import { formatMs, formatRate } from "../report/format.ts";
-import { median } from "../stats.ts";
 import type { Results } from "../results.ts";
 import { prepareSeedState, seed, seededStateDir, seedName } from "../seed.ts";
+import { median } from "../stats.ts";
 import { type FreshPlatform, HOT_SET } from "./fresh-state.ts";
 
 export type LargeStateResults = Pick<Results, "scale" | "spread" | "workerdRssBytes" | "coldUnprepared">;

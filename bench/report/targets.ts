@@ -23,5 +23,8 @@ export const msAtMost = (ms: number, limitMs: number): Verdict =>
 /** A throughput that must stay within `fraction` of a reference (10,000 deployed vs 10 deployed). */
 export function withinFractionOf(value: number, reference: number, fraction: number): Verdict {
 	const drop = 1 - value / reference;
-	return verdict(drop <= fraction, `${formatPercent(drop)} lower, ${formatPercent(drop - fraction)} past the ${formatPercent(fraction)} allowed`);
+	return verdict(
+		drop <= fraction,
+		`${formatPercent(drop)} lower, ${formatPercent(drop - fraction)} past the ${formatPercent(fraction)} allowed`,
+	);
 }

@@ -15,7 +15,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
 	process.exit(1);
 }
 if (fromSource && !process.features.typescript) {
-	console.error(`ferry: running from a checkout needs a Node.js that strips TypeScript types (22.18+ or 23.6+), this is ${process.version}${hint}`);
+	console.error(
+		`ferry: running from a checkout needs a Node.js that strips TypeScript types (22.18+ or 23.6+), this is ${process.version}${hint}`,
+	);
 	process.exit(1);
 }
 await import(fromSource ? source.href : new URL("../dist/ferry.js", import.meta.url).href);

@@ -13,9 +13,7 @@ import { Session } from "./session/index.ts";
 
 export const VERSION = packageJson.version;
 
-type Resolved =
-	| { kind: "command"; name: string; load: LoadCommand; rest: string[] }
-	| { kind: "list"; group?: [string, CommandGroup] };
+type Resolved = { kind: "command"; name: string; load: LoadCommand; rest: string[] } | { kind: "list"; group?: [string, CommandGroup] };
 
 /** The command the first words name: `deploy …` or `scripts list …`. */
 function resolve(words: string[]): Resolved {

@@ -60,9 +60,11 @@ export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements Route
 		// Warming is an optimisation: the routes are already right, so a failure here is only logged.
 		await Promise.all(
 			[...deployments.values()].map((target) =>
-				runtime.prepare(target, (work) => this.ctx.waitUntil(work)).catch((error: unknown) =>
-					log.warn("could not prepare a deployment after its route moved", { deploymentId: target.deploymentId, error }),
-				),
+				runtime
+					.prepare(target, (work) => this.ctx.waitUntil(work))
+					.catch((error: unknown) =>
+						log.warn("could not prepare a deployment after its route moved", { deploymentId: target.deploymentId, error }),
+					),
 			),
 		);
 	}

@@ -11,8 +11,7 @@ const page = (status: number, title: string, body: string, requestId: string) =>
 		},
 	);
 
-export const notFoundPage = (requestId: string) =>
-	page(404, "Nothing here", "No script is deployed at this address.", requestId);
+export const notFoundPage = (requestId: string) => page(404, "Nothing here", "No script is deployed at this address.", requestId);
 
 export const tenantErrorPage = (requestId: string) =>
 	page(500, "This script failed", "The script behind this address threw an error while handling the request.", requestId);

@@ -5,8 +5,9 @@
  * A cached answer comes back synchronously (not as a promise), so a warm request goes from the Host
  * header to the runtime's fetch without yielding once.
  */
-import type { RouteTarget } from "../../workers/shared/runtime/route";
+
 import type { MaybePromise } from "../../workers/shared/maybe-promise";
+import type { RouteTarget } from "../../workers/shared/runtime/route";
 import { TtlCache } from "../../workers/shared/ttl-cache";
 
 /** Enough for every hot hostname of a large installation; each entry is a few hundred bytes. */

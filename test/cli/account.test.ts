@@ -1,5 +1,5 @@
 /** Operator and tenant identity: tenants create, login/logout/whoami, tokens. */
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Cli, newTenant, platform, uniqueName } from "./support.ts";
@@ -50,7 +50,12 @@ describe("login, whoami, logout", () => {
 
 		// No FERRY_API_URL or token in the environment: everything comes from the stored login.
 		const who = await cli.with({ FERRY_API_URL: undefined }).json(["whoami"]);
-		expect(who).toMatchObject({ api_url: platform().apiUrl, api_url_source: "config", token_source: "config", tenant: { name: tenant.name } });
+		expect(who).toMatchObject({
+			api_url: platform().apiUrl,
+			api_url_source: "config",
+			token_source: "config",
+			tenant: { name: tenant.name },
+		});
 	});
 
 	it("stores nothing when the API refuses the token", async () => {

@@ -22,7 +22,14 @@ beforeAll(async () => {
 function ferry(bin: string, args: string[], options: { cwd?: string; configHome?: string; interruptOn?: string } = {}) {
 	const child = spawn(bin, args, {
 		cwd: options.cwd ?? tempDir(),
-		env: { ...process.env, PATH, XDG_CONFIG_HOME: options.configHome ?? tempDir(), FERRY_API_URL: platform().apiUrl, FERRY_API_TOKEN: token, CI: "true" },
+		env: {
+			...process.env,
+			PATH,
+			XDG_CONFIG_HOME: options.configHome ?? tempDir(),
+			FERRY_API_URL: platform().apiUrl,
+			FERRY_API_TOKEN: token,
+			CI: "true",
+		},
 		stdio: ["ignore", "pipe", "pipe"],
 	});
 	let stdout = "";
@@ -34,8 +41,14 @@ function ferry(bin: string, args: string[], options: { cwd?: string; configHome?
 			child.kill("SIGINT");
 		}
 	};
-	child.stdout.on("data", (chunk: Buffer) => ((stdout += chunk), watch()));
-	child.stderr.on("data", (chunk: Buffer) => ((stderr += chunk), watch()));
+	child.stdout.on("data", (chunk: Buffer) => {
+		stdout += chunk;
+		watch();
+	});
+	child.stderr.on("data", (chunk: Buffer) => {
+		stderr += chunk;
+		watch();
+	});
 	return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
 		child.once("close", (code) => resolve({ code, stdout, stderr })),
 	);

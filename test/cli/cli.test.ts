@@ -72,7 +72,9 @@ describe("bad usage", () => {
 		const port = await freePort();
 		const unreachable = await cli.run(["whoami"], { env: { FERRY_API_URL: `http://api.localhost:${port}`, FERRY_API_TOKEN: "ferry_x" } });
 		expect(unreachable.code).toBe(1);
-		expect(unreachable.stderr).toContain(`✘ could not reach the Ferry API: GET http://api.localhost:${port}/v1/whoami failed (ECONNREFUSED)`);
+		expect(unreachable.stderr).toContain(
+			`✘ could not reach the Ferry API: GET http://api.localhost:${port}/v1/whoami failed (ECONNREFUSED)`,
+		);
 		expect(unreachable.stderr).toContain("is the platform running");
 		expect(unreachable.stderr).not.toMatch(/\n\s+at /);
 	});

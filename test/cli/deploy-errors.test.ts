@@ -28,12 +28,35 @@ describe("deploy failures", () => {
 	it.each([
 		["no config and no entry", {}, [], "no wrangler.toml or wrangler.jsonc here or above"],
 		["a TOML syntax error", { "wrangler.toml": `name = "x` }, [], "Invalid TOML document"],
-		["a missing compatibility date", { "wrangler.toml": `name = "nodate"\nmain = "i.js"`, "i.js": "export default {}" }, [], "A compatibility_date is required"],
-		["a module that cannot be resolved", { "wrangler.toml": `name = "unres"\nmain = "i.js"\ncompatibility_date = "2026-11-01"`, "i.js": `import x from "not-installed"; export default x;` }, [], 'Could not resolve "not-installed"'],
-		["a reserved name", { "wrangler.toml": `name = "api"\nmain = "i.js"\ncompatibility_date = "2026-11-01"`, "i.js": "export default {}" }, [], "invalid script name 'api' (the config's name): 'api' is reserved by the platform"],
+		[
+			"a missing compatibility date",
+			{ "wrangler.toml": `name = "nodate"\nmain = "i.js"`, "i.js": "export default {}" },
+			[],
+			"A compatibility_date is required",
+		],
+		[
+			"a module that cannot be resolved",
+			{
+				"wrangler.toml": `name = "unres"\nmain = "i.js"\ncompatibility_date = "2026-11-01"`,
+				"i.js": `import x from "not-installed"; export default x;`,
+			},
+			[],
+			'Could not resolve "not-installed"',
+		],
+		[
+			"a reserved name",
+			{ "wrangler.toml": `name = "api"\nmain = "i.js"\ncompatibility_date = "2026-11-01"`, "i.js": "export default {}" },
+			[],
+			"invalid script name 'api' (the config's name): 'api' is reserved by the platform",
+		],
 		["an invalid --name", {}, ["i.js", "--name", "No_Good"], "invalid script name 'No_Good' (--name)"],
 		["a --var without a value", {}, ["i.js", "--var", "NOPE"], "--var 'NOPE' is not KEY:VALUE (e.g. --var GREETING:hello)"],
-		["a bad --compatibility-date", {}, ["i.js", "--compatibility-date", "soon"], "--compatibility-date 'soon' is not a date: use YYYY-MM-DD"],
+		[
+			"a bad --compatibility-date",
+			{},
+			["i.js", "--compatibility-date", "soon"],
+			"--compatibility-date 'soon' is not a date: use YYYY-MM-DD",
+		],
 	])("refuses %s with one line and exit code 1", async (_, files, argv, message) => {
 		const { code, stderr } = await cli.run(["deploy", ...argv], { cwd: project(files) });
 		expect(code).toBe(1);
@@ -44,7 +67,9 @@ describe("deploy failures", () => {
 	});
 
 	it("needs a login before it bundles", async () => {
-		const { code, stdout, stderr } = await cli.with({ FERRY_API_TOKEN: undefined }).run(["deploy"], { cwd: helloProject(uniqueName("x"), "x") });
+		const { code, stdout, stderr } = await cli
+			.with({ FERRY_API_TOKEN: undefined })
+			.run(["deploy"], { cwd: helloProject(uniqueName("x"), "x") });
 		expect(code).toBe(1);
 		expect(stdout).toBe("");
 		expect(stderr).toBe("✘ not logged in: run 'ferry login' (or set FERRY_API_TOKEN)\n");
@@ -67,7 +92,9 @@ describe("Ctrl-C during a deploy", () => {
 		await uploadDirect(token, name, "before");
 		const { code, stderr } = await cli.run(["deploy"], { cwd: helloProject(name, "after"), interruptOn: "Uploading" });
 		expect(code).toBe(130);
-		expect(stderr).toContain(`✘ cancelled during the upload: the platform stores nothing from an incomplete upload, so ${name} still serves what it served before`);
+		expect(stderr).toContain(
+			`✘ cancelled during the upload: the platform stores nothing from an incomplete upload, so ${name} still serves what it served before`,
+		);
 		expect((await cli.json(["deployments", "list", name])).deployments).toHaveLength(1);
 		expect((await visit(scriptUrl(name))).text).toBe("before");
 	});

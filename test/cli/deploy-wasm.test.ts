@@ -30,7 +30,10 @@ describe("deploying a WASI module", () => {
 		const name = uniqueName("echo");
 		const out = await cli.ok(["deploy", ECHO, "--name", name]);
 		expect(out).toMatch(new RegExp(`Read ${name} in [\\d.]+ m?s: 1 module, [\\d.]+ KiB, a WASI module`));
-		const states = out.split("\n").filter((l) => l.startsWith("Deployment ")).map((l) => l.split(": ")[1]);
+		const states = out
+			.split("\n")
+			.filter((l) => l.startsWith("Deployment "))
+			.map((l) => l.split(": ")[1]);
 		expect(states).toEqual(["Queued", "Built", "Loaded", "Deployed"]);
 		expect(out).toMatch(/Time\s+[\d.]+ m?s \(reading/);
 
@@ -49,7 +52,9 @@ describe("deploying a WASI module", () => {
 			"wrangler.toml": `name = "${name}"\nmain = "build/cases.wasm"\ncompatibility_date = "2026-11-01"\n[vars]\nGREETING = "from config"\nMODE = "config"\nLIMITS = { n = 3 }\n`,
 			"build/cases.wasm": readFileSync(CASES),
 		});
-		const result = await cli.json(["deploy", "--var", "MODE:flag:on", "--compatibility-date", "2026-10-01"], { cwd: path.join(dir, "build") });
+		const result = await cli.json(["deploy", "--var", "MODE:flag:on", "--compatibility-date", "2026-10-01"], {
+			cwd: path.join(dir, "build"),
+		});
 		expect(result).toMatchObject({ deployment: { state: "Deployed", script: name, live: true }, url: scriptUrl(name) });
 		const env = (await visit(`${scriptUrl(name)}env`)).text;
 		expect(env).toContain("env=GREETING=from config\n");
@@ -62,7 +67,20 @@ describe("deploying a WASI module", () => {
 		const outdir = path.join(tempDir(), "upload");
 		const { code, stdout } = await cli
 			.with({ FERRY_API_TOKEN: undefined })
-			.run(["deploy", ECHO, "--name", name, "--var", "A:b", "--compatibility-date", "2026-11-01", "--dry-run", "--outdir", outdir, "--json"]);
+			.run([
+				"deploy",
+				ECHO,
+				"--name",
+				name,
+				"--var",
+				"A:b",
+				"--compatibility-date",
+				"2026-11-01",
+				"--dry-run",
+				"--outdir",
+				outdir,
+				"--json",
+			]);
 		expect(code).toBe(0);
 		const result = JSON.parse(stdout);
 		expect(result).toEqual({
@@ -82,7 +100,9 @@ describe("deploying a WASI module", () => {
 		await cli.ok(["deploy", ECHO, "--name", name]);
 		const { code, stderr } = await cli.run(["deploy", LIBRARY, "--name", name]);
 		expect(code).toBe(1);
-		expect(oneError(stderr)).toMatch(/failed at the build stage: WASI module 'greet\.wasm' exports no _start function.* → 422 deployment_failed/);
+		expect(oneError(stderr)).toMatch(
+			/failed at the build stage: WASI module 'greet\.wasm' exports no _start function.* → 422 deployment_failed/,
+		);
 		const still = await visit(`${scriptUrl(name)}still`);
 		expect(still.status).toBe(200);
 		expect(still.text).toContain("path=/still\n");
@@ -90,10 +110,25 @@ describe("deploying a WASI module", () => {
 
 	it.each([
 		["a missing file", {}, ["missing.wasm", "--name", "x"], "missing.wasm: no such file"],
-		["a file that is not WebAssembly", { "app.wasm": "(module)" }, ["app.wasm", "--name", "x"], "app.wasm is not WebAssembly: it does not start with the magic number \\0asm"],
+		[
+			"a file that is not WebAssembly",
+			{ "app.wasm": "(module)" },
+			["app.wasm", "--name", "x"],
+			"app.wasm is not WebAssembly: it does not start with the magic number \\0asm",
+		],
 		["no name", { "app.wasm": readFileSync(ECHO) }, ["app.wasm"], "name the script: ferry deploy app.wasm --name <name>"],
-		["a config without a name", { "wrangler.toml": `main = "app.wasm"\n`, "app.wasm": readFileSync(ECHO) }, [], "name the script: ferry deploy app.wasm --name <name>"],
-		["a --config that is not there", { "app.wasm": readFileSync(ECHO) }, ["app.wasm", "--name", "x", "--config", "nope.toml"], "no config file at nope.toml"],
+		[
+			"a config without a name",
+			{ "wrangler.toml": `main = "app.wasm"\n`, "app.wasm": readFileSync(ECHO) },
+			[],
+			"name the script: ferry deploy app.wasm --name <name>",
+		],
+		[
+			"a --config that is not there",
+			{ "app.wasm": readFileSync(ECHO) },
+			["app.wasm", "--name", "x", "--config", "nope.toml"],
+			"no config file at nope.toml",
+		],
 	])("refuses %s with one line and exit code 1", async (_, files, argv, message) => {
 		const { code, stdout, stderr } = await cli.run(["deploy", ...argv], { cwd: project(files) });
 		expect(code).toBe(1);

@@ -5,10 +5,13 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Cli, helloProject, newTenant, platform, project, scriptUrl, tempDir, uniqueName, visit } from "./support.ts";
 
+/** The terminal escape character (ANSI control sequences start with it). */
+const ESC = String.fromCharCode(27);
+
 /** (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)) */
 const ADD_WASM = new Uint8Array([
-	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07,
-	0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07,
+	0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
 ]);
 
 /** A TypeScript Worker with an npm dependency (Hono), Node.js APIs (nodejs_compat), a .wasm and a .txt import. */
@@ -66,7 +69,10 @@ describe("deploying a project as wrangler would", () => {
 		const lines = out.split("\n");
 		const states = lines.filter((l) => l.startsWith("Deployment ")).map((l) => l.split(": ")[1]);
 		expect(states).toEqual(["Queued", "Built", "Loaded", "Deployed"]);
-		const id = lines.find((l) => l.startsWith("Deployment "))!.split(" ")[1]!.replace(":", "");
+		const id = lines
+			.find((l) => l.startsWith("Deployment "))!
+			.split(" ")[1]!
+			.replace(":", "");
 		expect(out).toMatch(new RegExp(`URL\\s+${scriptUrl(name).replace(/[.]/g, "\\.")}`));
 		expect(out).toContain(`http://${id}--${name}.localhost:${platform().port}/`);
 		expect(out).toMatch(new RegExp(`Deployment\\s+${id}`));
@@ -87,12 +93,16 @@ describe("deploying a project as wrangler would", () => {
 		const dir = honoProject(name);
 		const outdir = path.join(tempDir(), "bundle");
 		// No login needed for a dry run; --debug adds wrangler's own output on stderr, stdout stays JSON.
-		const { code, stdout, stderr } = await cli.with({ FERRY_API_TOKEN: undefined }).run(["deploy", "--dry-run", "--outdir", outdir, "--json", "--debug"], { cwd: dir });
+		const { code, stdout, stderr } = await cli
+			.with({ FERRY_API_TOKEN: undefined })
+			.run(["deploy", "--dry-run", "--outdir", outdir, "--json", "--debug"], { cwd: dir });
 		expect(code).toBe(0);
 		expect(stderr).toContain("--dry-run: exiting now.");
 		const result = JSON.parse(stdout);
 		expect(result).toMatchObject({ dry_run: true, name, metadata: { main_module: "index.js", compatibility_flags: ["nodejs_compat"] } });
-		const types = Object.fromEntries(result.modules.map((m: { name: string; type: string }) => [m.name.replace(/^\.\/[0-9a-f]+-/, ""), m.type]));
+		const types = Object.fromEntries(
+			result.modules.map((m: { name: string; type: string }) => [m.name.replace(/^\.\/[0-9a-f]+-/, ""), m.type]),
+		);
 		expect(types).toMatchObject({ "index.js": "application/javascript+module", "add.wasm": "application/wasm", "note.txt": "text/plain" });
 		// The modules keep wrangler's names ("./<hash>-add.wasm"); the API takes the leading "./" as the same module.
 		const wasm = result.modules.find((m: { type: string }) => m.type === "application/wasm");
@@ -107,7 +117,9 @@ describe("deploying a project as wrangler would", () => {
 	it("takes --name, --var and --compatibility-date over the config, and an entry without any config", async () => {
 		const name = uniqueName("flags");
 		const dir = honoProject(uniqueName("unused"));
-		await cli.ok(["deploy", "--name", name, "--var", "GREETING:hi", "--var", "EXTRA:a:b", "--compatibility-date", "2026-10-01"], { cwd: dir });
+		await cli.ok(["deploy", "--name", name, "--var", "GREETING:hi", "--var", "EXTRA:a:b", "--compatibility-date", "2026-10-01"], {
+			cwd: dir,
+		});
 		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "hi from hono" });
 		expect(JSON.parse((await visit(`${scriptUrl(name)}env`)).text)).toEqual({ GREETING: "hi", EXTRA: "a:b" });
 
@@ -142,8 +154,8 @@ describe("deploying a project as wrangler would", () => {
 		const name = uniqueName("tty");
 		const { code, stdout } = await cli.run(["deploy"], { cwd: helloProject(name, "tty"), tty: true });
 		expect(code).toBe(0);
-		expect(stdout).toContain("\r\x1b[2K");
+		expect(stdout).toContain(`\r${ESC}[2K`);
 		expect(stdout).toMatch(/Deployment [a-z0-9]{10}: Queued → Built → Loaded → Deployed/);
-		expect(stdout).toMatch(/\x1b\[32m✔\x1b\[39m Deployed /);
+		expect(stdout).toContain(`${ESC}[32m✔${ESC}[39m Deployed `);
 	});
 });

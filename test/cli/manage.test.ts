@@ -62,7 +62,9 @@ describe("scripts and deployments", () => {
 	it("needs a script name outside a project", async () => {
 		const { code, stderr } = await cli.run(["deployments", "list"]);
 		expect(code).toBe(1);
-		expect(stderr).toBe("✘ no wrangler.toml or wrangler.jsonc here: name the script (ferry deployments list <script>) or run this in the Worker project\n");
+		expect(stderr).toBe(
+			"✘ no wrangler.toml or wrangler.jsonc here: name the script (ferry deployments list <script>) or run this in the Worker project\n",
+		);
 	});
 
 	it("deletes only with confirmation; then the URL stops answering", async () => {

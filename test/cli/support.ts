@@ -79,8 +79,22 @@ export class Cli {
 				}
 		};
 		const io: Io = {
-			stdout: { isTTY: options.tty ?? false, write: (chunk: string) => ((stdout += chunk), watch(), true) },
-			stderr: { isTTY: false, write: (chunk: string) => ((stderr += chunk), watch(), true) },
+			stdout: {
+				isTTY: options.tty ?? false,
+				write: (chunk: string) => {
+					stdout += chunk;
+					watch();
+					return true;
+				},
+			},
+			stderr: {
+				isTTY: false,
+				write: (chunk: string) => {
+					stderr += chunk;
+					watch();
+					return true;
+				},
+			},
 			stdin,
 			env: { ...baseEnv(this.configHome), ...this.extraEnv, ...options.env },
 			cwd: options.cwd ?? tempDir(),
@@ -100,6 +114,7 @@ export class Cli {
 	}
 
 	/** Runs with --json and parses stdout. */
+	// biome-ignore lint/suspicious/noExplicitAny: each test reads the fields it asserts on; typing every CLI answer here would copy the API types
 	async json<T = any>(argv: string[], options: RunOptions = {}): Promise<T> {
 		return JSON.parse(await this.ok([...argv, "--json"], options)) as T;
 	}
@@ -107,7 +122,8 @@ export class Cli {
 
 let counter = 0;
 /** A script or tenant name no other test uses (names are global on the platform). */
-export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const uniqueName = (prefix: string) =>
+	`${prefix}-${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 /** A new tenant through the CLI's operator command, and a CLI logged in as it (FERRY_API_TOKEN). */
 export async function newTenant(prefix = "t"): Promise<{ name: string; token: string; cli: Cli }> {
@@ -150,8 +166,17 @@ export const scriptUrl = (name: string) => `http://${name}.localhost:${platform(
 export async function uploadDirect(token: string, name: string, text: string): Promise<string> {
 	const form = new FormData();
 	form.set("metadata", JSON.stringify({ main_module: "index.js", compatibility_date: "2026-11-01" }));
-	form.set("index.js", new File([`export default { fetch: () => new Response(${JSON.stringify(text)}) };`], "index.js", { type: "application/javascript+module" }));
-	const response = await loopbackFetch(`${platform().apiUrl}/v1/scripts/${name}`, { method: "PUT", headers: { authorization: `Bearer ${token}` }, body: form });
+	form.set(
+		"index.js",
+		new File([`export default { fetch: () => new Response(${JSON.stringify(text)}) };`], "index.js", {
+			type: "application/javascript+module",
+		}),
+	);
+	const response = await loopbackFetch(`${platform().apiUrl}/v1/scripts/${name}`, {
+		method: "PUT",
+		headers: { authorization: `Bearer ${token}` },
+		body: form,
+	});
 	expect(response.status).toBe(200);
 	return ((await response.json()) as { deployment: { id: string } }).deployment.id;
 }

@@ -46,7 +46,9 @@ describe("wrk output", () => {
 	});
 
 	it("converts every unit wrk prints", () => {
-		expect([parseWrkTime("250.00us"), parseWrkTime("1.50ms"), parseWrkTime("2.00s"), parseWrkTime("1.00m")]).toEqual([0.25, 1.5, 2000, 60_000]);
+		expect([parseWrkTime("250.00us"), parseWrkTime("1.50ms"), parseWrkTime("2.00s"), parseWrkTime("1.00m")]).toEqual([
+			0.25, 1.5, 2000, 60_000,
+		]);
 	});
 });
 

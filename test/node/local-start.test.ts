@@ -61,7 +61,10 @@ describe("migration stamp", () => {
 
 	type Setup = ReturnType<typeof setup>;
 	it.each<[string, (s: Setup) => void]>([
-		["the local database was deleted (the stamp lives beside it)", ({ state }) => rmSync(path.join(state, "v3", "d1"), { recursive: true })],
+		[
+			"the local database was deleted (the stamp lives beside it)",
+			({ state }) => rmSync(path.join(state, "v3", "d1"), { recursive: true }),
+		],
 		["the database file alone was deleted", ({ database }) => rmSync(database)],
 		["the config names another database", ({ config }) => writeFileSync(config, 'database_id = "two"\n')],
 	])("applies them again, once, when %s", async (_, change) => {
@@ -75,7 +78,11 @@ describe("migration stamp", () => {
 
 	it("writes no stamp when applying fails, so the next start tries again", async () => {
 		const { migrations, state } = setup();
-		const failing = migrateIfChanged(state, { dir: migrations, config: undefined, apply: async () => Promise.reject(new Error("wrangler failed")) });
+		const failing = migrateIfChanged(state, {
+			dir: migrations,
+			config: undefined,
+			apply: async () => Promise.reject(new Error("wrangler failed")),
+		});
 		await expect(failing).rejects.toThrow("wrangler failed");
 		expect(() => statSync(migrationStampPath(state))).toThrow();
 	});

@@ -1,8 +1,8 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
 import apiWorker from "../../workers/api/src/index";
 import { ArtifactStore } from "../../workers/shared/artifacts";
-import { describe, expect, it } from "vitest";
 import { repoFile, repoText } from "./files";
 import { ADMIN, api, deploy, hello, json, newTenant, uniqueName, uploadForm, visit } from "./platform";
 
@@ -56,7 +56,12 @@ describe("tenants and tokens", () => {
 
 	it("issues, lists and revokes tokens, storing only hashes", async () => {
 		const t = await newTenant();
-		const created = await api("/v1/tokens", { method: "POST", token: t.token, headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "ci" }) });
+		const created = await api("/v1/tokens", {
+			method: "POST",
+			token: t.token,
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ name: "ci" }),
+		});
 		expect(created.status).toBe(201);
 		const second = (await json(created)).token;
 		expect(second.token).toMatch(/^ferry_/);
@@ -158,7 +163,11 @@ describe("bad uploads", () => {
 		const t = await newTenant();
 		const name = uniqueName();
 		await expectError(await put(t.token, name, "{}", { "content-type": "application/json" }), 415, "unsupported_media_type");
-		await expectError(await put(t.token, name, "garbage", { "content-type": "multipart/form-data; boundary=xyz" }), 400, "invalid_multipart");
+		await expectError(
+			await put(t.token, name, "garbage", { "content-type": "multipart/form-data; boundary=xyz" }),
+			400,
+			"invalid_multipart",
+		);
 		const noMetadata = new FormData();
 		noMetadata.set("index.js", new File([hello("x")], "index.js", { type: "application/javascript+module" }));
 		await expectError(await put(t.token, name, noMetadata), 400, "invalid_multipart");
@@ -167,12 +176,23 @@ describe("bad uploads", () => {
 		await expectError(await put(t.token, name, badJson), 400, "invalid_metadata");
 		await expectError(await put(t.token, name, uploadForm([{ name: "index.js", content: hello("x") }], {})), 400, "invalid_metadata");
 		await expectError(
-			await put(t.token, name, uploadForm([{ name: "index.js", content: hello("x") }], { main_module: "index.js", compatibility_date: "yesterday" })),
+			await put(
+				t.token,
+				name,
+				uploadForm([{ name: "index.js", content: hello("x") }], { main_module: "index.js", compatibility_date: "yesterday" }),
+			),
 			400,
 			"invalid_metadata",
 		);
 		await expectError(
-			await put(t.token, name, uploadForm([{ name: "index.js", content: hello("x") }], { main_module: "index.js", bindings: [{ type: "kv_namespace", name: "KV" }] })),
+			await put(
+				t.token,
+				name,
+				uploadForm([{ name: "index.js", content: hello("x") }], {
+					main_module: "index.js",
+					bindings: [{ type: "kv_namespace", name: "KV" }],
+				}),
+			),
 			400,
 			"invalid_metadata",
 		);
@@ -184,12 +204,19 @@ describe("bad uploads", () => {
 		const t = await newTenant();
 		const name = uniqueName();
 		const live = (await json(await deploy(t.token, name, hello("still live")))).deployment;
-		const routesFor = (script: string) => env.DB.prepare("SELECT * FROM routes WHERE script_name = ?").bind(script).all().then((r) => r.results);
+		const routesFor = (script: string) =>
+			env.DB.prepare("SELECT * FROM routes WHERE script_name = ?")
+				.bind(script)
+				.all()
+				.then((r) => r.results);
 		const routesBefore = await routesFor(name);
 		expect(routesBefore.map((r) => r.kind).sort()).toEqual(["live", "preview"]);
 
 		// A well-formed upload whose stream errors after its first 100 bytes, as when the connection drops.
-		const serialized = new Request("http://x/", { method: "PUT", body: uploadForm([{ name: "index.js", content: hello("never") }], { main_module: "index.js" }) });
+		const serialized = new Request("http://x/", {
+			method: "PUT",
+			body: uploadForm([{ name: "index.js", content: hello("never") }], { main_module: "index.js" }),
+		});
 		const contentType = serialized.headers.get("content-type")!;
 		const whole = new Uint8Array(await serialized.arrayBuffer());
 		const cutOff = async (script: string) => {
@@ -230,9 +257,22 @@ describe("bad uploads", () => {
 
 	it.each([
 		["a main module that is not uploaded", [{ name: "index.js", content: hello("x") }], { main_module: "other.js" }, "build"],
-		["invalid JSON in a json module", [{ name: "index.js", content: hello("x") }, { name: "c.json", content: "{", type: "application/json" }], {}, "build"],
+		[
+			"invalid JSON in a json module",
+			[
+				{ name: "index.js", content: hello("x") },
+				{ name: "c.json", content: "{", type: "application/json" },
+			],
+			{},
+			"build",
+		],
 		["a main module that is not valid JavaScript", [{ name: "index.js", content: "export default {{{" }], {}, "load"],
-		["a main module whose top level throws", [{ name: "index.js", content: "throw new Error('boom at startup');\nexport default {};" }], {}, "load"],
+		[
+			"a main module whose top level throws",
+			[{ name: "index.js", content: "throw new Error('boom at startup');\nexport default {};" }],
+			{},
+			"load",
+		],
 		["a main module without a fetch handler", [{ name: "index.js", content: "export default { hello: 1 };" }], {}, "load"],
 	] as const)("ends %s in Error and keeps the live deployment serving", async (_, modules, metadata, stage) => {
 		const t = await newTenant();
@@ -284,7 +324,15 @@ describe("module names", () => {
 		const t = await newTenant();
 		const name = uniqueName();
 		const body = await expectError(
-			await deploy(t.token, name, [{ name: "./a.js", content: hello("one") }, { name: "a.js", content: hello("two") }], { main_module: "a.js" }),
+			await deploy(
+				t.token,
+				name,
+				[
+					{ name: "./a.js", content: hello("one") },
+					{ name: "a.js", content: hello("two") },
+				],
+				{ main_module: "a.js" },
+			),
 			400,
 			"invalid_multipart",
 		);
@@ -298,7 +346,11 @@ describe("module names", () => {
 			const t = await newTenant();
 			const name = uniqueName();
 			const live = (await json(await deploy(t.token, name, hello("still live")))).deployment;
-			await expectError(await deploy(t.token, name, [{ name: module, content: hello("x") }], { main_module: module }), 400, "invalid_multipart");
+			await expectError(
+				await deploy(t.token, name, [{ name: module, content: hello("x") }], { main_module: module }),
+				400,
+				"invalid_multipart",
+			);
 			const history = await json(await api(`/v1/scripts/${name}/deployments`, { token: t.token }));
 			expect(history.deployments.map((d: { id: string }) => d.id)).toEqual([live.id]);
 			expect(await (await visit(`${name}.localhost`)).text()).toBe("still live");
@@ -423,7 +475,8 @@ describe("interrupted deployments", () => {
 		const name = uniqueName();
 		const first = (await json(await deploy(t.token, name, hello("v1")))).deployment;
 		// As if the runtime restarted mid-deploy an hour ago: a row stuck in Built.
-		const scriptId = (await env.DB.prepare("SELECT script_id FROM deployments WHERE id = ?").bind(first.id).first<{ script_id: string }>())!.script_id;
+		const scriptId = (await env.DB.prepare("SELECT script_id FROM deployments WHERE id = ?").bind(first.id).first<{ script_id: string }>())!
+			.script_id;
 		const old = Date.now() - 3_600_000;
 		await env.DB.prepare(
 			"INSERT INTO deployments (id, script_id, tenant_id, state, artifact_sha256, size_bytes, created_at, updated_at) VALUES ('stuck00000', ?, ?, 'Built', ?, 1, ?, ?)",

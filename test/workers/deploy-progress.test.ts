@@ -10,6 +10,7 @@ const streamedDeploy = (token: string, name: string, source: string, accept = "a
 		body: uploadForm([{ name: "index.js", content: source }], { main_module: "index.js", compatibility_date: "2026-11-01" }),
 	});
 
+// biome-ignore lint/suspicious/noExplicitAny: progress lines are asserted field by field
 async function lines(res: Response): Promise<any[]> {
 	// workerd warns on .text() of a body not typed text/*; the bytes are UTF-8 JSON lines.
 	const text = new TextDecoder().decode(await res.arrayBuffer());
@@ -47,7 +48,12 @@ describe("streamed deploy progress", () => {
 		const t = await newTenant();
 		const name = uniqueName();
 		await streamedDeploy(t.token, name, hello("live")).then(lines);
-		const res = await streamedDeploy(t.token, name, "throw new Error('boom at startup');\nexport default {};", "application/json, application/x-ndjson");
+		const res = await streamedDeploy(
+			t.token,
+			name,
+			"throw new Error('boom at startup');\nexport default {};",
+			"application/json, application/x-ndjson",
+		);
 		expect(res.status).toBe(200);
 		const all = await lines(res);
 		const final = all.at(-1);

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { RouteControlApi } from "../../workers/shared/runtime/route";
 import dispatcher from "../../dispatch/src/index";
 import { forgetCachedCode } from "../../dispatch/src/runtime";
+import type { RouteControlApi } from "../../workers/shared/runtime/route";
 import { api, deploy, hello, json, newTenant, uniqueName, visit } from "./platform";
 
 async function deployed(source: string, metadata: Record<string, unknown> = {}) {

@@ -4,7 +4,8 @@
  * FerryEgress, the local egress gate the Worker Loader runtime hands tenant isolates).
  * Tests call the dispatcher's handler directly (see ./platform.ts).
  */
-export { default } from "../../workers/api/src/index";
+
 export { FerryEgress, RouteControl } from "../../dispatch/src/index";
+export { default } from "../../workers/api/src/index";
 // The stand-in dispatch namespace's outbound Worker (see ./cloudflare/dispatch-namespace.ts).
 export { FakeNamespaceOutbound } from "./cloudflare/dispatch-namespace";

@@ -47,7 +47,9 @@ describe("a tenant's settings", () => {
 
 	it("replaces the egress allow-list, normalised, sorted and without duplicates", async () => {
 		const t = await newTenant();
-		const set = await json(await put(`/v1/tenants/${t.id}/egress`, { hosts: ["b.example.com", " a.example.com. ", "*.cdn.example.com", "b.example.com"] }));
+		const set = await json(
+			await put(`/v1/tenants/${t.id}/egress`, { hosts: ["b.example.com", " a.example.com. ", "*.cdn.example.com", "b.example.com"] }),
+		);
 		expect(set.egress.hosts).toEqual(["*.cdn.example.com", "a.example.com", "b.example.com"]);
 		await put(`/v1/tenants/${t.id}/egress`, { hosts: ["only.example.com"] });
 		expect((await json(await api(`/v1/tenants/${t.id}/egress`, { token: ADMIN }))).egress.hosts).toEqual(["only.example.com"]);
@@ -57,9 +59,23 @@ describe("a tenant's settings", () => {
 
 	it("refuses private addresses and malformed hosts, naming the entry", async () => {
 		const t = await newTenant();
-		await expectError(await put(`/v1/tenants/${t.id}/egress`, { hosts: ["ok.example.com", "127.0.0.1"] }), 400, "invalid_request", /'127\.0\.0\.1' is a local or private address/);
-		await expectError(await put(`/v1/tenants/${t.id}/egress`, { hosts: ["https://x.example.com/"] }), 400, "invalid_request", /https:\/\/x\.example\.com/);
-		await expectError(await put(`/v1/tenants/${t.id}/egress`, { hosts: Array.from({ length: 101 }, (_, i) => `h${i}.example.com`) }), 400, "invalid_request");
+		await expectError(
+			await put(`/v1/tenants/${t.id}/egress`, { hosts: ["ok.example.com", "127.0.0.1"] }),
+			400,
+			"invalid_request",
+			/'127\.0\.0\.1' is a local or private address/,
+		);
+		await expectError(
+			await put(`/v1/tenants/${t.id}/egress`, { hosts: ["https://x.example.com/"] }),
+			400,
+			"invalid_request",
+			/https:\/\/x\.example\.com/,
+		);
+		await expectError(
+			await put(`/v1/tenants/${t.id}/egress`, { hosts: Array.from({ length: 101 }, (_, i) => `h${i}.example.com`) }),
+			400,
+			"invalid_request",
+		);
 		expect((await json(await api(`/v1/tenants/${t.id}/egress`, { token: ADMIN }))).egress.hosts).toEqual([]);
 	});
 

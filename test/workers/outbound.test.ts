@@ -11,13 +11,21 @@ describe("the outbound Worker", () => {
 
 	it("refuses, and logs, a subrequest that did not come with the dispatcher's parameters", async () => {
 		const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-		for (const params of [{}, { tenantId: "t1" }, { deploymentId: "d1" }, { tenantId: "", deploymentId: "d1" }, { tenantId: 1, deploymentId: "d1" }])
+		for (const params of [
+			{},
+			{ tenantId: "t1" },
+			{ deploymentId: "d1" },
+			{ tenantId: "", deploymentId: "d1" },
+			{ tenantId: 1, deploymentId: "d1" },
+		])
 			await expect(call(params)).rejects.toThrow("egress denied: this request did not come through the Ferry dispatcher");
 		expect(errors).toHaveBeenCalledTimes(5);
 	});
 
 	it("applies the tenant's policy when the parameters are there (an empty allow-list: no network)", async () => {
 		vi.spyOn(console, "warn").mockImplementation(() => {});
-		await expect(call({ tenantId: "no-such-tenant", deploymentId: "d1", requestId: "ray" })).rejects.toThrow(/egress denied \(not_allowed\): api\.example\.com/);
+		await expect(call({ tenantId: "no-such-tenant", deploymentId: "d1", requestId: "ray" })).rejects.toThrow(
+			/egress denied \(not_allowed\): api\.example\.com/,
+		);
 	});
 });

@@ -13,6 +13,7 @@ export async function api(path: string, init: RequestInit & { token?: string } =
 	return exports.default.fetch(new Request(`http://api.localhost:8787${path}`, { ...init, headers }));
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each test reads the fields it asserts on from an API answer
 export async function json<T = any>(response: Response): Promise<T> {
 	return (await response.json()) as T;
 }
@@ -47,8 +48,7 @@ export interface ModuleSpec {
 export function uploadForm(modules: ModuleSpec[], metadata: Record<string, unknown>): FormData {
 	const form = new FormData();
 	form.set("metadata", JSON.stringify(metadata));
-	for (const m of modules)
-		form.append(m.name, new File([m.content], m.name, { type: m.type ?? "application/javascript+module" }));
+	for (const m of modules) form.append(m.name, new File([m.content], m.name, { type: m.type ?? "application/javascript+module" }));
 	return form;
 }
 

@@ -38,19 +38,35 @@ export interface ModuleShape {
 	padding?: number;
 }
 
-export function wasmModule({ imports = [], exports = [], memory = false, trappingStart = false, padding = 0 }: ModuleShape): Uint8Array<ArrayBuffer> {
+export function wasmModule({
+	imports = [],
+	exports = [],
+	memory = false,
+	trappingStart = false,
+	padding = 0,
+}: ModuleShape): Uint8Array<ArrayBuffer> {
 	const functionIndex = imports.length;
 	const body = trappingStart ? [0x00, UNREACHABLE, END] : [0x00, END];
 	const bytes = [
-		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		0x00,
+		0x61,
+		0x73,
+		0x6d,
+		0x01,
+		0x00,
+		0x00,
+		0x00,
 		...section(1, vector([[0x60, 0x00, 0x00]])),
 		...section(2, vector(imports.map(([module, field]) => [...name(module), ...name(field), FUNCTION, 0x00]))),
 		...section(3, vector([[0x00]])),
 		...(memory ? section(5, vector([[0x00, 0x01]])) : []),
-		...section(7, vector([
-			...exports.map((e) => [...name(e), FUNCTION, ...uleb(functionIndex)]),
-			...(memory ? [[...name("memory"), MEMORY, 0x00]] : []),
-		])),
+		...section(
+			7,
+			vector([
+				...exports.map((e) => [...name(e), FUNCTION, ...uleb(functionIndex)]),
+				...(memory ? [[...name("memory"), MEMORY, 0x00]] : []),
+			]),
+		),
 		...(trappingStart ? section(8, uleb(functionIndex)) : []),
 		...section(10, vector([[...uleb(body.length), ...body]])),
 	];

@@ -5,9 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { uploadForm } from "../../workers/api/src/publish/cloudflare/form";
 import { ArtifactStore } from "../../workers/shared/artifacts";
 import { LIMITS } from "../../workers/shared/limits";
-import { uploadForm } from "../../workers/api/src/publish/cloudflare/form";
 import { WAGI_MAIN_MODULE, WAGI_SHIM_MODULE } from "../../workers/wasm/wagi";
 import { WAGI_SHIM_SOURCE } from "../../workers/wasm/wagi-shim.generated";
 import { repoFile } from "./files";
@@ -138,10 +138,12 @@ describe("the WAGI shim", () => {
 		expect(res.status).toBe(200);
 		const lines = (await res.text()).split("\n");
 		const variables = new Map(
-			lines.filter((l) => l.startsWith("env=")).map((l) => {
-				const [name, ...value] = l.slice(4).split("=");
-				return [name!, value.join("=")];
-			}),
+			lines
+				.filter((l) => l.startsWith("env="))
+				.map((l) => {
+					const [name, ...value] = l.slice(4).split("=");
+					return [name!, value.join("=")];
+				}),
 		);
 		expect(lines.filter((l) => l.startsWith("arg="))).toEqual(["arg=/env", "arg=a=1", "arg=b"]);
 		expect(Object.fromEntries(variables)).toMatchObject({
@@ -215,7 +217,7 @@ describe("the WAGI shim", () => {
 			["/trap", "the WASI module trapped: RuntimeError: unreachable", "cases: about to trap"],
 			["/abort", "the WASI module trapped: RuntimeError: unreachable", undefined],
 			["/exit", "the WASI module exited with code 3", "cases: giving up with exit code 3"],
-			["/malformed", "not a CGI response: not a header line: \\\"this line is not a header\\\"", undefined],
+			["/malformed", 'not a CGI response: not a header line: \\"this line is not a header\\"', undefined],
 			["/no-blank-line", "not a CGI response: no blank line ends the CGI headers", undefined],
 			["/bad-status", 'not a CGI response: Status \\"maybe\\" is not a status code', undefined],
 			["/silent", "not a CGI response: the module wrote nothing to stdout", undefined],
@@ -244,7 +246,11 @@ describe("WASI deployments", () => {
 	const okModule = () => wasmModule({ imports: [["wasi_snapshot_preview1", "proc_exit"]], exports: ["_start"], memory: true });
 
 	it.each([
-		["not WebAssembly", new TextEncoder().encode("#!/bin/sh\necho hi\n"), "is not WebAssembly: it does not start with the magic number \\0asm"],
+		[
+			"not WebAssembly",
+			new TextEncoder().encode("#!/bin/sh\necho hi\n"),
+			"is not WebAssembly: it does not start with the magic number \\0asm",
+		],
 		["another binary version", new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00]), "is WebAssembly binary version 2"],
 		["a component", new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]), "is a WebAssembly component"],
 		["truncated", okModule().subarray(0, 20), "is not a valid WebAssembly module"],
@@ -252,9 +258,21 @@ describe("WASI deployments", () => {
 		["a library (no _start)", repoFile("examples/worker-wasm/src/greet.wasm"), "exports no _start function"],
 		["a reactor", wasmModule({ exports: ["_initialize"], memory: true }), "is a WASI reactor"],
 		["without its memory exported", wasmModule({ exports: ["_start"] }), "exports no memory"],
-		["importing from outside WASI", wasmModule({ imports: [["env", "now"]], exports: ["_start"], memory: true }), "imports env.now: a WASI module served by Ferry may import only wasi_snapshot_preview1 functions"],
-		["built for WASI preview 0", wasmModule({ imports: [["wasi_unstable", "fd_write"]], exports: ["_start"], memory: true }), "imports wasi_unstable (WASI preview 0)"],
-		["importing WASI functions the shim lacks", wasmModule({ imports: [["wasi_snapshot_preview1", "sock_open"]], exports: ["_start"], memory: true }), "functions Ferry does not provide: sock_open"],
+		[
+			"importing from outside WASI",
+			wasmModule({ imports: [["env", "now"]], exports: ["_start"], memory: true }),
+			"imports env.now: a WASI module served by Ferry may import only wasi_snapshot_preview1 functions",
+		],
+		[
+			"built for WASI preview 0",
+			wasmModule({ imports: [["wasi_unstable", "fd_write"]], exports: ["_start"], memory: true }),
+			"imports wasi_unstable (WASI preview 0)",
+		],
+		[
+			"importing WASI functions the shim lacks",
+			wasmModule({ imports: [["wasi_snapshot_preview1", "sock_open"]], exports: ["_start"], memory: true }),
+			"functions Ferry does not provide: sock_open",
+		],
 	])("refuses a module that is %s at the Built stage, leaving the live deployment serving", async (_, bytes, message) => {
 		const { host, script, tenant } = await deployed("examples/wagi-c-echo/echo.wasm");
 		const { res, body } = await deployWasi(bytes, {}, tenant, script);
@@ -274,22 +292,44 @@ describe("WASI deployments", () => {
 
 	it("refuses a WASI module sent as another type", async () => {
 		const t = await newTenant();
-		const res = await deploy(t.token, uniqueName(), [{ name: "app.js", content: repoFile("examples/wagi-hello/hello.wasm"), type: "application/javascript+module" }], { wasi: "wagi" });
+		const res = await deploy(
+			t.token,
+			uniqueName(),
+			[{ name: "app.js", content: repoFile("examples/wagi-hello/hello.wasm"), type: "application/javascript+module" }],
+			{ wasi: "wagi" },
+		);
 		const body = await json(res);
 		expect(body.deployment.error.message).toContain("the WASI module 'app.js' is not WebAssembly: send it typed application/wasm");
 	});
 
 	it("tells a Worker whose main module is WebAssembly how to serve a WASI module", async () => {
 		const t = await newTenant();
-		const res = await deploy(t.token, uniqueName(), [{ name: "app.wasm", content: repoFile("examples/wagi-hello/hello.wasm"), type: WASM }]);
+		const res = await deploy(t.token, uniqueName(), [
+			{ name: "app.wasm", content: repoFile("examples/wagi-hello/hello.wasm"), type: WASM },
+		]);
 		const body = await json(res);
 		expect(res.status).toBe(422);
 		expect(body.deployment.error.message).toContain('set "wasi": "wagi" in the metadata');
 	});
 
 	it.each([
-		["two modules", [["app.wasm", WASM], ["lib.js", "application/javascript+module"]], {}, "invalid_multipart", "holds exactly one module"],
-		["a main_module that is not the module", [["app.wasm", WASM]], { main_module: "other.wasm" }, "invalid_metadata", "is not the uploaded module"],
+		[
+			"two modules",
+			[
+				["app.wasm", WASM],
+				["lib.js", "application/javascript+module"],
+			],
+			{},
+			"invalid_multipart",
+			"holds exactly one module",
+		],
+		[
+			"a main_module that is not the module",
+			[["app.wasm", WASM]],
+			{ main_module: "other.wasm" },
+			"invalid_metadata",
+			"is not the uploaded module",
+		],
 		["another wasi mode", [["app.wasm", WASM]], { wasi: "wasi-http" }, "invalid_metadata", 'the only value is \\"wagi\\"'],
 		["a module in the platform's folder", [["__ferry/app.wasm", WASM]], {}, "invalid_multipart", "are the platform's"],
 	] as const)("answers 400 for a WASI upload with %s, storing nothing", async (_, parts, metadata, code, message) => {
@@ -320,7 +360,7 @@ describe("WASI deployments", () => {
 		]);
 		// The shim is content-addressed like any module: every WASI deployment shares its one blob.
 		const shimHash = (m: typeof manifest) => m.modules.find((module) => module.name === WAGI_SHIM_MODULE)!.sha256;
-		expect(shimHash((await new ArtifactStore(env.ARTIFACTS).getManifest(other.deployment.id)))).toBe(shimHash(manifest));
+		expect(shimHash(await new ArtifactStore(env.ARTIFACTS).getManifest(other.deployment.id))).toBe(shimHash(manifest));
 
 		const form = uploadForm(manifest, blobs);
 		expect(JSON.parse(await (form.get("metadata") as File).text()).main_module).toBe(WAGI_MAIN_MODULE);

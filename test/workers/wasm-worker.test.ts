@@ -73,11 +73,16 @@ describe("a Worker with a WebAssembly module", () => {
 		const t = await newTenant();
 		const name = uniqueName();
 		await deploy(t.token, name, hello("v1"));
-		const broken = exampleModules().map((m) => (m.name === "greet.wasm" ? { ...m, content: repoFile(`${EXAMPLE}/greet.wasm`).subarray(0, 100) } : m));
+		const broken = exampleModules().map((m) =>
+			m.name === "greet.wasm" ? { ...m, content: repoFile(`${EXAMPLE}/greet.wasm`).subarray(0, 100) } : m,
+		);
 		const res = await deploy(t.token, name, broken, { main_module: "worker.js" });
 		expect(res.status).toBe(422);
 		const { deployment } = await json(res);
-		expect(deployment.error).toEqual({ stage: "build", message: "module 'greet.wasm' is not a valid WebAssembly module (WebAssembly.validate refused it)" });
+		expect(deployment.error).toEqual({
+			stage: "build",
+			message: "module 'greet.wasm' is not a valid WebAssembly module (WebAssembly.validate refused it)",
+		});
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("v1");
 	});
 });

@@ -18,8 +18,7 @@ const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Why `name` cannot be a script name, or undefined when it can. */
 export function scriptNameProblem(name: string): string | undefined {
-	if (!DNS_LABEL.test(name))
-		return "a script name is a DNS label: 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'";
+	if (!DNS_LABEL.test(name)) return "a script name is a DNS label: 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'";
 	// `--` separates a deployment id from the script in preview hostnames.
 	if (name.includes("--")) return "a script name cannot contain '--' (it separates preview hostnames)";
 	if (RESERVED_SCRIPT_NAMES.has(name)) return `'${name}' is reserved by the platform`;

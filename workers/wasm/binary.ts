@@ -104,19 +104,23 @@ class Reader {
 	importDescription(kind: ExternalKind): void {
 		switch (kind) {
 			case "function":
-				return this.skipNumber(); // type index
+				this.skipNumber(); // type index
+				return;
 			case "table":
 				this.valueType();
-				return this.limits();
+				this.limits();
+				return;
 			case "memory":
-				return this.limits();
+				this.limits();
+				return;
 			case "global":
 				this.valueType();
 				this.byte(); // mutability
 				return;
 			case "tag":
 				this.byte(); // attribute
-				return this.skipNumber(); // type index
+				this.skipNumber(); // type index
+				return;
 		}
 	}
 }

@@ -38,7 +38,8 @@ const listed = (items: string[]) =>
  * must export `_start` and its memory, and import nothing but WASI functions the shim provides.
  */
 export function wasiCommandProblem(bytes: Uint8Array): string | undefined {
-	let imports, exports;
+	let imports: ReturnType<typeof readInterface>["imports"];
+	let exports: ReturnType<typeof readInterface>["exports"];
 	try {
 		({ imports, exports } = readInterface(bytes));
 	} catch (error) {
@@ -57,8 +58,7 @@ export function wasiCommandProblem(bytes: Uint8Array): string | undefined {
 	if (imports.some((i) => i.module === "wasi_unstable"))
 		return "imports wasi_unstable (WASI preview 0); Ferry provides WASI preview1 (wasi_snapshot_preview1): rebuild with a current toolchain";
 	const foreign = imports.filter((i) => i.module !== WASI_MODULE || i.kind !== "function").map((i) => `${i.module}.${i.name}`);
-	if (foreign.length > 0)
-		return `imports ${listed(foreign)}: a WASI module served by Ferry may import only ${WASI_MODULE} functions`;
+	if (foreign.length > 0) return `imports ${listed(foreign)}: a WASI module served by Ferry may import only ${WASI_MODULE} functions`;
 	const missing = imports.filter((i) => !PROVIDED.has(i.name)).map((i) => i.name);
 	if (missing.length > 0) return `imports ${WASI_MODULE} functions Ferry does not provide: ${listed(missing)}`;
 	return undefined;

@@ -2,9 +2,9 @@
 import { NetworkError } from "../core/errors.ts";
 import { cancelled, errorFromBody, Transport } from "./transport.ts";
 import type {
-	DeployResult,
 	Deployment,
 	DeploymentEvent,
+	DeployResult,
 	IssuedToken,
 	ProgressLine,
 	RollbackResult,
@@ -113,8 +113,7 @@ async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<unkn
 	let buffered = "";
 	for await (const chunk of body) {
 		buffered += decoder.decode(chunk, { stream: true });
-		let newline: number;
-		while ((newline = buffered.indexOf("\n")) !== -1) {
+		for (let newline = buffered.indexOf("\n"); newline !== -1; newline = buffered.indexOf("\n")) {
 			const line = buffered.slice(0, newline).trim();
 			buffered = buffered.slice(newline + 1);
 			if (line) yield JSON.parse(line);

@@ -90,7 +90,12 @@ export function errorFromBody(body: unknown, request: RequestInfo, status?: numb
 		const code = error.code as ErrorCode;
 		return new ApiError(status ?? ERROR_STATUS[code] ?? 500, code, error.message, request, body as Record<string, unknown>);
 	}
-	return new ApiError(status ?? 500, "unexpected_response", `the API answered ${status ?? "an error"} without an error body (${type})`, request);
+	return new ApiError(
+		status ?? 500,
+		"unexpected_response",
+		`the API answered ${status ?? "an error"} without an error body (${type})`,
+		request,
+	);
 }
 
 /** Why fetch failed, from undici's cause (ECONNREFUSED, ENOTFOUND, …). */

@@ -30,10 +30,18 @@ export default defineCommand({
 		],
 	},
 	args: {
-		entry: { type: "positional", required: false, description: "The entry module, or a WASI module (.wasm) to deploy as it is (default: main in the config)" },
+		entry: {
+			type: "positional",
+			required: false,
+			description: "The entry module, or a WASI module (.wasm) to deploy as it is (default: main in the config)",
+		},
 		name: { type: "string", valueHint: "NAME", description: "The script name (default: name in the config); it becomes the hostname" },
 		var: { type: "string", multiple: true, valueHint: "KEY:VALUE", description: "A var for the Worker's env; overrides the config's vars" },
-		"compatibility-date": { type: "string", valueHint: "YYYY-MM-DD", description: "The Workers compatibility date (default: the config's)" },
+		"compatibility-date": {
+			type: "string",
+			valueHint: "YYYY-MM-DD",
+			description: "The Workers compatibility date (default: the config's)",
+		},
 		...projectArgs,
 		"dry-run": { type: "boolean", description: "Bundle and show what would be uploaded, without uploading" },
 		outdir: { type: "string", valueHint: "DIR", description: "Also write the bundled modules and metadata.json here" },
@@ -78,7 +86,9 @@ export default defineCommand({
 			const upload = await encodeUpload(bundle);
 			const bundledMs = performance.now() - started;
 			const size = formatBytes(upload.bytes.byteLength);
-			progress.done(`${wasm ? "Read" : "Bundled"} ${bundle.name} in ${formatMs(bundledMs)}: ${describeBundle(bundle)}${wasm ? ", a WASI module" : ""}`);
+			progress.done(
+				`${wasm ? "Read" : "Bundled"} ${bundle.name} in ${formatMs(bundledMs)}: ${describeBundle(bundle)}${wasm ? ", a WASI module" : ""}`,
+			);
 			if (args.outdir) {
 				await writeOutdir(args.outdir, bundle);
 				out.log(`Wrote the modules and metadata.json to ${args.outdir}`);

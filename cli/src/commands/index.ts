@@ -53,6 +53,8 @@ export const isGroup = (entry: LoadCommand | CommandGroup): entry is CommandGrou
 /** Every command as [its name, its loader], in table order. */
 export function allCommands(): [name: string, load: LoadCommand][] {
 	return Object.entries(COMMANDS).flatMap(([noun, entry]) =>
-		isGroup(entry) ? Object.entries(entry.commands).map(([verb, load]) => [`${noun} ${verb}`, load] as [string, LoadCommand]) : [[noun, entry]],
+		isGroup(entry)
+			? Object.entries(entry.commands).map(([verb, load]) => [`${noun} ${verb}`, load] as [string, LoadCommand])
+			: [[noun, entry]],
 	);
 }

@@ -80,12 +80,19 @@ function npmInstall(io: Io, dir: string): Promise<void> {
 		child.stderr.on("data", (chunk: Buffer) => (output += chunk));
 		const cancel = () => child.kill("SIGTERM");
 		io.signal.addEventListener("abort", cancel, { once: true });
-		child.once("error", (error) => reject(new UserError(`could not run npm in ${dir}: ${error.message}; install the dependencies yourself`)));
+		child.once("error", (error) =>
+			reject(new UserError(`could not run npm in ${dir}: ${error.message}; install the dependencies yourself`)),
+		);
 		child.once("close", (code) => {
 			io.signal.removeEventListener("abort", cancel);
 			if (io.signal.aborted) reject(new CancelledError(`cancelled during npm install: the project is in ${dir}; run npm install there`));
 			else if (code === 0) resolve();
-			else reject(new UserError(`npm install failed in ${dir} (exit code ${code}): ${output.trim().split("\n").at(-1) ?? ""}; run it there yourself`));
+			else
+				reject(
+					new UserError(
+						`npm install failed in ${dir} (exit code ${code}): ${output.trim().split("\n").at(-1) ?? ""}; run it there yourself`,
+					),
+				);
 		});
 	});
 }

@@ -33,7 +33,8 @@ export function parseArgs<T extends ArgsSpec>(argv: string[], specs: T, command:
 		}
 		if (token.value === undefined || token.value === "")
 			throw new UserError(`option ${flag(token.name)} needs a value, e.g. ${flag(token.name)} ${spec.valueHint ?? "VALUE"}`);
-		if (spec.type === "string" && spec.multiple) values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), token.value];
+		if (spec.type === "string" && spec.multiple)
+			values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), token.value];
 		else if (token.name in values) throw new UserError(`option ${flag(token.name)} is given twice; give it once`);
 		else values[token.name] = token.value;
 	}
@@ -43,8 +44,7 @@ export function parseArgs<T extends ArgsSpec>(argv: string[], specs: T, command:
 		throw new UserError(`unexpected argument '${positionals[positionalSpecs.length]}' for 'ferry ${command}'; ${help}`);
 	positionalSpecs.forEach(([name, spec], i) => {
 		const value = positionals[i] ?? spec.default;
-		if (value === undefined && spec.required !== false)
-			throw new UserError(`'ferry ${command}' needs <${name.toUpperCase()}>; ${help}`);
+		if (value === undefined && spec.required !== false) throw new UserError(`'ferry ${command}' needs <${name.toUpperCase()}>; ${help}`);
 		values[name] = value;
 	});
 

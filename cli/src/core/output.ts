@@ -60,7 +60,10 @@ export class Output implements ErrorPrinter {
 
 	/** Aligned columns with a header; an empty table prints `empty` instead. */
 	table(header: string[], rows: string[][], empty: string): void {
-		if (rows.length === 0) return this.log(empty);
+		if (rows.length === 0) {
+			this.log(empty);
+			return;
+		}
 		const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
 		const line = (cells: string[]) =>
 			cells

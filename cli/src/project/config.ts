@@ -62,13 +62,19 @@ export async function projectScriptName(options: ProjectOptions, command: string
 			`${options.config ? `no config file at ${options.config}` : "no wrangler.toml or wrangler.jsonc here"}: name the script (ferry ${command} <script>) or run this in the Worker project`,
 		);
 	const { name } = await readConfigFile(file, options);
-	if (!name) throw new UserError(`${path.relative(options.cwd, file)} has no name: add name = "…" or name the script (ferry ${command} <script>)`);
+	if (!name)
+		throw new UserError(`${path.relative(options.cwd, file)} has no name: add name = "…" or name the script (ferry ${command} <script>)`);
 	return name;
 }
 
 /** --config and --env, for commands that read the project's config. */
 export const projectArgs = {
-	config: { type: "string", alias: "c", valueHint: "FILE", description: "The wrangler config (default: wrangler.json, .jsonc or .toml found from here upward)" },
+	config: {
+		type: "string",
+		alias: "c",
+		valueHint: "FILE",
+		description: "The wrangler config (default: wrangler.json, .jsonc or .toml found from here upward)",
+	},
 	env: { type: "string", alias: "e", valueHint: "NAME", description: "A wrangler environment ([env.NAME] in the config)" },
 } as const;
 

@@ -51,8 +51,7 @@ export interface WasmBundleOptions {
 export async function bundleWasm(cwd: string, { file, config }: WasmEntry, options: WasmBundleOptions): Promise<Bundle> {
 	const bytes = await readWasm(path.resolve(cwd, file), file);
 	const name = options.name ?? config?.name;
-	if (!name)
-		throw new UserError(`name the script: ferry deploy ${file} --name <name> (there is no wrangler config with a name here)`);
+	if (!name) throw new UserError(`name the script: ferry deploy ${file} --name <name> (there is no wrangler config with a name here)`);
 	const vars = { ...configVars(config?.vars ?? {}), ...Object.fromEntries(options.vars.map(splitVar)) };
 	const compatibilityDate = options.compatibilityDate ?? config?.compatibility_date;
 	const module = path.basename(file);

@@ -11,9 +11,9 @@
  * script still exists (404) or the platform is at fault (503).
  */
 import type { EgressContext } from "../../../workers/outbound/src/egress";
+import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { namespaceScriptName } from "../../../workers/shared/runtime/select";
-import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlanLimits } from "./plans";
 
 export interface DispatchNamespaceRuntimeDeps {

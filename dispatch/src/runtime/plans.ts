@@ -3,8 +3,9 @@
  * with every request. Cached per isolate, so a warm request reads no D1 and does not even await: a
  * plan change reaches every isolate within PLAN_TTL_MS.
  */
-import { DEFAULT_PLAN_LIMITS, type PlanLimits } from "../../../workers/shared/runtime/plans";
+
 import type { MaybePromise } from "../../../workers/shared/maybe-promise";
+import { DEFAULT_PLAN_LIMITS, type PlanLimits } from "../../../workers/shared/runtime/plans";
 import { TtlCache } from "../../../workers/shared/ttl-cache";
 
 export type { PlanLimits } from "../../../workers/shared/runtime/plans";

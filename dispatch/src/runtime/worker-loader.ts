@@ -8,10 +8,10 @@
  */
 import type { EgressContext } from "../../../workers/outbound/src/egress";
 import { ArtifactStore } from "../../../workers/shared/artifacts";
+import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { CodeCache, DeploymentCode } from "./code-cache";
-import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlanLimits } from "./plans";
 import type { WarmupBudget } from "./warmup-budget";
 

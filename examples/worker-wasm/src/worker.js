@@ -7,8 +7,9 @@
  *   GET  /?name=Ada   → "Hello, Ada, from WebAssembly!"
  *   POST / (text)     → {"words": N}
  */
-import wasm from "./greet.wasm";
+
 import { instantiate } from "./greet.js";
+import wasm from "./greet.wasm";
 
 let library;
 

@@ -61,7 +61,10 @@ export const scriptMetadataSchema = z.strictObject({
 	bindings: z.array(textBindingSchema).optional(),
 	// Script tags: no ',' or ':' (they separate filters in `?tags=a:yes,b:no`); the tags page caps them
 	// at eight per script.
-	tags: z.array(z.string().regex(/^[^,:]{1,256}$/)).max(8).optional(),
+	tags: z
+		.array(z.string().regex(/^[^,:]{1,256}$/))
+		.max(8)
+		.optional(),
 });
 export type ScriptMetadata = z.infer<typeof scriptMetadataSchema>;
 

@@ -48,7 +48,9 @@ const failureRuleSchema = z.object({
 	method: z.enum(["PUT", "DELETE"]),
 	tag: z.string().optional(),
 	script: z.string().optional(),
-	responses: z.array(z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()).optional(), body: z.unknown().optional() })).min(1),
+	responses: z
+		.array(z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()).optional(), body: z.unknown().optional() }))
+		.min(1),
 });
 
 export interface FakeCloudflareApiServer extends FakeCloudflareApiInfo {
@@ -67,7 +69,11 @@ export async function startFakeCloudflareApi(options: Partial<Omit<FakeCloudflar
 	function checkAuth(request: Request, account: string): void {
 		const header = request.headers.get("authorization");
 		const token = header?.match(/^Bearer (\S+)$/)?.[1];
-		if (!token) throw new ApiError(400, [{ code: 6003, message: "Invalid request headers" }, { code: 6111, message: "Invalid format for Authorization header" }]);
+		if (!token)
+			throw new ApiError(400, [
+				{ code: 6003, message: "Invalid request headers" },
+				{ code: 6111, message: "Invalid format for Authorization header" },
+			]);
 		if (token !== apiToken || account !== accountId) throw refuse(403, 10000, "Authentication error");
 	}
 
@@ -79,7 +85,8 @@ export async function startFakeCloudflareApi(options: Partial<Omit<FakeCloudflar
 
 	async function readUpload(request: Request, record: RecordedRequest) {
 		const contentType = request.headers.get("content-type") ?? "";
-		if (!contentType.startsWith("multipart/form-data")) throw refuse(400, 10026, "Could not parse request body: expected multipart/form-data");
+		if (!contentType.startsWith("multipart/form-data"))
+			throw refuse(400, 10026, "Could not parse request body: expected multipart/form-data");
 		let form: FormData;
 		try {
 			form = await request.formData();
@@ -117,8 +124,7 @@ export async function startFakeCloudflareApi(options: Partial<Omit<FakeCloudflar
 		for (const [name, value] of form) {
 			if (name === "metadata") continue;
 			if (typeof value === "string") throw refuse(400, 10021, `part '${name}' must be a file part with a content type`);
-			if (!(value.type in MODULE_CONTENT_TYPES))
-				throw refuse(400, 10021, `part '${name}' has unsupported content type '${value.type}'`);
+			if (!(value.type in MODULE_CONTENT_TYPES)) throw refuse(400, 10021, `part '${name}' has unsupported content type '${value.type}'`);
 			modules.push({ name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
 		}
 		const main = modules.find((m) => m.name === metadata.main_module);
@@ -142,7 +148,12 @@ export async function startFakeCloudflareApi(options: Partial<Omit<FakeCloudflar
 				if (!SCRIPT_NAME.test(scriptName)) throw refuse(400, 10016, "Invalid Worker name");
 				const { metadata, modules } = await readUpload(request, record);
 				const now = new Date().toISOString();
-				const stored: Stored = { etag: randomBytes(16).toString("hex"), metadata, modules, createdOn: scripts.get(scriptName)?.createdOn ?? now };
+				const stored: Stored = {
+					etag: randomBytes(16).toString("hex"),
+					metadata,
+					modules,
+					createdOn: scripts.get(scriptName)?.createdOn ?? now,
+				};
 				scripts.set(scriptName, stored);
 				return Response.json(
 					envelope({
@@ -170,13 +181,19 @@ export async function startFakeCloudflareApi(options: Partial<Omit<FakeCloudflar
 	function scriptedFailure(method: string, path: string, tags: string[]): Response | undefined {
 		const script = decodeURIComponent(path.match(SCRIPT_PATH)?.[3] ?? "");
 		const index = failures.findIndex(
-			(rule) => rule.method === method && (rule.tag === undefined || tags.includes(rule.tag)) && (rule.script === undefined || rule.script === script),
+			(rule) =>
+				rule.method === method &&
+				(rule.tag === undefined || tags.includes(rule.tag)) &&
+				(rule.script === undefined || rule.script === script),
 		);
 		if (index === -1) return undefined;
 		const rule = failures[index]!;
 		const next = rule.responses.shift()!;
 		if (rule.responses.length === 0) failures.splice(index, 1);
-		const body = typeof next.body === "string" ? next.body : JSON.stringify(next.body ?? envelope(null, [{ code: 10013, message: "An unknown error has occurred" }]));
+		const body =
+			typeof next.body === "string"
+				? next.body
+				: JSON.stringify(next.body ?? envelope(null, [{ code: 10013, message: "An unknown error has occurred" }]));
 		return new Response(body, { status: next.status, headers: { "content-type": "application/json", ...next.headers } });
 	}
 
@@ -203,7 +220,9 @@ export async function startFakeCloudflareApi(options: Partial<Omit<FakeCloudflar
 			const tag = url.searchParams.get("tag");
 			const script = url.searchParams.get("script");
 			const requests = recorded.filter(
-				(r) => (tag === null || r.tags.includes(tag)) && (script === null || decodeURIComponent(r.path.match(SCRIPT_PATH)?.[3] ?? "") === script),
+				(r) =>
+					(tag === null || r.tags.includes(tag)) &&
+					(script === null || decodeURIComponent(r.path.match(SCRIPT_PATH)?.[3] ?? "") === script),
 			);
 			return Response.json({ requests });
 		}
@@ -212,7 +231,9 @@ export async function startFakeCloudflareApi(options: Partial<Omit<FakeCloudflar
 			const scripts = namespaces.get(scriptMatch[2]!) ?? new Map<string, Stored>();
 			if (scriptMatch[3] === undefined) {
 				const tag = url.searchParams.get("tag");
-				return Response.json({ scripts: [...scripts].filter(([, s]) => tag === null || s.metadata.tags?.includes(tag)).map(([name]) => name) });
+				return Response.json({
+					scripts: [...scripts].filter(([, s]) => tag === null || s.metadata.tags?.includes(tag)).map(([name]) => name),
+				});
 			}
 			const stored = scripts.get(scriptMatch[3]);
 			if (!stored) return Response.json({ script: null }, { status: 404 });
@@ -258,7 +279,9 @@ export async function startFakeCloudflareApi(options: Partial<Omit<FakeCloudflar
 	const server = createServer((incoming, outgoing) => {
 		toRequest(incoming)
 			.then(respond)
-			.catch((error: unknown) => Response.json(envelope(null, [{ code: 10013, message: `fake API bug: ${String(error)}` }]), { status: 500 }))
+			.catch((error: unknown) =>
+				Response.json(envelope(null, [{ code: 10013, message: `fake API bug: ${String(error)}` }]), { status: 500 }),
+			)
 			.then((response) => send(response, outgoing));
 	});
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

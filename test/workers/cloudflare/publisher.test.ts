@@ -6,9 +6,9 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { LoadError } from "../../../workers/api/src/publish";
 import { CloudflarePublisher } from "../../../workers/api/src/publish/cloudflare";
 import { uploadForm as cloudflareForm } from "../../../workers/api/src/publish/cloudflare/form";
-import { LoadError } from "../../../workers/api/src/publish";
 import { openDatabase } from "../../../workers/shared/db";
 import type { Manifest } from "../../../workers/shared/deployments/manifest";
 import { newId, sha256Hex } from "../../../workers/shared/ids";
@@ -21,7 +21,12 @@ const { cloudflare } = p;
 
 type DeploymentView = { id: string; state: string; error: { stage: string; message: string } | null };
 
-async function deploy(token: string, name: string, source: Parameters<CloudflarePlatform["deploy"]>[2], metadata?: Record<string, unknown>) {
+async function deploy(
+	token: string,
+	name: string,
+	source: Parameters<CloudflarePlatform["deploy"]>[2],
+	metadata?: Record<string, unknown>,
+) {
 	const res = await p.deploy(token, name, source, metadata);
 	const body = (await res.json()) as { deployment: DeploymentView; error?: { code: string; message: string } };
 	return { status: res.status, ...body };
@@ -55,7 +60,10 @@ describe("the upload request", () => {
 			tenant.token,
 			name,
 			[
-				{ name: "index.js", content: `import lib from "./lib.cjs"; import c from "./c.json"; export default { fetch: () => Response.json({ n: lib.n, c }) };` },
+				{
+					name: "index.js",
+					content: `import lib from "./lib.cjs"; import c from "./c.json"; export default { fetch: () => Response.json({ n: lib.n, c }) };`,
+				},
 				{ name: "lib.cjs", content: "module.exports = { n: 1 };", type: "text/javascript" },
 				{ name: "c.json", content: `{"k":"v"}`, type: "application/json" },
 				{ name: "note.txt", content: "text", type: "text/plain" },
@@ -118,9 +126,19 @@ describe("the upload request", () => {
 			["another token", { method: "PUT", body: form(valid), headers: { authorization: "Bearer nope" } }, 403, 10000],
 			["metadata field Cloudflare does not document", { method: "PUT", body: form({ ...valid, main: "index.js" }) }, 400, 10021],
 			["vars instead of bindings", { method: "PUT", body: form({ ...valid, vars: { A: "1" } }) }, 400, 10021],
-			["a binding type Ferry never sends", { method: "PUT", body: form({ ...valid, bindings: [{ type: "plain", name: "A", text: "1" }] }) }, 400, 10021],
+			[
+				"a binding type Ferry never sends",
+				{ method: "PUT", body: form({ ...valid, bindings: [{ type: "plain", name: "A", text: "1" }] }) },
+				400,
+				10021,
+			],
 			["main_module not among the parts", { method: "PUT", body: form({ ...valid, main_module: "main.js" }) }, 400, 10021],
-			["a part with a content type the API does not take", { method: "PUT", body: form(valid, { name: "index.js", type: "text/html" }) }, 400, 10021],
+			[
+				"a part with a content type the API does not take",
+				{ method: "PUT", body: form(valid, { name: "index.js", type: "text/html" }) },
+				400,
+				10021,
+			],
 			["not multipart", { method: "PUT", body: JSON.stringify(valid), headers: { "content-type": "application/json" } }, 400, 10026],
 		];
 		for (const [what, init, status, code] of cases) {
@@ -136,7 +154,11 @@ describe("the upload request", () => {
 				result: null,
 			});
 		}
-		const wrongPath = await fetch(`${url}/accounts/${accountId}/workers/scripts/contract-check`, { method: "PUT", headers: { authorization: `Bearer ${apiToken}` }, body: form(valid) });
+		const wrongPath = await fetch(`${url}/accounts/${accountId}/workers/scripts/contract-check`, {
+			method: "PUT",
+			headers: { authorization: `Bearer ${apiToken}` },
+			body: form(valid),
+		});
 		expect(wrongPath.status).toBe(404);
 		expect(await cloudflare.script("contract-check")).toBeNull();
 	});
@@ -146,7 +168,11 @@ describe("Cloudflare's answers", () => {
 	it("puts the deployment in Error with Cloudflare's message when it refuses the code (10021), and the previous one keeps serving", async () => {
 		const { tenant, name } = await liveScript(hello("v1"));
 		const message = "Uncaught ReferenceError: process is not defined at index.js:1:24";
-		await cloudflare.fail({ method: "PUT", tag: `script-${name}`, responses: [{ status: 400, body: { success: false, errors: [{ code: 10021, message }], messages: [], result: null } }] });
+		await cloudflare.fail({
+			method: "PUT",
+			tag: `script-${name}`,
+			responses: [{ status: 400, body: { success: false, errors: [{ code: 10021, message }], messages: [], result: null } }],
+		});
 		const failed = await deploy(tenant.token, name, hello("v2"));
 		expect(failed.status).toBe(422);
 		expect(failed.error?.code).toBe("deployment_failed");
@@ -161,7 +187,18 @@ describe("Cloudflare's answers", () => {
 		await cloudflare.fail({
 			method: "PUT",
 			tag: `script-${name}`,
-			responses: [{ status: 429, headers: { "retry-after": "0" }, body: { success: false, errors: [{ code: 971, message: "Please wait and consider throttling your request speed" }], messages: [], result: null } }],
+			responses: [
+				{
+					status: 429,
+					headers: { "retry-after": "0" },
+					body: {
+						success: false,
+						errors: [{ code: 971, message: "Please wait and consider throttling your request speed" }],
+						messages: [],
+						result: null,
+					},
+				},
+			],
 		});
 		const result = await deploy(tenant.token, name, hello("after 429"));
 		expect(result.status).toBe(200);
@@ -171,7 +208,11 @@ describe("Cloudflare's answers", () => {
 
 	it("retries a 5xx (even an HTML one from a proxy), then deploys", async () => {
 		const { tenant, name } = await liveScript();
-		await cloudflare.fail({ method: "PUT", tag: `script-${name}`, responses: [{ status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad gateway</html>" }] });
+		await cloudflare.fail({
+			method: "PUT",
+			tag: `script-${name}`,
+			responses: [{ status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad gateway</html>" }],
+		});
 		const result = await deploy(tenant.token, name, hello("after 502"));
 		expect(result.status).toBe(200);
 		expect((await cloudflare.requests({ script: result.deployment.id })).map((r) => r.status)).toEqual([502, 200]);
@@ -179,11 +220,19 @@ describe("Cloudflare's answers", () => {
 
 	it("treats a refused token as the platform's fault: the tenant reads no Cloudflare internals, the operator's log has them", async () => {
 		const { tenant, name } = await liveScript(hello("v1"));
-		await cloudflare.fail({ method: "PUT", tag: `script-${name}`, responses: [{ status: 403, body: { success: false, errors: [{ code: 10000, message: "Authentication error" }], messages: [], result: null } }] });
+		await cloudflare.fail({
+			method: "PUT",
+			tag: `script-${name}`,
+			responses: [
+				{ status: 403, body: { success: false, errors: [{ code: 10000, message: "Authentication error" }], messages: [], result: null } },
+			],
+		});
 		const errors = captureLogs("error");
 		const failed = await deploy(tenant.token, name, hello("v2"));
 		expect(failed.status).toBe(422);
-		expect(failed.deployment.error?.message).toBe(`internal error at the load stage; the platform logged it under deployment ${failed.deployment.id}`);
+		expect(failed.deployment.error?.message).toBe(
+			`internal error at the load stage; the platform logged it under deployment ${failed.deployment.id}`,
+		);
 		const logged = errors().find((l) => l.deploymentId === failed.deployment.id);
 		expect(JSON.stringify(logged)).toContain("Authentication error (code 10000)");
 		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("v1");
@@ -202,13 +251,19 @@ describe("deleting a script", () => {
 	it("deletes the namespace script of every deployment it uploaded, live or not", async () => {
 		const { tenant, name } = await liveScript(hello("v1"));
 		await deploy(tenant.token, name, hello("v2"));
-		await cloudflare.fail({ method: "PUT", tag: `script-${name}`, responses: [{ status: 400, body: { success: false, errors: [{ code: 10021, message: "nope" }], messages: [], result: null } }] });
+		await cloudflare.fail({
+			method: "PUT",
+			tag: `script-${name}`,
+			responses: [{ status: 400, body: { success: false, errors: [{ code: 10021, message: "nope" }], messages: [], result: null } }],
+		});
 		await deploy(tenant.token, name, hello("refused"));
 		const uploaded = await cloudflare.scriptsTagged(`script-${name}`);
 		expect(uploaded).toHaveLength(2);
 		expect((await p.api(`/v1/scripts/${name}`, { method: "DELETE", token: tenant.token })).status).toBe(200);
 		expect(await cloudflare.scriptsTagged(`script-${name}`)).toEqual([]);
-		const deletes = (await cloudflare.requests({})).filter((r) => r.method === "DELETE" && uploaded.some((id) => r.path.endsWith(`/scripts/${id}`)));
+		const deletes = (await cloudflare.requests({})).filter(
+			(r) => r.method === "DELETE" && uploaded.some((id) => r.path.endsWith(`/scripts/${id}`)),
+		);
 		expect(deletes.map((r) => r.status)).toEqual([200, 200]);
 	});
 
@@ -216,7 +271,11 @@ describe("deleting a script", () => {
 		const { tenant, name } = await liveScript(hello("v1"));
 		const [id] = await cloudflare.scriptsTagged(`script-${name}`);
 		// Every attempt fails (Retry-After 0 keeps the test from waiting out the backoff).
-		await cloudflare.fail({ method: "DELETE", script: id, responses: Array.from({ length: 4 }, () => ({ status: 500, headers: { "retry-after": "0" } })) });
+		await cloudflare.fail({
+			method: "DELETE",
+			script: id,
+			responses: Array.from({ length: 4 }, () => ({ status: 500, headers: { "retry-after": "0" } })),
+		});
 		const errors = captureLogs("error");
 		expect((await p.api(`/v1/scripts/${name}`, { method: "DELETE", token: tenant.token })).status).toBe(200);
 		expect((await p.visit(`${name}.localhost`)).status).toBe(404);
@@ -243,11 +302,16 @@ describe("a namespace without the routed script", () => {
 		const [id] = await cloudflare.scriptsTagged(`script-${name}`);
 		const { url, accountId, namespace, apiToken } = cloudflare.info;
 		// Removed behind Ferry's back (by hand, in the dashboard).
-		await fetch(`${url}/accounts/${accountId}/workers/dispatch/namespaces/${namespace}/scripts/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${apiToken}` } });
+		await fetch(`${url}/accounts/${accountId}/workers/dispatch/namespaces/${namespace}/scripts/${id}`, {
+			method: "DELETE",
+			headers: { authorization: `Bearer ${apiToken}` },
+		});
 		const errors = captureLogs("error");
 		const res = await p.visit(`${name}.localhost`, "/", { headers: { "cf-ray": "ray-lost" } });
 		expect(res.status).toBe(503);
-		expect(errors()).toContainEqual(expect.objectContaining({ message: "the runtime could not run a routed deployment", requestId: "ray-lost", deploymentId: id }));
+		expect(errors()).toContainEqual(
+			expect.objectContaining({ message: "the runtime could not run a routed deployment", requestId: "ray-lost", deploymentId: id }),
+		);
 	});
 });
 
@@ -273,7 +337,12 @@ describe("retry timing (the publisher driven directly, its sleep recorded)", () 
 	const rateLimited = (retryAfter: string) => ({
 		status: 429,
 		headers: { "retry-after": retryAfter },
-		body: { success: false, errors: [{ code: 10000, message: "Rate limited. Please wait and consider throttling your request speed" }], messages: [], result: null },
+		body: {
+			success: false,
+			errors: [{ code: 10000, message: "Rate limited. Please wait and consider throttling your request speed" }],
+			messages: [],
+			result: null,
+		},
 	});
 	function publisher() {
 		const waits: number[] = [];
@@ -311,8 +380,15 @@ describe("retry timing (the publisher driven directly, its sleep recorded)", () 
 	it("backs off between 5xx answers and fails with Cloudflare's message after the last attempt", async () => {
 		const built = await manifestFor(hello("x"));
 		const { instance, waits } = publisher();
-		const unavailable = { status: 503, body: { success: false, errors: [{ code: 10013, message: "An unknown error has occurred" }], messages: [], result: null } };
-		await cloudflare.fail({ method: "PUT", script: built.manifest.deploymentId, responses: [unavailable, unavailable, unavailable, unavailable] });
+		const unavailable = {
+			status: 503,
+			body: { success: false, errors: [{ code: 10013, message: "An unknown error has occurred" }], messages: [], result: null },
+		};
+		await cloudflare.fail({
+			method: "PUT",
+			script: built.manifest.deploymentId,
+			responses: [unavailable, unavailable, unavailable, unavailable],
+		});
 		const error = await instance.load(built).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(LoadError);
 		expect((error as Error).message).toBe(
@@ -320,7 +396,7 @@ describe("retry timing (the publisher driven directly, its sleep recorded)", () 
 		);
 		expect(waits).toHaveLength(3);
 		// Full jitter under a doubling ceiling: 0.5 s, 1 s, 2 s.
-		waits.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(500 * 2 ** i));
+		for (const [i, ms] of waits.entries()) expect(ms).toBeLessThanOrEqual(500 * 2 ** i);
 		expect((await cloudflare.requests({ script: built.manifest.deploymentId })).map((r) => r.status)).toEqual([503, 503, 503, 503]);
 	});
 });

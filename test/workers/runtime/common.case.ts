@@ -12,8 +12,8 @@ import type { Platform } from "./platforms";
 
 /** (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)) */
 const ADD_WASM = new Uint8Array([
-	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07, 0x01,
-	0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x07,
+	0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
 ]);
 
 /** Tenant code that fetches `?to=` (and `?also=`), answering with what came back or why it could not. */
@@ -101,7 +101,10 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 			const { tenant, name } = await deployed(hello("still v1"));
 			const res = await p.deploy(tenant.token, name, `export default { fetch() { return new Response("x") }`);
 			expect(res.status).toBe(422);
-			const body = (await res.json()) as { error: { code: string; message: string }; deployment: { state: string; error: { stage: string; message: string } } };
+			const body = (await res.json()) as {
+				error: { code: string; message: string };
+				deployment: { state: string; error: { stage: string; message: string } };
+			};
 			expect(body.error.code).toBe("deployment_failed");
 			expect(body.deployment.state).toBe("Error");
 			expect(body.deployment.error.stage).toBe("load");
@@ -110,7 +113,9 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 		});
 
 		it("gives tenant code its vars and nothing of the platform's", async () => {
-			const { name } = await deployed("export default { fetch: (req, env) => Response.json(Object.keys(env).sort()) };", { vars: { A: "1", B: "2" } });
+			const { name } = await deployed("export default { fetch: (req, env) => Response.json(Object.keys(env).sort()) };", {
+				vars: { A: "1", B: "2" },
+			});
 			expect(await (await p.visit(`${name}.localhost`)).json()).toEqual(["A", "B"]);
 		});
 
@@ -169,11 +174,17 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 			return script;
 		}
 		const visitFetching = (name: string, targets: string[], rayId?: string) =>
-			p.visit(`${name}.localhost`, `/?${targets.map((t) => `to=${encodeURIComponent(t)}`).join("&")}`, rayId ? { headers: { "cf-ray": rayId } } : {});
+			p.visit(
+				`${name}.localhost`,
+				`/?${targets.map((t) => `to=${encodeURIComponent(t)}`).join("&")}`,
+				rayId ? { headers: { "cf-ray": rayId } } : {},
+			);
 
 		it("lets tenant code reach an allow-listed host, the request unchanged", async () => {
 			const { name } = await fetcherFor([`api.${ECHO_DOMAIN}`, `*.cdn.${ECHO_DOMAIN}`]);
-			const [direct, wildcard] = (await (await visitFetching(name, [`${api}/v1/things?x=1`, `https://img.cdn.${ECHO_DOMAIN}/a.png`])).json()) as {
+			const [direct, wildcard] = (await (
+				await visitFetching(name, [`${api}/v1/things?x=1`, `https://img.cdn.${ECHO_DOMAIN}/a.png`])
+			).json()) as {
 				echo: boolean;
 				url: string;
 				method: string;
@@ -198,8 +209,21 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 			const { tenant, name } = await fetcherFor([]);
 			const listed = ["127.0.0.1", "localhost", "[::1]", "10.1.2.3", "169.254.169.254", "192.168.0.1", "[::ffff:7f00:1]"];
 			// The API refuses such entries; an operator editing D1 by hand is the only way in, and still no way out.
-			await env.DB.batch(listed.map((host) => env.DB.prepare("INSERT INTO egress_allow_list (tenant_id, host, created_at) VALUES (?, ?, 0)").bind(tenant.id, host)));
-			const targets = ["http://127.0.0.1:8787/", "http://localhost/", "http://[::1]/", "http://10.1.2.3/", "http://169.254.169.254/latest/meta-data/", "http://192.168.0.1/", "http://2130706433/", "http://[::ffff:127.0.0.1]/"];
+			await env.DB.batch(
+				listed.map((host) =>
+					env.DB.prepare("INSERT INTO egress_allow_list (tenant_id, host, created_at) VALUES (?, ?, 0)").bind(tenant.id, host),
+				),
+			);
+			const targets = [
+				"http://127.0.0.1:8787/",
+				"http://localhost/",
+				"http://[::1]/",
+				"http://10.1.2.3/",
+				"http://169.254.169.254/latest/meta-data/",
+				"http://192.168.0.1/",
+				"http://2130706433/",
+				"http://[::ffff:127.0.0.1]/",
+			];
 			const answers = (await (await visitFetching(name, targets)).json()) as { blocked?: string }[];
 			expect(answers).toHaveLength(targets.length);
 			for (const answer of answers) expect(answer.blocked).toMatch(/^egress denied \(private_address\)/);

@@ -12,8 +12,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import apiWorker from "../../../workers/api/src/index";
 import dispatcher from "../../../dispatch/src/index";
+import apiWorker from "../../../workers/api/src/index";
 import type { RouteControlApi } from "../../../workers/shared/runtime/route";
 import { FakeCloudflareApi } from "../../support/cloudflare-api/control";
 import { FakeDispatchNamespace } from "../cloudflare/dispatch-namespace";

@@ -13,4 +13,3 @@ export function allowListFor(db: D1Database, tenantId: string): Promise<readonly
 		return results.map((row) => row.host.toLowerCase());
 	});
 }
-

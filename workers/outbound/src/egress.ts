@@ -4,10 +4,11 @@
  * It counts the subrequest, applies the tenant's policy, logs one line, and either forwards the
  * request unchanged or rejects it so that the tenant's fetch() rejects, as with no network at all.
  */
+
+import { decideEgress, denialMessage, type EgressDenial } from "../../shared/egress/policy";
 import { log } from "../../shared/log";
 import { allowListFor } from "./allow-list";
 import { SubrequestCounter } from "./counter";
-import { decideEgress, denialMessage, type EgressDenial } from "../../shared/egress/policy";
 
 /** Who is asking. The dispatcher supplies it; tenant code cannot change it. */
 export interface EgressContext {

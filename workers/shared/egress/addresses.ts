@@ -62,7 +62,7 @@ function ipv6Groups(text: string): number[] | undefined {
 	const lastColon = text.lastIndexOf(":");
 	const v4 = ipv4ToNumber(text.slice(lastColon + 1));
 	if (v4 !== undefined) {
-		head = text.slice(0, lastColon + 1) + "0:0";
+		head = `${text.slice(0, lastColon + 1)}0:0`;
 		tail = [Math.floor(v4 / 65536), v4 % 65536];
 	}
 	const halves = head.split("::");

@@ -29,7 +29,8 @@ export function allowListEntryProblem(entry: string): string | undefined {
 	}
 	const labels = host.split(".");
 	if (labels.length < 2) return "must be a fully qualified name (at least two labels, e.g. api.example.com)";
-	if (!labels.every((label) => LABEL.test(label))) return "must be a hostname: labels of a-z, 0-9 and '-' (punycode for international names)";
+	if (!labels.every((label) => LABEL.test(label)))
+		return "must be a hostname: labels of a-z, 0-9 and '-' (punycode for international names)";
 	return undefined;
 }
 

@@ -10,6 +10,8 @@ describe("runtimeName", () => {
 	});
 
 	it("refuses anything else, naming the choices", () => {
-		expect(() => runtimeName("workers-for-platforms")).toThrow("RUNTIME is 'workers-for-platforms'; it must be one of: worker-loader, dispatch-namespace");
+		expect(() => runtimeName("workers-for-platforms")).toThrow(
+			"RUNTIME is 'workers-for-platforms'; it must be one of: worker-loader, dispatch-namespace",
+		);
 	});
 });

@@ -45,7 +45,11 @@ describe("cgiResponse", () => {
 	it.each([
 		["empty output", "", "the module wrote nothing to stdout"],
 		["headers without a blank line", "Content-Type: text/plain\n", "no blank line ends the CGI headers"],
-		["a header block over 64 KiB", `Content-Type: text/plain\nX-Big: ${"x".repeat(70 * 1024)}\n\nbody`, "no blank line ends the CGI headers"],
+		[
+			"a header block over 64 KiB",
+			`Content-Type: text/plain\nX-Big: ${"x".repeat(70 * 1024)}\n\nbody`,
+			"no blank line ends the CGI headers",
+		],
 		["a body without headers", "\nbody without headers", "no Content-Type, Location or Status header"],
 		["only custom headers", "X-Only: custom\n\nbody", "no Content-Type, Location or Status header"],
 		["a line that is not a header", "hello world\n\n", 'not a header line: "hello world"'],

@@ -92,9 +92,7 @@ export function buildManifest({ upload, hashes, deploymentId, scriptName, tenant
 	if (upload.wagi) checkWasiCommand(upload, upload.wagi.module);
 	const main = modules.find((m) => m.name === upload.mainModule);
 	if (!main)
-		throw new BuildError(
-			`main module '${upload.mainModule}' is not among the uploaded modules (${modules.map((m) => m.name).join(", ")})`,
-		);
+		throw new BuildError(`main module '${upload.mainModule}' is not among the uploaded modules (${modules.map((m) => m.name).join(", ")})`);
 	if (main.kind === "wasm")
 		throw new BuildError(
 			`main module '${main.name}' is WebAssembly: a Worker's main module is an ES module that may import it; to serve a WASI command module, set "wasi": "wagi" in the metadata (docs/wasm.md)`,

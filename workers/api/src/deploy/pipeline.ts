@@ -3,14 +3,14 @@
  * stage that failed. The live route moves only in the Deployed batch, so a failure at any stage leaves
  * the previous deployment serving.
  */
-import { ArtifactStore } from "../../../shared/artifacts";
+import type { ArtifactStore } from "../../../shared/artifacts";
 import type { Database } from "../../../shared/db";
 import type { DeploymentStage, DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
 import { LIMITS } from "../../../shared/limits";
-import type { RouteControlApi } from "../../../shared/runtime/route";
 import { log } from "../../../shared/log";
+import type { RouteControlApi } from "../../../shared/runtime/route";
 import { LoadError, type Publisher } from "../publish";
 import { BuildError, buildManifest } from "./build";
 import { activate, createDeployment, failInterrupted, transition } from "./store";
@@ -80,7 +80,11 @@ export async function runDeployment(
 		failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS),
 	]);
 	const queuedAt = Date.now();
-	await createDeployment(db, { id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes }, queuedAt);
+	await createDeployment(
+		db,
+		{ id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes },
+		queuedAt,
+	);
 	onEvent({ deploymentId: id, from: null, to: "Queued", at: queuedAt, message: null });
 
 	let state: DeploymentState = "Queued";

@@ -33,7 +33,14 @@ interface TransitionDetails {
 }
 
 /** The statements of one transition, for callers that add their own to the same batch. */
-function transitionStatements(db: Database, id: string, from: DeploymentState, to: DeploymentState, details: TransitionDetails, now: number) {
+function transitionStatements(
+	db: Database,
+	id: string,
+	from: DeploymentState,
+	to: DeploymentState,
+	details: TransitionDetails,
+	now: number,
+) {
 	assertTransition(from, to);
 	const inFrom = and(eq(deployments.id, id), eq(deployments.state, from));
 	// The event goes first: both statements see the same `from` state, so both apply or neither does.
@@ -70,11 +77,7 @@ export async function transition(
  * Loaded → Deployed and the route flip, in one batch: the live label and the deployment's preview label
  * point at it exactly when it is Deployed. Returns false when the deployment was no longer Loaded.
  */
-export async function activate(
-	db: Database,
-	d: { id: string; scriptId: string; scriptName: string },
-	now = Date.now(),
-): Promise<boolean> {
+export async function activate(db: Database, d: { id: string; scriptId: string; scriptName: string }, now = Date.now()): Promise<boolean> {
 	const route = (label: string, kind: "live" | "preview") =>
 		db.run(sql`
 			INSERT INTO ${routes} (label, kind, script_id, script_name, deployment_id, updated_at)
@@ -117,7 +120,13 @@ export async function failInterrupted(db: Database, scriptId: string, olderThanM
 	const stuck = await db
 		.select({ id: deployments.id, state: deployments.state })
 		.from(deployments)
-		.where(and(eq(deployments.scriptId, scriptId), inArray(deployments.state, ["Queued", "Built", "Loaded"]), lt(deployments.updatedAt, now - olderThanMs)));
+		.where(
+			and(
+				eq(deployments.scriptId, scriptId),
+				inArray(deployments.state, ["Queued", "Built", "Loaded"]),
+				lt(deployments.updatedAt, now - olderThanMs),
+			),
+		);
 	if (stuck.length === 0) return 0;
 	const message = "interrupted: the platform restarted before this deployment finished; deploy again";
 	await runBatch(

@@ -25,7 +25,10 @@ export const metadataSchema = z.looseObject({
 		.string()
 		.regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD")
 		.optional(),
-	compatibility_flags: z.array(z.string().regex(/^[a-z0-9_]+$/, "flags are lowercase words joined by '_'")).max(64).default([]),
+	compatibility_flags: z
+		.array(z.string().regex(/^[a-z0-9_]+$/, "flags are lowercase words joined by '_'"))
+		.max(64)
+		.default([]),
 	vars: z.record(z.string().regex(VAR_NAME, "var names are identifiers"), z.string()).default({}),
 	// wrangler sends vars as `plain_text` bindings.
 	bindings: z.array(bindingSchema).default([]),
@@ -106,8 +109,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 		throw new FerryError("invalid_metadata", "the metadata part is not valid JSON");
 	}
 	const parsed = metadataSchema.safeParse(metadataJson);
-	if (!parsed.success)
-		throw new FerryError("invalid_metadata", `invalid metadata: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+	if (!parsed.success) throw new FerryError("invalid_metadata", `invalid metadata: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
 	const metadata = parsed.data;
 
 	const modules: UploadedModule[] = [];
@@ -115,13 +117,16 @@ export async function readUpload(request: Request): Promise<Upload> {
 	const seen = new Map<string, string>();
 	for (const [part, value] of form.entries()) {
 		if (part === "metadata") continue;
-		if (typeof value === "string") throw new FerryError("invalid_multipart", `part '${shown(part)}' is not a file: send modules as file parts`);
+		if (typeof value === "string")
+			throw new FerryError("invalid_multipart", `part '${shown(part)}' is not a file: send modules as file parts`);
 		const name = moduleName(part);
 		const first = seen.get(name);
 		if (first !== undefined)
 			throw new FerryError(
 				"invalid_multipart",
-				first === part ? `module '${name}' appears twice` : `module '${name}' appears twice: parts '${first}' and '${part}' name the same module`,
+				first === part
+					? `module '${name}' appears twice`
+					: `module '${name}' appears twice: parts '${first}' and '${part}' name the same module`,
 			);
 		seen.set(name, part);
 		modules.push({ name, contentType: value.type.split(";")[0]!.trim().toLowerCase(), bytes: await value.arrayBuffer() });
@@ -129,7 +134,9 @@ export async function readUpload(request: Request): Promise<Upload> {
 	if (modules.length > LIMITS.modules) throw new FerryError("invalid_multipart", `an upload has at most ${LIMITS.modules} modules`);
 
 	return {
-		...(metadata.wasi ? wagiGraph(modules, metadata.main_module && normalizeModuleName(metadata.main_module)) : { mainModule: mainModule(metadata), modules }),
+		...(metadata.wasi
+			? wagiGraph(modules, metadata.main_module && normalizeModuleName(metadata.main_module))
+			: { mainModule: mainModule(metadata), modules }),
 		compatibilityDate: metadata.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
 		compatibilityFlags: metadata.compatibility_flags,
 		vars: varsFrom(metadata),

@@ -26,8 +26,7 @@ export class WorkerLoaderPublisher implements Publisher {
 			mainModule: PROBE_MODULE,
 		});
 		const answer = await withTimeout(this.probe(code), LIMITS.loadTimeoutMs);
-		if (!answer.hasFetch)
-			throw new LoadError(`main module '${manifest.mainModule}' has no default export with a fetch handler`);
+		if (!answer.hasFetch) throw new LoadError(`main module '${manifest.mainModule}' has no default export with a fetch handler`);
 	}
 
 	private async probe(code: WorkerLoaderWorkerCode): Promise<{ hasFetch: boolean }> {

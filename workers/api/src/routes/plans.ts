@@ -45,7 +45,10 @@ export const planRoutes = factory
 		const [row] = await c.var.db
 			.insert(plans)
 			.values(values)
-			.onConflictDoUpdate({ target: plans.name, set: { cpuMs: values.cpuMs, subRequests: values.subRequests, updatedAt: values.updatedAt } })
+			.onConflictDoUpdate({
+				target: plans.name,
+				set: { cpuMs: values.cpuMs, subRequests: values.subRequests, updatedAt: values.updatedAt },
+			})
 			.returning();
 		return c.json({ plan: planView(row!) });
 	});

@@ -8,8 +8,8 @@ import { newId } from "../../../shared/ids";
 import { scriptNameProblem } from "../../../shared/names";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { routesMoved, runDeployment } from "../deploy/pipeline";
-import { deleteStatements, moveLiveRoute } from "../deploy/store";
 import { ProgressStream, wantsProgress } from "../deploy/progress";
+import { deleteStatements, moveLiveRoute } from "../deploy/store";
 import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
 import { publisherFor } from "../publish";
@@ -101,7 +101,13 @@ export const scriptRoutes = factory
 			.where(eq(deployments.scriptId, script.id))
 			.orderBy(desc(deployments.createdAt), desc(deployments.id))
 			.limit(c.req.valid("query").limit);
-		const [events, liveId] = await Promise.all([eventsFor(db, rows.map((r) => r.id)), liveDeploymentId(db, script.name)]);
+		const [events, liveId] = await Promise.all([
+			eventsFor(
+				db,
+				rows.map((r) => r.id),
+			),
+			liveDeploymentId(db, script.name),
+		]);
 		const url = urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url);
 		return c.json({ deployments: rows.map((d) => deploymentView(d, script.name, liveId, events.get(d.id) ?? [], url)) });
 	})
@@ -132,7 +138,10 @@ export const scriptRoutes = factory
 			...deleteStatements(db, owned, now),
 		]);
 		await Promise.all([
-			routesMoved(routeControl(c.env), labels.map((r) => r.label)),
+			routesMoved(
+				routeControl(c.env),
+				labels.map((r) => r.label),
+			),
 			publisherFor(c.env).remove(script.name),
 		]);
 		return c.json({ script: { name: script.name, deleted_at: new Date(now).toISOString() } });

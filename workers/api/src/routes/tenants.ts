@@ -10,7 +10,10 @@ import { validate } from "../validate";
 
 const createTenant = z.object({
 	name: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "a tenant name is 1-63 characters of a-z, 0-9 and '-'"),
-	plan: z.string().regex(/^[a-z0-9-]{1,32}$/).default("free"),
+	plan: z
+		.string()
+		.regex(/^[a-z0-9-]{1,32}$/)
+		.default("free"),
 });
 
 export const tenantRoutes = factory.createApp().post("/", requireAdmin, validate("json", createTenant), async (c) => {

@@ -16,11 +16,7 @@ export const tokenRoutes = factory
 		return c.json({ token: issued }, 201);
 	})
 	.get("/", async (c) => {
-		const rows = await c.var.db
-			.select()
-			.from(apiTokens)
-			.where(eq(apiTokens.tenantId, c.var.tenant.id))
-			.orderBy(asc(apiTokens.createdAt));
+		const rows = await c.var.db.select().from(apiTokens).where(eq(apiTokens.tenantId, c.var.tenant.id)).orderBy(asc(apiTokens.createdAt));
 		return c.json({
 			tokens: rows.map((t) => ({
 				id: t.id,

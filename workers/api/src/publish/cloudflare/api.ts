@@ -100,7 +100,11 @@ export class CloudflareApi {
 				if (!isRetryableStatus(response.status)) throw error;
 			} catch (thrown) {
 				if (thrown instanceof CloudflareApiError) throw thrown;
-				error = new CloudflareApiError(0, [{ code: 0, message: `no answer: ${thrown instanceof Error ? thrown.message : String(thrown)}` }], attempt);
+				error = new CloudflareApiError(
+					0,
+					[{ code: 0, message: `no answer: ${thrown instanceof Error ? thrown.message : String(thrown)}` }],
+					attempt,
+				);
 			}
 			if (attempt >= this.retry.attempts) throw error;
 			const wait = backoffMs(this.retry, attempt, retryAfter);

@@ -6,9 +6,16 @@ const complete = { CLOUDFLARE_ACCOUNT_ID: "acc", DISPATCH_NAMESPACE: "ferry-tena
 describe("cloudflareConfig", () => {
 	it("talks to Cloudflare's API unless CLOUDFLARE_API_URL says otherwise", () => {
 		expect(CLOUDFLARE_API_URL).toBe("https://api.cloudflare.com/client/v4");
-		expect(cloudflareConfig(complete)).toEqual({ apiUrl: CLOUDFLARE_API_URL, accountId: "acc", namespace: "ferry-tenants", apiToken: "tok" });
+		expect(cloudflareConfig(complete)).toEqual({
+			apiUrl: CLOUDFLARE_API_URL,
+			accountId: "acc",
+			namespace: "ferry-tenants",
+			apiToken: "tok",
+		});
 		expect(cloudflareConfig({ ...complete, CLOUDFLARE_API_URL: "" }).apiUrl).toBe(CLOUDFLARE_API_URL);
-		expect(cloudflareConfig({ ...complete, CLOUDFLARE_API_URL: "http://127.0.0.1:9/client/v4/" }).apiUrl).toBe("http://127.0.0.1:9/client/v4");
+		expect(cloudflareConfig({ ...complete, CLOUDFLARE_API_URL: "http://127.0.0.1:9/client/v4/" }).apiUrl).toBe(
+			"http://127.0.0.1:9/client/v4",
+		);
 	});
 
 	it("names every missing setting instead of uploading nowhere", () => {

@@ -54,7 +54,11 @@ function modulePart(module: ManifestModule, bytes: ArrayBuffer): File {
 	return new File([bytes], module.name, { type: KIND_CONTENT_TYPES[module.kind] });
 }
 
-export function uploadForm(manifest: Manifest, blobs: ReadonlyMap<string, ArrayBuffer>, secrets?: Readonly<Record<string, string>>): FormData {
+export function uploadForm(
+	manifest: Manifest,
+	blobs: ReadonlyMap<string, ArrayBuffer>,
+	secrets?: Readonly<Record<string, string>>,
+): FormData {
 	const form = new FormData();
 	form.set("metadata", new File([JSON.stringify(scriptMetadata(manifest, secrets))], "metadata.json", { type: "application/json" }));
 	for (const module of manifest.modules) {
