@@ -6,12 +6,16 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { LoadError } from "../../../workers/api/src/publish";
+import { runDeployment } from "../../../workers/api/src/deploy/pipeline";
+import type { Upload } from "../../../workers/api/src/deploy/upload";
+import { type BuiltDeployment, LoadError } from "../../../workers/api/src/publish";
 import { CloudflarePublisher } from "../../../workers/api/src/publish/cloudflare";
 import { uploadForm as cloudflareForm } from "../../../workers/api/src/publish/cloudflare/form";
+import { ArtifactStore } from "../../../workers/shared/artifacts";
 import { openDatabase } from "../../../workers/shared/db";
 import type { Manifest } from "../../../workers/shared/deployments/manifest";
 import { newId, sha256Hex } from "../../../workers/shared/ids";
+import type { RouteControlApi } from "../../../workers/shared/runtime/route";
 import { scriptMetadataSchema } from "../../support/cloudflare-api/schema";
 import { hello, uniqueName } from "../platform";
 import { type CloudflarePlatform, cloudflarePlatform } from "../runtime/platforms";
@@ -332,6 +336,70 @@ async function manifestFor(source: string): Promise<{ manifest: Manifest; blobs:
 	};
 	return { manifest, blobs: new Map([[sha256, bytes]]) };
 }
+
+describe("a failure of the publisher itself", () => {
+	const direct = () => {
+		const { url, accountId, apiToken, namespace } = cloudflare.info;
+		return new CloudflarePublisher({ apiUrl: url, accountId, apiToken, namespace }, openDatabase(env.DB));
+	};
+	/** The deployment as Built, its module bytes gone: the upload form cannot be built. */
+	const withoutBytes = (built: BuiltDeployment): BuiltDeployment => ({ ...built, blobs: new Map() });
+
+	it("is its own error, not a LoadError and not a TypeError from reading Cloudflare's answer that never came", async () => {
+		const built = await manifestFor(hello("x"));
+		const error = await direct()
+			.load(withoutBytes(built))
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect(error).not.toBeInstanceOf(LoadError);
+		expect(error).not.toBeInstanceOf(TypeError);
+		expect((error as Error).message).toBe("module index.js has no bytes");
+		expect(await cloudflare.requests({ script: built.manifest.deploymentId })).toEqual([]);
+	});
+
+	it("ends the deployment in Error at the load stage with a message the tenant can read, the cause in the operator's log", async () => {
+		const { tenant, name } = await liveScript(hello("v1"));
+		const db = openDatabase(env.DB);
+		const script = await env.DB.prepare("SELECT id FROM scripts WHERE name = ? AND deleted_at IS NULL").bind(name).first<{ id: string }>();
+		const publisher = direct();
+		const upload: Upload = {
+			mainModule: "index.js",
+			compatibilityDate: "2026-11-01",
+			compatibilityFlags: [],
+			vars: {},
+			modules: [
+				{
+					name: "index.js",
+					contentType: "application/javascript+module",
+					bytes: new TextEncoder().encode(hello("v2")).buffer as ArrayBuffer,
+				},
+			],
+			sizeBytes: 1,
+		};
+		const errors = captureLogs("error");
+		const id = await runDeployment(
+			{
+				db,
+				artifacts: new ArtifactStore(env.ARTIFACTS),
+				// The real publisher, handed the deployment after its bytes went missing.
+				publisher: { load: (built) => publisher.load(withoutBytes(built)), remove: (scriptName) => publisher.remove(scriptName) },
+				routeControl: env.ROUTES as unknown as RouteControlApi,
+			},
+			{ tenantId: tenant.id, scriptId: script!.id, scriptName: name },
+			upload,
+		);
+		const view = await (await p.api(`/v1/deployments/${id}`, { token: tenant.token })).json<{ deployment: DeploymentView }>();
+		expect(view.deployment.state).toBe("Error");
+		expect(view.deployment.error).toEqual({
+			stage: "load",
+			message: `internal error at the load stage; the platform logged it under deployment ${id}`,
+		});
+		const logged = errors().find((line) => line.deploymentId === id);
+		expect(logged).toMatchObject({ message: "deployment failed unexpectedly", error: { message: "module index.js has no bytes" } });
+		expect(JSON.stringify(logged)).not.toContain("TypeError");
+		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("v1");
+	});
+});
 
 describe("retry timing (the publisher driven directly, its sleep recorded)", () => {
 	const rateLimited = (retryAfter: string) => ({

@@ -14,7 +14,7 @@ import { deploymentEvents, deployments, scripts } from "../../../../shared/db/sc
 import { log } from "../../../../shared/log";
 import { namespaceScriptName } from "../../../../shared/runtime/select";
 import { type BuiltDeployment, LoadError, type Publisher } from "../types";
-import { CloudflareApi, type CloudflareApiError, type CloudflareApiOptions, describeErrors } from "./api";
+import { CloudflareApi, CloudflareApiError, type CloudflareApiOptions, describeErrors } from "./api";
 import type { CloudflareConfig } from "./config";
 import { uploadForm } from "./form";
 
@@ -49,7 +49,9 @@ export class CloudflarePublisher implements Publisher {
 		try {
 			await this.api.call("PUT", this.scriptPath(manifest.deploymentId), uploadForm(manifest, blobs));
 		} catch (error) {
-			throw loadFailure(error as CloudflareApiError);
+			// Anything but Cloudflare's answer (a form that could not be built, say) is the platform's own
+			// failure: it goes on as it is, for the pipeline to log and to tell the tenant only that it happened.
+			throw error instanceof CloudflareApiError ? loadFailure(error) : error;
 		}
 	}
 
@@ -70,7 +72,7 @@ export class CloudflarePublisher implements Publisher {
 						await this.api.call("DELETE", this.scriptPath(id));
 					} catch (error) {
 						// Already gone is what we wanted.
-						if ((error as CloudflareApiError).status !== 404) failed.push(id);
+						if (!(error instanceof CloudflareApiError && error.status === 404)) failed.push(id);
 					}
 				}),
 			);
