@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { uploadForm } from "../../workers/api/src/publish/cloudflare/form";
+import { uploadForm } from "../../workers/api/src/publish/dispatch-namespace/form";
 import { ArtifactStore } from "../../workers/shared/artifacts";
 import { LIMITS } from "../../workers/shared/limits";
 import { WAGI_MAIN_MODULE, WAGI_SHIM_MODULE } from "../../workers/wasm/wagi";

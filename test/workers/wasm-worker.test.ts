@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { uploadForm } from "../../workers/api/src/publish/cloudflare/form";
+import { uploadForm } from "../../workers/api/src/publish/dispatch-namespace/form";
 import { ArtifactStore } from "../../workers/shared/artifacts";
 import { repoFile, repoText } from "./files";
 import { deploy, hello, json, newTenant, uniqueName, visit } from "./platform";

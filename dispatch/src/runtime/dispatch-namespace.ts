@@ -1,7 +1,7 @@
 /**
- * The Workers for Platforms runtime adapter (production, RUNTIME = "dispatch-namespace"): the
- * deployment's script in the dispatch namespace (uploaded at its Loaded stage by the API's
- * Cloudflare publisher), run with the tenant's plan limits. The namespace's outbound Worker
+ * The dispatch-namespace runtime adapter (production, RUNTIME = "dispatch-namespace", Workers for
+ * Platforms): the deployment's script in the dispatch namespace (uploaded at its Loaded stage by the
+ * API's dispatch-namespace publisher), run with the tenant's plan limits. The namespace's outbound Worker
  * (ferry-outbound) gets the tenant, the deployment and the request as parameters, so egress is
  * counted per tenant request.
  *

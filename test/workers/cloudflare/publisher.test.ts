@@ -1,5 +1,5 @@
 /**
- * The Cloudflare publisher against the fake Cloudflare API (test/support/cloudflare-api/): the
+ * The dispatch-namespace publisher against the fake Cloudflare API (test/support/cloudflare-api/): the
  * request it sends (method, path, auth, parts, metadata), what it does with each of Cloudflare's
  * documented failures, and script deletion. Deploys go through the real API and dispatcher
  * (../runtime/platforms.ts); the retry timing tests drive the publisher directly with a recorded sleep.
@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { runDeployment } from "../../../workers/api/src/deploy/pipeline";
 import type { Upload } from "../../../workers/api/src/deploy/upload";
 import { type BuiltDeployment, LoadError } from "../../../workers/api/src/publish";
-import { CloudflarePublisher } from "../../../workers/api/src/publish/cloudflare";
-import { uploadForm as cloudflareForm } from "../../../workers/api/src/publish/cloudflare/form";
+import { DispatchNamespacePublisher } from "../../../workers/api/src/publish/dispatch-namespace";
+import { uploadForm as cloudflareForm } from "../../../workers/api/src/publish/dispatch-namespace/form";
 import { ArtifactStore } from "../../../workers/shared/artifacts";
 import { openDatabase } from "../../../workers/shared/db";
 import type { Manifest } from "../../../workers/shared/deployments/manifest";
@@ -340,7 +340,7 @@ async function manifestFor(source: string): Promise<{ manifest: Manifest; blobs:
 describe("a failure of the publisher itself", () => {
 	const direct = () => {
 		const { url, accountId, apiToken, namespace } = cloudflare.info;
-		return new CloudflarePublisher({ apiUrl: url, accountId, apiToken, namespace }, openDatabase(env.DB));
+		return new DispatchNamespacePublisher({ apiUrl: url, accountId, apiToken, namespace }, openDatabase(env.DB));
 	};
 	/** The deployment as Built, its module bytes gone: the upload form cannot be built. */
 	const withoutBytes = (built: BuiltDeployment): BuiltDeployment => ({ ...built, blobs: new Map() });
@@ -415,7 +415,7 @@ describe("retry timing (the publisher driven directly, its sleep recorded)", () 
 	function publisher() {
 		const waits: number[] = [];
 		const { url, accountId, apiToken, namespace } = cloudflare.info;
-		const instance = new CloudflarePublisher({ apiUrl: url, accountId, apiToken, namespace }, openDatabase(env.DB), {
+		const instance = new DispatchNamespacePublisher({ apiUrl: url, accountId, apiToken, namespace }, openDatabase(env.DB), {
 			sleep: async (ms) => {
 				waits.push(ms);
 			},

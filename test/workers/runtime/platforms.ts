@@ -5,7 +5,7 @@
  *
  *   worker-loader       the local runtime (the test Worker's own env), with the LOADER binding watched
  *                       so tests can see the limits the adapter passed.
- *   dispatch-namespace  production's: the Cloudflare publisher uploads to the fake Cloudflare API
+ *   dispatch-namespace  production's: the dispatch-namespace publisher uploads to the fake Cloudflare API
  *                       (test/support/cloudflare-api/), the dispatcher runs what was uploaded through
  *                       the stand-in namespace (../cloudflare/dispatch-namespace.ts).
  */

@@ -4,13 +4,13 @@ import { openDatabase } from "../../shared/db";
 import { FerryError } from "../../shared/http/errors";
 import { log } from "../../shared/log";
 import { requireTenant } from "./auth/middleware";
+import { deploymentEndpoints } from "./endpoints/deployments";
+import { planEndpoints } from "./endpoints/plans";
+import { scriptEndpoints } from "./endpoints/scripts";
+import { tenantSettingsEndpoints } from "./endpoints/tenant-settings";
+import { tenantEndpoints, whoamiEndpoints } from "./endpoints/tenants";
+import { tokenEndpoints } from "./endpoints/tokens";
 import { factory } from "./env";
-import { deploymentRoutes } from "./routes/deployments";
-import { planRoutes } from "./routes/plans";
-import { scriptRoutes } from "./routes/scripts";
-import { tenantSettingsRoutes } from "./routes/tenant-settings";
-import { tenantRoutes, whoamiRoutes } from "./routes/tenants";
-import { tokenRoutes } from "./routes/tokens";
 
 export const app = factory
 	.createApp()
@@ -19,17 +19,17 @@ export const app = factory
 		await next();
 	})
 	.get("/", (c) => c.json({ name: "ferry", api: "/v1" }))
-	.route("/v1/tenants", tenantRoutes)
-	.route("/v1/tenants", tenantSettingsRoutes)
-	.route("/v1/plans", planRoutes)
+	.route("/v1/tenants", tenantEndpoints)
+	.route("/v1/tenants", tenantSettingsEndpoints)
+	.route("/v1/plans", planEndpoints)
 	.use("/v1/whoami", requireTenant)
 	.use("/v1/tokens/*", requireTenant)
 	.use("/v1/scripts/*", requireTenant)
 	.use("/v1/deployments/*", requireTenant)
-	.route("/v1/whoami", whoamiRoutes)
-	.route("/v1/tokens", tokenRoutes)
-	.route("/v1/scripts", scriptRoutes)
-	.route("/v1/deployments", deploymentRoutes);
+	.route("/v1/whoami", whoamiEndpoints)
+	.route("/v1/tokens", tokenEndpoints)
+	.route("/v1/scripts", scriptEndpoints)
+	.route("/v1/deployments", deploymentEndpoints);
 
 app.notFound((c) => new FerryError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
 

@@ -8,7 +8,7 @@ function bearerToken(header: string | undefined): string {
 	return match[1];
 }
 
-/** Routes for tenants: the token decides which tenant every query is scoped to. */
+/** Endpoints for tenants: the token decides which tenant every query is scoped to. */
 export const requireTenant = factory.createMiddleware(async (c, next) => {
 	const tenant = await tenantForToken(c.var.db, bearerToken(c.req.header("authorization")));
 	if (!tenant) throw new FerryError("unauthorized", "invalid or revoked token");
@@ -16,7 +16,7 @@ export const requireTenant = factory.createMiddleware(async (c, next) => {
 	await next();
 });
 
-/** Routes for the operator, who holds FERRY_ADMIN_TOKEN. */
+/** Endpoints for the operator, who holds FERRY_ADMIN_TOKEN. */
 export const requireAdmin = factory.createMiddleware(async (c, next) => {
 	const token = bearerToken(c.req.header("authorization"));
 	const admin = c.env.FERRY_ADMIN_TOKEN;

@@ -1,6 +1,6 @@
 import { openDatabase } from "../../../shared/db";
 import { runtimeName } from "../../../shared/runtime/select";
-import { CloudflarePublisher, cloudflareConfig } from "./cloudflare";
+import { cloudflareConfig, DispatchNamespacePublisher } from "./dispatch-namespace";
 import type { Publisher } from "./types";
 import { WorkerLoaderPublisher } from "./worker-loader";
 
@@ -16,6 +16,6 @@ export function publisherFor(env: ApiEnv): Publisher {
 		case "worker-loader":
 			return new WorkerLoaderPublisher(env.LOADER);
 		case "dispatch-namespace":
-			return new CloudflarePublisher(cloudflareConfig(env), openDatabase(env.DB));
+			return new DispatchNamespacePublisher(cloudflareConfig(env), openDatabase(env.DB));
 	}
 }

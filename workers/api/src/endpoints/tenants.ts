@@ -16,7 +16,7 @@ const createTenant = z.object({
 		.default("free"),
 });
 
-export const tenantRoutes = factory.createApp().post("/", requireAdmin, validate("json", createTenant), async (c) => {
+export const tenantEndpoints = factory.createApp().post("/", requireAdmin, validate("json", createTenant), async (c) => {
 	const { name, plan } = c.req.valid("json");
 	const db = c.var.db;
 	const id = newId();
@@ -28,7 +28,7 @@ export const tenantRoutes = factory.createApp().post("/", requireAdmin, validate
 	return c.json({ tenant: { id, name, plan, created_at: new Date(now).toISOString() }, token: issued }, 201);
 });
 
-export const whoamiRoutes = factory.createApp().get("/", async (c) => {
+export const whoamiEndpoints = factory.createApp().get("/", async (c) => {
 	const { id, name, plan, tokenId } = c.var.tenant;
 	const [row] = await c.var.db.select({ createdAt: tenants.createdAt }).from(tenants).where(eq(tenants.id, id));
 	return c.json({ tenant: { id, name, plan, created_at: new Date(row!.createdAt).toISOString() }, token: { id: tokenId } });

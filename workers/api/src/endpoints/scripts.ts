@@ -51,7 +51,7 @@ const routeControl = (env: ApiEnv) => env.ROUTES as unknown as RouteControlApi;
 
 const rollbackBody = z.object({ deployment_id: z.string().min(1).optional() }).default({});
 
-export const scriptRoutes = factory
+export const scriptEndpoints = factory
 	.createApp()
 	.get("/", async (c) => {
 		const rows = await c.var.db

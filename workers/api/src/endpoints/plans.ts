@@ -1,5 +1,5 @@
 /**
- * Operator routes for plans: the per-request limits (CPU ms, subrequests) every tenant on a plan gets.
+ * Operator endpoints for plans: the per-request limits (CPU ms, subrequests) every tenant on a plan gets.
  * A plan with no row here gets DEFAULT_PLAN_LIMITS. Dispatchers cache a tenant's limits for up to a
  * minute (dispatch/src/runtime/plans.ts), so a change reaches every request within that.
  */
@@ -31,7 +31,7 @@ export const planView = (row: PlanRow) => ({
 
 export const defaultLimitsView = () => ({ cpu_ms: DEFAULT_PLAN_LIMITS.cpuMs, sub_requests: DEFAULT_PLAN_LIMITS.subRequests });
 
-export const planRoutes = factory
+export const planEndpoints = factory
 	.createApp()
 	.use(requireAdmin)
 	.get("/", async (c) => {

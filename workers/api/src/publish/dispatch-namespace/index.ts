@@ -1,8 +1,8 @@
 /**
- * The production publisher: a deployment is Loaded once Cloudflare accepted it into the Workers for
- * Platforms dispatch namespace. Cloudflare validates the code on upload (it parses the modules and
- * runs their top level), so a refusal there is the tenant's to read, as the Worker Loader probe's is
- * locally.
+ * The dispatch-namespace publisher (production, RUNTIME = "dispatch-namespace", Workers for Platforms):
+ * a deployment is Loaded once Cloudflare accepted it into the dispatch namespace. Cloudflare validates
+ * the code on upload (it parses the modules and runs their top level), so a refusal there is the
+ * tenant's to read, as the Worker Loader probe's is locally.
  *
  * The namespace holds one script per deployment, named by the deployment id (see
  * workers/shared/runtime/select.ts): live and preview hosts of a deployment run that script; deploying
@@ -30,7 +30,7 @@ const DELETE_CONCURRENCY = 4;
  */
 const PLATFORM_STATUSES = new Set([401, 403, 404]);
 
-export class CloudflarePublisher implements Publisher {
+export class DispatchNamespacePublisher implements Publisher {
 	private readonly api: CloudflareApi;
 
 	constructor(

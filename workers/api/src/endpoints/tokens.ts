@@ -8,7 +8,7 @@ import { validate } from "../validate";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export const tokenRoutes = factory
+export const tokenEndpoints = factory
 	.createApp()
 	.post("/", validate("json", z.object({ name: z.string().min(1).max(100).default("token") })), async (c) => {
 		const { insert, issued } = await prepareToken(c.var.db, c.var.tenant.id, c.req.valid("json").name, Date.now());

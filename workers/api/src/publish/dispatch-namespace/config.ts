@@ -1,4 +1,4 @@
-/** The Cloudflare publisher's settings, from the API Worker's vars and secrets, with every default filled in. */
+/** The dispatch-namespace publisher's Cloudflare settings, from the API Worker's vars and secrets, with every default filled in. */
 
 export interface CloudflareConfig {
 	/** The API's base URL: CLOUDFLARE_API_URL, default CLOUDFLARE_API_URL below. */

@@ -1,5 +1,5 @@
 /**
- * Operator routes for one tenant's runtime settings: its plan (which limits its requests run with)
+ * Operator endpoints for one tenant's runtime settings: its plan (which limits its requests run with)
  * and its egress allow-list (which hosts its code may reach). Both are read by the request path
  * through per-isolate caches: limits within a minute, allow-lists within 30 s.
  */
@@ -52,7 +52,7 @@ async function hostsOf(db: Database, id: string): Promise<string[]> {
 	return rows.map((r) => r.host).sort();
 }
 
-export const tenantSettingsRoutes = factory
+export const tenantSettingsEndpoints = factory
 	.createApp()
 	.use("/:id/*", requireAdmin)
 	.use("/:id", requireAdmin)

@@ -4,7 +4,7 @@ import { notFound } from "../../../shared/http/errors";
 import { factory } from "../env";
 import { deploymentView, eventsFor, liveDeploymentId, urlBuilder } from "../views";
 
-export const deploymentRoutes = factory.createApp().get("/:id", async (c) => {
+export const deploymentEndpoints = factory.createApp().get("/:id", async (c) => {
 	const db = c.var.db;
 	const id = c.req.param("id");
 	const [row] = await db
