@@ -1,4 +1,8 @@
-/** Names users choose: script names become hostnames, module names become paths in an isolate. */
+/**
+ * Names and other strings users choose: script names become hostnames, module names become paths
+ * in an isolate; tenant, plan and var names and compatibility dates are checked against these too.
+ * The one place for each pattern (the API's validation and the CLI's flags both use them).
+ */
 
 export const RESERVED_SCRIPT_NAMES: ReadonlySet<string> = new Set([
 	"api",
@@ -14,7 +18,17 @@ export const RESERVED_SCRIPT_NAMES: ReadonlySet<string> = new Set([
 	"ferry",
 ]);
 
-const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A DNS label: 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'. Script and tenant names are one. */
+export const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A plan's name (`tenants.plan`, `PUT /v1/plans/:name`). */
+export const PLAN_NAME = /^[a-z0-9-]{1,32}$/;
+
+/** A var's (and a binding's) name: a JavaScript identifier, as it is read from `env`. */
+export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A Workers compatibility date, YYYY-MM-DD. */
+export const COMPATIBILITY_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Why `name` cannot be a script name, or undefined when it can. */
 export function scriptNameProblem(name: string): string | undefined {

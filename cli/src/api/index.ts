@@ -1,4 +1,5 @@
 /** The Ferry API as the CLI uses it: one method per endpoint of docs/api.md. */
+import { NDJSON } from "../../../workers/shared/http/ndjson.ts";
 import { NetworkError } from "../core/errors.ts";
 import { cancelled, errorFromBody, Transport } from "./transport.ts";
 import type {
@@ -12,9 +13,6 @@ import type {
 	Tenant,
 	TokenInfo,
 } from "./types.ts";
-
-/** The streamed deploy answer's media type (docs/api.md: one JSON document per line). */
-const NDJSON = "application/x-ndjson";
 
 const segment = encodeURIComponent;
 

@@ -1,5 +1,5 @@
 import { DEFAULT_COMPATIBILITY_DATE } from "../../../workers/shared/limits.ts";
-import { scriptNameProblem } from "../../../workers/shared/names.ts";
+import { COMPATIBILITY_DATE, scriptNameProblem, VAR_NAME } from "../../../workers/shared/names.ts";
 import type { DeployResult } from "../api/types.ts";
 import { defineCommand, jsonArg } from "../core/command.ts";
 import { CancelledError, UserError } from "../core/errors.ts";
@@ -10,8 +10,8 @@ import { type Bundle, bundleProject } from "../project/bundle.ts";
 import { findConfig, projectArgs } from "../project/config.ts";
 import { bundleWasm, findWasmEntry } from "../project/wasm.ts";
 
-const VAR = /^[A-Za-z_][A-Za-z0-9_]*:/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** `--var KEY:VALUE`, KEY a var name. */
+const isVarFlag = (value: string) => value.includes(":") && VAR_NAME.test(value.slice(0, value.indexOf(":")));
 
 function checkName(name: string, from: string): void {
 	const problem = scriptNameProblem(name);
@@ -54,10 +54,10 @@ export default defineCommand({
 				"no wrangler.toml or wrangler.jsonc here or above: run this in a Worker project, name the entry (ferry deploy src/index.ts --name hello), or create a project with 'ferry init'",
 			);
 		if (args.name) checkName(args.name, "--name");
-		const badVar = args.var.find((v) => !VAR.test(v));
+		const badVar = args.var.find((v) => !isVarFlag(v));
 		if (badVar !== undefined) throw new UserError(`--var '${badVar}' is not KEY:VALUE (e.g. --var GREETING:hello)`);
 		const date = args["compatibility-date"];
-		if (date !== undefined && !DATE.test(date))
+		if (date !== undefined && !COMPATIBILITY_DATE.test(date))
 			throw new UserError(`--compatibility-date '${date}' is not a date: use YYYY-MM-DD (e.g. ${DEFAULT_COMPATIBILITY_DATE})`);
 		// Credentials first: a missing login fails before a second of bundling.
 		const api = args["dry-run"] ? undefined : session.api();

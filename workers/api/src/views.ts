@@ -3,11 +3,10 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../shared/db";
 import { deploymentEvents, type deployments, routes } from "../../shared/db/schema";
 import { labelUrl, previewLabel } from "../../shared/hosts";
+import { iso } from "../../shared/time";
 
 type DeploymentRow = typeof deployments.$inferSelect;
 type EventRow = typeof deploymentEvents.$inferSelect;
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Builds public URLs for labels, on the scheme and port the API was reached on. */
 export type UrlFor = (label: string) => string;

@@ -3,9 +3,9 @@
  * with an empty allow-list has no network. Local and private addresses are refused even when listed.
  * Shared by the egress gate (workers/outbound/) and the API, which validates allow-list entries.
  */
+import { DNS_LABEL } from "../names";
 import { isPrivateHost } from "./addresses";
 
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 /**
@@ -29,7 +29,7 @@ export function allowListEntryProblem(entry: string): string | undefined {
 	}
 	const labels = host.split(".");
 	if (labels.length < 2) return "must be a fully qualified name (at least two labels, e.g. api.example.com)";
-	if (!labels.every((label) => LABEL.test(label)))
+	if (!labels.every((label) => DNS_LABEL.test(label)))
 		return "must be a hostname: labels of a-z, 0-9 and '-' (punycode for international names)";
 	return undefined;
 }

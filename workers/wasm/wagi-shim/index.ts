@@ -9,6 +9,7 @@
  * every request gets a fresh instance (CGI: a new process per request), so no state survives one.
  */
 import { type Fd, WASI, wasi } from "@bjorn3/browser_wasi_shim";
+import { describeError } from "../../shared/describe-error";
 import { BodyTooLargeError, readLimited } from "../../shared/http/body";
 import { formatBytes, LIMITS } from "../../shared/limits";
 import { log } from "../../shared/log";
@@ -46,8 +47,6 @@ const newWasi = (args: string[], env: string[], fds: Fd[]) => new WASI(args, env
 /** The wasi_snapshot_preview1 functions the shim provides (the Built stage refuses modules needing others). */
 export const WASI_FUNCTIONS: readonly string[] = Object.keys(importsFor(newWasi([], [], [])).wasi_snapshot_preview1!).sort();
 
-const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-
 /** The end of what the module wrote to stderr, to explain a failure in the platform's log. */
 function stderrTail(stderr: CapturedOutput): string {
 	const text = stderr.text().trim();
@@ -64,14 +63,14 @@ function run(module: WebAssembly.Module, request: Request, body: Uint8Array, var
 		instance = new WebAssembly.Instance(module, importsFor(host)) as WasiCommand;
 	} catch (error) {
 		// It was instantiated once at start-up; this is the runtime running out of memory for another.
-		throw new WagiFailure(`the WASI module could not be instantiated: ${describe(error)}`);
+		throw new WagiFailure(`the WASI module could not be instantiated: ${describeError(error)}`);
 	}
 	let exitCode: number;
 	try {
 		exitCode = host.start(instance);
 	} catch (error) {
 		// A trap (RuntimeError), a stack overflow, or a WASI call the library refuses by throwing.
-		throw new WagiFailure(`the WASI module trapped: ${describe(error)}${stderrTail(stderr)}`);
+		throw new WagiFailure(`the WASI module trapped: ${describeError(error)}${stderrTail(stderr)}`);
 	} finally {
 		if (stderr.bytes().byteLength > 0)
 			log.info("WASI module stderr", { stderr: stderr.text(), ...(stderr.overflow ? { droppedBytes: stderr.overflow } : {}) });

@@ -3,6 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../../shared/db";
 import { apiTokens, tenants } from "../../../shared/db/schema";
 import { newId, newToken, sha256Hex } from "../../../shared/ids";
+import { iso } from "../../../shared/time";
 import type { TenantContext } from "../env";
 
 export interface IssuedToken {
@@ -17,7 +18,7 @@ export async function prepareToken(db: Database, tenantId: string, name: string,
 	const token = newToken();
 	const id = newId();
 	const insert = db.insert(apiTokens).values({ id, tenantId, name, tokenHash: await sha256Hex(token), createdAt: now });
-	const issued: IssuedToken = { id, name, token, created_at: new Date(now).toISOString() };
+	const issued: IssuedToken = { id, name, token, created_at: iso(now) };
 	return { insert, issued };
 }
 

@@ -6,10 +6,10 @@
  * (bad upload, taken name) still answers with its own status; after it, the last line tells.
  */
 import { FerryError } from "../../../shared/http/errors";
+import { NDJSON } from "../../../shared/http/ndjson";
 import { log } from "../../../shared/log";
+import { iso } from "../../../shared/time";
 import type { StateEvent } from "./pipeline";
-
-export const NDJSON = "application/x-ndjson";
 
 /** True when the Accept header lists the NDJSON media type. */
 export function wantsProgress(accept: string | undefined): boolean {
@@ -32,7 +32,7 @@ export class ProgressStream {
 				deployment_id: event.deploymentId,
 				from: event.from,
 				to: event.to,
-				at: new Date(event.at).toISOString(),
+				at: iso(event.at),
 				message: event.message,
 			},
 		});

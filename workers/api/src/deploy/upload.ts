@@ -11,20 +11,15 @@ import { z } from "zod";
 import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, formatBytes, LIMITS } from "../../../shared/limits";
-import { moduleNameProblem, normalizeModuleName } from "../../../shared/names";
+import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, VAR_NAME } from "../../../shared/names";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
-
-const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const bindingSchema = z.looseObject({ type: z.string(), name: z.string().regex(VAR_NAME), text: z.string().optional() });
 
 export const metadataSchema = z.looseObject({
 	main_module: z.string().min(1).optional(),
 	body_part: z.string().optional(),
-	compatibility_date: z
-		.string()
-		.regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD")
-		.optional(),
+	compatibility_date: z.string().regex(COMPATIBILITY_DATE, "must be YYYY-MM-DD").optional(),
 	compatibility_flags: z
 		.array(z.string().regex(/^[a-z0-9_]+$/, "flags are lowercase words joined by '_'"))
 		.max(64)

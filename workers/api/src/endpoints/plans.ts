@@ -6,12 +6,12 @@
 import { asc } from "drizzle-orm";
 import { z } from "zod";
 import { plans } from "../../../shared/db/schema";
+import { PLAN_NAME } from "../../../shared/names";
 import { DEFAULT_PLAN_LIMITS, PLAN_LIMIT_BOUNDS } from "../../../shared/runtime/plans";
+import { iso } from "../../../shared/time";
 import { requireAdmin } from "../auth/middleware";
 import { factory } from "../env";
 import { validate } from "../validate";
-
-export const PLAN_NAME = /^[a-z0-9-]{1,32}$/;
 
 const planBody = z.strictObject({
 	cpu_ms: z.number().int().min(PLAN_LIMIT_BOUNDS.cpuMs.min).max(PLAN_LIMIT_BOUNDS.cpuMs.max),
@@ -26,7 +26,7 @@ export const planView = (row: PlanRow) => ({
 	name: row.name,
 	cpu_ms: row.cpuMs,
 	sub_requests: row.subRequests,
-	updated_at: new Date(row.updatedAt).toISOString(),
+	updated_at: iso(row.updatedAt),
 });
 
 export const defaultLimitsView = () => ({ cpu_ms: DEFAULT_PLAN_LIMITS.cpuMs, sub_requests: DEFAULT_PLAN_LIMITS.subRequests });

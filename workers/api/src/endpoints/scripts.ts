@@ -7,6 +7,7 @@ import { FerryError, notFound } from "../../../shared/http/errors";
 import { newId } from "../../../shared/ids";
 import { scriptNameProblem } from "../../../shared/names";
 import type { RouteControlApi } from "../../../shared/runtime/route";
+import { iso } from "../../../shared/time";
 import { routesMoved, runDeployment } from "../deploy/pipeline";
 import { ProgressStream, wantsProgress } from "../deploy/progress";
 import { deleteStatements, moveLiveRoute } from "../deploy/store";
@@ -144,7 +145,7 @@ export const scriptEndpoints = factory
 			),
 			publisherFor(c.env).remove(script.name),
 		]);
-		return c.json({ script: { name: script.name, deleted_at: new Date(now).toISOString() } });
+		return c.json({ script: { name: script.name, deleted_at: iso(now) } });
 	});
 
 /** The deploy call's answer body; a deployment that ended in Error is a `deployment_failed` error. */

@@ -2,11 +2,10 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { apiTokens } from "../../../shared/db/schema";
 import { notFound } from "../../../shared/http/errors";
+import { iso } from "../../../shared/time";
 import { prepareToken } from "../auth/tokens";
 import { factory } from "../env";
 import { validate } from "../validate";
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const tokenEndpoints = factory
 	.createApp()

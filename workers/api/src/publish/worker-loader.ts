@@ -3,6 +3,7 @@
  * module and found a fetch handler. The probe imports the module rather than calling the handler, so
  * a syntax error or a throwing top level fails the stage while the tenant's handler never runs.
  */
+import { errorMessage } from "../../../shared/describe-error";
 import { LIMITS } from "../../../shared/limits";
 import { workerCode } from "../../../shared/runtime/worker-code";
 import { type BuiltDeployment, LoadError, type Publisher } from "./types";
@@ -34,7 +35,7 @@ export class WorkerLoaderPublisher implements Publisher {
 		try {
 			response = await this.loader.load(code).getEntrypoint().fetch("http://probe.invalid/");
 		} catch (error) {
-			throw new LoadError(`the code did not start: ${describe(error)}`);
+			throw new LoadError(`the code did not start: ${startupError(error)}`);
 		}
 		return response.json();
 	}
@@ -45,9 +46,8 @@ export class WorkerLoaderPublisher implements Publisher {
 }
 
 /** workerd's startup error on one line, without its generic preamble: "Uncaught SyntaxError: … at index.js:1:16". */
-function describe(error: unknown): string {
-	const message = error instanceof Error ? error.message : String(error);
-	return message
+function startupError(error: unknown): string {
+	return errorMessage(error)
 		.replace(/^Failed to start Worker:\s*/, "")
 		.replace(/\s*\n\s*/g, " ")
 		.trim();

@@ -9,6 +9,7 @@
  * request it builds is what the contract tests (test/support/cloudflare-api/) must pin down, so owning
  * those ~100 lines keeps the wire format in view instead of inside a dependency.
  */
+import { errorMessage } from "../../../../shared/describe-error";
 import { log } from "../../../../shared/log";
 import type { CloudflareConfig } from "./config";
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryAfterMs } from "./retry";
@@ -100,11 +101,7 @@ export class CloudflareApi {
 				if (!isRetryableStatus(response.status)) throw error;
 			} catch (thrown) {
 				if (thrown instanceof CloudflareApiError) throw thrown;
-				error = new CloudflareApiError(
-					0,
-					[{ code: 0, message: `no answer: ${thrown instanceof Error ? thrown.message : String(thrown)}` }],
-					attempt,
-				);
+				error = new CloudflareApiError(0, [{ code: 0, message: `no answer: ${errorMessage(thrown)}` }], attempt);
 			}
 			if (attempt >= this.retry.attempts) throw error;
 			const wait = backoffMs(this.retry, attempt, retryAfter);
