@@ -8,7 +8,7 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { hostOf, routeLabel } from "../../workers/shared/hosts";
-import { newId } from "../../workers/shared/ids";
+import { requestIdOf } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
 import { notFoundPage, unavailablePage } from "./pages";
@@ -17,8 +17,6 @@ import { failurePage, runtimeFor } from "./runtime";
 
 // Tenant subrequests pass through this entrypoint when the runtime is Worker Loader (see runtime/).
 export { FerryEgress } from "../../workers/outbound/src/entrypoint";
-
-const requestIdOf = (request: Request) => request.headers.get("cf-ray") ?? newId(16);
 
 function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): Response | Promise<Response> {
 	if (!target) return notFoundPage(requestIdOf(request));

@@ -1,6 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import apiWorker from "../../workers/api/src/index";
 import { ArtifactStore } from "../../workers/shared/artifacts";
 import { repoFile, repoText } from "./files";
@@ -466,6 +466,44 @@ describe("tenant isolation", () => {
 describe("the API surface", () => {
 	it("answers unknown routes with a JSON 404", async () => {
 		await expectError(await api("/v1/nope"), 404, "not_found");
+	});
+
+	it("answers its own failure with internal_error naming the request id its log line has, and nothing else", async () => {
+		// D1 failing at its binding's boundary: every statement rejects, as when D1 is unreachable.
+		const lost = () => Promise.reject(new Error("D1_ERROR: network connection lost"));
+		const statement = { bind: () => statement, all: lost, raw: lost, first: lost, run: lost };
+		const unreachable = { prepare: () => statement, batch: lost } as unknown as D1Database;
+		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+		try {
+			const call = (headers: Record<string, string>) =>
+				apiWorker.fetch(
+					new Request("http://api.localhost:8787/v1/whoami", { headers: { authorization: "Bearer ferry_x", ...headers } }) as Parameters<
+						typeof apiWorker.fetch
+					>[0],
+					{ ...env, DB: unreachable },
+					createExecutionContext(),
+				);
+			const lines = () => logged.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+
+			const withRay = await expectError(await call({ "cf-ray": "ray-api-failure" }), 500, "internal_error");
+			expect(withRay.error.message).toBe("internal error; the platform logged it as ray-api-failure");
+			expect(lines().at(-1)).toMatchObject({
+				message: "unhandled API error",
+				requestId: "ray-api-failure",
+				path: "/v1/whoami",
+				// drizzle's error, with D1's as its cause: the logger writes both.
+				error: { message: expect.stringContaining("Failed query"), cause: { message: "D1_ERROR: network connection lost" } },
+			});
+
+			// Without a ray id (locally) the id is the dispatcher's kind: 16 characters of a-z0-9.
+			const withoutRay = await expectError(await call({}), 500, "internal_error");
+			const requestId = withoutRay.error.message.match(/logged it as ([a-z0-9]{16})$/)?.[1];
+			expect(requestId).toBeDefined();
+			expect(lines().at(-1)).toMatchObject({ message: "unhandled API error", requestId });
+			expect(JSON.stringify(withoutRay)).not.toContain("D1_ERROR");
+		} finally {
+			logged.mockRestore();
+		}
 	});
 });
 

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import dispatcher from "../../dispatch/src/index";
 import { forgetCachedCode } from "../../dispatch/src/runtime";
 import type { RouteControlApi } from "../../workers/shared/runtime/route";
@@ -124,11 +124,19 @@ describe("tenant failures", () => {
 		const unreachable = {
 			prepare: () => ({ bind: () => ({ first: () => Promise.reject(new Error("D1_ERROR: network connection lost")) }) }),
 		} as unknown as D1Database;
+		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
 		const res = await dispatcher.fetch(new Request(`http://${uniqueName()}.localhost/`), { ...env, DB: unreachable } as DispatchEnv);
+		const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)));
+		logged.mockRestore();
 		expect(res.status).toBe(503);
+		const requestId = res.headers.get("x-ferry-request-id");
 		const page = await res.text();
-		expect(page).toContain(res.headers.get("x-ferry-request-id"));
+		expect(page).toContain(requestId);
 		expect(page).not.toContain("D1_ERROR");
+		// The operator's log line names the same id, with the error as it was thrown.
+		expect(lines).toContainEqual(
+			expect.objectContaining({ requestId, error: expect.objectContaining({ message: "D1_ERROR: network connection lost" }) }),
+		);
 	});
 
 	it("passes a tenant's own error responses through untouched", async () => {

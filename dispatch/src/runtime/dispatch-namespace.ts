@@ -11,6 +11,7 @@
  * script still exists (404) or the platform is at fault (503).
  */
 import type { EgressContext } from "../../../workers/outbound/src/egress";
+import { requestIdOf } from "../../../workers/shared/http/request-id";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { namespaceScriptName } from "../../../workers/shared/runtime/select";
@@ -33,12 +34,8 @@ export class DispatchNamespaceRuntime implements RuntimeAdapter {
 	async prepare(): Promise<void> {}
 
 	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
-		// Cloudflare sets cf-ray on every request it delivers; it is also the request id on Ferry's pages.
-		const outbound: EgressContext = {
-			tenantId: target.tenantId,
-			deploymentId: target.deploymentId,
-			requestId: request.headers.get("cf-ray") ?? "",
-		};
+		// The request's id (Cloudflare's ray id): the gate's log lines name the request Ferry's pages name.
+		const outbound: EgressContext = { tenantId: target.tenantId, deploymentId: target.deploymentId, requestId: requestIdOf(request) };
 		const worker = this.deps.namespace.get(namespaceScriptName(target.deploymentId), {}, { limits, outbound: { ...outbound } });
 		return worker.fetch(request);
 	}

@@ -25,22 +25,16 @@ export function classifyFailure(error: unknown): DispatchFailure {
 	return remote ? "tenant_error" : "not_runnable";
 }
 
-const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-
 export async function failurePage(error: unknown, target: RouteTarget, db: D1Database, requestId: string): Promise<Response> {
 	const where = { requestId, script: target.scriptName, deploymentId: target.deploymentId };
 	if (classifyFailure(error) === "tenant_error") {
-		log.error("tenant script failed", { ...where, error: describe(error) });
+		log.error("tenant script failed", { ...where, error });
 		return tenantErrorPage(requestId);
 	}
 	// Read the route again, past this isolate's cache.
 	invalidateRoutes([target.label]);
 	const current = await resolveRoute(db, target.label);
 	if (!current) return notFoundPage(requestId);
-	log.error("the runtime could not run a routed deployment", {
-		...where,
-		routedTo: current.deploymentId,
-		error: describe(error),
-	});
+	log.error("the runtime could not run a routed deployment", { ...where, routedTo: current.deploymentId, error });
 	return unavailablePage(requestId);
 }

@@ -1,12 +1,12 @@
 /**
  * Ferry's one error vocabulary. Every API error is `{"error":{"code","message"}}` with the status
- * that goes with its code; clients branch on `code`, never on `message`.
+ * that goes with its code; clients branch on `code`, never on `message`. docs/api.md lists exactly
+ * these codes (test/node/api-docs.test.ts holds the two together).
  */
 export const ERROR_STATUS = {
 	unauthorized: 401,
 	forbidden: 403,
 	not_found: 404,
-	method_not_allowed: 405,
 	conflict: 409,
 	name_taken: 409,
 	no_previous_deployment: 409,
@@ -18,7 +18,6 @@ export const ERROR_STATUS = {
 	invalid_script_name: 400,
 	deployment_failed: 422,
 	internal_error: 500,
-	upstream_error: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -53,3 +52,7 @@ export class FerryError extends Error {
 }
 
 export const notFound = (what: string) => new FerryError("not_found", `${what} not found`);
+
+/** The platform itself failed: the client learns the id it was logged under (see request-id.ts), nothing more. */
+export const internalError = (requestId: string) =>
+	new FerryError("internal_error", `internal error; the platform logged it as ${requestId}`);

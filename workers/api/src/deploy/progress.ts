@@ -5,10 +5,9 @@
  * The stream starts (status 200) only once the deployment is Queued, so every refusal before that
  * (bad upload, taken name) still answers with its own status; after it, the last line tells.
  */
-import { FerryError } from "../../../shared/http/errors";
 import { NDJSON } from "../../../shared/http/ndjson";
-import { log } from "../../../shared/log";
 import { iso } from "../../../shared/time";
+import { clientError } from "../errors";
 import type { StateEvent } from "./pipeline";
 
 /** True when the Accept header lists the NDJSON media type. */
@@ -38,10 +37,13 @@ export class ProgressStream {
 		});
 	};
 
-	/** The streamed answer; `outcome` is the final body, or a FerryError that becomes `{"error": …}`. */
-	respond(outcome: Promise<Record<string, unknown>>): Response {
+	/**
+	 * The streamed answer to `request`; `outcome` is the final body, or an error that becomes
+	 * `{"error": …}` exactly as the plain answer's would (../errors.ts).
+	 */
+	respond(outcome: Promise<Record<string, unknown>>, request: Request): Response {
 		outcome
-			.catch((error: unknown) => errorBody(error))
+			.catch((error: unknown) => clientError(error, request).toJSON())
 			.then((body) => this.line(body))
 			.finally(() => this.writer.close().catch(() => undefined));
 		return new Response(this.stream.readable, {
@@ -53,11 +55,4 @@ export class ProgressStream {
 		// Writes are queued until the client reads; a rejected write means it disconnected.
 		this.writer.write(this.encoder.encode(`${JSON.stringify(value)}\n`)).catch(() => undefined);
 	}
-}
-
-function errorBody(error: unknown): Record<string, unknown> {
-	if (error instanceof FerryError) return error.toJSON();
-	const requestId = crypto.randomUUID();
-	log.error("unhandled error while streaming a deployment", { requestId, error });
-	return new FerryError("internal_error", `internal error; the platform logged it as ${requestId}`).toJSON();
 }

@@ -91,7 +91,7 @@ export const scriptEndpoints = factory
 		if (!progress) return c.json(await outcome());
 		// A refusal before the deployment exists (a taken name) still answers with its own status.
 		await Promise.race([progress.started, work]);
-		return progress.respond(outcome());
+		return progress.respond(outcome(), c.req.raw);
 	})
 	.get("/:name/deployments", validate("query", z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) })), async (c) => {
 		const db = c.var.db;

@@ -1,0 +1,20 @@
+/**
+ * The id a request is known by, on both platform Workers: the page or error the client gets names
+ * it, and the log lines about the request carry it. On Cloudflare it is the ray id (`cf-ray`, set on
+ * every request it delivers, and what Workers Logs and `wrangler tail` show); where there is none
+ * (locally) it is a random id, assigned once per request so every caller asking sees the same one.
+ */
+import { newId } from "../ids";
+
+const assigned = new WeakMap<Request, string>();
+
+export function requestIdOf(request: Request): string {
+	const ray = request.headers.get("cf-ray");
+	if (ray) return ray;
+	let id = assigned.get(request);
+	if (id === undefined) {
+		id = newId(16);
+		assigned.set(request, id);
+	}
+	return id;
+}
