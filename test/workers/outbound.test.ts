@@ -17,15 +17,26 @@ describe("the outbound Worker", () => {
 			{ deploymentId: "d1" },
 			{ tenantId: "", deploymentId: "d1" },
 			{ tenantId: 1, deploymentId: "d1" },
-		])
-			await expect(call(params)).rejects.toThrow("egress denied: this request did not come through the Ferry dispatcher");
+		]) {
+			const res = await call(params);
+			expect(res.status).toBe(403);
+			expect(res.headers.get("x-ferry-egress-denied")).toBe("unidentified");
+			expect(await res.text()).toBe("egress denied (unidentified): this request did not come through the Ferry dispatcher\n");
+		}
 		expect(errors).toHaveBeenCalledTimes(5);
+		expect(errors.mock.calls.every(([line]) => JSON.parse(String(line)).reason === "unidentified")).toBe(true);
 	});
 
 	it("applies the tenant's policy when the parameters are there (an empty allow-list: no network)", async () => {
-		vi.spyOn(console, "warn").mockImplementation(() => {});
-		await expect(call({ tenantId: "no-such-tenant", deploymentId: "d1", requestId: "ray" })).rejects.toThrow(
-			/egress denied \(not_allowed\): api\.example\.com/,
-		);
+		const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+		const res = await call({ tenantId: "no-such-tenant", deploymentId: "d1", requestId: "ray" });
+		expect(res.status).toBe(403);
+		expect(res.headers.get("x-ferry-egress-denied")).toBe("not_allowed");
+		expect(await res.text()).toMatch(/^egress denied \(not_allowed\): api\.example\.com/);
+		expect(JSON.parse(String(warnings.mock.calls[0]?.[0]))).toMatchObject({
+			message: "egress denied",
+			reason: "not_allowed",
+			requestId: "ray",
+		});
 	});
 });

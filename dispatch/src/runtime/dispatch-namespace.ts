@@ -10,7 +10,7 @@
  * error is not one the tenant's code threw, and ./failures.ts asks the route table whether the
  * script still exists (404) or the platform is at fault (503).
  */
-import type { EgressContext } from "../../../workers/outbound/src/egress";
+import type { EgressContext } from "../../../workers/shared/egress/context";
 import { requestIdOf } from "../../../workers/shared/http/request-id";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";

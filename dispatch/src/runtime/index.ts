@@ -1,6 +1,6 @@
 /** The runtime adapter this installation uses, chosen by the RUNTIME var (see workers/shared/runtime/select.ts). */
 import { exports } from "cloudflare:workers";
-import type { EgressContext } from "../../../workers/outbound/src/egress";
+import type { EgressContext } from "../../../workers/shared/egress/context";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
 import { CodeCache } from "./code-cache";

@@ -6,8 +6,9 @@
  * touches neither R2 nor D1 (the plan limits are cached too) and does not await anything before the
  * runtime's fetch.
  */
-import type { EgressContext } from "../../../workers/outbound/src/egress";
+
 import { ArtifactStore } from "../../../workers/shared/artifacts";
+import type { EgressContext } from "../../../workers/shared/egress/context";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";

@@ -16,16 +16,17 @@ const ADD_WASM = new Uint8Array([
 	0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
 ]);
 
-/** Tenant code that fetches `?to=` (and `?also=`), answering with what came back or why it could not. */
+/** Tenant code that fetches each `?to=`, answering with what came back, the gate's denial, or why the fetch failed. */
 const FETCHER = `export default { async fetch(request) {
 	const params = new URL(request.url).searchParams;
 	const answers = [];
 	for (const target of params.getAll("to")) {
 		try {
 			const res = await fetch(target, { method: "POST", headers: { "x-tenant": "yes" }, body: "ping" });
-			answers.push(await res.json());
+			const reason = res.headers.get("x-ferry-egress-denied");
+			answers.push(reason ? { status: res.status, reason, blocked: (await res.text()).trim() } : await res.json());
 		} catch (error) {
-			answers.push({ blocked: String(error.message) });
+			answers.push({ failed: String(error.message) });
 		}
 	}
 	return Response.json(answers);
@@ -199,9 +200,9 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 		it("denies hosts that are not on the allow-list (a wildcard names subdomains, not the domain)", async () => {
 			const { name } = await fetcherFor([`*.cdn.${ECHO_DOMAIN}`]);
 			const answers = (await (await visitFetching(name, [api, `https://cdn.${ECHO_DOMAIN}/`])).json()) as { blocked?: string }[];
-			expect(answers.map((a) => a.blocked)).toEqual([
-				expect.stringContaining(`egress denied (not_allowed): api.${ECHO_DOMAIN}`),
-				expect.stringContaining(`egress denied (not_allowed): cdn.${ECHO_DOMAIN}`),
+			expect(answers).toEqual([
+				{ status: 403, reason: "not_allowed", blocked: expect.stringContaining(`egress denied (not_allowed): api.${ECHO_DOMAIN}`) },
+				{ status: 403, reason: "not_allowed", blocked: expect.stringContaining(`egress denied (not_allowed): cdn.${ECHO_DOMAIN}`) },
 			]);
 		});
 
@@ -224,9 +225,12 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 				"http://2130706433/",
 				"http://[::ffff:127.0.0.1]/",
 			];
-			const answers = (await (await visitFetching(name, targets)).json()) as { blocked?: string }[];
+			const answers = (await (await visitFetching(name, targets)).json()) as { status?: number; reason?: string; blocked?: string }[];
 			expect(answers).toHaveLength(targets.length);
-			for (const answer of answers) expect(answer.blocked).toMatch(/^egress denied \(private_address\)/);
+			for (const answer of answers) {
+				expect(answer).toMatchObject({ status: 403, reason: "private_address" });
+				expect(answer.blocked).toMatch(/^egress denied \(private_address\)/);
+			}
 		});
 
 		it(`counts every subrequest, per ${options.subrequestsCountedPer}, in the gate's log`, async () => {

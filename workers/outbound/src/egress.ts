@@ -2,31 +2,29 @@
  * The egress gate: every subrequest of tenant code passes here (production: the dispatch namespace's
  * outbound Worker, ./index.ts; locally: the dispatcher's FerryEgress entrypoint, ./entrypoint.ts).
  * It counts the subrequest, applies the tenant's policy, logs one line, and either forwards the
- * request unchanged or rejects it so that the tenant's fetch() rejects, as with no network at all.
+ * request unchanged or answers it with a denial: 403, the reason code in `x-ferry-egress-denied`,
+ * the reason in the body.
+ *
+ * A denial is an answer, not a thrown error: the gate's handler throwing would be an uncaught
+ * exception of the gate on every denial (workerd logs each one; Cloudflare counts the outbound
+ * Worker's invocation as failed), for what is the policy working as intended.
  */
 
+import type { EgressContext } from "../../shared/egress/context";
 import { decideEgress, denialMessage, type EgressDenial } from "../../shared/egress/policy";
 import { log } from "../../shared/log";
 import { allowListFor } from "./allow-list";
 import { SubrequestCounter } from "./counter";
 
-/** Who is asking. The dispatcher supplies it; tenant code cannot change it. */
-export interface EgressContext {
-	tenantId: string;
-	deploymentId: string;
-	/** The tenant request this subrequest belongs to (Cloudflare's ray id), when the runtime can say. */
-	requestId?: string;
-}
+/** The response header that marks the gate's answer and names the reason, so no upstream 403 passes for one. */
+const EGRESS_DENIED_HEADER = "x-ferry-egress-denied";
 
-export class EgressDenied extends Error {
-	override name = "EgressDenied";
-
-	constructor(
-		readonly reason: EgressDenial,
-		url: URL,
-	) {
-		super(denialMessage(reason, url));
-	}
+/** What tenant code's fetch() resolves with when the gate refuses: enough to fix the allow-list, nothing about the platform. */
+export function denialResponse(reason: EgressDenial, url: URL): Response {
+	return new Response(`${denialMessage(reason, url)}\n`, {
+		status: 403,
+		headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", [EGRESS_DENIED_HEADER]: reason },
+	});
 }
 
 const counter = new SubrequestCounter();
@@ -53,7 +51,7 @@ export async function egress(request: Request, context: EgressContext, deps: Egr
 	const fields = { ...context, subrequest, method: request.method, host: url.host };
 	if (!decision.allow) {
 		log.warn("egress denied", { ...fields, reason: decision.reason });
-		throw new EgressDenied(decision.reason, url);
+		return denialResponse(decision.reason, url);
 	}
 	log.info("egress", fields);
 	return (deps.forward ?? fetch)(request);

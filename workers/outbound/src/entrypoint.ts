@@ -5,7 +5,8 @@
  * The dispatcher's main module re-exports this class (dispatch/src/index.ts).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { type EgressContext, egress } from "./egress";
+import type { EgressContext } from "../../shared/egress/context";
+import { egress } from "./egress";
 
 export class FerryEgress extends WorkerEntrypoint<{ DB: D1Database }, EgressContext> {
 	override fetch(request: Request): Promise<Response> {

@@ -4,8 +4,9 @@
  * `DISPATCHER.get(…, { outbound })` merged into `env` (see the `outbound` of the namespace binding in
  * ../../wrangler.toml). Without them it refuses everything: fail closed.
  */
+import type { EgressContext } from "../../shared/egress/context";
 import { log } from "../../shared/log";
-import { type EgressContext, egress } from "./egress";
+import { denialResponse, egress } from "./egress";
 
 /** The outbound parameters, as the namespace binding declares them. */
 type OutboundParams = { [K in keyof EgressContext]?: unknown };
@@ -20,8 +21,8 @@ export default {
 	async fetch(request, env): Promise<Response> {
 		const context = contextFrom(env as OutboundEnv & OutboundParams);
 		if (!context) {
-			log.error("egress without dispatch parameters: refused", { url: request.url });
-			throw new Error("egress denied: this request did not come through the Ferry dispatcher");
+			log.error("egress without dispatch parameters: refused", { url: request.url, reason: "unidentified" });
+			return denialResponse("unidentified", new URL(request.url));
 		}
 		return egress(request, context, { db: env.DB });
 	},

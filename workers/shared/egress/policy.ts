@@ -34,8 +34,12 @@ export function allowListEntryProblem(entry: string): string | undefined {
 	return undefined;
 }
 
-/** Why a subrequest was refused. Tenants and logs see the code; nothing branches on messages. */
-export const EGRESS_DENIALS = ["scheme", "private_address", "not_allowed"] as const;
+/**
+ * Why a subrequest was refused. Every denial carries one: the gate's log line and its answer to
+ * the tenant (the `x-ferry-egress-denied` header and the message) name it; nothing branches on messages.
+ * `unidentified`: the subrequest came without the dispatcher's context, so it names no tenant.
+ */
+export const EGRESS_DENIALS = ["scheme", "private_address", "not_allowed", "unidentified"] as const;
 export type EgressDenial = (typeof EGRESS_DENIALS)[number];
 
 export type EgressDecision = { allow: true } | { allow: false; reason: EgressDenial };
@@ -70,5 +74,7 @@ export function denialMessage(reason: EgressDenial, url: URL): string {
 			return `egress denied (private_address): ${url.hostname} is a local or private address`;
 		case "not_allowed":
 			return `egress denied (not_allowed): ${url.hostname} is not on this tenant's egress allow-list`;
+		case "unidentified":
+			return "egress denied (unidentified): this request did not come through the Ferry dispatcher";
 	}
 }
