@@ -99,6 +99,8 @@ describe("deploy", () => {
 		expect(body.url).toBe(`http://${name}.localhost:8787/`);
 		expect(body.preview_url).toBe(`http://${d.id}--${name}.localhost:8787/`);
 		expect(d.artifact_sha256).toMatch(/^[0-9a-f]{64}$/);
+		// The answer is the deployment as stored, events and times included.
+		expect((await json(await api(`/v1/deployments/${d.id}`, { token: t.token }))).deployment).toEqual(d);
 		const manifest = await env.ARTIFACTS.get(`manifests/${d.id}.json`);
 		expect(await manifest?.json()).toMatchObject({ mainModule: "index.js", scriptName: name, tenantId: t.id });
 	});

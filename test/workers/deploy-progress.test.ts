@@ -40,6 +40,8 @@ describe("streamed deploy progress", () => {
 		expect(new Set(events.map((e) => e.deployment_id))).toEqual(new Set([final.deployment.id]));
 		// The streamed events are the stored ones, timestamps included.
 		expect(final.deployment.events).toEqual(events.map(({ deployment_id, ...e }) => e));
+		const stored = await json(await api(`/v1/deployments/${final.deployment.id}`, { token: t.token }));
+		expect(stored.deployment).toEqual(final.deployment);
 		expect(final).toMatchObject({ deployment: { state: "Deployed", live: true }, url: `http://${name}.localhost:8787/` });
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("streamed");
 	});

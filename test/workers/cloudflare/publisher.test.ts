@@ -340,7 +340,7 @@ async function manifestFor(source: string): Promise<{ manifest: Manifest; blobs:
 describe("a failure of the publisher itself", () => {
 	const direct = () => {
 		const { url, accountId, apiToken, namespace } = cloudflare.info;
-		return new DispatchNamespacePublisher({ apiUrl: url, accountId, apiToken, namespace }, openDatabase(env.DB));
+		return new DispatchNamespacePublisher({ apiUrl: url, accountId, apiToken, namespace });
 	};
 	/** The deployment as Built, its module bytes gone: the upload form cannot be built. */
 	const withoutBytes = (built: BuiltDeployment): BuiltDeployment => ({ ...built, blobs: new Map() });
@@ -377,23 +377,25 @@ describe("a failure of the publisher itself", () => {
 			sizeBytes: 1,
 		};
 		const errors = captureLogs("error");
-		const id = await runDeployment(
+		const { deployment, events } = await runDeployment(
 			{
 				db,
 				artifacts: new ArtifactStore(env.ARTIFACTS),
 				// The real publisher, handed the deployment after its bytes went missing.
-				publisher: { load: (built) => publisher.load(withoutBytes(built)), remove: (scriptName) => publisher.remove(scriptName) },
+				publisher: { load: (built) => publisher.load(withoutBytes(built)), remove: (scriptName, ids) => publisher.remove(scriptName, ids) },
 				routeControl: env.ROUTES as unknown as RouteControlApi,
 			},
 			{ tenantId: tenant.id, scriptId: script!.id, scriptName: name },
 			upload,
 		);
+		const id = deployment.id;
+		const message = `internal error at the load stage; the platform logged it under deployment ${id}`;
+		expect(deployment).toMatchObject({ state: "Error", errorStage: "load", errorMessage: message });
+		expect(events.map((e) => e.to)).toEqual(["Queued", "Built", "Error"]);
+		// What the pipeline returned is what the store holds, and what the tenant reads.
 		const view = await (await p.api(`/v1/deployments/${id}`, { token: tenant.token })).json<{ deployment: DeploymentView }>();
 		expect(view.deployment.state).toBe("Error");
-		expect(view.deployment.error).toEqual({
-			stage: "load",
-			message: `internal error at the load stage; the platform logged it under deployment ${id}`,
-		});
+		expect(view.deployment.error).toEqual({ stage: "load", message });
 		const logged = errors().find((line) => line.deploymentId === id);
 		expect(logged).toMatchObject({ message: "deployment failed unexpectedly", error: { message: "module index.js has no bytes" } });
 		expect(JSON.stringify(logged)).not.toContain("TypeError");
@@ -415,11 +417,14 @@ describe("retry timing (the publisher driven directly, its sleep recorded)", () 
 	function publisher() {
 		const waits: number[] = [];
 		const { url, accountId, apiToken, namespace } = cloudflare.info;
-		const instance = new DispatchNamespacePublisher({ apiUrl: url, accountId, apiToken, namespace }, openDatabase(env.DB), {
-			sleep: async (ms) => {
-				waits.push(ms);
+		const instance = new DispatchNamespacePublisher(
+			{ apiUrl: url, accountId, apiToken, namespace },
+			{
+				sleep: async (ms) => {
+					waits.push(ms);
+				},
 			},
-		});
+		);
 		return { instance, waits };
 	}
 

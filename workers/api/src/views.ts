@@ -1,12 +1,87 @@
-/** The JSON shapes the API answers with. Times are ISO 8601; field names are snake_case like Cloudflare's API. */
-import { asc, eq, inArray } from "drizzle-orm";
-import type { Database } from "../../shared/db";
-import { deploymentEvents, type deployments, routes } from "../../shared/db/schema";
+/**
+ * The JSON shapes the API answers with (docs/api.md), as types and as the pure functions that build
+ * them from rows. Times are ISO 8601; field names are snake_case like Cloudflare's API. The ferry CLI
+ * reads its API types from here (cli/src/api/types.ts), so there is one definition of each shape.
+ */
+import type { DeploymentState } from "../../shared/deployments/states";
 import { labelUrl, previewLabel } from "../../shared/hosts";
 import { iso } from "../../shared/time";
+import type { DeploymentEvent, DeploymentRow } from "./deploy/store";
 
-type DeploymentRow = typeof deployments.$inferSelect;
-type EventRow = typeof deploymentEvents.$inferSelect;
+export interface DeploymentEventView {
+	from: DeploymentState | null;
+	to: DeploymentState;
+	at: string;
+	message: string | null;
+}
+
+export interface DeploymentView {
+	id: string;
+	script: string;
+	state: DeploymentState;
+	/** Whether the script's live route points at it. */
+	live: boolean;
+	artifact_sha256: string;
+	size_bytes: number;
+	created_at: string;
+	updated_at: string;
+	/** The stage that failed (build, load, deploy) and why. */
+	error: { stage: string; message: string } | null;
+	/** Set while the deployment is Deployed. */
+	url: string | null;
+	preview_url: string | null;
+	events: DeploymentEventView[];
+}
+
+export interface ScriptView {
+	name: string;
+	created_at: string;
+	live_deployment_id: string | null;
+	url: string | null;
+}
+
+export interface TenantView {
+	id: string;
+	name: string;
+	plan: string;
+	created_at: string;
+}
+
+/** A token as issued: the secret is in the answer once and never again. */
+export interface IssuedTokenView {
+	id: string;
+	name: string;
+	token: string;
+	created_at: string;
+}
+
+export interface TokenView {
+	id: string;
+	name: string;
+	created_at: string;
+	revoked_at: string | null;
+	/** Whether this is the token the request was made with. */
+	current: boolean;
+}
+
+/** `PUT /v1/scripts/:name`: the deployment, Deployed. */
+export interface DeployAnswer {
+	deployment: DeploymentView;
+	url: string;
+	preview_url: string;
+}
+
+/** `POST /v1/scripts/:name/rollback`. */
+export interface RollbackAnswer {
+	deployment: DeploymentView;
+	url: string;
+	previous_deployment_id: string | null;
+}
+
+/** One line of the streamed deploy answer before the last (deploy/progress.ts). */
+export interface ProgressLine {
+	event: DeploymentEventView & { deployment_id: string };
+}
 
 /** Builds public URLs for labels, on the scheme and port the API was reached on. */
 export type UrlFor = (label: string) => string;
@@ -15,7 +90,15 @@ export const urlBuilder = (domain: string, requestUrl: string): UrlFor => {
 	return (label) => labelUrl(label, domain, via);
 };
 
-export function deploymentView(d: DeploymentRow, scriptName: string, liveId: string | undefined, events: EventRow[], url: UrlFor) {
+export const eventView = (e: DeploymentEvent): DeploymentEventView => ({ from: e.from, to: e.to, at: iso(e.at), message: e.message });
+
+export function deploymentView(
+	d: DeploymentRow,
+	scriptName: string,
+	liveId: string | undefined,
+	events: readonly DeploymentEvent[],
+	url: UrlFor,
+): DeploymentView {
 	const reachable = d.state === "Deployed";
 	return {
 		id: d.id,
@@ -26,31 +109,15 @@ export function deploymentView(d: DeploymentRow, scriptName: string, liveId: str
 		size_bytes: d.sizeBytes,
 		created_at: iso(d.createdAt),
 		updated_at: iso(d.updatedAt),
-		error: d.errorStage ? { stage: d.errorStage, message: d.errorMessage } : null,
+		// The two columns are written together (deploy/store.ts).
+		error: d.errorStage ? { stage: d.errorStage, message: d.errorMessage ?? "" } : null,
 		url: reachable ? url(scriptName) : null,
 		preview_url: reachable ? url(previewLabel(d.id, scriptName)) : null,
-		events: events.map((e) => ({ from: e.fromState, to: e.toState, at: iso(e.at), message: e.message })),
+		events: events.map(eventView),
 	};
 }
 
-export async function eventsFor(db: Database, deploymentIds: string[]): Promise<Map<string, EventRow[]>> {
-	const byDeployment = new Map<string, EventRow[]>(deploymentIds.map((id) => [id, []]));
-	if (deploymentIds.length === 0) return byDeployment;
-	const rows = await db
-		.select()
-		.from(deploymentEvents)
-		.where(inArray(deploymentEvents.deploymentId, deploymentIds))
-		.orderBy(asc(deploymentEvents.id));
-	for (const row of rows) byDeployment.get(row.deploymentId)?.push(row);
-	return byDeployment;
-}
-
-export async function liveDeploymentId(db: Database, scriptName: string): Promise<string | undefined> {
-	const [route] = await db.select({ id: routes.deploymentId }).from(routes).where(eq(routes.label, scriptName)).limit(1);
-	return route?.id;
-}
-
-export function scriptView(s: { name: string; createdAt: number }, liveId: string | undefined, url: UrlFor) {
+export function scriptView(s: { name: string; createdAt: number }, liveId: string | undefined, url: UrlFor): ScriptView {
 	return {
 		name: s.name,
 		created_at: iso(s.createdAt),
@@ -58,3 +125,21 @@ export function scriptView(s: { name: string; createdAt: number }, liveId: strin
 		url: liveId ? url(s.name) : null,
 	};
 }
+
+export const tokenView = (
+	t: { id: string; name: string; createdAt: number; revokedAt: number | null },
+	currentTokenId: string,
+): TokenView => ({
+	id: t.id,
+	name: t.name,
+	created_at: iso(t.createdAt),
+	revoked_at: iso(t.revokedAt),
+	current: t.id === currentTokenId,
+});
+
+export const tenantView = (t: { id: string; name: string; plan: string; createdAt: number }): TenantView => ({
+	id: t.id,
+	name: t.name,
+	plan: t.plan,
+	created_at: iso(t.createdAt),
+});

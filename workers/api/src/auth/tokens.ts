@@ -5,20 +5,14 @@ import { apiTokens, tenants } from "../../../shared/db/schema";
 import { newId, newToken, sha256Hex } from "../../../shared/ids";
 import { iso } from "../../../shared/time";
 import type { TenantContext } from "../env";
-
-export interface IssuedToken {
-	id: string;
-	name: string;
-	token: string;
-	created_at: string;
-}
+import type { IssuedTokenView } from "../views";
 
 /** The insert for a new token (run alone or in a batch) and the token to show once. */
 export async function prepareToken(db: Database, tenantId: string, name: string, now: number) {
 	const token = newToken();
 	const id = newId();
 	const insert = db.insert(apiTokens).values({ id, tenantId, name, tokenHash: await sha256Hex(token), createdAt: now });
-	const issued: IssuedToken = { id, name, token, created_at: iso(now) };
+	const issued: IssuedTokenView = { id, name, token, created_at: iso(now) };
 	return { insert, issued };
 }
 

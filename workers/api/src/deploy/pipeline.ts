@@ -13,7 +13,8 @@ import { log } from "../../../shared/log";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { LoadError, type Publisher } from "../publish";
 import { BuildError, buildManifest } from "./build";
-import { activate, createDeployment, failInterrupted, transition } from "./store";
+import { deploymentRecord } from "./queries";
+import { activate, createDeployment, type DeploymentEvent, type DeploymentRecord, failInterrupted, transition } from "./store";
 import type { Upload } from "./upload";
 
 /** Longer than any stage may take (the Loaded probe's deadline, plus margin for storage). */
@@ -32,13 +33,9 @@ export interface DeployTarget {
 	scriptName: string;
 }
 
-/** One state transition as it happens: what `deployment_events` records, reported live to a watcher. */
-export interface StateEvent {
+/** One state transition as it happens, reported live to a watcher: the event `deployment_events` records. */
+export interface StateEvent extends DeploymentEvent {
 	deploymentId: string;
-	from: DeploymentState | null;
-	to: DeploymentState;
-	at: number;
-	message: string | null;
 }
 
 /** Told of every transition right after it is stored. It must not throw: it cannot stop the deployment. */
@@ -63,15 +60,16 @@ async function storeModules(artifacts: ArtifactStore, upload: Upload) {
 }
 
 /**
- * Runs the whole pipeline and returns the deployment's id; its row says how it ended. `onEvent` hears
- * each transition once it is stored (the API streams them to clients that ask).
+ * Runs the whole pipeline and returns the deployment as it ended, with its events: Deployed, Error,
+ * or whatever a concurrent move (a delete) made of it. `onEvent` hears each transition once it is
+ * stored (the API streams them to clients that ask).
  */
 export async function runDeployment(
 	ctx: DeployContext,
 	target: DeployTarget,
 	upload: Upload,
 	onEvent: StateListener = () => {},
-): Promise<string> {
+): Promise<DeploymentRecord> {
 	const { db, artifacts, publisher } = ctx;
 	const id = newId();
 	const [{ hashes, artifactSha256 }] = await Promise.all([
@@ -80,46 +78,58 @@ export async function runDeployment(
 		failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS),
 	]);
 	const queuedAt = Date.now();
-	await createDeployment(
+	let deployment = await createDeployment(
 		db,
 		{ id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes },
 		queuedAt,
 	);
-	onEvent({ deploymentId: id, from: null, to: "Queued", at: queuedAt, message: null });
+	const events: DeploymentEvent[] = [];
+	const record = (event: DeploymentEvent) => {
+		events.push(event);
+		onEvent({ deploymentId: id, ...event });
+	};
+	record({ from: null, to: "Queued", at: queuedAt, message: null });
 
-	let state: DeploymentState = "Queued";
-	/** Stores one transition and reports it; false when the deployment had moved on (e.g. deleted meanwhile). */
-	const move = async (to: DeploymentState, store: (at: number) => Promise<boolean>, message: string | null = null) => {
+	/** Stores one transition and records it; false when the deployment had moved on (e.g. deleted meanwhile). */
+	const move = async (
+		to: DeploymentState,
+		store: (at: number) => Promise<boolean>,
+		error?: { stage: DeploymentStage; message: string },
+	) => {
 		const at = Date.now();
 		if (!(await store(at))) return false;
-		onEvent({ deploymentId: id, from: state, to, at, message });
-		state = to;
+		record({ from: deployment.state, to, at, message: error?.message ?? null });
+		deployment = { ...deployment, state: to, updatedAt: at, ...(error ? { errorStage: error.stage, errorMessage: error.message } : {}) };
 		return true;
 	};
+	const ended = (): DeploymentRecord => ({ deployment, events });
+	/** Another writer moved the deployment (a delete): the store's record says where it is now. */
+	const movedOn = () => deploymentRecord(db, id);
 
 	let stage: DeploymentStage = "build";
 	try {
 		const manifest = buildManifest({ upload, hashes, deploymentId: id, scriptName: target.scriptName, tenantId: target.tenantId });
 		await artifacts.putManifest(manifest);
-		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return id;
+		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
 
 		stage = "load";
 		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
 		await publisher.load({ manifest, blobs });
-		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return id;
+		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return movedOn();
 
 		stage = "deploy";
-		if (!(await move("Deployed", (at) => activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }, at)))) return id;
+		if (!(await move("Deployed", (at) => activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }, at))))
+			return movedOn();
 	} catch (error) {
 		const known = error instanceof BuildError || error instanceof LoadError;
 		if (!known) log.error("deployment failed unexpectedly", { deploymentId: id, stage, error });
 		const message = known ? error.message : `internal error at the ${stage} stage; the platform logged it under deployment ${id}`;
-		const from = state;
-		await move("Error", (at) => transition(db, id, from, "Error", { error: { stage, message } }, at), message);
-		return id;
+		const from = deployment.state;
+		const failure = { stage, message };
+		return (await move("Error", (at) => transition(db, id, from, "Error", { error: failure }, at), failure)) ? ended() : movedOn();
 	}
 	await routesMoved(ctx.routeControl, [target.scriptName, previewLabel(id, target.scriptName)]);
-	return id;
+	return ended();
 }
 
 /**

@@ -6,8 +6,8 @@
  * (bad upload, taken name) still answers with its own status; after it, the last line tells.
  */
 import { NDJSON } from "../../../shared/http/ndjson";
-import { iso } from "../../../shared/time";
 import { clientError } from "../errors";
+import { eventView, type ProgressLine } from "../views";
 import type { StateEvent } from "./pipeline";
 
 /** True when the Accept header lists the NDJSON media type. */
@@ -26,22 +26,15 @@ export class ProgressStream {
 	/** The pipeline's listener. Never throws: a client that went away does not stop the deployment. */
 	readonly push = (event: StateEvent): void => {
 		this.markStarted();
-		this.line({
-			event: {
-				deployment_id: event.deploymentId,
-				from: event.from,
-				to: event.to,
-				at: iso(event.at),
-				message: event.message,
-			},
-		});
+		const line: ProgressLine = { event: { deployment_id: event.deploymentId, ...eventView(event) } };
+		this.line(line);
 	};
 
 	/**
 	 * The streamed answer to `request`; `outcome` is the final body, or an error that becomes
 	 * `{"error": …}` exactly as the plain answer's would (../errors.ts).
 	 */
-	respond(outcome: Promise<Record<string, unknown>>, request: Request): Response {
+	respond(outcome: Promise<object>, request: Request): Response {
 		outcome
 			.catch((error: unknown) => clientError(error, request).toJSON())
 			.then((body) => this.line(body))

@@ -1,15 +1,67 @@
 /**
- * Deployment rows and their state transitions, persisted. A transition is one D1 batch: the event row
- * and the state change are both conditional on the deployment still being in the `from` state, so a
- * concurrent move (a delete, say) makes the transition a no-op instead of a lost or doubled event.
+ * The deploy store: every write to scripts, deployments, their events and routes happens here (reads
+ * are ./queries.ts). A transition is one D1 batch: the event row and the state change are both
+ * conditional on the deployment still being in the `from` state, so a concurrent move (a delete,
+ * say) makes the transition a no-op instead of a lost or doubled event. Route rows are written only
+ * here: by the Deployed batch, a rollback and a delete.
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { type Database, runBatch } from "../../../shared/db";
-import { deploymentEvents, deployments, routes } from "../../../shared/db/schema";
+import { deploymentEvents, deployments, routes, scripts } from "../../../shared/db/schema";
 import { assertTransition, type DeploymentStage, type DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
+import { FerryError } from "../../../shared/http/errors";
+import { newId } from "../../../shared/ids";
+import { sentDeployments } from "./queries";
 
 export type DeploymentRow = typeof deployments.$inferSelect;
+export type ScriptRow = typeof scripts.$inferSelect;
+
+/** One state transition, as `deployment_events` records it. */
+export interface DeploymentEvent {
+	from: DeploymentState | null;
+	to: DeploymentState;
+	at: number;
+	message: string | null;
+}
+
+/** A deployment with its events, oldest first: what the pipeline ends with and the API answers with. */
+export interface DeploymentRecord {
+	deployment: DeploymentRow;
+	events: DeploymentEvent[];
+}
+
+/** The tenant's script by name, created on first deploy. Names are global: they are hostnames. */
+export async function claimScript(db: Database, tenantId: string, name: string, now = Date.now()): Promise<ScriptRow> {
+	await db.insert(scripts).values({ id: newId(), tenantId, name, createdAt: now }).onConflictDoNothing();
+	const [script] = await db
+		.select()
+		.from(scripts)
+		.where(and(eq(scripts.name, name), isNull(scripts.deletedAt)))
+		.limit(1);
+	if (!script || script.tenantId !== tenantId)
+		throw new FerryError("name_taken", `the script name '${name}' is taken: names are hostnames, unique across the platform`);
+	return script;
+}
+
+/**
+ * Deletes a script in one batch: the script row (its name is free again), its routes, and every
+ * deployment to Deleted with an event each. Returns what the rest of the platform must forget: the
+ * labels whose routes went (for the dispatcher) and the deployments ever sent to the runtime (for
+ * the publisher).
+ */
+export async function deleteScript(db: Database, scriptId: string, now = Date.now()) {
+	const [owned, labels] = await Promise.all([
+		db.select({ id: deployments.id, state: deployments.state }).from(deployments).where(eq(deployments.scriptId, scriptId)),
+		db.select({ label: routes.label }).from(routes).where(eq(routes.scriptId, scriptId)),
+	]);
+	await runBatch(db, [
+		db.update(scripts).set({ deletedAt: now }).where(eq(scripts.id, scriptId)),
+		db.delete(routes).where(eq(routes.scriptId, scriptId)),
+		...deleteStatements(db, owned, now),
+	]);
+	return { deletedAt: now, labels: labels.map((row) => row.label), sent: await sentDeployments(db, scriptId) };
+}
 
 export interface NewDeployment {
 	id: string;
@@ -19,12 +71,14 @@ export interface NewDeployment {
 	sizeBytes: number;
 }
 
-/** Writes a Queued deployment and its first event. */
-export async function createDeployment(db: Database, d: NewDeployment, now = Date.now()): Promise<void> {
+/** Writes a Queued deployment and its first event; returns the row as stored. */
+export async function createDeployment(db: Database, d: NewDeployment, now = Date.now()): Promise<DeploymentRow> {
+	const row: DeploymentRow = { ...d, state: "Queued", errorStage: null, errorMessage: null, createdAt: now, updatedAt: now };
 	await db.batch([
-		db.insert(deployments).values({ ...d, state: "Queued", createdAt: now, updatedAt: now }),
+		db.insert(deployments).values(row),
 		db.insert(deploymentEvents).values({ deploymentId: d.id, fromState: null, toState: "Queued", at: now }),
 	]);
+	return row;
 }
 
 interface TransitionDetails {
@@ -101,8 +155,8 @@ export async function moveLiveRoute(db: Database, scriptId: string, scriptName: 
 	return result.meta.changes === 1;
 }
 
-/** Every deployment of a script goes to Deleted, with an event each, in one batch with `extra`. */
-export function deleteStatements(db: Database, rows: Pick<DeploymentRow, "id" | "state">[], now: number) {
+/** Every deployment of a script goes to Deleted, with an event each (statements for the caller's batch). */
+function deleteStatements(db: Database, rows: Pick<DeploymentRow, "id" | "state">[], now: number) {
 	return rows
 		.filter((row) => row.state !== "Deleted")
 		.flatMap((row) => transitionStatements(db, row.id, row.state, "Deleted", { message: "script deleted" }, now));

@@ -1,19 +1,11 @@
-import { and, eq } from "drizzle-orm";
-import { deployments, scripts } from "../../../shared/db/schema";
-import { notFound } from "../../../shared/http/errors";
+import { eventsFor, liveDeploymentId, tenantDeployment } from "../deploy/queries";
 import { factory } from "../env";
-import { deploymentView, eventsFor, liveDeploymentId, urlBuilder } from "../views";
+import { deploymentView, urlBuilder } from "../views";
 
 export const deploymentEndpoints = factory.createApp().get("/:id", async (c) => {
 	const db = c.var.db;
 	const id = c.req.param("id");
-	const [row] = await db
-		.select({ deployment: deployments, scriptName: scripts.name, scriptDeleted: scripts.deletedAt })
-		.from(deployments)
-		.innerJoin(scripts, eq(scripts.id, deployments.scriptId))
-		.where(and(eq(deployments.id, id), eq(deployments.tenantId, c.var.tenant.id)))
-		.limit(1);
-	if (!row) throw notFound(`deployment '${id}'`);
+	const row = await tenantDeployment(db, c.var.tenant.id, id);
 	const [events, liveId] = await Promise.all([
 		eventsFor(db, [id]),
 		row.scriptDeleted === null ? liveDeploymentId(db, row.scriptName) : undefined,

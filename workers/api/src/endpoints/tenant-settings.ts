@@ -10,10 +10,10 @@ import { egressAllowList, plans, tenants } from "../../../shared/db/schema";
 import { allowListEntryProblem } from "../../../shared/egress/policy";
 import { notFound } from "../../../shared/http/errors";
 import { PLAN_NAME } from "../../../shared/names";
-import { iso } from "../../../shared/time";
 import { requireAdmin } from "../auth/middleware";
 import { factory } from "../env";
 import { validate } from "../validate";
+import { tenantView } from "../views";
 import { defaultLimitsView, planView } from "./plans";
 
 /** More than a tenant should need; a longer list is a sign it wants a proxy, not an allow-list. */
@@ -63,7 +63,7 @@ export const tenantSettingsEndpoints = factory
 		const tenant = await findTenant(db, c.req.valid("param").id);
 		const [limits, hosts] = await Promise.all([limitsView(db, tenant.plan), hostsOf(db, tenant.id)]);
 		return c.json({
-			tenant: { id: tenant.id, name: tenant.name, plan: tenant.plan, created_at: iso(tenant.createdAt) },
+			tenant: tenantView(tenant),
 			limits,
 			egress: { hosts },
 		});

@@ -4,11 +4,11 @@ import { tenants } from "../../../shared/db/schema";
 import { FerryError } from "../../../shared/http/errors";
 import { newId } from "../../../shared/ids";
 import { DNS_LABEL, PLAN_NAME } from "../../../shared/names";
-import { iso } from "../../../shared/time";
 import { requireAdmin } from "../auth/middleware";
 import { prepareToken } from "../auth/tokens";
 import { factory } from "../env";
 import { validate } from "../validate";
+import { tenantView } from "../views";
 
 const createTenant = z.object({
 	name: z.string().regex(DNS_LABEL, "a tenant name is 1-63 characters of a-z, 0-9 and '-'"),
@@ -24,11 +24,11 @@ export const tenantEndpoints = factory.createApp().post("/", requireAdmin, valid
 	const [created] = await db.insert(tenants).values({ id, name, plan, createdAt: now }).onConflictDoNothing().returning();
 	if (!created) throw new FerryError("conflict", `a tenant named '${name}' already exists`);
 	await insert;
-	return c.json({ tenant: { id, name, plan, created_at: iso(now) }, token: issued }, 201);
+	return c.json({ tenant: tenantView(created), token: issued }, 201);
 });
 
 export const whoamiEndpoints = factory.createApp().get("/", async (c) => {
 	const { id, name, plan, tokenId } = c.var.tenant;
 	const [row] = await c.var.db.select({ createdAt: tenants.createdAt }).from(tenants).where(eq(tenants.id, id));
-	return c.json({ tenant: { id, name, plan, created_at: iso(row!.createdAt) }, token: { id: tokenId } });
+	return c.json({ tenant: tenantView({ id, name, plan, createdAt: row!.createdAt }), token: { id: tokenId } });
 });

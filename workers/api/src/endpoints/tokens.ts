@@ -6,6 +6,7 @@ import { iso } from "../../../shared/time";
 import { prepareToken } from "../auth/tokens";
 import { factory } from "../env";
 import { validate } from "../validate";
+import { tokenView } from "../views";
 
 export const tokenEndpoints = factory
 	.createApp()
@@ -16,15 +17,7 @@ export const tokenEndpoints = factory
 	})
 	.get("/", async (c) => {
 		const rows = await c.var.db.select().from(apiTokens).where(eq(apiTokens.tenantId, c.var.tenant.id)).orderBy(asc(apiTokens.createdAt));
-		return c.json({
-			tokens: rows.map((t) => ({
-				id: t.id,
-				name: t.name,
-				created_at: iso(t.createdAt),
-				revoked_at: iso(t.revokedAt),
-				current: t.id === c.var.tenant.tokenId,
-			})),
-		});
+		return c.json({ tokens: rows.map((t) => tokenView(t, c.var.tenant.tokenId)) });
 	})
 	.delete("/:id", async (c) => {
 		const id = c.req.param("id");

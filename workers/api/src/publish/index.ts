@@ -1,4 +1,3 @@
-import { openDatabase } from "../../../shared/db";
 import { runtimeName } from "../../../shared/runtime/select";
 import { cloudflareConfig, DispatchNamespacePublisher } from "./dispatch-namespace";
 import type { Publisher } from "./types";
@@ -16,6 +15,6 @@ export function publisherFor(env: ApiEnv): Publisher {
 		case "worker-loader":
 			return new WorkerLoaderPublisher(env.LOADER);
 		case "dispatch-namespace":
-			return new DispatchNamespacePublisher(cloudflareConfig(env), openDatabase(env.DB));
+			return new DispatchNamespacePublisher(cloudflareConfig(env));
 	}
 }

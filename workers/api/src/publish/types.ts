@@ -18,6 +18,6 @@ export class LoadError extends Error {
 export interface Publisher {
 	/** Resolves once the runtime accepted the code; throws LoadError when it did not. */
 	load(deployment: BuiltDeployment): Promise<void>;
-	/** Forgets a deleted script. */
-	remove(scriptName: string): Promise<void>;
+	/** Forgets a deleted script's deployments that were sent to the runtime (reached Built). */
+	remove(scriptName: string, deploymentIds: readonly string[]): Promise<void>;
 }

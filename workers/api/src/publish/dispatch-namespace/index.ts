@@ -8,9 +8,6 @@
  * workers/shared/runtime/select.ts): live and preview hosts of a deployment run that script; deploying
  * uploads once; rolling back uploads nothing. Deleting a Ferry script deletes its deployments' scripts.
  */
-import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
-import type { Database } from "../../../../shared/db";
-import { deploymentEvents, deployments, scripts } from "../../../../shared/db/schema";
 import { log } from "../../../../shared/log";
 import { namespaceScriptName } from "../../../../shared/runtime/select";
 import { type BuiltDeployment, LoadError, type Publisher } from "../types";
@@ -35,7 +32,6 @@ export class DispatchNamespacePublisher implements Publisher {
 
 	constructor(
 		private readonly config: CloudflareConfig,
-		private readonly db: Database,
 		options: CloudflareApiOptions = {},
 	) {
 		this.api = new CloudflareApi(config, options);
@@ -56,18 +52,17 @@ export class DispatchNamespacePublisher implements Publisher {
 	}
 
 	/**
-	 * Deletes the namespace scripts of the script's deployments that were ever sent (reached Built: a
-	 * refused upload stored nothing, but one that timed out or got a 5xx may have been stored, and a
-	 * 404 costs one call). Called after the script is deleted in D1, so nothing routes to them any more;
-	 * a failure here leaves unreachable scripts behind, which is logged for the operator instead of
-	 * failing a delete that has already happened.
+	 * Deletes the namespace scripts of the deployments that were sent (reached Built: a refused upload
+	 * stored nothing, but one that timed out or got a 5xx may have been stored, and a 404 costs one
+	 * call). Called after the script is deleted in D1, so nothing routes to them any more; a failure
+	 * here leaves unreachable scripts behind, which is logged for the operator instead of failing a
+	 * delete that has already happened.
 	 */
-	async remove(scriptName: string): Promise<void> {
-		const ids = await this.uploadedDeployments(scriptName);
+	async remove(scriptName: string, deploymentIds: readonly string[]): Promise<void> {
 		const failed: string[] = [];
-		for (let i = 0; i < ids.length; i += DELETE_CONCURRENCY) {
+		for (let i = 0; i < deploymentIds.length; i += DELETE_CONCURRENCY) {
 			await Promise.all(
-				ids.slice(i, i + DELETE_CONCURRENCY).map(async (id) => {
+				deploymentIds.slice(i, i + DELETE_CONCURRENCY).map(async (id) => {
 					try {
 						await this.api.call("DELETE", this.scriptPath(id));
 					} catch (error) {
@@ -83,26 +78,6 @@ export class DispatchNamespacePublisher implements Publisher {
 				namespace: this.config.namespace,
 				namespaceScripts: failed.map(namespaceScriptName),
 			});
-	}
-
-	/** The deployments of the most recently deleted script of this name that reached Built. */
-	private async uploadedDeployments(scriptName: string): Promise<string[]> {
-		const [script] = await this.db
-			.select({ id: scripts.id })
-			.from(scripts)
-			.where(and(eq(scripts.name, scriptName), isNotNull(scripts.deletedAt)))
-			.orderBy(desc(scripts.deletedAt))
-			.limit(1);
-		if (!script) return [];
-		const sent = this.db
-			.select({ id: deploymentEvents.deploymentId })
-			.from(deploymentEvents)
-			.where(and(eq(deploymentEvents.deploymentId, deployments.id), eq(deploymentEvents.toState, "Built")));
-		const rows = await this.db
-			.select({ id: deployments.id })
-			.from(deployments)
-			.where(and(eq(deployments.scriptId, script.id), sql`EXISTS ${sent}`));
-		return rows.map((row) => row.id);
 	}
 }
 

@@ -1,0 +1,38 @@
+/**
+ * Rollback: the script's live route moves to an earlier Deployed deployment (the one before the live
+ * one, or one the tenant names). Nothing is rebuilt or uploaded: deployments are immutable.
+ */
+import type { Database } from "../../../shared/db";
+import { FerryError, notFound } from "../../../shared/http/errors";
+import { deployedBefore, liveDeploymentId, scriptDeployment } from "./queries";
+import { type DeploymentRow, moveLiveRoute, type ScriptRow } from "./store";
+
+/** Moves the live route; returns the deployment now live and the one that was. */
+export async function rollback(
+	db: Database,
+	script: ScriptRow,
+	requested: string | undefined,
+): Promise<{ target: DeploymentRow; previousId: string | undefined }> {
+	const previousId = await liveDeploymentId(db, script.name);
+	const target = requested ? await requestedTarget(db, script, requested) : await previousDeployed(db, script, previousId);
+	if (target.id !== previousId && !(await moveLiveRoute(db, script.id, script.name, target.id)))
+		throw new FerryError("conflict", `script '${script.name}' changed during the rollback; try again`);
+	return { target, previousId };
+}
+
+async function requestedTarget(db: Database, script: ScriptRow, id: string): Promise<DeploymentRow> {
+	const target = await scriptDeployment(db, script.id, id);
+	if (!target) throw notFound(`deployment '${id}' of script '${script.name}'`);
+	if (target.state !== "Deployed")
+		throw new FerryError("conflict", `deployment '${id}' is ${target.state}: only a Deployed deployment can serve`);
+	return target;
+}
+
+/** The Deployed deployment made just before the live one. */
+async function previousDeployed(db: Database, script: ScriptRow, liveId: string | undefined): Promise<DeploymentRow> {
+	const live = liveId ? await scriptDeployment(db, script.id, liveId) : undefined;
+	const target = await deployedBefore(db, script.id, live);
+	if (!target || target.id === liveId)
+		throw new FerryError("no_previous_deployment", `script '${script.name}' has no earlier Deployed deployment to roll back to`);
+	return target;
+}
