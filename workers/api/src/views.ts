@@ -3,10 +3,10 @@
  * them from rows. Times are ISO 8601; field names are snake_case like Cloudflare's API. The ferry CLI
  * reads its API types from here (cli/src/api/types.ts), so there is one definition of each shape.
  */
-import type { DeploymentState } from "../../shared/deployments/states";
+import type { DeploymentRow } from "../../shared/db/schema";
+import type { DeploymentEvent, DeploymentState } from "../../shared/deployments/states";
 import { labelUrl, previewLabel } from "../../shared/hosts";
 import { iso } from "../../shared/time";
-import type { DeploymentEvent, DeploymentRow } from "./deploy/store";
 
 export interface DeploymentEventView {
 	from: DeploymentState | null;

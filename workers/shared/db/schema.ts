@@ -72,6 +72,9 @@ export const deployments = sqliteTable(
 	(t) => [index("deployments_script").on(t.scriptId, t.createdAt)],
 );
 
+export type ScriptRow = typeof scripts.$inferSelect;
+export type DeploymentRow = typeof deployments.$inferSelect;
+
 export const deploymentEvents = sqliteTable(
 	"deployment_events",
 	{

@@ -15,6 +15,14 @@ export const TRANSITIONS = {
 	Deleted: [],
 } as const satisfies Record<DeploymentState, readonly DeploymentState[]>;
 
+/** One transition as it happened: what a `deployment_events` row records. */
+export interface DeploymentEvent {
+	from: DeploymentState | null;
+	to: DeploymentState;
+	at: number;
+	message: string | null;
+}
+
 /** The stage a failure is charged to: the state the deployment was trying to reach. */
 export type DeploymentStage = "upload" | "build" | "load" | "deploy";
 

@@ -5,7 +5,7 @@
  */
 import type { ArtifactStore } from "../../../shared/artifacts";
 import type { Database } from "../../../shared/db";
-import type { DeploymentStage, DeploymentState } from "../../../shared/deployments/states";
+import type { DeploymentEvent, DeploymentStage, DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
 import { LIMITS } from "../../../shared/limits";
@@ -14,7 +14,7 @@ import type { RouteControlApi } from "../../../shared/runtime/route";
 import { LoadError, type Publisher } from "../publish";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord } from "./queries";
-import { activate, createDeployment, type DeploymentEvent, type DeploymentRecord, failInterrupted, transition } from "./store";
+import { activate, createDeployment, type DeploymentRecord, failInterrupted, transition } from "./store";
 import type { Upload } from "./upload";
 
 /** Longer than any stage may take (the Loaded probe's deadline, plus margin for storage). */

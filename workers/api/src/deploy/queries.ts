@@ -5,9 +5,10 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../../../shared/db";
-import { deploymentEvents, deployments, routes, scripts } from "../../../shared/db/schema";
+import { type DeploymentRow, deploymentEvents, deployments, routes, type ScriptRow, scripts } from "../../../shared/db/schema";
+import type { DeploymentEvent } from "../../../shared/deployments/states";
 import { notFound } from "../../../shared/http/errors";
-import type { DeploymentEvent, DeploymentRecord, DeploymentRow, ScriptRow } from "./store";
+import type { DeploymentRecord } from "./store";
 
 /** The tenant's script by name. Another tenant's script is "not found", exactly like a missing one. */
 export async function findScript(db: Database, tenantId: string, name: string): Promise<ScriptRow> {

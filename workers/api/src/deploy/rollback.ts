@@ -3,9 +3,10 @@
  * one, or one the tenant names). Nothing is rebuilt or uploaded: deployments are immutable.
  */
 import type { Database } from "../../../shared/db";
+import type { DeploymentRow, ScriptRow } from "../../../shared/db/schema";
 import { FerryError, notFound } from "../../../shared/http/errors";
 import { deployedBefore, liveDeploymentId, scriptDeployment } from "./queries";
-import { type DeploymentRow, moveLiveRoute, type ScriptRow } from "./store";
+import { moveLiveRoute } from "./store";
 
 /** Moves the live route; returns the deployment now live and the one that was. */
 export async function rollback(

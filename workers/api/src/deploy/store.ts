@@ -7,23 +7,12 @@
  */
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { type Database, runBatch } from "../../../shared/db";
-import { deploymentEvents, deployments, routes, scripts } from "../../../shared/db/schema";
-import { assertTransition, type DeploymentStage, type DeploymentState } from "../../../shared/deployments/states";
+import { type DeploymentRow, deploymentEvents, deployments, routes, type ScriptRow, scripts } from "../../../shared/db/schema";
+import { assertTransition, type DeploymentEvent, type DeploymentStage, type DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { FerryError } from "../../../shared/http/errors";
 import { newId } from "../../../shared/ids";
 import { sentDeployments } from "./queries";
-
-export type DeploymentRow = typeof deployments.$inferSelect;
-export type ScriptRow = typeof scripts.$inferSelect;
-
-/** One state transition, as `deployment_events` records it. */
-export interface DeploymentEvent {
-	from: DeploymentState | null;
-	to: DeploymentState;
-	at: number;
-	message: string | null;
-}
 
 /** A deployment with its events, oldest first: what the pipeline ends with and the API answers with. */
 export interface DeploymentRecord {
