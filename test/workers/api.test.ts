@@ -1,8 +1,10 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { createDeployment } from "../../workers/api/src/deploy/store";
 import apiWorker from "../../workers/api/src/index";
 import { ArtifactStore } from "../../workers/shared/artifacts";
+import { openDatabase } from "../../workers/shared/db";
 import { repoFile, repoText } from "./files";
 import { ADMIN, api, deploy, hello, json, newTenant, uniqueName, uploadForm, visit } from "./platform";
 
@@ -433,6 +435,20 @@ describe("delete", () => {
 		expect((await deploy(other.token, name, hello("new owner"))).status).toBe(200);
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("new owner");
 	});
+
+	it("refuses a deployment of a script deleted while its upload arrived", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const { deployment } = await json(await deploy(t.token, name, hello("soon gone")));
+		const scriptId = (await env.DB.prepare("SELECT script_id FROM deployments WHERE id = ?")
+			.bind(deployment.id)
+			.first<{ script_id: string }>())!.script_id;
+		expect((await api(`/v1/scripts/${name}`, { method: "DELETE", token: t.token })).status).toBe(200);
+		// The pipeline's first write, as it would run for an upload that began before the delete.
+		const late = { id: "late000000", scriptId, tenantId: t.id, artifactSha256: deployment.artifact_sha256, sizeBytes: 1 };
+		await expect(createDeployment(openDatabase(env.DB), late)).rejects.toMatchObject({ code: "conflict" });
+		expect(await env.DB.prepare("SELECT id FROM deployments WHERE id = 'late000000'").first()).toBeNull();
+	});
 });
 
 describe("tenant isolation", () => {
@@ -462,6 +478,69 @@ describe("tenant isolation", () => {
 		// Taking the name fails and leaves the owner's script serving.
 		await expectError(await deploy(intruder.token, name, hello("theirs")), 409, "name_taken");
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("mine");
+	});
+});
+
+describe("a name whose script never served", () => {
+	/** A deployment of `name`'s script written by hand, as a deploy in progress (or interrupted) leaves it. */
+	async function inProgress(name: string, tenantId: string, updatedAt: number) {
+		const { id: scriptId } = (await env.DB.prepare("SELECT id FROM scripts WHERE name = ? AND deleted_at IS NULL")
+			.bind(name)
+			.first<{ id: string }>())!;
+		const id = `prog${Math.random().toString(36).slice(2, 8)}`;
+		await env.DB.prepare(
+			"INSERT INTO deployments (id, script_id, tenant_id, state, artifact_sha256, size_bytes, created_at, updated_at) VALUES (?, ?, ?, 'Built', ?, 1, ?, ?)",
+		)
+			.bind(id, scriptId, tenantId, "0".repeat(64), updatedAt, updatedAt)
+			.run();
+		return id;
+	}
+
+	it("is released to another tenant once its first deploy failed; the first tenant's history stays its own", async () => {
+		const [first, second] = [await newTenant(), await newTenant()];
+		const name = uniqueName();
+		const failed = await expectError(await deploy(first.token, name, "export default {{"), 422, "deployment_failed");
+
+		const claimed = await deploy(second.token, name, hello("second's"));
+		expect(claimed.status).toBe(200);
+		const mine = (await json(claimed)).deployment;
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("second's");
+
+		// The second tenant sees its own script and deployment only.
+		const history = await json(await api(`/v1/scripts/${name}/deployments`, { token: second.token }));
+		expect(history.deployments.map((d: { id: string }) => d.id)).toEqual([mine.id]);
+		await expectError(await api(`/v1/deployments/${failed.deployment.id}`, { token: second.token }), 404, "not_found");
+
+		// The first tenant's script is gone; its failed deployment is its own to read, Deleted, saying why.
+		await expectError(await api(`/v1/scripts/${name}`, { token: first.token }), 404, "not_found");
+		const released = (await json(await api(`/v1/deployments/${failed.deployment.id}`, { token: first.token }))).deployment;
+		expect(released.state).toBe("Deleted");
+		expect(released.events.at(-1)).toMatchObject({ from: "Error", to: "Deleted", message: expect.stringContaining("released") });
+		// The name is the second tenant's now, like any name that served.
+		await expectError(await deploy(first.token, name, hello("first's again")), 409, "name_taken");
+	});
+
+	it("stays taken while a deployment of it is in progress, and is released once that one is long interrupted", async () => {
+		const [first, second] = [await newTenant(), await newTenant()];
+		const name = uniqueName();
+		await deploy(first.token, name, "export default {{");
+		const running = await inProgress(name, first.id, Date.now());
+		await expectError(await deploy(second.token, name, hello("x")), 409, "name_taken");
+
+		await env.DB.prepare("UPDATE deployments SET updated_at = ? WHERE id = ?")
+			.bind(Date.now() - 3_600_000, running)
+			.run();
+		expect((await deploy(second.token, name, hello("after"))).status).toBe(200);
+		expect((await json(await api(`/v1/deployments/${running}`, { token: first.token }))).deployment.state).toBe("Deleted");
+	});
+
+	it("is never released once a deployment of it reached Deployed, even if later ones failed", async () => {
+		const [first, second] = [await newTenant(), await newTenant()];
+		const name = uniqueName();
+		await deploy(first.token, name, hello("served"));
+		await deploy(first.token, name, "export default {{");
+		await expectError(await deploy(second.token, name, hello("x")), 409, "name_taken");
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("served");
 	});
 });
 

@@ -287,6 +287,27 @@ describe("deleting a script", () => {
 	});
 });
 
+describe("releasing a name that never served", () => {
+	it("deletes the namespace scripts the failed deployments may have left", async () => {
+		const [first, second] = [await p.newTenant(), await p.newTenant()];
+		const name = uniqueName("cf");
+		// Every attempt gets a 5xx: the upload may or may not have been stored, as far as Ferry knows.
+		await cloudflare.fail({
+			method: "PUT",
+			tag: `script-${name}`,
+			responses: Array.from({ length: 4 }, () => ({ status: 500, headers: { "retry-after": "0" } })),
+		});
+		const failed = await deploy(first.token, name, hello("never served"));
+		expect(failed.deployment.error?.stage).toBe("load");
+		const claimed = await deploy(second.token, name, hello("second's"));
+		expect(claimed.status).toBe(200);
+		await expect
+			.poll(async () => (await cloudflare.requests({ script: failed.deployment.id })).filter((r) => r.method === "DELETE").length)
+			.toBe(1);
+		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("second's");
+	});
+});
+
 describe("a namespace without the routed script", () => {
 	it("answers the 404 page when the script was deleted and this dispatcher isolate had not heard (Worker not found)", async () => {
 		// On Cloudflare the API reaches one dispatcher isolate; this one stands for the others.

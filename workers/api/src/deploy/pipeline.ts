@@ -8,17 +8,13 @@ import type { Database } from "../../../shared/db";
 import type { DeploymentEvent, DeploymentStage, DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
-import { LIMITS } from "../../../shared/limits";
 import { log } from "../../../shared/log";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { LoadError, type Publisher } from "../publish";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord } from "./queries";
-import { activate, createDeployment, type DeploymentRecord, failInterrupted, transition } from "./store";
+import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
 import type { Upload } from "./upload";
-
-/** Longer than any stage may take (the Loaded probe's deadline, plus margin for storage). */
-const INTERRUPTED_AFTER_MS = LIMITS.loadTimeoutMs * 6;
 
 export interface DeployContext {
 	db: Database;

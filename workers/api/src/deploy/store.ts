@@ -12,7 +12,15 @@ import { assertTransition, type DeploymentEvent, type DeploymentStage, type Depl
 import { previewLabel } from "../../../shared/hosts";
 import { FerryError } from "../../../shared/http/errors";
 import { newId } from "../../../shared/ids";
+import { LIMITS } from "../../../shared/limits";
 import { sentDeployments } from "./queries";
+
+/**
+ * A deployment still Queued, Built or Loaded this long after its last transition was interrupted
+ * (the runtime restarted under it): longer than any stage may take (the Loaded probe's deadline,
+ * plus margin for storage). Younger, it is in progress.
+ */
+export const INTERRUPTED_AFTER_MS = LIMITS.loadTimeoutMs * 6;
 
 /** A deployment with its events, oldest first: what the pipeline ends with and the API answers with. */
 export interface DeploymentRecord {
@@ -20,17 +28,61 @@ export interface DeploymentRecord {
 	events: DeploymentEvent[];
 }
 
-/** The tenant's script by name, created on first deploy. Names are global: they are hostnames. */
-export async function claimScript(db: Database, tenantId: string, name: string, now = Date.now()): Promise<ScriptRow> {
+export interface Claim {
+	script: ScriptRow;
+	/** Set when the name was released by another tenant's script that never served (see claimScript). */
+	released?: { scriptName: string; sent: string[] };
+}
+
+/**
+ * The tenant's script by name, created on first deploy. Names are global (they are hostnames), so a
+ * name another tenant's script holds answers name_taken, unless that script never served: no
+ * deployment of it ever reached Deployed and none is in progress. Such a name is released to the
+ * claimant: the other script is deleted as DELETE would (its deployments go to Deleted; it never had
+ * a route), and its history stays its tenant's. The caller has the publisher forget `released.sent`.
+ */
+export async function claimScript(db: Database, tenantId: string, name: string, now = Date.now()): Promise<Claim> {
+	const holder = await insertScript(db, tenantId, name, now);
+	if (holder.tenantId === tenantId) return { script: holder };
+	if (await releaseUnserved(db, holder.id, now)) {
+		// Claimed again: another tenant may have been quicker.
+		const script = await insertScript(db, tenantId, name, now);
+		if (script.tenantId === tenantId) return { script, released: { scriptName: name, sent: await sentDeployments(db, holder.id) } };
+	}
+	throw new FerryError("name_taken", `the script name '${name}' is taken: names are hostnames, unique across the platform`);
+}
+
+/** Inserts the script unless a live one has the name; returns the live one, whoever's it is. */
+async function insertScript(db: Database, tenantId: string, name: string, now: number): Promise<ScriptRow> {
 	await db.insert(scripts).values({ id: newId(), tenantId, name, createdAt: now }).onConflictDoNothing();
 	const [script] = await db
 		.select()
 		.from(scripts)
 		.where(and(eq(scripts.name, name), isNull(scripts.deletedAt)))
 		.limit(1);
-	if (!script || script.tenantId !== tenantId)
-		throw new FerryError("name_taken", `the script name '${name}' is taken: names are hostnames, unique across the platform`);
-	return script;
+	// The insert failed only because a live script has the name: there is one.
+	return script!;
+}
+
+/**
+ * Deletes a script that never served, in one batch conditional on that throughout: its deployments go
+ * to Deleted (an event each), then the script. Returns whether it was released.
+ */
+async function releaseUnserved(db: Database, scriptId: string, now: number): Promise<boolean> {
+	const unserved = sql`NOT EXISTS (SELECT 1 FROM ${deployments} WHERE script_id = ${scriptId} AND (state = 'Deployed'
+		OR (state IN ('Queued', 'Built', 'Loaded') AND updated_at > ${now - INTERRUPTED_AFTER_MS})))`;
+	const message = "the script name was released to another tenant: no deployment of this script ever reached Deployed";
+	const results = await runBatch(db, [
+		db.run(sql`
+			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
+			SELECT id, state, 'Deleted', ${message}, ${now} FROM ${deployments}
+			WHERE script_id = ${scriptId} AND state != 'Deleted' AND ${unserved}`),
+		db.run(sql`
+			UPDATE ${deployments} SET state = 'Deleted', updated_at = ${now}
+			WHERE script_id = ${scriptId} AND state != 'Deleted' AND ${unserved}`),
+		db.run(sql`UPDATE ${scripts} SET deleted_at = ${now} WHERE id = ${scriptId} AND deleted_at IS NULL AND ${unserved}`),
+	]);
+	return results[2]?.meta.changes === 1;
 }
 
 /**
@@ -60,13 +112,23 @@ export interface NewDeployment {
 	sizeBytes: number;
 }
 
-/** Writes a Queued deployment and its first event; returns the row as stored. */
+/**
+ * Writes a Queued deployment and its first event; returns the row as stored. Conditional on the
+ * script still existing: a delete (or a release of its name) that came first refuses the deployment,
+ * which would otherwise belong to a script that is gone.
+ */
 export async function createDeployment(db: Database, d: NewDeployment, now = Date.now()): Promise<DeploymentRow> {
 	const row: DeploymentRow = { ...d, state: "Queued", errorStage: null, errorMessage: null, createdAt: now, updatedAt: now };
-	await db.batch([
-		db.insert(deployments).values(row),
-		db.insert(deploymentEvents).values({ deploymentId: d.id, fromState: null, toState: "Queued", at: now }),
+	const [created] = await runBatch(db, [
+		db.run(sql`
+			INSERT INTO ${deployments} (id, script_id, tenant_id, state, artifact_sha256, size_bytes, created_at, updated_at)
+			SELECT ${d.id}, ${d.scriptId}, ${d.tenantId}, 'Queued', ${d.artifactSha256}, ${d.sizeBytes}, ${now}, ${now}
+			FROM ${scripts} WHERE id = ${d.scriptId} AND deleted_at IS NULL`),
+		db.run(sql`
+			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, at)
+			SELECT id, NULL, 'Queued', ${now} FROM ${deployments} WHERE id = ${d.id}`),
 	]);
+	if (created?.meta.changes !== 1) throw new FerryError("conflict", "the script was deleted while this upload arrived; deploy again");
 	return row;
 }
 

@@ -49,16 +49,19 @@ export const scriptEndpoints = factory
 		const db = c.var.db;
 		const tenantId = c.var.tenant.id;
 		const progress = wantsProgress(c.req.header("accept")) ? new ProgressStream() : undefined;
+		const publisher = publisherFor(c.env);
 		// The upload is complete from here on: claiming the name and every stage run under waitUntil, so
 		// the deployment finishes even if the client goes away (Ctrl-C). Never half a deploy.
-		const work = claimScript(db, tenantId, name).then((script) =>
-			runDeployment(
-				{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), publisher: publisherFor(c.env), routeControl: routeControl(c.env) },
+		const work = claimScript(db, tenantId, name).then(({ script, released }) => {
+			// A name released by another tenant's script that never served: its uploads, if any, go.
+			if (released) c.executionCtx.waitUntil(publisher.remove(released.scriptName, released.sent));
+			return runDeployment(
+				{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), publisher, routeControl: routeControl(c.env) },
 				{ tenantId, scriptId: script.id, scriptName: name },
 				upload,
 				progress?.push,
-			),
-		);
+			);
+		});
 		c.executionCtx.waitUntil(work.catch(() => undefined));
 		const outcome = async () =>
 			deployAnswer(await work, name, await liveDeploymentId(db, name), urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url));
