@@ -65,5 +65,3 @@ export async function refreshRoutes(db: D1Database, labels: readonly string[]): 
 	}
 	return results;
 }
-
-export const cachedRouteCount = () => cache.size;

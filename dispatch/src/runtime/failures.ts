@@ -17,10 +17,10 @@ import type { RouteTarget } from "../../../workers/shared/runtime/route";
 import { notFoundPage, tenantErrorPage, unavailablePage } from "../pages";
 import { invalidateRoutes, resolveRoute } from "../routes";
 
-export const DISPATCH_FAILURES = ["tenant_error", "not_runnable"] as const;
-export type DispatchFailure = (typeof DISPATCH_FAILURES)[number];
+const DISPATCH_FAILURES = ["tenant_error", "not_runnable"] as const;
+type DispatchFailure = (typeof DISPATCH_FAILURES)[number];
 
-export function classifyFailure(error: unknown): DispatchFailure {
+function classifyFailure(error: unknown): DispatchFailure {
 	const remote = typeof error === "object" && error !== null && (error as { remote?: unknown }).remote === true;
 	return remote ? "tenant_error" : "not_runnable";
 }

@@ -9,7 +9,7 @@ import { limitsFor } from "./plans";
 import { WarmupBudget } from "./warmup-budget";
 import { WorkerLoaderRuntime } from "./worker-loader";
 
-export { classifyFailure, failurePage } from "./failures";
+export { failurePage } from "./failures";
 
 /**
  * The loopback binding of the FerryEgress entrypoint that the dispatcher's main module exports.

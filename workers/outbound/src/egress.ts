@@ -33,10 +33,7 @@ const counter = new SubrequestCounter();
  * The key subrequests are counted under: the tenant request when known. A local Worker Loader isolate
  * serves every request of its deployment with one outbound binding, so there the count is per isolate.
  */
-export const countKey = (context: EgressContext): string => context.requestId || `deployment:${context.deploymentId}`;
-
-/** How many subrequests the gate has seen for `context` in this isolate. */
-export const subrequestCount = (context: EgressContext): number => counter.count(countKey(context));
+const countKey = (context: EgressContext): string => context.requestId || `deployment:${context.deploymentId}`;
 
 export interface EgressDeps {
 	db: D1Database;

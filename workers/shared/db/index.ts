@@ -1,7 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema";
 
-export { schema };
 export type Database = ReturnType<typeof openDatabase>;
 
 export function openDatabase(d1: D1Database) {

@@ -15,8 +15,7 @@ import { CloudflareApi, CloudflareApiError, type CloudflareApiOptions, describeE
 import type { CloudflareConfig } from "./config";
 import { uploadForm } from "./form";
 
-export { CloudflareApi, CloudflareApiError, describeErrors } from "./api";
-export { type CloudflareConfig, cloudflareConfig } from "./config";
+export { cloudflareConfig } from "./config";
 
 /** Deletes run a few at a time: a script with many deployments must not trip the API's rate limit. */
 const DELETE_CONCURRENCY = 4;
