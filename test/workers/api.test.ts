@@ -1,7 +1,7 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { createDeployment } from "../../workers/api/src/deploy/store";
+import { activate, createDeployment, transition } from "../../workers/api/src/deploy/store";
 import apiWorker from "../../workers/api/src/index";
 import { ArtifactStore } from "../../workers/shared/artifacts";
 import { openDatabase } from "../../workers/shared/db";
@@ -434,6 +434,28 @@ describe("delete", () => {
 		const other = await newTenant();
 		expect((await deploy(other.token, name, hello("new owner"))).status).toBe(200);
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("new owner");
+	});
+
+	it("takes a deployment still in flight to Deleted, after which its pipeline can neither move it nor write a route", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const { deployment } = await json(await deploy(t.token, name, hello("v1")));
+		const scriptId = (await env.DB.prepare("SELECT script_id FROM deployments WHERE id = ?")
+			.bind(deployment.id)
+			.first<{ script_id: string }>())!.script_id;
+		// A second deploy's row, as its pipeline left it between two stages.
+		const now = Date.now();
+		await env.DB.prepare(
+			"INSERT INTO deployments (id, script_id, tenant_id, state, artifact_sha256, size_bytes, created_at, updated_at) VALUES ('flight0000', ?, ?, 'Built', ?, 1, ?, ?)",
+		)
+			.bind(scriptId, t.id, deployment.artifact_sha256, now, now)
+			.run();
+		expect((await api(`/v1/scripts/${name}`, { method: "DELETE", token: t.token })).status).toBe(200);
+		const db = openDatabase(env.DB);
+		expect(await transition(db, "flight0000", "Built", "Loaded")).toBe(false);
+		expect(await activate(db, { id: "flight0000", scriptId, scriptName: name })).toBe(false);
+		expect((await json(await api("/v1/deployments/flight0000", { token: t.token }))).deployment.state).toBe("Deleted");
+		expect((await env.DB.prepare("SELECT label FROM routes WHERE script_id = ?").bind(scriptId).all()).results).toEqual([]);
 	});
 
 	it("refuses a deployment of a script deleted while its upload arrived", async () => {

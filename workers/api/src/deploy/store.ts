@@ -73,13 +73,7 @@ async function releaseUnserved(db: Database, scriptId: string, now: number): Pro
 		OR (state IN ('Queued', 'Built', 'Loaded') AND updated_at > ${now - INTERRUPTED_AFTER_MS})))`;
 	const message = "the script name was released to another tenant: no deployment of this script ever reached Deployed";
 	const results = await runBatch(db, [
-		db.run(sql`
-			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
-			SELECT id, state, 'Deleted', ${message}, ${now} FROM ${deployments}
-			WHERE script_id = ${scriptId} AND state != 'Deleted' AND ${unserved}`),
-		db.run(sql`
-			UPDATE ${deployments} SET state = 'Deleted', updated_at = ${now}
-			WHERE script_id = ${scriptId} AND state != 'Deleted' AND ${unserved}`),
+		...deleteDeployments(db, scriptId, message, now, unserved),
 		db.run(sql`UPDATE ${scripts} SET deleted_at = ${now} WHERE id = ${scriptId} AND deleted_at IS NULL AND ${unserved}`),
 	]);
 	return results[2]?.meta.changes === 1;
@@ -92,16 +86,15 @@ async function releaseUnserved(db: Database, scriptId: string, now: number): Pro
  * the publisher).
  */
 export async function deleteScript(db: Database, scriptId: string, now = Date.now()) {
-	const [owned, labels] = await Promise.all([
-		db.select({ id: deployments.id, state: deployments.state }).from(deployments).where(eq(deployments.scriptId, scriptId)),
-		db.select({ label: routes.label }).from(routes).where(eq(routes.scriptId, scriptId)),
-	]);
-	await runBatch(db, [
+	// Nothing is read first: each statement acts on the rows as they are inside the batch, so a deployment
+	// that moved on meanwhile (Queued → Built, say) still goes to Deleted, and its next transition is a no-op.
+	const [, removed] = await runBatch(db, [
 		db.update(scripts).set({ deletedAt: now }).where(eq(scripts.id, scriptId)),
-		db.delete(routes).where(eq(routes.scriptId, scriptId)),
-		...deleteStatements(db, owned, now),
+		db.delete(routes).where(eq(routes.scriptId, scriptId)).returning({ label: routes.label }),
+		...deleteDeployments(db, scriptId, "script deleted", now),
 	]);
-	return { deletedAt: now, labels: labels.map((row) => row.label), sent: await sentDeployments(db, scriptId) };
+	const labels = ((removed?.results ?? []) as { label: string }[]).map((row) => row.label);
+	return { deletedAt: now, labels, sent: await sentDeployments(db, scriptId) };
 }
 
 export interface NewDeployment {
@@ -206,11 +199,21 @@ export async function moveLiveRoute(db: Database, scriptId: string, scriptName: 
 	return result.meta.changes === 1;
 }
 
-/** Every deployment of a script goes to Deleted, with an event each (statements for the caller's batch). */
-function deleteStatements(db: Database, rows: Pick<DeploymentRow, "id" | "state">[], now: number) {
-	return rows
-		.filter((row) => row.state !== "Deleted")
-		.flatMap((row) => transitionStatements(db, row.id, row.state, "Deleted", { message: "script deleted" }, now));
+/**
+ * Every deployment of the script not Deleted yet goes to Deleted, with an event each, where `when`
+ * holds (statements for the caller's batch). Whatever state each is in as the batch runs: every
+ * state but Deleted may go to Deleted (TRANSITIONS in states.ts), so no `from` needs checking.
+ */
+function deleteDeployments(db: Database, scriptId: string, message: string, now: number, when = sql`1`) {
+	return [
+		db.run(sql`
+			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
+			SELECT id, state, 'Deleted', ${message}, ${now} FROM ${deployments}
+			WHERE script_id = ${scriptId} AND state != 'Deleted' AND ${when}`),
+		db.run(sql`
+			UPDATE ${deployments} SET state = 'Deleted', updated_at = ${now}
+			WHERE script_id = ${scriptId} AND state != 'Deleted' AND ${when}`),
+	];
 }
 
 /** The stage a deployment stuck in `state` was working on. */
