@@ -1,9 +1,9 @@
+import { formatBytes, formatMs } from "../../../workers/shared/format.ts";
 import { DEFAULT_COMPATIBILITY_DATE } from "../../../workers/shared/limits.ts";
 import { scriptNameProblem } from "../../../workers/shared/names.ts";
 import type { DeployResult } from "../api/types.ts";
 import { defineCommand, jsonArg } from "../core/command.ts";
 import { CancelledError, UserError } from "../core/errors.ts";
-import { formatBytes, formatMs } from "../core/output.ts";
 import { deployProgress } from "../deploy/progress.ts";
 import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
 import { type Bundle, bundleProject } from "../project/bundle.ts";
@@ -143,7 +143,7 @@ export default defineCommand({
 	},
 });
 
-/** "2 modules, 62.5 KiB (gzip 16.0 KiB), plus a 118.9 KiB source map" */
+/** "2 modules, 62.5 KiB (gzip 16 KiB), plus a 118.9 KiB source map" */
 function describeBundle(bundle: Bundle): string {
 	const isMap = (m: Bundle["modules"][number]) => m.type === "application/source-map";
 	const code = bundle.modules.filter((m) => !isMap(m));

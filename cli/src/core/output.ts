@@ -81,11 +81,6 @@ export class Output implements ErrorPrinter {
 	}
 }
 
-export const formatBytes = (bytes: number): string =>
-	bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-
-export const formatMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-
 /** An API timestamp as local "YYYY-MM-DD HH:MM:SS". */
 export const formatTime = (iso: string | null): string => {
 	if (!iso) return "-";

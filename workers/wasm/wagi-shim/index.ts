@@ -9,8 +9,9 @@
  * every request gets a fresh instance (CGI: a new process per request), so no state survives one.
  */
 import { type Fd, WASI, wasi } from "@bjorn3/browser_wasi_shim";
+import { formatBytes } from "../../shared/format";
 import { BodyTooLargeError, readLimited } from "../../shared/http/body";
-import { formatBytes, LIMITS } from "../../shared/limits";
+import { LIMITS } from "../../shared/limits";
 import { log } from "../../shared/log";
 import { cgiInvocation } from "./request";
 import { CgiResponseError, cgiResponse } from "./response";
