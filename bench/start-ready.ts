@@ -5,9 +5,9 @@
  * own start) is kept too.
  */
 import { spawn } from "node:child_process";
-import { loopbackFetch } from "../cli/src/api/loopback.ts";
 import { ROOT } from "../local/paths.ts";
 import { freePort } from "../local/ports.ts";
+import { loopbackFetch } from "../loopback/index.ts";
 import { apiUrl } from "./api.ts";
 import { onCleanup } from "./cleanup.ts";
 

@@ -1,6 +1,6 @@
 /** ferry deploy when things go wrong: failed deployments, bad projects and flags, Ctrl-C at each step. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { loopbackFetch } from "../../cli/src/api/loopback.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
 import { type Cli, helloProject, newTenant, platform, project, scriptUrl, uniqueName, uploadDirect, visit } from "./support.ts";
 
 let cli: Cli;

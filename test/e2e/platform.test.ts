@@ -3,7 +3,7 @@
  * *.localhost (create a tenant → deploy → invoke → redeploy → preview → rollback → delete).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loopbackFetch } from "../../cli/src/api/loopback.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
 import { type DevServer, startDevServer } from "./dev-server.ts";
 
 const ADMIN = "e2e-admin-token";

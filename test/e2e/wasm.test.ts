@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loopbackFetch } from "../../cli/src/api/loopback.ts";
 import { ROOT } from "../../local/paths.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
 import { type DevServer, startDevServer } from "./dev-server.ts";
 
 const ADMIN = "e2e-wasm-admin-token";
