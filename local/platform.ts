@@ -17,6 +17,7 @@ import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { loopbackFetch } from "../loopback/index.ts";
 import { migrateIfChanged } from "./migrations.ts";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
+import { PortInUseError } from "./ports.ts";
 import { Watchdog } from "./watchdog.ts";
 import { inMiniflareOrder, platformWorkers } from "./workers.ts";
 
@@ -83,8 +84,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			cf: false,
 			workers: inMiniflareOrder(workers),
 		});
-	let mf = new Miniflare(miniflareOptions(options.port ?? 8787));
-	const url = await mf.ready;
+	const wantedPort = options.port ?? 8787;
+	let mf = new Miniflare(miniflareOptions(wantedPort));
+	let url: URL;
+	try {
+		url = await mf.ready;
+	} catch (error) {
+		await mf.dispose().catch(() => undefined);
+		// Miniflare tells a taken address by its error code (workerd's own message is on its stderr).
+		if ((error as { code?: unknown }).code === "ERR_ADDRESS_IN_USE") throw new PortInUseError(wantedPort, { cause: error });
+		throw error;
+	}
 	const port = Number(url.port);
 	const urlFor = (label: string) => `http://${label}.${domain}:${port}/`;
 
