@@ -67,6 +67,21 @@ describe("deploy failures", () => {
 		expect(stderr).not.toMatch(/\n\s+at /);
 	});
 
+	it("checks the token before it bundles or uploads", async () => {
+		const name = uniqueName("badtoken");
+		const { code, stdout, stderr } = await cli
+			.with({ FERRY_API_TOKEN: "ferry_not-a-real-token" })
+			.run(["deploy"], { cwd: helloProject(name, "never") });
+		expect(code).toBe(1);
+		// Nothing was bundled (no progress at all) and the one request was the check.
+		expect(stdout).toBe("");
+		const [error, hint, ...rest] = stderr.trimEnd().split("\n");
+		expect(error).toMatch(/^✘ .* \(GET http:\/\/api\.localhost:\d+\/v1\/whoami → 401 unauthorized\)$/);
+		expect(hint).toContain("ferry login");
+		expect(rest).toEqual([]);
+		expect((await visit(scriptUrl(name))).status).toBe(404);
+	});
+
 	it("needs a login before it bundles", async () => {
 		const { code, stdout, stderr } = await cli
 			.with({ FERRY_API_TOKEN: undefined })

@@ -59,8 +59,10 @@ export default defineCommand({
 		const date = args["compatibility-date"];
 		if (date !== undefined && !DATE.test(date))
 			throw new UserError(`--compatibility-date '${date}' is not a date: use YYYY-MM-DD (e.g. ${DEFAULT_COMPATIBILITY_DATE})`);
-		// Credentials first: a missing login fails before a second of bundling.
+		// Credentials first: a missing login, a token the API refuses or an API that cannot be reached
+		// fails before a second of bundling and the upload (one GET /v1/whoami).
 		const api = args["dry-run"] ? undefined : session.api();
+		if (api) await api.whoami();
 
 		const wasm = await findWasmEntry(args.entry, { cwd: io.cwd, config: args.config, env: args.env });
 		const preparing = wasm ? "reading" : "bundling";
