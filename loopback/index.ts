@@ -19,7 +19,7 @@ const lookup: LookupFunction = (hostname, options, callback) => {
 	else callback(null, "127.0.0.1", 4);
 };
 
-export const loopbackAgent = new Agent({ connect: { lookup } });
+const loopbackAgent = new Agent({ connect: { lookup } });
 
 /**
  * fetch() that reaches `*.localhost` on this machine. It is Node's own fetch (so Node's FormData,

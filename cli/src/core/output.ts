@@ -8,10 +8,10 @@ import type { Io, OutputStream } from "./io.ts";
 const SGR = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
 export type Style = keyof typeof SGR;
 
-export const colorEnabled = (stream: OutputStream, env: Io["env"]): boolean =>
+const colorEnabled = (stream: OutputStream, env: Io["env"]): boolean =>
 	env.FORCE_COLOR ? env.FORCE_COLOR !== "0" : Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== "dumb";
 
-export function colorsFor(stream: OutputStream, env: Io["env"]): (style: Style, text: string) => string {
+function colorsFor(stream: OutputStream, env: Io["env"]): (style: Style, text: string) => string {
 	return colorEnabled(stream, env) ? (style, text) => `\x1b[${SGR[style][0]}m${text}\x1b[${SGR[style][1]}m` : (_, text) => text;
 }
 
