@@ -6,6 +6,7 @@
  * the hello world comparisons, cold starts and deploys last. Ctrl-C stops everything (cleanup.ts).
  */
 import { localAdminToken } from "../local/platform.ts";
+import { formatMs } from "../workers/shared/format.ts";
 import { cleanUp, cleanUpOnSignals } from "./cleanup.ts";
 import { BENCHMARKS_DOC, writeResults } from "./docs-file.ts";
 import { log } from "./log.ts";
@@ -13,7 +14,6 @@ import { describeMachine, machineLine } from "./machine.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
 import { freshStateMeasurements, startFreshPlatform } from "./phases/fresh-state.ts";
 import { largeStatePhase } from "./phases/large-state.ts";
-import { formatMs } from "./report/format.ts";
 import { rows } from "./report/rows.ts";
 import { renderTable } from "./report/table.ts";
 import type { Results } from "./results.ts";

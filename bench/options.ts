@@ -5,8 +5,6 @@ import type { LoadSettings } from "./results.ts";
 export interface BenchOptions {
 	quick: boolean;
 	load: LoadSettings;
-	/** Scripts in the large state for the scale rows. */
-	seedScripts: number;
 	/** Cold-start samples and deploys timed. */
 	coldSamples: number;
 	deploys: number;
@@ -75,7 +73,6 @@ export function parseOptions(argv: string[]): BenchOptions {
 			warmupSeconds: quick ? 1 : 2,
 			rounds: quick ? 1 : 2,
 		},
-		seedScripts: FULL_SEED,
 		coldSamples: quick ? 5 : 15,
 		deploys: quick ? 20 : 30,
 		starts: quick ? 1 : 3,

@@ -1,13 +1,17 @@
 /**
  * Start → ready as a user sees it: `npm run dev` spawned in its own process group, timed from the
  * spawn to the first successful HTTP answer of the API (polled through loopbackFetch), with existing
- * state. The platform's own "ready in N ms" line (its Node process's start → ready, so without npm's
- * own start) is kept too.
+ * state. The platform's own readyMs (its Node process's start → ready, so without npm's own start,
+ * from its --ready-file) is kept too.
  */
 import { spawn } from "node:child_process";
-import { loopbackFetch } from "../cli/src/api/loopback.ts";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ReadyFile } from "../local/dev.ts";
 import { ROOT } from "../local/paths.ts";
 import { freePort } from "../local/ports.ts";
+import { loopbackFetch } from "../loopback/index.ts";
 import { apiUrl } from "./api.ts";
 import { onCleanup } from "./cleanup.ts";
 
@@ -27,6 +31,14 @@ async function answers(url: string): Promise<boolean> {
 		return response.ok;
 	} catch {
 		return false; // not listening yet
+	}
+}
+
+function readReadyMs(file: string): number | undefined {
+	try {
+		return (JSON.parse(readFileSync(file, "utf8")) as ReadyFile).readyMs;
+	} catch {
+		return undefined; // not written yet
 	}
 }
 
@@ -60,7 +72,8 @@ async function stopGroup(pgid: number): Promise<void> {
 export async function timeDevStart(stateDir: string, adminToken: string): Promise<StartSample> {
 	const port = await freePort();
 	const started = performance.now();
-	const dev = spawn("npm", ["run", "dev", "--", "--port", String(port), "--state", stateDir], {
+	const readyFile = path.join(tmpdir(), `ferry-bench-ready-${process.pid}-${port}.json`);
+	const dev = spawn("npm", ["run", "dev", "--", "--port", String(port), "--state", stateDir, "--ready-file", readyFile], {
 		cwd: ROOT,
 		env: { ...process.env, FERRY_ADMIN_TOKEN: adminToken },
 		stdio: ["ignore", "pipe", "pipe"],
@@ -81,12 +94,16 @@ export async function timeDevStart(stateDir: string, adminToken: string): Promis
 			await sleep(POLL_MS);
 		}
 		const processMs = performance.now() - started;
-		// The banner is printed right after ready; give it a moment to arrive.
-		for (let wait = 0; wait < 50 && !/ready in \d+ ms/.test(output); wait++) await sleep(POLL_MS);
-		const reported = /ready in (\d+) ms/.exec(output)?.[1];
-		return { processMs, reportedMs: reported === undefined ? undefined : Number(reported) };
+		// The ready file is written right after the platform answers; give it a moment to appear.
+		let reportedMs: number | undefined;
+		for (let wait = 0; wait < 50 && reportedMs === undefined; wait++) {
+			reportedMs = readReadyMs(readyFile);
+			if (reportedMs === undefined) await sleep(POLL_MS);
+		}
+		return { processMs, reportedMs };
 	} finally {
 		forget();
 		await stop();
+		rmSync(readyFile, { force: true });
 	}
 }

@@ -1,24 +1,43 @@
 /**
  * `npm run dev`: applies migrations (when they changed), starts the local platform and prints how to
  * use it. A restart with existing state reuses what the last start prepared (see platform.ts).
- * Flags: --port N (default 8787; or PORT), --state DIR (default .ferry/state), --verbose (workerd and
- * tenant logs). FERRY_ADMIN_TOKEN in the environment overrides the token kept in workers/api/.dev.vars.
+ * Flags: --port N (default 8787; or PORT; 0 lets the OS pick), --state DIR (default .ferry/state),
+ * --verbose (workerd and tenant logs), --ready-file FILE (see below). FERRY_ADMIN_TOKEN in the
+ * environment overrides the token kept in workers/api/.dev.vars.
+ *
+ * Readiness, for programs that start the platform (the end-to-end tests, scripts): with
+ * --ready-file FILE, once the platform answers, FILE is written (whole, by a rename) with one JSON
+ * object: {"pid", "port", "api", "readyMs"}. It is removed again when the platform stops. The banner
+ * is for people and may change; the file's fields are the contract.
  */
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import module from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
+import { PortInUseError } from "./ports.ts";
 
 // Node keeps the bytecode of what it compiled (miniflare, undici, …) in its temp directory, so a
 // restart skips most of the ~1 s spent importing them. Imported below, after this, for that reason.
 module.enableCompileCache?.();
 const { startLocalPlatform } = await import("./platform.ts");
 
+/** What --ready-file holds once the platform answers. */
+export interface ReadyFile {
+	pid: number;
+	port: number;
+	/** The API's base URL, e.g. http://api.localhost:8787 */
+	api: string;
+	/** Since the process started (performance's time origin), module loading included. */
+	readyMs: number;
+}
+
 const { values } = parseArgs({
 	options: {
 		port: { type: "string", default: process.env.PORT ?? "8787" },
 		state: { type: "string", default: DEFAULT_STATE_DIR },
 		verbose: { type: "boolean", default: false },
+		"ready-file": { type: "string" },
 	},
 });
 
@@ -27,16 +46,23 @@ const platform = await startLocalPlatform({
 	stateDir: path.resolve(values.state),
 	adminToken: process.env.FERRY_ADMIN_TOKEN || undefined,
 	verbose: values.verbose,
+}).catch((error: unknown) => {
+	if (!(error instanceof PortInUseError)) throw error;
+	const other = error.port + 1;
+	console.error(
+		`✘ port ${error.port} is in use (another npm run dev?): stop what listens there, or pick another port with --port, e.g. npm run dev -- --port ${other} (then ferry login --api-url http://api.localhost:${other})`,
+	);
+	process.exit(1);
 });
-// Since the process started (performance's time origin), module loading included.
-const ms = Math.round(performance.now());
+const readyMs = Math.round(performance.now());
 const api = platform.urlFor("api").replace(/\/$/, "");
 const rel = (p: string) => path.relative(ROOT, p);
 
 console.log(`
-Ferry is running (ready in ${ms} ms)
+Ferry is running (ready in ${readyMs} ms)
   API           ${api}/v1
   Scripts       ${platform.urlFor("<name>")}
+  Port          ${platform.port} (another: npm run dev -- --port N; then ferry login --api-url http://api.localhost:N)
   State         ${rel(path.resolve(values.state))}/ (local D1 + R2; delete it to start over)
   Admin token   ${process.env.FERRY_ADMIN_TOKEN ? "FERRY_ADMIN_TOKEN from the environment" : "FERRY_ADMIN_TOKEN in workers/api/.dev.vars"}
 
@@ -52,7 +78,16 @@ Try it (in another terminal):
 
 Press Ctrl-C to stop.`);
 
+const readyFile = values["ready-file"] && path.resolve(values["ready-file"]);
+if (readyFile) {
+	const ready: ReadyFile = { pid: process.pid, port: platform.port, api, readyMs };
+	// Written aside and renamed: whoever waits for the file never reads half of it.
+	writeFileSync(`${readyFile}.${process.pid}.tmp`, `${JSON.stringify(ready)}\n`);
+	renameSync(`${readyFile}.${process.pid}.tmp`, readyFile);
+}
+
 const stop = async () => {
+	if (readyFile) rmSync(readyFile, { force: true });
 	await platform.stop();
 	process.exit(0);
 };

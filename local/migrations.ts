@@ -13,10 +13,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { ROOT } from "./paths.ts";
 
-export const MIGRATIONS_DIR = path.join(ROOT, "d1-migrations");
+const MIGRATIONS_DIR = path.join(ROOT, "d1-migrations");
 
 /** The config `wrangler d1 migrations apply DB` reads the database from (its default, at the root). */
-export const MIGRATIONS_CONFIG = path.join(ROOT, "wrangler.toml");
+const MIGRATIONS_CONFIG = path.join(ROOT, "wrangler.toml");
 
 /** wrangler's --persist-to layout keeps local D1 under v3/d1, one SQLite file per database. */
 const d1Dir = (stateDir: string) => path.join(stateDir, "v3", "d1");
@@ -35,7 +35,7 @@ interface Stamp {
  * A hash of the migration files' names and contents (wrangler applies only `*.sql`, in name order)
  * and of the config naming the database.
  */
-export function migrationsHash(dir: string = MIGRATIONS_DIR, config: string | undefined = MIGRATIONS_CONFIG): string {
+function migrationsHash(dir: string = MIGRATIONS_DIR, config: string | undefined = MIGRATIONS_CONFIG): string {
 	const hash = createHash("sha256");
 	for (const name of readdirSync(dir)
 		.filter((file) => file.endsWith(".sql"))
@@ -58,7 +58,7 @@ function databaseFiles(stateDir: string): string[] {
 }
 
 /** `wrangler d1 migrations apply --local` against the platform's state directory. */
-export async function applyMigrations(stateDir: string): Promise<void> {
+async function applyMigrations(stateDir: string): Promise<void> {
 	const wrangler = path.join(ROOT, "node_modules", ".bin", "wrangler");
 	await promisify(execFile)(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
 		cwd: ROOT,

@@ -14,11 +14,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
-import { loopbackFetch } from "../cli/src/api/loopback.ts";
+import { loopbackFetch } from "../loopback/index.ts";
 import { migrateIfChanged } from "./migrations.ts";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
+import { PortInUseError } from "./ports.ts";
 import { Watchdog } from "./watchdog.ts";
-import { platformWorkers } from "./workers.ts";
+import { inMiniflareOrder, platformWorkers } from "./workers.ts";
 
 // wrangler warns that FERRY_ADMIN_TOKEN is not in .dev.vars when the caller passes its own; the
 // platform passes the token explicitly below, so only wrangler's errors are worth showing.
@@ -68,10 +69,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 	const domain = "localhost";
 	const [, workers] = await Promise.all([
 		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
-		platformWorkers(stateDir, { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken }),
+		// Only the API holds the admin token.
+		platformWorkers(stateDir, { dispatcher: { PLATFORM_DOMAIN: domain }, api: { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken } }),
 	]);
-	// Only the API holds the admin token.
-	delete (workers[0]!.bindings as Record<string, string>).FERRY_ADMIN_TOKEN;
 
 	const miniflareOptions = (port: number) =>
 		convertV4MiniflareOptions({
@@ -82,10 +82,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
 			// No network here: do not fetch the Request.cf sample from Cloudflare.
 			cf: false,
-			workers,
+			workers: inMiniflareOrder(workers),
 		});
-	let mf = new Miniflare(miniflareOptions(options.port ?? 8787));
-	const url = await mf.ready;
+	const wantedPort = options.port ?? 8787;
+	let mf = new Miniflare(miniflareOptions(wantedPort));
+	let url: URL;
+	try {
+		url = await mf.ready;
+	} catch (error) {
+		await mf.dispose().catch(() => undefined);
+		// Miniflare tells a taken address by its error code (workerd's own message is on its stderr).
+		if ((error as { code?: unknown }).code === "ERR_ADDRESS_IN_USE") throw new PortInUseError(wantedPort, { cause: error });
+		throw error;
+	}
 	const port = Number(url.port);
 	const urlFor = (label: string) => `http://${label}.${domain}:${port}/`;
 

@@ -14,15 +14,17 @@ import path from "node:path";
 import type { V4WorkerOptions } from "miniflare";
 import { ROOT } from "./paths.ts";
 
-/** The platform Workers: wrangler config, and the routes that reach each one locally. */
-const WORKERS = [
-	// The dispatcher is first: Miniflare sends requests no route matches to the first Worker.
-	{ config: "wrangler.toml", routes: [] as string[] },
-	{ config: "workers/api/wrangler.toml", routes: ["api.localhost/*"] },
-];
+/** The platform Workers by role: wrangler config, and the routes that reach each one locally. */
+const WORKERS = {
+	dispatcher: { config: "wrangler.toml", routes: [] as string[] },
+	api: { config: "workers/api/wrangler.toml", routes: ["api.localhost/*"] },
+};
+
+export type PlatformWorker = keyof typeof WORKERS;
+export type PlatformWorkers = Record<PlatformWorker, V4WorkerOptions>;
 
 /** Bumped when the kept file's shape changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface Kept {
 	format: number;
@@ -30,7 +32,7 @@ interface Kept {
 	settings: string;
 	/** Every file the bundles were built from (repository-relative) → "size:mtimeMs". */
 	inputs: Record<string, string>;
-	workers: V4WorkerOptions[];
+	workers: PlatformWorkers;
 }
 
 export const preparedWorkersPath = (stateDir: string) => path.join(stateDir, "platform-workers.json");
@@ -71,7 +73,11 @@ const fileState = (file: string) => {
 function settingsFingerprint(): string {
 	const hash = createHash("sha256");
 	const files = [
-		...WORKERS.flatMap(({ config }) => [config, path.join(path.dirname(config), ".dev.vars"), path.join(path.dirname(config), ".env")]),
+		...Object.values(WORKERS).flatMap(({ config }) => [
+			config,
+			path.join(path.dirname(config), ".dev.vars"),
+			path.join(path.dirname(config), ".env"),
+		]),
 		...["wrangler", "miniflare", "esbuild"].map((pkg) => `node_modules/${pkg}/package.json`),
 	];
 	for (const file of files) {
@@ -96,7 +102,7 @@ async function build(settings: string): Promise<Kept> {
 	const { unstable_getMiniflareWorkerOptions, unstable_readConfig } = await import("wrangler");
 	const inputs: Record<string, string> = {};
 	const workers = await Promise.all(
-		WORKERS.map(async ({ config, routes }) => {
+		Object.entries(WORKERS).map(async ([role, { config, routes }]) => {
 			const configPath = path.join(ROOT, config);
 			const { name } = unstable_readConfig({ config: configPath });
 			const { workerOptions: options, main } = unstable_getMiniflareWorkerOptions(configPath);
@@ -110,7 +116,7 @@ async function build(settings: string): Promise<Kept> {
 			const bindings = { ...(options.bindings as Record<string, unknown>) };
 			// The platform passes the admin token itself; it is not kept on disk a second time.
 			delete bindings.FERRY_ADMIN_TOKEN;
-			return {
+			const worker = {
 				...options,
 				name,
 				rootPath: undefined,
@@ -118,16 +124,21 @@ async function build(settings: string): Promise<Kept> {
 				routes,
 				bindings,
 			} as V4WorkerOptions;
+			return [role, worker] as const;
 		}),
 	);
-	return { format: FORMAT, settings, inputs, workers };
+	return { format: FORMAT, settings, inputs, workers: Object.fromEntries(workers) as PlatformWorkers };
 }
 
 /**
- * The platform's Workers, from the state directory when nothing they came from changed, else built
- * (and kept for the next start). `overrides` are added to every Worker's bindings.
+ * The platform's Workers by role, from the state directory when nothing they came from changed, else
+ * built (and kept for the next start). `bindings[role]` are added to that Worker's bindings (values
+ * passed here, such as the admin token, are never written to the state directory).
  */
-export async function platformWorkers(stateDir: string, overrides: Record<string, string>): Promise<V4WorkerOptions[]> {
+export async function platformWorkers(
+	stateDir: string,
+	bindings: Partial<Record<PlatformWorker, Record<string, string>>>,
+): Promise<PlatformWorkers> {
 	const file = preparedWorkersPath(stateDir);
 	const settings = settingsFingerprint();
 	let kept = readKept(file);
@@ -143,8 +154,11 @@ export async function platformWorkers(stateDir: string, overrides: Record<string
 		writeFileSync(partial, JSON.stringify(kept), { mode: 0o600 });
 		renameSync(partial, file);
 	}
-	return kept!.workers.map((worker) => ({
-		...worker,
-		bindings: { ...(worker.bindings as Record<string, unknown>), ...overrides },
-	})) as V4WorkerOptions[];
+	const workers = kept!.workers;
+	const withBindings = (role: PlatformWorker) =>
+		({ ...workers[role], bindings: { ...(workers[role].bindings as Record<string, unknown>), ...bindings[role] } }) as V4WorkerOptions;
+	return { dispatcher: withBindings("dispatcher"), api: withBindings("api") };
 }
+
+/** The Workers as Miniflare takes them: the dispatcher first, because Miniflare sends requests no route matches to its first Worker. */
+export const inMiniflareOrder = (workers: PlatformWorkers): V4WorkerOptions[] => [workers.dispatcher, workers.api];

@@ -3,9 +3,10 @@
  * each one is first requested once: a short warm-up cannot reach all of 1,000 scripts' cold starts
  * (~30 ms each, one after the other), and the run would then measure cold starts, not spreading.
  */
+
+import { formatMs } from "../../workers/shared/format.ts";
 import { log } from "../log.ts";
 import { probe } from "../probe.ts";
-import { formatMs } from "../report/format.ts";
 import type { LoadSettings } from "../results.ts";
 import { wrk } from "../wrk.ts";
 import type { LoadResult } from "../wrk-output.ts";

@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { FerryApi } from "../../cli/src/api/index.ts";
+import { formatMs } from "../../workers/shared/format.ts";
 import { createTenant, deploy, jsBundle, wasiBundle } from "../api.ts";
 import { DIRECT_HOST, HOP_HOST, startBaseline } from "../baseline.ts";
 import { onCleanup } from "../cleanup.ts";
@@ -18,7 +19,7 @@ import { measureLoad } from "../measure/load.ts";
 import type { BenchOptions } from "../options.ts";
 import { type BenchPlatform, startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
-import { formatMs, formatRate } from "../report/format.ts";
+import { formatRate } from "../report/format.ts";
 import type { Results } from "../results.ts";
 import { BENCH_STATE, seedBundle, seedName } from "../seed.ts";
 import { median } from "../stats.ts";

@@ -4,6 +4,7 @@
  * memory at the end.
  */
 import { mkdirSync } from "node:fs";
+import { formatMs } from "../../workers/shared/format.ts";
 import { log } from "../log.ts";
 import { measureUnprepared } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
@@ -11,7 +12,7 @@ import { measureLoad } from "../measure/load.ts";
 import type { BenchOptions } from "../options.ts";
 import { startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
-import { formatMs, formatRate } from "../report/format.ts";
+import { formatRate } from "../report/format.ts";
 import type { Results } from "../results.ts";
 import { prepareSeedState, seed, seededStateDir, seedName } from "../seed.ts";
 import { median } from "../stats.ts";

@@ -1,8 +1,10 @@
 /** The table's rows, each with the issue's target and whether this run met it. */
+
+import { formatBytes, formatMs } from "../../workers/shared/format.ts";
 import type { Results } from "../results.ts";
 import { median, percentile } from "../stats.ts";
 import type { LoadResult } from "../wrk-output.ts";
-import { formatCount, formatMiB, formatMs, formatMsDelta, formatRate, formatRatio } from "./format.ts";
+import { formatCount, formatMsDelta, formatRate, formatRatio } from "./format.ts";
 import type { Row } from "./table.ts";
 import { msAtMost, ratioAtLeast, withinFractionOf } from "./targets.ts";
 
@@ -83,7 +85,7 @@ export function rows(results: Results): Row[] {
 		})),
 		{
 			measurement: "workerd RSS after the spread runs",
-			result: results.workerdRssBytes === undefined ? "unknown" : formatMiB(results.workerdRssBytes),
+			result: results.workerdRssBytes === undefined ? "unknown" : formatBytes(results.workerdRssBytes),
 		},
 		{
 			measurement: `WASI hello world, dispatched (${c})`,

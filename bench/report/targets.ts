@@ -2,7 +2,8 @@
  * The issue's targets as checks: each says whether a measurement met its target and, when it did
  * not, by how much it missed.
  */
-import { formatMs, formatPercent, formatRatio } from "./format.ts";
+import { formatMs } from "../../workers/shared/format.ts";
+import { formatPercent, formatRatio } from "./format.ts";
 
 export interface Verdict {
 	met: boolean;

@@ -6,9 +6,9 @@
  * header to the runtime's fetch without yielding once.
  */
 
+import { BoundedMap } from "../../workers/shared/bounded-map";
 import type { MaybePromise } from "../../workers/shared/maybe-promise";
 import type { RouteTarget } from "../../workers/shared/runtime/route";
-import { TtlCache } from "../../workers/shared/ttl-cache";
 
 /** Enough for every hot hostname of a large installation; each entry is a few hundred bytes. */
 const MAX_ROUTES = 20_000;
@@ -16,7 +16,7 @@ const MAX_ROUTES = 20_000;
 const ROUTE_TTL_MS = 30_000;
 
 /** Label → target, or null for "no such route" (a miss is cached too). */
-const cache = new TtlCache<string, RouteTarget | null>(MAX_ROUTES, ROUTE_TTL_MS);
+const cache = new BoundedMap<string, RouteTarget | null>({ maxEntries: MAX_ROUTES, ttlMs: ROUTE_TTL_MS });
 let generation = 0;
 
 const COLUMNS = "r.label, r.script_name AS scriptName, r.deployment_id AS deploymentId, s.tenant_id AS tenantId";
@@ -28,7 +28,7 @@ const LOOKUP_MANY = (count: number) =>
 
 /** The label's target (null: no such route): the cached one as a plain value, else a D1 read. */
 export function resolveRoute(db: D1Database, label: string): MaybePromise<RouteTarget | null> {
-	const cached = cache.peek(label);
+	const cached = cache.get(label);
 	return cached !== undefined ? cached : lookupRoute(db, label);
 }
 

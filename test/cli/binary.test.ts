@@ -19,7 +19,15 @@ beforeAll(async () => {
 	({ token } = await newTenant("binary"));
 });
 
-function ferry(bin: string, args: string[], options: { cwd?: string; configHome?: string; interruptOn?: string } = {}) {
+interface FerryOptions {
+	cwd?: string;
+	configHome?: string;
+	interruptOn?: string;
+	/** Close the read end of its stdout at once, as `ferry … | head` does once head has its lines. */
+	closeStdout?: boolean;
+}
+
+function ferry(bin: string, args: string[], options: FerryOptions = {}) {
 	const child = spawn(bin, args, {
 		cwd: options.cwd ?? tempDir(),
 		env: {
@@ -32,6 +40,7 @@ function ferry(bin: string, args: string[], options: { cwd?: string; configHome?
 		},
 		stdio: ["ignore", "pipe", "pipe"],
 	});
+	if (options.closeStdout) child.stdout.destroy();
 	let stdout = "";
 	let stderr = "";
 	let interrupted = false;
@@ -61,6 +70,14 @@ describe("the binary in the checkout (npx ferry)", () => {
 		const { code, stdout } = await ferry(bin, ["--help"]);
 		expect(code).toBe(0);
 		expect(stdout).toContain("deployments view");
+	});
+
+	it("ends quietly when the reader of its output goes away (ferry … | head)", async () => {
+		for (const args of [["--help"], ["scripts", "list"]]) {
+			const { code, stderr } = await ferry(bin, args, { closeStdout: true });
+			expect(stderr, `ferry ${args.join(" ")}`).toBe("");
+			expect(code).toBe(0);
+		}
 	});
 
 	it("deploys a project, and exits 130 on Ctrl-C while bundling", async () => {

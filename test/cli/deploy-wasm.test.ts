@@ -2,8 +2,8 @@
 import { cpSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loopbackFetch } from "../../cli/src/api/loopback.ts";
 import { ROOT } from "../../local/paths.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
 import { type Cli, newTenant, project, scriptUrl, tempDir, uniqueName, visit } from "./support.ts";
 
 const ECHO = path.join(ROOT, "examples/wagi-c-echo/echo.wasm");

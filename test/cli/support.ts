@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, expect, inject } from "vitest";
-import { loopbackFetch } from "../../cli/src/api/loopback.ts";
 import type { Io } from "../../cli/src/core/io.ts";
 import { main } from "../../cli/src/main.ts";
 import { ROOT } from "../../local/paths.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
 
 export const platform = () => inject("platform");
 

@@ -1,13 +1,16 @@
 /**
- * `npm run dev` in its own process, started the way a user starts it, on a random port with a fresh
- * state directory. Its output is kept: with `verbose`, it holds the platform's and tenants' logs.
+ * `npm run dev` in its own process, started the way a user starts it, with a fresh state directory
+ * and `--port 0` (the OS picks a free port; nothing can take it between choosing and listening).
+ * Ready when it writes its --ready-file (local/dev.ts), which also names the port. Its output is
+ * kept: with `verbose`, it holds the platform's and tenants' logs.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { vi } from "vitest";
+import type { ReadyFile } from "../../local/dev.ts";
 import { ROOT } from "../../local/paths.ts";
-import { freePort } from "../../local/ports.ts";
 
 export interface DevServer {
 	port: number;
@@ -15,42 +18,82 @@ export interface DevServer {
 	api: string;
 	/** The URL of a hostname label, e.g. `hello` → http://hello.localhost:18123/ */
 	at(label: string): string;
+	/** Where its ready file is (gone once it stopped). */
+	readyFile: string;
+	stateDir: string;
 	/** Everything the process printed so far. */
 	output(): string;
 	stop(): Promise<void>;
 }
 
-export async function startDevServer({ adminToken, verbose = false }: { adminToken: string; verbose?: boolean }): Promise<DevServer> {
-	const port = await freePort();
-	const stateDir = mkdtempSync(path.join(tmpdir(), "ferry-e2e-"));
-	const args = ["run", "dev", "--", "--port", String(port), "--state", stateDir, ...(verbose ? ["--verbose"] : [])];
-	const dev = spawn("npm", args, {
+export interface DevRun {
+	process: ChildProcess;
+	output(): string;
+	/** Resolves with the exit code once the process has exited. */
+	exited: Promise<number | null>;
+	/** The exit code, or undefined while it runs. */
+	exitCode(): number | null | undefined;
+}
+
+/** Spawns `npm run dev -- …args` in its own process group (npm, its shell, node and workerd stop with one signal). */
+export function runDev(args: string[], env: Record<string, string> = {}): DevRun {
+	const dev = spawn("npm", ["run", "dev", "--", ...args], {
 		cwd: ROOT,
-		env: { ...process.env, FERRY_ADMIN_TOKEN: adminToken },
+		env: { ...process.env, ...env },
 		stdio: ["ignore", "pipe", "pipe"],
 		detached: true,
 	});
 	let output = "";
-	await new Promise<void>((resolve, reject) => {
-		dev.stdout!.on("data", (chunk: Buffer) => {
-			output += chunk;
-			if (output.includes("Ferry is running")) resolve();
-		});
-		dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
-		dev.once("exit", (code) => reject(new Error(`npm run dev exited with ${code}:\n${output}`)));
-	});
+	let code: number | null | undefined;
+	dev.stdout!.on("data", (chunk: Buffer) => (output += chunk));
+	dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+	const exited = new Promise<number | null>((resolve) =>
+		dev.once("exit", (exitCode) => {
+			code = exitCode;
+			resolve(exitCode);
+		}),
+	);
+	return { process: dev, output: () => output, exited, exitCode: () => code };
+}
+
+export async function startDevServer({
+	adminToken,
+	verbose = false,
+	stateDir,
+}: {
+	adminToken: string;
+	verbose?: boolean;
+	/** Default: a fresh one, removed on stop. */
+	stateDir?: string;
+}): Promise<DevServer> {
+	const dir = mkdtempSync(path.join(tmpdir(), "ferry-e2e-"));
+	const state = stateDir ?? path.join(dir, "state");
+	const readyFile = path.join(dir, "ready.json");
+	const args = ["--port", "0", "--state", state, "--ready-file", readyFile, ...(verbose ? ["--verbose"] : [])];
+	const dev = runDev(args, { FERRY_ADMIN_TOKEN: adminToken });
+	const ready = await vi.waitFor(
+		() => {
+			// It will never be ready: stop waiting (and say why below).
+			if (dev.exitCode() !== undefined) return undefined;
+			return JSON.parse(readFileSync(readyFile, "utf8")) as ReadyFile;
+		},
+		{ timeout: 60_000, interval: 50 },
+	);
+	if (!ready) throw new Error(`npm run dev exited with ${dev.exitCode()} before it was ready:\n${dev.output()}`);
+	const { port } = ready;
 	return {
 		port,
-		api: `http://api.localhost:${port}`,
+		api: ready.api,
 		at: (label) => `http://${label}.localhost:${port}/`,
-		output: () => output,
+		readyFile,
+		stateDir: state,
+		output: dev.output,
 		stop: async () => {
-			if (dev.exitCode === null && dev.pid) {
-				const exited = new Promise((resolve) => dev.once("exit", resolve));
-				process.kill(-dev.pid, "SIGTERM");
-				await exited;
+			if (dev.exitCode() === undefined && dev.process.pid) {
+				process.kill(-dev.process.pid, "SIGTERM");
+				await dev.exited;
 			}
-			rmSync(stateDir, { recursive: true, force: true });
+			rmSync(dir, { recursive: true, force: true });
 		},
 	};
 }

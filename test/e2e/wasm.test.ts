@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loopbackFetch } from "../../cli/src/api/loopback.ts";
 import { ROOT } from "../../local/paths.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
 import { type DevServer, startDevServer } from "./dev-server.ts";
 
 const ADMIN = "e2e-wasm-admin-token";
@@ -59,8 +59,7 @@ it("puts what a WASI module writes to stderr in the platform's log", async () =>
 	const res = await loopbackFetch(`${dev.at("echo")}e2e`, { method: "POST", body: "hello" });
 	expect(res.status).toBe(201);
 	const line = "echo: POST /e2e, 5 bytes in";
-	for (let attempt = 0; attempt < 50 && !dev.output().includes(line); attempt++) await new Promise((r) => setTimeout(r, 100));
-	expect(dev.output()).toContain(line);
+	await expect.poll(() => dev.output(), { timeout: 10_000 }).toContain(line);
 });
 
 it("serves a JavaScript Worker that imports a .wasm module", async () => {

@@ -91,15 +91,21 @@ describe("migration stamp", () => {
 describe("kept platform Workers", () => {
 	it("builds the Workers once and reuses them while nothing they came from changed", { timeout: 60_000 }, async () => {
 		const state = tempDir();
-		const first = await platformWorkers(state, { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "secret-token" });
-		expect(first.map((w) => w.name)).toEqual(["ferry-dispatch", "ferry-api"]);
+		const bindings = {
+			dispatcher: { PLATFORM_DOMAIN: "localhost" },
+			api: { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "secret-token" },
+		};
+		const first = await platformWorkers(state, bindings);
+		expect([first.dispatcher.name, first.api.name]).toEqual(["ferry-dispatch", "ferry-api"]);
 		const kept = preparedWorkersPath(state);
 		const builtAt = statSync(kept).mtimeMs;
-		const again = await platformWorkers(state, { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "secret-token" });
+		const again = await platformWorkers(state, bindings);
 		expect(statSync(kept).mtimeMs).toBe(builtAt);
 		expect(again).toEqual(first);
-		// The overrides reach the Workers; the admin token is not written to the state directory.
-		expect((again[1]!.bindings as Record<string, string>).FERRY_ADMIN_TOKEN).toBe("secret-token");
+		// Each Worker gets its own bindings (only the API the admin token), never written to the state directory.
+		const tokenOf = (worker: (typeof again)["api"]) => (worker.bindings as Record<string, string>).FERRY_ADMIN_TOKEN;
+		expect([tokenOf(again.api), tokenOf(again.dispatcher)]).toEqual(["secret-token", undefined]);
+		expect((again.dispatcher.bindings as Record<string, string>).PLATFORM_DOMAIN).toBe("localhost");
 		expect(readFileSync(kept, "utf8")).not.toContain("secret-token");
 	});
 
@@ -107,14 +113,14 @@ describe("kept platform Workers", () => {
 		const state = tempDir();
 		await platformWorkers(state, {});
 		const kept = preparedWorkersPath(state);
-		const content = JSON.parse(readFileSync(kept, "utf8")) as { inputs: Record<string, string>; workers: unknown[] };
+		const content = JSON.parse(readFileSync(kept, "utf8")) as { inputs: Record<string, string>; workers: unknown };
 		expect(Object.keys(content.inputs)).toContain("dispatch/src/index.ts");
 		// As if dispatch/src/index.ts had been edited since: its recorded size and mtime no longer match.
 		content.inputs["dispatch/src/index.ts"] = "0:0";
-		content.workers = [];
+		content.workers = {};
 		writeFileSync(kept, JSON.stringify(content));
 		const rebuilt = await platformWorkers(state, {});
-		expect(rebuilt.map((w) => w.name)).toEqual(["ferry-dispatch", "ferry-api"]);
+		expect([rebuilt.dispatcher.name, rebuilt.api.name]).toEqual(["ferry-dispatch", "ferry-api"]);
 		expect(JSON.parse(readFileSync(kept, "utf8")).inputs["dispatch/src/index.ts"]).not.toBe("0:0");
 	});
 });

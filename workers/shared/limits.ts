@@ -29,11 +29,3 @@ export const LIMITS = {
 
 /** The compatibility date a deployment gets when its metadata names none. */
 export const DEFAULT_COMPATIBILITY_DATE = "2026-11-01";
-
-/** A size as messages write it: "8 MiB", "9.5 MiB", "300 KiB", "12 bytes". */
-export function formatBytes(bytes: number): string {
-	const round = (n: number) => String(Math.round(n * 10) / 10);
-	if (bytes >= 1024 * 1024) return `${round(bytes / 1024 / 1024)} MiB`;
-	if (bytes >= 1024) return `${round(bytes / 1024)} KiB`;
-	return `${bytes} bytes`;
-}

@@ -2,7 +2,8 @@
  * The Built stage's checks of WebAssembly modules. Each answers why a module cannot run, in words the
  * tenant can act on, or undefined when it can (like ../shared/names.ts).
  */
-import { formatBytes, LIMITS } from "../shared/limits";
+import { formatBytes } from "../shared/format";
+import { LIMITS } from "../shared/limits";
 import { readInterface, WasmReadError } from "./binary";
 import { readHeader } from "./header";
 import { WASI_FUNCTIONS } from "./wagi-shim.generated";

@@ -1,10 +1,11 @@
 /**
  * One HTTP call to the API, with the API's error shape turned into ApiError, an unreachable API into
- * NetworkError and Ctrl-C into CancelledError. *.localhost goes to loopback (./loopback.ts).
+ * NetworkError and Ctrl-C into CancelledError. *.localhost goes to loopback (loopback/ at the root).
  */
+
+import { loopbackFetch } from "../../../loopback/index.ts";
 import { ERROR_STATUS, type ErrorCode } from "../../../workers/shared/http/errors.ts";
 import { ApiError, CancelledError, NetworkError, type RequestInfo } from "../core/errors.ts";
-import { loopbackFetch } from "./loopback.ts";
 
 export interface CallInit {
 	json?: unknown;

@@ -1,9 +1,9 @@
+import { formatBytes, formatMs } from "../../../workers/shared/format.ts";
 import { DEFAULT_COMPATIBILITY_DATE } from "../../../workers/shared/limits.ts";
 import { COMPATIBILITY_DATE, scriptNameProblem, VAR_NAME } from "../../../workers/shared/names.ts";
 import type { DeployResult } from "../api/types.ts";
 import { defineCommand, jsonArg } from "../core/command.ts";
 import { CancelledError, UserError } from "../core/errors.ts";
-import { formatBytes, formatMs } from "../core/output.ts";
 import { deployProgress } from "../deploy/progress.ts";
 import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
 import { type Bundle, bundleProject } from "../project/bundle.ts";
@@ -59,8 +59,10 @@ export default defineCommand({
 		const date = args["compatibility-date"];
 		if (date !== undefined && !COMPATIBILITY_DATE.test(date))
 			throw new UserError(`--compatibility-date '${date}' is not a date: use YYYY-MM-DD (e.g. ${DEFAULT_COMPATIBILITY_DATE})`);
-		// Credentials first: a missing login fails before a second of bundling.
+		// Credentials first: a missing login, a token the API refuses or an API that cannot be reached
+		// fails before a second of bundling and the upload (one GET /v1/whoami).
 		const api = args["dry-run"] ? undefined : session.api();
+		if (api) await api.whoami();
 
 		const wasm = await findWasmEntry(args.entry, { cwd: io.cwd, config: args.config, env: args.env });
 		const preparing = wasm ? "reading" : "bundling";
@@ -143,7 +145,7 @@ export default defineCommand({
 	},
 });
 
-/** "2 modules, 62.5 KiB (gzip 16.0 KiB), plus a 118.9 KiB source map" */
+/** "2 modules, 62.5 KiB (gzip 16 KiB), plus a 118.9 KiB source map" */
 function describeBundle(bundle: Bundle): string {
 	const isMap = (m: Bundle["modules"][number]) => m.type === "application/source-map";
 	const code = bundle.modules.filter((m) => !isMap(m));

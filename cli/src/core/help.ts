@@ -2,7 +2,7 @@
 import { allCommands, type CommandGroup } from "../commands/index.ts";
 import type { ArgSpec, Command } from "./command.ts";
 
-export const GLOBAL_OPTIONS: [string, string][] = [
+const GLOBAL_OPTIONS: [string, string][] = [
 	["-h, --help", "Show help (for a command: ferry <command> --help)"],
 	["-v, --version", "Print ferry's version"],
 	["--debug", "Print stack traces and wrangler's output"],

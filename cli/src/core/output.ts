@@ -8,10 +8,10 @@ import type { Io, OutputStream } from "./io.ts";
 const SGR = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
 export type Style = keyof typeof SGR;
 
-export const colorEnabled = (stream: OutputStream, env: Io["env"]): boolean =>
+const colorEnabled = (stream: OutputStream, env: Io["env"]): boolean =>
 	env.FORCE_COLOR ? env.FORCE_COLOR !== "0" : Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== "dumb";
 
-export function colorsFor(stream: OutputStream, env: Io["env"]): (style: Style, text: string) => string {
+function colorsFor(stream: OutputStream, env: Io["env"]): (style: Style, text: string) => string {
 	return colorEnabled(stream, env) ? (style, text) => `\x1b[${SGR[style][0]}m${text}\x1b[${SGR[style][1]}m` : (_, text) => text;
 }
 
@@ -80,11 +80,6 @@ export class Output implements ErrorPrinter {
 		for (const [label, value] of pairs) this.log(`  ${this.style("dim", label.padEnd(width))}  ${value}`);
 	}
 }
-
-export const formatBytes = (bytes: number): string =>
-	bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-
-export const formatMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /** An API timestamp as local "YYYY-MM-DD HH:MM:SS". */
 export const formatTime = (iso: string | null): string => {

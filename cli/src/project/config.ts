@@ -7,7 +7,7 @@ import path from "node:path";
 import { oneLine, UserError } from "../core/errors.ts";
 
 /** wrangler's file names, in its order of preference. */
-export const CONFIG_FILES = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"] as const;
+const CONFIG_FILES = ["wrangler.json", "wrangler.jsonc", "wrangler.toml"] as const;
 
 /** A framework's generated config (e.g. the Cloudflare Vite plugin's), which wrangler follows. */
 const REDIRECT_FILE = path.join(".wrangler", "deploy", "config.json");
@@ -55,7 +55,7 @@ export async function readConfigFile(file: string, { cwd, env }: ProjectOptions)
 }
 
 /** The script name the project's config gives, for commands whose script argument was left out. */
-export async function projectScriptName(options: ProjectOptions, command: string): Promise<string> {
+async function projectScriptName(options: ProjectOptions, command: string): Promise<string> {
 	const file = configFile(options);
 	if (!file || !existsSync(file))
 		throw new UserError(

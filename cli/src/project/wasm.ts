@@ -13,7 +13,7 @@ import type { Bundle } from "./bundle.ts";
 import { configFile, type ProjectOptions, readConfigFile, type WranglerConfig } from "./config.ts";
 
 /** Whether a deploy entry is a WebAssembly module rather than a Worker for wrangler to bundle. */
-export const isWasmEntry = (entry: string): boolean => entry.toLowerCase().endsWith(".wasm");
+const isWasmEntry = (entry: string): boolean => entry.toLowerCase().endsWith(".wasm");
 
 export interface WasmEntry {
 	/** The .wasm file, relative to the working directory (or absolute) as the user would write it. */

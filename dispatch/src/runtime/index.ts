@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
-import { CodeCache } from "./code-cache";
+import { createCodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
 import { limitsFor } from "./plans";
 import { WarmupBudget } from "./warmup-budget";
@@ -24,7 +24,7 @@ const egressGate = (context: EgressContext): Fetcher =>
  * adapters of different envs can share it). 32 MiB holds a few large deployments or hundreds of small
  * ones and leaves most of an isolate's 128 MB to requests.
  */
-const codeCache = new CodeCache(32 * 1024 * 1024, 1_000);
+const codeCache = createCodeCache(32 * 1024 * 1024, 1_000);
 /** 16 idle hello-world isolates are ~32 MB locally; a deploy burst past that starts cold (see warmup-budget.ts). */
 const warmupBudget = new WarmupBudget(16, 5 * 60_000);
 

@@ -7,24 +7,24 @@
  * one, or after `windowMs`, when it is assumed idle (and its isolate left for the runtime to keep or
  * drop). Past the bound, a route move only prefetches the code; the first request starts the isolate.
  */
-export class WarmupBudget {
-	private readonly ahead = new Map<string, number>();
+import { BoundedMap } from "../../../workers/shared/bounded-map";
 
-	constructor(
-		private readonly max: number,
-		private readonly windowMs: number,
-	) {}
+export class WarmupBudget {
+	/** Deployments warmed and not yet served, forgotten when their window ends. */
+	private readonly ahead: BoundedMap<string, true>;
+	private readonly max: number;
+
+	constructor(max: number, windowMs: number) {
+		this.max = max;
+		// Full means "refuse", never "evict": take() checks the size before it adds.
+		this.ahead = new BoundedMap({ maxEntries: max, ttlMs: windowMs });
+	}
 
 	/** Whether `deploymentId` may be warmed now; if so it counts until it serves or its window ends. */
 	take(deploymentId: string, now: number): boolean {
-		for (const [id, since] of this.ahead) {
-			// Map keeps insertion order: the oldest come first.
-			if (since + this.windowMs > now) break;
-			this.ahead.delete(id);
-		}
-		if (this.ahead.has(deploymentId)) return false;
-		if (this.ahead.size >= this.max) return false;
-		this.ahead.set(deploymentId, now);
+		this.ahead.prune(now);
+		if (this.ahead.has(deploymentId, now) || this.ahead.size >= this.max) return false;
+		this.ahead.set(deploymentId, true, now);
 		return true;
 	}
 

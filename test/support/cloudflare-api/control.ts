@@ -48,6 +48,8 @@ export interface RecordedPart {
 export interface RecordedRequest {
 	method: string;
 	path: string;
+	/** The namespace script the path names, if it names one. */
+	script: string | null;
 	authorization: string | null;
 	contentType: string | null;
 	parts: RecordedPart[];

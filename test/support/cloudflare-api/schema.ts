@@ -39,11 +39,10 @@ export const MODULE_CONTENT_TYPES = {
 	"text/x-python": "python",
 	"text/x-python-requirement": "python-requirement",
 } as const;
-export type ModuleContentType = keyof typeof MODULE_CONTENT_TYPES;
 
 const bindingName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a binding name is a JavaScript identifier");
 
-export const textBindingSchema = z.strictObject({
+const textBindingSchema = z.strictObject({
 	type: z.enum(["plain_text", "secret_text"]),
 	name: bindingName,
 	text: z.string(),

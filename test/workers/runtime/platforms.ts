@@ -94,7 +94,7 @@ export function workerLoaderPlatform(): Platform {
 }
 
 /** The fake Cloudflare API this test run talks to (started by vitest's globalSetup). */
-export const fakeCloudflare = () => new FakeCloudflareApi(inject("cloudflareApi"));
+const fakeCloudflare = () => new FakeCloudflareApi(inject("cloudflareApi"));
 
 export interface CloudflarePlatform extends Platform {
 	cloudflare: FakeCloudflareApi;

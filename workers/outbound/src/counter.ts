@@ -1,25 +1,25 @@
 /**
  * Subrequests counted per tenant request, in the isolate that runs the egress gate. Bounded: the
- * oldest keys go first, so an isolate that serves many requests keeps a fixed amount of memory.
+ * least recently counted keys go first, so an isolate that serves many requests keeps a fixed amount
+ * of memory.
  */
-export class SubrequestCounter {
-	private readonly counts = new Map<string, number>();
+import { BoundedMap } from "../../shared/bounded-map";
 
-	constructor(private readonly maxKeys = 10_000) {}
+export class SubrequestCounter {
+	private readonly counts: BoundedMap<string, number>;
+
+	constructor(maxKeys = 10_000) {
+		this.counts = new BoundedMap({ maxEntries: maxKeys });
+	}
 
 	/** Counts one more subrequest for `key` and returns the new count (1 for the first). */
 	next(key: string): number {
 		const count = (this.counts.get(key) ?? 0) + 1;
-		this.counts.delete(key);
 		this.counts.set(key, count);
-		if (this.counts.size > this.maxKeys) {
-			const oldest = this.counts.keys().next();
-			if (!oldest.done) this.counts.delete(oldest.value);
-		}
 		return count;
 	}
 
 	count(key: string): number {
-		return this.counts.get(key) ?? 0;
+		return this.counts.peek(key) ?? 0;
 	}
 }

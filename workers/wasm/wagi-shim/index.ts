@@ -10,8 +10,9 @@
  */
 import { type Fd, WASI, wasi } from "@bjorn3/browser_wasi_shim";
 import { describeError } from "../../shared/describe-error";
+import { formatBytes } from "../../shared/format";
 import { BodyTooLargeError, readLimited } from "../../shared/http/body";
-import { formatBytes, LIMITS } from "../../shared/limits";
+import { LIMITS } from "../../shared/limits";
 import { log } from "../../shared/log";
 import { cgiInvocation } from "./request";
 import { CgiResponseError, cgiResponse } from "./response";

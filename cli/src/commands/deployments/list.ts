@@ -1,6 +1,7 @@
+import { formatBytes } from "../../../../workers/shared/format.ts";
 import { defineCommand, jsonArg } from "../../core/command.ts";
 import { UserError } from "../../core/errors.ts";
-import { formatBytes, formatTime } from "../../core/output.ts";
+import { formatTime } from "../../core/output.ts";
 import { projectArgs, scriptFromArgs } from "../../project/config.ts";
 
 export default defineCommand({

@@ -1,5 +1,6 @@
+import { formatBytes, formatMs } from "../../../../workers/shared/format.ts";
 import { defineCommand, jsonArg } from "../../core/command.ts";
-import { formatBytes, formatMs, formatTime } from "../../core/output.ts";
+import { formatTime } from "../../core/output.ts";
 
 export default defineCommand({
 	meta: { description: "Show one deployment and its state events", examples: ["ferry deployments view k3v9q2m1xz"] },

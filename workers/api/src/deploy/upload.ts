@@ -8,9 +8,10 @@
  * published like any module (docs/wasm.md).
  */
 import { z } from "zod";
+import { formatBytes } from "../../../shared/format";
 import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
-import { DEFAULT_COMPATIBILITY_DATE, formatBytes, LIMITS } from "../../../shared/limits";
+import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
 import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, VAR_NAME } from "../../../shared/names";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
 

@@ -2,8 +2,8 @@
  * Reaching a local platform from Node. Browsers and curl resolve `*.localhost` to loopback; Node's
  * resolver does not, and fetch() will not let a caller set the Host header. This dispatcher resolves
  * every `*.localhost` name to 127.0.0.1 itself, so `fetch("http://hello.localhost:8787/")` works
- * and carries the right Host header. It lives in the CLI, which ships it; local/ (the local platform,
- * its tests and benchmarks) imports it from here.
+ * and carries the right Host header. Its own folder, because both sides use it and neither owns the
+ * other: the CLI (which ships it in its bundle), local/ (the watchdog's probe), the bench and the tests.
  */
 import type { LookupFunction } from "node:net";
 import { Agent } from "undici";
@@ -19,7 +19,7 @@ const lookup: LookupFunction = (hostname, options, callback) => {
 	else callback(null, "127.0.0.1", 4);
 };
 
-export const loopbackAgent = new Agent({ connect: { lookup } });
+const loopbackAgent = new Agent({ connect: { lookup } });
 
 /**
  * fetch() that reaches `*.localhost` on this machine. It is Node's own fetch (so Node's FormData,

@@ -1,5 +1,5 @@
 /**
- * `node cli/bench-bundle.ts`: what bundling costs per deploy, for docs/cli.md ("Bundling").
+ * `node bench/bundle.ts`: what bundling costs per deploy, for docs/cli.md ("Bundling").
  * Compares Ferry's path (wrangler's own bundler: `wrangler deploy --dry-run --outfile` in a child
  * process, then reading the form back) with esbuild in-process on wrangler's settings (local/'s
  * bundleWorker: the lower bound for any esbuild pipeline, without nodejs_compat polyfills, module
@@ -8,11 +8,12 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Io } from "../cli/src/core/io.ts";
+import { bundleProject } from "../cli/src/project/bundle.ts";
+import { ROOT } from "../local/paths.ts";
 import { bundleWorker } from "../local/workers.ts";
-import type { Io } from "./src/core/io.ts";
-import { bundleProject } from "./src/project/bundle.ts";
+import { median } from "./stats.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const RUNS = Number(process.env.RUNS ?? 7);
 
 const fixtures: Record<string, { main: string; flags: string[]; files: Record<string, string> }> = {
@@ -29,8 +30,6 @@ const fixtures: Record<string, { main: string; flags: string[]; files: Record<st
 		},
 	},
 };
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function time(run: () => Promise<unknown>): Promise<number> {
 	const samples: number[] = [];
