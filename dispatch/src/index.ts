@@ -10,6 +10,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { hostOf, routeLabel } from "../../workers/shared/hosts";
 import { requestIdOf } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
+import { platformReads } from "../../workers/shared/platform";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
 import { notFoundPage, unavailablePage } from "./pages";
 import { refreshRoutes, resolveRoute } from "./routes";
@@ -22,7 +23,8 @@ function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): 
 	if (!target) return notFoundPage(requestIdOf(request));
 	// The tenant's own error (500), a script deleted since this isolate cached its route (404), or the
 	// platform's fault (503): see runtime/failures.ts.
-	const fail = (error: unknown) => failurePage(error, target, env.DB, requestIdOf(request)).catch(() => platformFailure(error, request));
+	const fail = (error: unknown) =>
+		failurePage(error, target, platformReads(env), requestIdOf(request)).catch(() => platformFailure(error, request));
 	try {
 		return runtimeFor(env).fetch(target, request).catch(fail);
 	} catch (error) {
@@ -40,7 +42,7 @@ function platformFailure(error: unknown, request: Request): Response {
 export default {
 	fetch(request, env): Response | Promise<Response> {
 		const label = routeLabel(hostOf(request.url), env.PLATFORM_DOMAIN);
-		const target = label === undefined ? null : resolveRoute(env.DB, label);
+		const target = label === undefined ? null : resolveRoute(platformReads(env), label);
 		if (!(target instanceof Promise)) return serve(target, request, env);
 		return target.then(
 			(found) => serve(found, request, env),
@@ -52,7 +54,7 @@ export default {
 /** Called by the API (service binding `ROUTES`) after it moved routes, before it answers the client. */
 export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements RouteControlApi {
 	async refresh(labels: string[]): Promise<void> {
-		const targets = await refreshRoutes(this.env.DB, labels);
+		const targets = await refreshRoutes(platformReads(this.env), labels);
 		const runtime = runtimeFor(this.env);
 		const deployments = new Map(targets.map((target) => [target.deploymentId, target]));
 		// Warming is an optimisation: the routes are already right, so a failure here is only logged.

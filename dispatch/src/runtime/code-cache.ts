@@ -1,6 +1,6 @@
 /**
  * Deployments' code kept in the dispatcher isolate's memory: deployment id → manifest and module
- * bytes, as read from R2. The API's route refresh fills it right after a deploy or rollback (see
+ * bytes, as read from R2 (PlatformReads.deploymentCode). The API's route refresh fills it right after a deploy or rollback (see
  * RouteControl), so the first request to a new deployment does not wait on R2; Worker Loader's
  * getCode reads it first whenever the runtime starts (or restarts) a deployment's isolate.
  *
@@ -9,12 +9,9 @@
  * (a deployment larger than the whole byte bound is not kept).
  */
 import { BoundedMap } from "../../../workers/shared/bounded-map";
-import type { Manifest } from "../../../workers/shared/deployments/manifest";
+import type { DeploymentCode } from "../../../workers/shared/platform";
 
-export interface DeploymentCode {
-	manifest: Manifest;
-	blobs: ReadonlyMap<string, ArrayBuffer>;
-}
+export type { DeploymentCode } from "../../../workers/shared/platform";
 
 export type CodeCache = BoundedMap<string, DeploymentCode>;
 

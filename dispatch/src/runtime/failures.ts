@@ -13,6 +13,7 @@
  * page; it never serves another deployment or leaks the error.
  */
 import { log } from "../../../workers/shared/log";
+import type { PlatformReads } from "../../../workers/shared/platform";
 import type { RouteTarget } from "../../../workers/shared/runtime/route";
 import { notFoundPage, tenantErrorPage, unavailablePage } from "../pages";
 import { invalidateRoutes, resolveRoute } from "../routes";
@@ -25,7 +26,7 @@ function classifyFailure(error: unknown): DispatchFailure {
 	return remote ? "tenant_error" : "not_runnable";
 }
 
-export async function failurePage(error: unknown, target: RouteTarget, db: D1Database, requestId: string): Promise<Response> {
+export async function failurePage(error: unknown, target: RouteTarget, reads: PlatformReads, requestId: string): Promise<Response> {
 	const where = { requestId, script: target.scriptName, deploymentId: target.deploymentId };
 	if (classifyFailure(error) === "tenant_error") {
 		log.error("tenant script failed", { ...where, error });
@@ -33,7 +34,7 @@ export async function failurePage(error: unknown, target: RouteTarget, db: D1Dat
 	}
 	// Read the route again, past this isolate's cache.
 	invalidateRoutes([target.label]);
-	const current = await resolveRoute(db, target.label);
+	const current = await resolveRoute(reads, target.label);
 	if (!current) return notFoundPage(requestId);
 	log.error("the runtime could not run a routed deployment", { ...where, routedTo: current.deploymentId, error });
 	return unavailablePage(requestId);

@@ -1,6 +1,7 @@
 /** The runtime adapter this installation uses, chosen by the RUNTIME var (see workers/shared/runtime/select.ts). */
 import { exports } from "cloudflare:workers";
 import type { EgressContext } from "../../../workers/shared/egress/context";
+import { platformReads } from "../../../workers/shared/platform";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
 import { createCodeCache } from "./code-cache";
@@ -35,12 +36,13 @@ const warmupBudget = new WarmupBudget(16, 5 * 60_000);
 export const forgetCachedCode = (deploymentId: string) => codeCache.delete(deploymentId);
 
 export function createRuntime(env: DispatchEnv): RuntimeAdapter {
-	const limits = (tenantId: string) => limitsFor(env.DB, tenantId);
+	const reads = platformReads(env);
+	const limits = (tenantId: string) => limitsFor(reads, tenantId);
 	switch (runtimeName(env.RUNTIME)) {
 		case "worker-loader":
 			return new WorkerLoaderRuntime({
 				loader: env.LOADER,
-				artifacts: env.ARTIFACTS,
+				reads,
 				code: codeCache,
 				warmup: warmupBudget,
 				limitsFor: limits,

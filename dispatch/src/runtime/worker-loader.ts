@@ -7,9 +7,9 @@
  * runtime's fetch.
  */
 
-import { ArtifactStore } from "../../../workers/shared/artifacts";
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
+import type { PlatformReads } from "../../../workers/shared/platform";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { CodeCache, DeploymentCode } from "./code-cache";
@@ -23,7 +23,8 @@ const PREPARE_WAIT_MS = 2_000;
 
 export interface WorkerLoaderRuntimeDeps {
 	loader: WorkerLoader;
-	artifacts: R2Bucket;
+	/** Where code comes from when the code cache lacks it (R2, in-process or through the control process). */
+	reads: PlatformReads;
 	/** Deployments' code in memory; shared by every adapter of the isolate (deployments are immutable). */
 	code: CodeCache;
 	/** How many isolates may be started ahead of traffic (shared by the isolate's adapters too). */
@@ -38,11 +39,7 @@ export interface WorkerLoaderRuntimeDeps {
 }
 
 export class WorkerLoaderRuntime implements RuntimeAdapter {
-	private readonly artifacts: ArtifactStore;
-
-	constructor(private readonly deps: WorkerLoaderRuntimeDeps) {
-		this.artifacts = new ArtifactStore(deps.artifacts);
-	}
+	constructor(private readonly deps: WorkerLoaderRuntimeDeps) {}
 
 	fetch(target: RouteTarget, request: Request): Promise<Response> {
 		return continueWith(this.deps.limitsFor(target.tenantId), (limits) => this.run(target, request, limits));
@@ -89,7 +86,7 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	private async deploymentCode(deploymentId: string): Promise<DeploymentCode> {
 		const cached = this.deps.code.get(deploymentId);
 		if (cached) return cached;
-		const code = await this.artifacts.getDeployment(deploymentId);
+		const code = await this.deps.reads.deploymentCode(deploymentId);
 		this.deps.code.set(deploymentId, code);
 		return code;
 	}

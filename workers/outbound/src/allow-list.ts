@@ -1,4 +1,4 @@
-/** A tenant's egress allow-list, read from D1 and kept per isolate for a short while. */
+/** A tenant's egress allow-list, read through PlatformReads and kept per isolate for a short while. */
 import { BoundedMap } from "../../shared/bounded-map";
 import type { MaybePromise } from "../../shared/maybe-promise";
 
@@ -8,14 +8,16 @@ const MAX_TENANTS = 10_000;
 
 const cache = new BoundedMap<string, readonly string[]>({ maxEntries: MAX_TENANTS, ttlMs: ALLOW_LIST_TTL_MS });
 
-/** The cached list as a plain value, else a promise of a D1 read (then cached). */
-export function allowListFor(db: D1Database, tenantId: string): MaybePromise<readonly string[]> {
-	return cache.get(tenantId) ?? loadAllowList(db, tenantId);
+/** Reads a tenant's allow-list from storage (PlatformReads.allowList, or its D1 query directly). */
+export type AllowListRead = (tenantId: string) => Promise<readonly string[]>;
+
+/** The cached list as a plain value, else a promise of a read (then cached). */
+export function allowListFor(read: AllowListRead, tenantId: string): MaybePromise<readonly string[]> {
+	return cache.get(tenantId) ?? loadAllowList(read, tenantId);
 }
 
-async function loadAllowList(db: D1Database, tenantId: string): Promise<readonly string[]> {
-	const { results } = await db.prepare("SELECT host FROM egress_allow_list WHERE tenant_id = ?1").bind(tenantId).all<{ host: string }>();
-	const hosts = results.map((row) => row.host.toLowerCase());
+async function loadAllowList(read: AllowListRead, tenantId: string): Promise<readonly string[]> {
+	const hosts = await read(tenantId);
 	cache.set(tenantId, hosts);
 	return hosts;
 }

@@ -13,7 +13,7 @@
 import type { EgressContext } from "../../shared/egress/context";
 import { decideEgress, denialMessage, type EgressDenial } from "../../shared/egress/policy";
 import { log } from "../../shared/log";
-import { allowListFor } from "./allow-list";
+import { type AllowListRead, allowListFor } from "./allow-list";
 import { SubrequestCounter } from "./counter";
 
 /** The response header that marks the gate's answer and names the reason, so no upstream 403 passes for one. */
@@ -36,7 +36,8 @@ const counter = new SubrequestCounter();
 const countKey = (context: EgressContext): string => context.requestId || `deployment:${context.deploymentId}`;
 
 export interface EgressDeps {
-	db: D1Database;
+	/** The tenant's allow-list from storage (cached here per isolate). */
+	allowList: AllowListRead;
 	/** Sends an allowed request on (the internet). */
 	forward?: (request: Request) => Promise<Response>;
 }
@@ -44,7 +45,7 @@ export interface EgressDeps {
 export async function egress(request: Request, context: EgressContext, deps: EgressDeps): Promise<Response> {
 	const url = new URL(request.url);
 	const subrequest = counter.next(countKey(context));
-	const decision = decideEgress(url, await allowListFor(deps.db, context.tenantId));
+	const decision = decideEgress(url, await allowListFor(deps.allowList, context.tenantId));
 	const fields = { ...context, subrequest, method: request.method, host: url.host };
 	if (!decision.allow) {
 		log.warn("egress denied", { ...fields, reason: decision.reason });

@@ -6,6 +6,7 @@
  */
 import type { EgressContext } from "../../shared/egress/context";
 import { log } from "../../shared/log";
+import { readAllowList } from "../../shared/platform/d1";
 import { denialResponse, egress } from "./egress";
 
 /** The outbound parameters, as the namespace binding declares them. */
@@ -24,6 +25,6 @@ export default {
 			log.error("egress without dispatch parameters: refused", { url: request.url, reason: "unidentified" });
 			return denialResponse("unidentified", new URL(request.url));
 		}
-		return egress(request, context, { db: env.DB });
+		return egress(request, context, { allowList: (tenantId) => readAllowList(env.DB, tenantId) });
 	},
 } satisfies ExportedHandler<OutboundEnv>;

@@ -1,0 +1,70 @@
+/**
+ * PlatformReads over the platform's own D1 database and R2 bucket: the one place the request path's
+ * SQL lives. Prepared statements rather than the ORM keep the dispatcher's bundle and hot path small.
+ */
+import { ArtifactStore } from "../artifacts";
+import { DEFAULT_PLAN_LIMITS, type PlanLimits } from "../runtime/plans";
+import type { RouteTarget } from "../runtime/route";
+import type { DeploymentCode, PlatformReads } from "./reads";
+
+const ROUTE_COLUMNS = "r.label, r.script_name AS scriptName, r.deployment_id AS deploymentId, s.tenant_id AS tenantId";
+const ROUTES_FROM = "routes r JOIN scripts s ON s.id = r.script_id";
+
+/** D1 binds at most 100 parameters per statement; a deleted script may have a preview label per deployment. */
+const MAX_BOUND = 100;
+const routesQuery = (count: number) =>
+	count === 1
+		? `SELECT ${ROUTE_COLUMNS} FROM ${ROUTES_FROM} WHERE r.label = ?1`
+		: `SELECT ${ROUTE_COLUMNS} FROM ${ROUTES_FROM} WHERE r.label IN (${Array.from({ length: count }, (_, i) => `?${i + 1}`).join(", ")})`;
+
+const LIMITS_QUERY = `SELECT p.cpu_ms AS cpuMs, p.sub_requests AS subRequests
+	FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ?1`;
+
+/** The labels' routes: one indexed read for one label, one batch of IN queries for many. */
+export async function readRoutes(db: D1Database, labels: readonly string[]): Promise<RouteTarget[]> {
+	if (labels.length === 0) return [];
+	if (labels.length === 1) {
+		const target = await db.prepare(routesQuery(1)).bind(labels[0]).first<RouteTarget>();
+		return target ? [target] : [];
+	}
+	const chunks: (readonly string[])[] = [];
+	for (let i = 0; i < labels.length; i += MAX_BOUND) chunks.push(labels.slice(i, i + MAX_BOUND));
+	const answers = await db.batch<RouteTarget>(chunks.map((chunk) => db.prepare(routesQuery(chunk.length)).bind(...chunk)));
+	return answers.flatMap((answer) => answer.results);
+}
+
+export async function readLimits(db: D1Database, tenantId: string): Promise<PlanLimits> {
+	return (await db.prepare(LIMITS_QUERY).bind(tenantId).first<PlanLimits>()) ?? { ...DEFAULT_PLAN_LIMITS };
+}
+
+export async function readAllowList(db: D1Database, tenantId: string): Promise<string[]> {
+	const { results } = await db.prepare("SELECT host FROM egress_allow_list WHERE tenant_id = ?1").bind(tenantId).all<{ host: string }>();
+	return results.map((row) => row.host.toLowerCase());
+}
+
+export class D1PlatformReads implements PlatformReads {
+	private readonly artifacts: ArtifactStore;
+
+	constructor(
+		private readonly db: D1Database,
+		bucket: R2Bucket,
+	) {
+		this.artifacts = new ArtifactStore(bucket);
+	}
+
+	routes(labels: readonly string[]): Promise<RouteTarget[]> {
+		return readRoutes(this.db, labels);
+	}
+
+	limits(tenantId: string): Promise<PlanLimits> {
+		return readLimits(this.db, tenantId);
+	}
+
+	allowList(tenantId: string): Promise<string[]> {
+		return readAllowList(this.db, tenantId);
+	}
+
+	deploymentCode(deploymentId: string): Promise<DeploymentCode> {
+		return this.artifacts.getDeployment(deploymentId);
+	}
+}

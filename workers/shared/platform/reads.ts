@@ -1,0 +1,29 @@
+/**
+ * What the request path reads from the platform's storage: routes, plan limits, egress allow-lists
+ * and deployments' code. One interface, one implementation over D1 and R2 (./d1.ts): the dispatcher
+ * calls it in-process in production; the local platform's runtime processes, which hold no storage
+ * bindings, call the same implementation by RPC (their PLATFORM binding, served by the control
+ * process's PlatformServices entrypoint, local/control/). Every method is a cache miss of its caller.
+ *
+ * Everything crosses RPC, so arguments and results are plain data (Map and ArrayBuffer included).
+ */
+import type { Manifest } from "../deployments/manifest";
+import type { PlanLimits } from "../runtime/plans";
+import type { RouteTarget } from "../runtime/route";
+
+/** A deployment's manifest and the bytes of every module it names, by sha256. */
+export interface DeploymentCode {
+	manifest: Manifest;
+	blobs: ReadonlyMap<string, ArrayBuffer>;
+}
+
+export interface PlatformReads {
+	/** The targets of these labels that exist (a label without a route is absent from the answer). */
+	routes(labels: readonly string[]): Promise<RouteTarget[]>;
+	/** The tenant's plan limits (the defaults when its plan has no row). */
+	limits(tenantId: string): Promise<PlanLimits>;
+	/** The hosts the tenant's code may reach, lowercase (none: no network). */
+	allowList(tenantId: string): Promise<string[]>;
+	/** The deployment's code; rejects when R2 lacks its manifest or a module. */
+	deploymentCode(deploymentId: string): Promise<DeploymentCode>;
+}
