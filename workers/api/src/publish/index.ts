@@ -1,3 +1,4 @@
+import { LoaderProbe } from "../../../shared/runtime/load-probe";
 import { runtimeName } from "../../../shared/runtime/select";
 import { cloudflareConfig, DispatchNamespacePublisher } from "./dispatch-namespace";
 import type { Publisher } from "./types";
@@ -13,7 +14,7 @@ export { LoadError } from "./types";
 export function publisherFor(env: ApiEnv): Publisher {
 	switch (runtimeName(env.RUNTIME)) {
 		case "worker-loader":
-			return new WorkerLoaderPublisher(env.LOADER);
+			return new WorkerLoaderPublisher(new LoaderProbe(env.LOADER));
 		case "dispatch-namespace":
 			return new DispatchNamespacePublisher(cloudflareConfig(env));
 	}

@@ -1,43 +1,21 @@
 /**
- * The local publisher: a deployment is Loaded once a fresh Worker Loader isolate imported its main
- * module and found a fetch handler. The probe imports the module rather than calling the handler, so
- * a syntax error or a throwing top level fails the stage while the tenant's handler never runs.
+ * The Worker Loader publisher: a deployment is Loaded once a fresh isolate imported its main module
+ * and found a fetch handler (workers/shared/runtime/load-probe.ts). The probe runs wherever the
+ * LoadProbe given here runs it: in this isolate over the API's LOADER (production), or in the local
+ * platform's probe process (the PROBE binding). Either way the API keeps its own deadline, so a top
+ * level that never finishes ends the stage in Error within LIMITS.loadTimeoutMs.
  */
-import { errorMessage } from "../../../shared/describe-error";
 import { LIMITS } from "../../../shared/limits";
-import { workerCode } from "../../../shared/runtime/worker-code";
+import { type LoadProbe, type LoadProbeResult, loadProbeCode } from "../../../shared/runtime/load-probe";
 import { type BuiltDeployment, LoadError, type Publisher } from "./types";
 
-const PROBE_MODULE = "__ferry_probe__.js";
-
-const probeSource = (mainModule: string) => `
-import * as tenant from ${JSON.stringify(`./${mainModule}`)};
-const handler = tenant.default;
-const hasFetch = typeof handler?.fetch === "function" ||
-	(typeof handler === "function" && typeof handler.prototype?.fetch === "function");
-export default { fetch: () => Response.json({ hasFetch }) };
-`;
-
 export class WorkerLoaderPublisher implements Publisher {
-	constructor(private readonly loader: WorkerLoader) {}
+	constructor(private readonly probe: LoadProbe) {}
 
 	async load({ manifest, blobs }: BuiltDeployment): Promise<void> {
-		const code = workerCode(manifest, blobs, {
-			extraModules: { [PROBE_MODULE]: { js: probeSource(manifest.mainModule) } },
-			mainModule: PROBE_MODULE,
-		});
-		const answer = await withTimeout(this.probe(code), LIMITS.loadTimeoutMs);
-		if (!answer.hasFetch) throw new LoadError(`main module '${manifest.mainModule}' has no default export with a fetch handler`);
-	}
-
-	private async probe(code: WorkerLoaderWorkerCode): Promise<{ hasFetch: boolean }> {
-		let response: Response;
-		try {
-			response = await this.loader.load(code).getEntrypoint().fetch("http://probe.invalid/");
-		} catch (error) {
-			throw new LoadError(`the code did not start: ${startupError(error)}`);
-		}
-		return response.json();
+		const result = await withDeadline(this.probe.probe(loadProbeCode(manifest, blobs)), LIMITS.loadTimeoutMs);
+		if (!result.started) throw new LoadError(`the code did not start: ${result.error}`);
+		if (!result.hasFetch) throw new LoadError(`main module '${manifest.mainModule}' has no default export with a fetch handler`);
 	}
 
 	async remove(): Promise<void> {
@@ -45,18 +23,10 @@ export class WorkerLoaderPublisher implements Publisher {
 	}
 }
 
-/** workerd's startup error on one line, without its generic preamble: "Uncaught SyntaxError: … at index.js:1:16". */
-function startupError(error: unknown): string {
-	return errorMessage(error)
-		.replace(/^Failed to start Worker:\s*/, "")
-		.replace(/\s*\n\s*/g, " ")
-		.trim();
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+function withDeadline(probe: Promise<LoadProbeResult>, ms: number): Promise<LoadProbeResult> {
 	let timer: number | null = null;
-	const timeout = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new LoadError(`the code did not start within ${ms / 1000} s`)), ms);
+	const deadline = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new LoadError(`the code did not start within ${ms / 1000} s: its top level never finished`)), ms);
 	});
-	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+	return Promise.race([probe, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,63 @@
+/**
+ * The Loaded stage's check for the Worker Loader runtime: a fresh isolate imports the tenant's main
+ * module through a generated wrapper and reports whether it has a fetch handler. The tenant's handler
+ * never runs; its top level does, so a syntax error or a throwing top level fails the stage.
+ *
+ * One implementation, two callers: the API runs it against its own LOADER in production, and the
+ * local platform runs it in its probe process (local/runtime/), which the API reaches by RPC, so a
+ * top level that never finishes wedges that process and never the API.
+ */
+
+import type { Manifest } from "../deployments/manifest";
+import { errorMessage } from "../describe-error";
+import { workerCode } from "./worker-code";
+
+const PROBE_MODULE = "__ferry_probe__.js";
+
+const probeSource = (mainModule: string) => `
+import * as tenant from ${JSON.stringify(`./${mainModule}`)};
+const handler = tenant.default;
+const hasFetch = typeof handler?.fetch === "function" ||
+	(typeof handler === "function" && typeof handler.prototype?.fetch === "function");
+export default { fetch: () => Response.json({ hasFetch }) };
+`;
+
+/** What a probe found: the code started (with or without a fetch handler), or why it did not. */
+export type LoadProbeResult = { started: true; hasFetch: boolean } | { started: false; error: string };
+
+/** Starts code in a fresh isolate; plain data in and out, so it can run across RPC. */
+export interface LoadProbe {
+	probe(code: WorkerLoaderWorkerCode): Promise<LoadProbeResult>;
+}
+
+/** The tenant's code behind the probe's wrapper module (no network, no platform bindings). */
+export function loadProbeCode(manifest: Manifest, blobs: ReadonlyMap<string, ArrayBuffer>): WorkerLoaderWorkerCode {
+	return workerCode(manifest, blobs, {
+		extraModules: { [PROBE_MODULE]: { js: probeSource(manifest.mainModule) } },
+		mainModule: PROBE_MODULE,
+	});
+}
+
+/** The probe over a Worker Loader binding; a start-up failure is a result, never a rejection. */
+export class LoaderProbe implements LoadProbe {
+	constructor(private readonly loader: WorkerLoader) {}
+
+	async probe(code: WorkerLoaderWorkerCode): Promise<LoadProbeResult> {
+		let response: Response;
+		try {
+			response = await this.loader.load(code).getEntrypoint().fetch("http://probe.invalid/");
+		} catch (error) {
+			return { started: false, error: startupError(error) };
+		}
+		const { hasFetch } = (await response.json()) as { hasFetch: boolean };
+		return { started: true, hasFetch };
+	}
+}
+
+/** workerd's startup error on one line, without its generic preamble: "Uncaught SyntaxError: … at index.js:1:16". */
+function startupError(error: unknown): string {
+	return errorMessage(error)
+		.replace(/^Failed to start Worker:\s*/, "")
+		.replace(/\s*\n\s*/g, " ")
+		.trim();
+}
