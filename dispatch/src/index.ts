@@ -12,7 +12,7 @@ import { requestIdOf } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import { platformReads } from "../../workers/shared/platform";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
-import { notFoundPage, unavailablePage } from "./pages";
+import { notFoundPage, quarantinedPage, unavailablePage } from "./pages";
 import { refreshRoutes, resolveRoute } from "./routes";
 import { failurePage, runtimeFor } from "./runtime";
 
@@ -21,6 +21,9 @@ export { FerryEgress } from "../../workers/outbound/src/entrypoint";
 
 function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): Response | Promise<Response> {
 	if (!target) return notFoundPage(requestIdOf(request));
+	// Quarantined (it stopped a local runtime process): its code does not run until the time passes.
+	if (target.quarantinedUntil && target.quarantinedUntil > Date.now())
+		return quarantinedPage(requestIdOf(request), target.quarantinedUntil);
 	// The tenant's own error (500), a script deleted since this isolate cached its route (404), or the
 	// platform's fault (503): see runtime/failures.ts.
 	const fail = (error: unknown) =>
@@ -56,7 +59,10 @@ export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements Route
 	async refresh(labels: string[]): Promise<void> {
 		const targets = await refreshRoutes(platformReads(this.env), labels);
 		const runtime = runtimeFor(this.env);
-		const deployments = new Map(targets.map((target) => [target.deploymentId, target]));
+		const now = Date.now();
+		// A quarantined deployment is not started ahead of traffic: that would run its top level again.
+		const runnable = targets.filter((target) => !(target.quarantinedUntil && target.quarantinedUntil > now));
+		const deployments = new Map(runnable.map((target) => [target.deploymentId, target]));
 		// Warming is an optimisation: the routes are already right, so a failure here is only logged.
 		await Promise.all(
 			[...deployments.values()].map((target) =>

@@ -18,3 +18,24 @@ export const tenantErrorPage = (requestId: string) =>
 
 export const unavailablePage = (requestId: string) =>
 	page(503, "Temporarily unavailable", "The platform could not reach this script. Try again shortly.", requestId);
+
+/** A quarantined deployment (it stopped a runtime process): no tenant code runs until `until` or the next deploy. */
+export const quarantinedPage = (requestId: string, until: number) => {
+	const response = page(
+		503,
+		"This script exceeded its limits",
+		"The script behind this address exceeded the platform's limits (it ran too long without yielding, or used too much memory) and is paused until its owner deploys it again, or for a while.",
+		requestId,
+	);
+	response.headers.set("retry-after", String(Math.max(1, Math.ceil((until - Date.now()) / 1000))));
+	return response;
+};
+
+/** The tenant's response headers did not come within the wall-clock limit. */
+export const timedOutPage = (requestId: string, limitMs: number) =>
+	page(
+		504,
+		"This script took too long",
+		`The script behind this address did not answer within ${limitMs / 1000} s, the platform's limit per request.`,
+		requestId,
+	);

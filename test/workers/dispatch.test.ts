@@ -139,6 +139,31 @@ describe("tenant failures", () => {
 		);
 	});
 
+	it("cuts off a request whose response never starts at the wall-clock limit, with the 504 page", async () => {
+		const { name } = await deployed(
+			// An hour's timer: pending I/O, so workerd itself does not see the request as hung.
+			`export default { fetch: (request) => new URL(request.url).pathname === "/forever" ? new Promise((resolve) => setTimeout(() => resolve(new Response("late")), 3_600_000)) : new Response("quick") };`,
+		);
+		// This env's runtime adapter has a 300 ms limit (the var the local runtime processes get).
+		const limited = { ...env, WALL_CLOCK_LIMIT_MS: "300" } as DispatchEnv;
+		const get = (path: string) =>
+			dispatcher.fetch(new Request(`http://${name}.localhost${path}`) as Parameters<typeof dispatcher.fetch>[0], limited);
+		const logged = vi.spyOn(console, "warn").mockImplementation(() => {});
+		const started = Date.now();
+		const res = await get("/forever");
+		const waited = Date.now() - started;
+		const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)));
+		logged.mockRestore();
+		expect(res.status).toBe(504);
+		expect(await res.text()).toContain("did not answer within 0.3 s");
+		expect(waited).toBeGreaterThanOrEqual(300);
+		expect(waited).toBeLessThan(5_000);
+		expect(lines).toContainEqual(
+			expect.objectContaining({ message: "tenant script exceeded the wall-clock limit", script: name, limitMs: 300 }),
+		);
+		expect(await (await get("/")).text()).toBe("quick");
+	});
+
 	it("passes a tenant's own error responses through untouched", async () => {
 		const { name } = await deployed(`export default { fetch: () => new Response("teapot", { status: 418 }) };`);
 		const res = await visit(`${name}.localhost`);

@@ -1,9 +1,14 @@
 /// <reference types="@cloudflare/vitest-plugin/types" />
+
 // The test Worker has the API's bindings (generated ApiEnv), which include all the dispatcher's but
-// its production-only dispatch namespace, plus the migrations vitest.config.ts passes in.
+// its production-only dispatch namespace and what only the local runtime processes have (PLATFORM,
+// the wall-clock var), plus the migrations vitest.config.ts passes in.
 interface DispatchEnv extends ApiEnv {
 	DISPATCHER?: DispatchNamespace;
+	PLATFORM?: Fetcher;
+	WALL_CLOCK_LIMIT_MS?: string;
 }
+
 declare namespace Cloudflare {
 	interface Env {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
@@ -11,6 +16,7 @@ declare namespace Cloudflare {
 		TEST_FILES: Record<string, string>;
 	}
 }
+
 // The outbound Worker's env (its generated OutboundEnv is not part of this project's types).
 interface OutboundEnv {
 	DB: D1Database;

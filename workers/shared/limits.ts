@@ -14,6 +14,18 @@ export const LIMITS = {
 	/** How long a new deployment may take to start in the Loaded probe. */
 	loadTimeoutMs: 10_000,
 	/**
+	 * How long a request may wait for the tenant's response headers (Worker Loader runtime), so a
+	 * request that awaits forever is cut off with the 504 page. The runtime's WALL_CLOCK_LIMIT_MS
+	 * var overrides it. Cloudflare bounds CPU, not wall-clock time; 30 s is its own limit for a
+	 * script's start and the idle timeout most clients and proxies give up at anyway.
+	 */
+	requestWallClockMs: 30_000,
+	/**
+	 * How long a quarantined deployment answers the "exceeded its limits" page, unless the tenant
+	 * deploys the script again first (the new deployment is not quarantined).
+	 */
+	quarantineMs: 15 * 60_000,
+	/**
 	 * One WebAssembly module. Below the upload limit so a module always leaves room for the rest of
 	 * its deployment (the WAGI shim, glue code), and small enough to compile well within the start-up
 	 * limits of both runtimes.

@@ -4,6 +4,8 @@
  *
  *   tenant_error   the tenant's code threw. workerd marks an exception that crossed from another
  *                  isolate with `remote: true`; the tenant's exceptions cross from its isolate.
+ *   timed_out      the tenant's response headers did not come within the wall-clock limit
+ *                  (./wall-clock.ts): the 504 page.
  *   not_runnable   anything else: the runtime could not run the deployment at all (the dispatch
  *                  namespace does not hold it, its code is missing from R2, …).
  *
@@ -15,13 +17,15 @@
 import { log } from "../../../workers/shared/log";
 import type { PlatformReads } from "../../../workers/shared/platform";
 import type { RouteTarget } from "../../../workers/shared/runtime/route";
-import { notFoundPage, tenantErrorPage, unavailablePage } from "../pages";
+import { notFoundPage, tenantErrorPage, timedOutPage, unavailablePage } from "../pages";
 import { invalidateRoutes, resolveRoute } from "../routes";
+import { WallClockExceeded } from "./wall-clock";
 
-const DISPATCH_FAILURES = ["tenant_error", "not_runnable"] as const;
+const DISPATCH_FAILURES = ["tenant_error", "timed_out", "not_runnable"] as const;
 type DispatchFailure = (typeof DISPATCH_FAILURES)[number];
 
 function classifyFailure(error: unknown): DispatchFailure {
+	if (error instanceof WallClockExceeded) return "timed_out";
 	const remote = typeof error === "object" && error !== null && (error as { remote?: unknown }).remote === true;
 	return remote ? "tenant_error" : "not_runnable";
 }
@@ -31,6 +35,10 @@ export async function failurePage(error: unknown, target: RouteTarget, reads: Pl
 	if (classifyFailure(error) === "tenant_error") {
 		log.error("tenant script failed", { ...where, error });
 		return tenantErrorPage(requestId);
+	}
+	if (error instanceof WallClockExceeded) {
+		log.warn("tenant script exceeded the wall-clock limit", { ...where, limitMs: error.limitMs });
+		return timedOutPage(requestId, error.limitMs);
 	}
 	// Read the route again, past this isolate's cache.
 	invalidateRoutes([target.label]);

@@ -1,6 +1,7 @@
 /** The runtime adapter this installation uses, chosen by the RUNTIME var (see workers/shared/runtime/select.ts). */
 import { exports } from "cloudflare:workers";
 import type { EgressContext } from "../../../workers/shared/egress/context";
+import { LIMITS } from "../../../workers/shared/limits";
 import { platformReads } from "../../../workers/shared/platform";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
@@ -35,6 +36,14 @@ const warmupBudget = new WarmupBudget(16, 5 * 60_000);
  */
 export const forgetCachedCode = (deploymentId: string) => codeCache.delete(deploymentId);
 
+let isolatesStarted = 0;
+/**
+ * How many tenant isolates this dispatcher isolate had the runtime start (Worker Loader `getCode`
+ * calls). workerd never frees one, so a local runtime process reports this to its supervisor, which
+ * recycles the process past a threshold (local/supervisor/).
+ */
+export const isolateStarts = () => isolatesStarted;
+
 export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 	const reads = platformReads(env);
 	const limits = (tenantId: string) => limitsFor(reads, tenantId);
@@ -46,6 +55,8 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				code: codeCache,
 				warmup: warmupBudget,
 				limitsFor: limits,
+				wallClockLimitMs: Number(env.WALL_CLOCK_LIMIT_MS) || LIMITS.requestWallClockMs,
+				onIsolateStart: () => isolatesStarted++,
 				egress: egressGate,
 			});
 		case "dispatch-namespace":

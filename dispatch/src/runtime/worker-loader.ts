@@ -14,6 +14,7 @@ import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtim
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { CodeCache, DeploymentCode } from "./code-cache";
 import type { PlanLimits } from "./plans";
+import { withinWallClock } from "./wall-clock";
 import type { WarmupBudget } from "./warmup-budget";
 
 /** An entrypoint name no tenant has reason to export (only a string-literal export could spell it). */
@@ -31,6 +32,10 @@ export interface WorkerLoaderRuntimeDeps {
 	warmup: WarmupBudget;
 	/** The cached limits as a plain value, else a promise. */
 	limitsFor(tenantId: string): MaybePromise<PlanLimits>;
+	/** How long a request may wait for the tenant's response headers (./wall-clock.ts). */
+	wallClockLimitMs: number;
+	/** Told each time the runtime asks for a deployment's code: it is starting an isolate for it. */
+	onIsolateStart?: () => void;
 	/**
 	 * The egress gate for one deployment's isolate. The isolate outlives a request, so the gate knows
 	 * the tenant and the deployment but not which request a subrequest belongs to.
@@ -72,11 +77,12 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
 		this.deps.warmup.served(target.deploymentId);
 		// workerd does not enforce these locally (see docs/architecture.md); Cloudflare does.
-		return this.worker(target).getEntrypoint(undefined, { limits }).fetch(request);
+		return withinWallClock(this.worker(target).getEntrypoint(undefined, { limits }).fetch(request), this.deps.wallClockLimitMs);
 	}
 
 	private worker(target: RouteTarget): WorkerStub {
 		return this.deps.loader.get(target.deploymentId, async () => {
+			this.deps.onIsolateStart?.();
 			const { manifest, blobs } = await this.deploymentCode(target.deploymentId);
 			const globalOutbound = this.deps.egress({ tenantId: target.tenantId, deploymentId: target.deploymentId });
 			return workerCode(manifest, blobs, { globalOutbound });

@@ -27,6 +27,11 @@ export interface DeploymentView {
 	updated_at: string;
 	/** The stage that failed (build, load, deploy) and why. */
 	error: { stage: string; message: string } | null;
+	/**
+	 * Set while the deployment is quarantined (it stopped a local runtime process): until then its
+	 * requests answer 503 and its history says why. Null otherwise.
+	 */
+	quarantined_until: string | null;
 	/** Set while the deployment is Deployed. */
 	url: string | null;
 	preview_url: string | null;
@@ -98,6 +103,7 @@ export function deploymentView(
 	liveId: string | undefined,
 	events: readonly DeploymentEvent[],
 	url: UrlFor,
+	now = Date.now(),
 ): DeploymentView {
 	const reachable = d.state === "Deployed";
 	return {
@@ -111,6 +117,7 @@ export function deploymentView(
 		updated_at: iso(d.updatedAt),
 		// The two columns are written together (deploy/store.ts).
 		error: d.errorStage ? { stage: d.errorStage, message: d.errorMessage ?? "" } : null,
+		quarantined_until: d.quarantinedUntil && d.quarantinedUntil > now ? iso(d.quarantinedUntil) : null,
 		url: reachable ? url(scriptName) : null,
 		preview_url: reachable ? url(previewLabel(d.id, scriptName)) : null,
 		events: events.map(eventView),

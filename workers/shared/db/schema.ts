@@ -66,6 +66,10 @@ export const deployments = sqliteTable(
 		sizeBytes: integer("size_bytes").notNull(),
 		errorStage: text("error_stage"),
 		errorMessage: text("error_message"),
+		// Set when the local platform quarantined the deployment (it stopped a runtime process: an
+		// endless loop, runaway memory): until then its requests answer the 503 "exceeded its limits"
+		// page without running its code. Written by deploy/store.ts's quarantine().
+		quarantinedUntil: integer("quarantined_until"),
 		createdAt: integer("created_at").notNull(),
 		updatedAt: integer("updated_at").notNull(),
 	},

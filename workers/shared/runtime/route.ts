@@ -4,6 +4,12 @@ export interface RouteTarget {
 	scriptName: string;
 	deploymentId: string;
 	tenantId: string;
+	/**
+	 * Until when (ms since the epoch) the deployment is quarantined: its requests answer the 503
+	 * "exceeded its limits" page and its code does not run. Null when it never was. It travels with
+	 * the cached route, so a quarantine ends by itself once the time passes.
+	 */
+	quarantinedUntil: number | null;
 }
 
 /** Hands a request to a deployment's code. One implementation per runtime (Worker Loader, dispatch namespace). */

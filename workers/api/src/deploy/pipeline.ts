@@ -128,6 +128,9 @@ export async function runDeployment(
 	return ended();
 }
 
+/** The API's ROUTES binding: the dispatcher's RouteControl (locally the control process's, which fans out). */
+export const routeControl = (env: ApiEnv) => env.ROUTES as unknown as RouteControlApi;
+
 /**
  * Tells the dispatcher that routes moved, before the API answers: it drops and re-reads its cached
  * routes and prepares the new deployments. The route table is already right either way.

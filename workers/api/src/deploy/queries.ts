@@ -37,6 +37,22 @@ export async function liveDeploymentId(db: Database, scriptName: string): Promis
 	return route?.id;
 }
 
+/** What a hostname label routes to now (live or preview), with the script's name. */
+export async function routeOf(db: Database, label: string) {
+	const [route] = await db
+		.select({ deploymentId: routes.deploymentId, scriptName: routes.scriptName })
+		.from(routes)
+		.where(eq(routes.label, label))
+		.limit(1);
+	return route;
+}
+
+/** Every label routed to the deployment: the script's live label when it is live, and its preview. */
+export async function labelsOf(db: Database, deploymentId: string): Promise<string[]> {
+	const rows = await db.select({ label: routes.label }).from(routes).where(eq(routes.deploymentId, deploymentId));
+	return rows.map((row) => row.label);
+}
+
 /** Each deployment's events, oldest first. */
 export async function eventsFor(db: Database, deploymentIds: string[]): Promise<Map<string, DeploymentEvent[]>> {
 	const byDeployment = new Map<string, DeploymentEvent[]>(deploymentIds.map((id) => [id, []]));

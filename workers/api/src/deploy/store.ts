@@ -4,6 +4,9 @@
  * conditional on the deployment still being in the `from` state, so a concurrent move (a delete,
  * say) makes the transition a no-op instead of a lost or doubled event. Route rows are written only
  * here: by the Deployed batch, a rollback and a delete.
+ *
+ * Besides transitions, a deployment's history holds notes: events whose `from` and `to` are the same
+ * state. The one note today is a quarantine (see quarantine()).
  */
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { type Database, runBatch } from "../../../shared/db";
@@ -111,7 +114,15 @@ export interface NewDeployment {
  * which would otherwise belong to a script that is gone.
  */
 export async function createDeployment(db: Database, d: NewDeployment, now = Date.now()): Promise<DeploymentRow> {
-	const row: DeploymentRow = { ...d, state: "Queued", errorStage: null, errorMessage: null, createdAt: now, updatedAt: now };
+	const row: DeploymentRow = {
+		...d,
+		state: "Queued",
+		errorStage: null,
+		errorMessage: null,
+		quarantinedUntil: null,
+		createdAt: now,
+		updatedAt: now,
+	};
 	const [created] = await runBatch(db, [
 		db.run(sql`
 			INSERT INTO ${deployments} (id, script_id, tenant_id, state, artifact_sha256, size_bytes, created_at, updated_at)
@@ -242,4 +253,23 @@ export async function failInterrupted(db: Database, scriptId: string, olderThanM
 		stuck.flatMap((d) => transitionStatements(db, d.id, d.state, "Error", { error: { stage: STAGE_AFTER[d.state]!, message } }, now)),
 	);
 	return stuck.length;
+}
+
+/**
+ * Quarantines a Deployed deployment until `until`: its requests answer the "exceeded its limits" page
+ * (the dispatcher reads `quarantined_until` with the route) and its history gets a note saying why
+ * and until when. Conditional on the deployment being Deployed, in one batch. Returns whether it was.
+ * A later deploy of the script ends it in effect (the new deployment is not quarantined); so does time.
+ */
+export async function quarantine(db: Database, deploymentId: string, until: number, message: string, now = Date.now()): Promise<boolean> {
+	const [event] = await runBatch(db, [
+		db.run(sql`
+			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
+			SELECT id, state, state, ${message}, ${now} FROM ${deployments} WHERE id = ${deploymentId} AND state = 'Deployed'`),
+		db
+			.update(deployments)
+			.set({ quarantinedUntil: until })
+			.where(and(eq(deployments.id, deploymentId), eq(deployments.state, "Deployed"))),
+	]);
+	return event?.meta.changes === 1;
 }

@@ -8,9 +8,8 @@ import { ArtifactStore } from "../../../shared/artifacts";
 import { previewLabel } from "../../../shared/hosts";
 import { FerryError } from "../../../shared/http/errors";
 import { scriptNameProblem } from "../../../shared/names";
-import type { RouteControlApi } from "../../../shared/runtime/route";
 import { iso } from "../../../shared/time";
-import { routesMoved, runDeployment } from "../deploy/pipeline";
+import { routeControl, routesMoved, runDeployment } from "../deploy/pipeline";
 import { ProgressStream, wantsProgress } from "../deploy/progress";
 import { deploymentsOf, eventsFor, findScript, liveDeploymentId, scriptsOf } from "../deploy/queries";
 import { rollback } from "../deploy/rollback";
@@ -25,8 +24,6 @@ function checkScriptName(name: string): void {
 	const problem = scriptNameProblem(name);
 	if (problem) throw new FerryError("invalid_script_name", `invalid script name '${name}': ${problem}`);
 }
-
-const routeControl = (env: ApiEnv) => env.ROUTES as unknown as RouteControlApi;
 
 const rollbackBody = z.object({ deployment_id: z.string().min(1).optional() }).default({});
 
