@@ -52,8 +52,8 @@ export default defineConfig({
 				},
 			},
 			{
-				// Node tooling (generated sources).
-				test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
+				// Node tooling (generated sources) and the local platform's pure parts.
+				test: { name: "node", include: ["test/node/**/*.test.ts", "local/**/*.test.ts"], environment: "node" },
 			},
 			{
 				// The ferry CLI: main(argv, io) in-process and the real binary, against one real local platform.

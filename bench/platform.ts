@@ -1,6 +1,6 @@
 /**
  * The local platform for the load phases: local/platform.ts's startLocalPlatform, in this process,
- * exactly as `npm run dev` starts it (migrations, both Workers, watchdog on), on a free port.
+ * exactly as `npm run dev` starts it (migrations, every process, the supervisor on), on a free port.
  * Only the start → ready row spawns `npm run dev` itself (start-ready.ts): there the process start is
  * what is measured; here one process saves a Node start and keeps the workerd child in reach.
  */
@@ -13,7 +13,7 @@ export interface BenchPlatform {
 	platform: LocalPlatform;
 	port: number;
 	adminToken: string;
-	/** VmRSS of the platform's workerd process now, in bytes. */
+	/** VmRSS of the platform's workerd processes now, summed, in bytes. */
 	workerdRss(): number | undefined;
 	stop(): Promise<void>;
 }
@@ -27,8 +27,11 @@ export async function startPlatform(stateDir: string): Promise<BenchPlatform> {
 		port,
 		adminToken: platform.adminToken,
 		workerdRss: () => {
-			const pid = workerdPid(port);
-			return pid === undefined ? undefined : residentBytes(pid);
+			const sizes = platform.workerdPorts().map((entryPort) => {
+				const pid = workerdPid(entryPort);
+				return pid === undefined ? undefined : residentBytes(pid);
+			});
+			return sizes.includes(undefined) ? undefined : sizes.reduce<number>((sum, size) => sum + size!, 0);
 		},
 		stop: async () => {
 			forget();

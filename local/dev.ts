@@ -2,8 +2,10 @@
  * `npm run dev`: applies migrations (when they changed), starts the local platform and prints how to
  * use it. A restart with existing state reuses what the last start prepared (see platform.ts).
  * Flags: --port N (default 8787; or PORT; 0 lets the OS pick), --state DIR (default .ferry/state),
- * --verbose (workerd and tenant logs), --ready-file FILE (see below). FERRY_ADMIN_TOKEN in the
- * environment overrides the token kept in workers/api/.dev.vars.
+ * --verbose (workerd and tenant logs), --ready-file FILE (see below), --runtimes N (runtime
+ * processes, default 2), --recycle-after N (tenant isolates a runtime process may start before it
+ * is replaced, default 1,000), --wall-clock-limit MS (per request, default 30,000).
+ * FERRY_ADMIN_TOKEN in the environment overrides the token kept in workers/api/.dev.vars.
  *
  * Readiness, for programs that start the platform (the end-to-end tests, scripts): with
  * --ready-file FILE, once the platform answers, FILE is written (whole, by a rename) with one JSON
@@ -20,7 +22,8 @@ import { PortInUseError } from "./ports.ts";
 // Node keeps the bytecode of what it compiled (miniflare, undici, …) in its temp directory, so a
 // restart skips most of the ~1 s spent importing them. Imported below, after this, for that reason.
 module.enableCompileCache?.();
-const { startLocalPlatform } = await import("./platform.ts");
+const { DEFAULT_RECYCLE_AFTER, DEFAULT_RUNTIMES, startLocalPlatform } = await import("./platform.ts");
+const { LIMITS } = await import("../workers/shared/limits.ts");
 
 /** What --ready-file holds once the platform answers. */
 export interface ReadyFile {
@@ -38,14 +41,28 @@ const { values } = parseArgs({
 		state: { type: "string", default: DEFAULT_STATE_DIR },
 		verbose: { type: "boolean", default: false },
 		"ready-file": { type: "string" },
+		runtimes: { type: "string", default: String(DEFAULT_RUNTIMES) },
+		"recycle-after": { type: "string", default: String(DEFAULT_RECYCLE_AFTER) },
+		"wall-clock-limit": { type: "string", default: String(LIMITS.requestWallClockMs) },
 	},
 });
+
+/** A flag that must be a whole number of at least `min`; anything else ends the start with one line. */
+function wholeNumber(flag: string, value: string, min: number): number {
+	const number = Number(value);
+	if (Number.isInteger(number) && number >= min) return number;
+	console.error(`✘ --${flag} must be a whole number of at least ${min}, not '${value}'`);
+	process.exit(1);
+}
 
 const platform = await startLocalPlatform({
 	port: Number(values.port),
 	stateDir: path.resolve(values.state),
 	adminToken: process.env.FERRY_ADMIN_TOKEN || undefined,
 	verbose: values.verbose,
+	runtimes: wholeNumber("runtimes", values.runtimes, 1),
+	recycleAfter: wholeNumber("recycle-after", values["recycle-after"], 1),
+	wallClockLimitMs: wholeNumber("wall-clock-limit", values["wall-clock-limit"], 1),
 }).catch((error: unknown) => {
 	if (!(error instanceof PortInUseError)) throw error;
 	const other = error.port + 1;
@@ -63,6 +80,7 @@ Ferry is running (ready in ${readyMs} ms)
   API           ${api}/v1
   Scripts       ${platform.urlFor("<name>")}
   Port          ${platform.port} (another: npm run dev -- --port N; then ferry login --api-url http://api.localhost:N)
+  Runtimes      ${platform.runtimes} processes for tenant code, apart from the API (another count: --runtimes N)
   State         ${rel(path.resolve(values.state))}/ (local D1 + R2; delete it to start over)
   Admin token   ${process.env.FERRY_ADMIN_TOKEN ? "FERRY_ADMIN_TOKEN from the environment" : "FERRY_ADMIN_TOKEN in workers/api/.dev.vars"}
 

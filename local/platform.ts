@@ -1,10 +1,13 @@
 /**
- * The whole platform on one machine: the dispatcher and the API Worker in one workerd process
- * (Miniflare), on one port, with D1 and R2 persisted on disk. `npm run dev`, the end-to-end tests,
- * the CLI tests and the benchmarks all start it through here.
+ * The whole platform on one machine: `npm run dev`, the end-to-end and CLI tests and the benchmarks
+ * all start it through here. Several workerd processes (Miniflare), supervised from this Node process
+ * (./supervisor/): the control process (the edge on the public port, the API, D1 and R2 persisted on
+ * disk), K runtime processes sharing the tenants' isolates (the dispatcher's own code), and the probe
+ * process the API's Loaded probe runs in. Tenant code never runs in the control process, so a tenant's
+ * endless loop or memory blow-up never stops the API; docs/architecture.md has the whole picture.
  *
  * Why Miniflare rather than `wrangler dev`: wrangler's dev proxy halves the throughput of a hello
- * world on these machines (~600 vs ~1,200 req/s). Bindings still come from the wrangler configs.
+ * world on these machines. Bindings still come from the wrangler configs.
  *
  * A start with existing state skips what an earlier start already did: the D1 migrations when the
  * migration files are unchanged (./migrations.ts), and loading wrangler and bundling the Workers when
@@ -13,17 +16,22 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
-import { loopbackFetch } from "../loopback/index.ts";
+import { describeError } from "../workers/shared/describe-error.ts";
+import { LIMITS } from "../workers/shared/limits.ts";
 import { migrateIfChanged } from "./migrations.ts";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
-import { PortInUseError } from "./ports.ts";
-import { Watchdog } from "./watchdog.ts";
-import { inMiniflareOrder, platformWorkers } from "./workers.ts";
+import { assertPortFree, PortInUseError } from "./ports.ts";
+import { type HealthOptions, Supervisor, type SupervisorEvent } from "./supervisor/index.ts";
+import { platformWorkers } from "./workers.ts";
 
 // wrangler warns that FERRY_ADMIN_TOKEN is not in .dev.vars when the caller passes its own; the
 // platform passes the token explicitly below, so only wrangler's errors are worth showing.
 process.env.WRANGLER_LOG ??= "error";
+
+/** Runtime processes by default: one per core of the 2-core machines this is measured on. */
+export const DEFAULT_RUNTIMES = 2;
+/** Tenant isolates a runtime process may start before it is replaced (docs/reliability.md has the ceiling). */
+export const DEFAULT_RECYCLE_AFTER = 1_000;
 
 export interface LocalPlatformOptions {
 	port?: number;
@@ -35,18 +43,30 @@ export interface LocalPlatformOptions {
 	verbose?: boolean;
 	/** Apply the D1 migrations with wrangler first, unless these files were applied already (default true). */
 	migrate?: boolean;
-	/** Restart the runtime when it stops answering (a tenant's endless loop); default true. */
-	watchdog?: { intervalMs?: number; timeoutMs?: number } | false;
+	/** Runtime processes tenant hosts are spread over (default 2). */
+	runtimes?: number;
+	/** Tenant isolates a runtime process may start before it is replaced (default 1,000). */
+	recycleAfter?: number;
+	/** How long a request may wait for the tenant's response headers (default LIMITS.requestWallClockMs). */
+	wallClockLimitMs?: number;
+	/** The supervisor's health checks (default every 250 ms, 1 s timeout); false: none (nothing restarts). */
+	health?: HealthOptions | false;
+	/** Told what the supervisor did (default: a line on stderr for each restart, quarantine, recycle). */
+	onEvent?: (event: SupervisorEvent) => void;
 }
 
 export interface LocalPlatform {
 	url: URL;
 	port: number;
 	adminToken: string;
-	/** How many times the watchdog restarted the runtime. */
+	/** Runtime processes tenant hosts are spread over. */
+	runtimes: number;
+	/** How many wedged processes the supervisor replaced. */
 	readonly restarts: number;
 	/** The URL of a hostname label on this platform, e.g. `hello` → http://hello.localhost:8787/. */
 	urlFor(label: string): string;
+	/** The Miniflare entry ports of the workerd processes running now (bench/workerd-memory.ts). */
+	workerdPorts(): number[];
 	stop(): Promise<void>;
 }
 
@@ -62,73 +82,78 @@ export function localAdminToken(): string {
 	return token;
 }
 
+/** One line on stderr per thing the supervisor did, for people watching `npm run dev`. */
+export function describeEvent(event: SupervisorEvent): string {
+	switch (event.type) {
+		case "wedged":
+			return `${event.process} ${event.reason === "unresponsive" ? "stopped answering" : "exited"}${event.inFlight.length > 0 ? ` with ${[...new Set(event.inFlight)].join(", ")} in flight` : ""}; replacing it`;
+		case "restarted":
+			return `${event.process} replaced in ${event.ms} ms`;
+		case "quarantined":
+			return `quarantined deployment ${event.deploymentId} of script ${event.scriptName} (${event.label}) until ${new Date(event.until).toISOString()}: it exceeded its limits`;
+		case "isolated":
+			return `${event.labels.join(", ")} moved to the isolation runtime while one of them is suspected`;
+		case "recycled":
+			return `${event.process} recycled after ${event.isolates} isolates (${event.ms} ms)`;
+		case "failed":
+			return `${event.process}: ${describeError(event.error)}`;
+	}
+}
+
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
 	const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
 	mkdirSync(stateDir, { recursive: true });
 	const adminToken = options.adminToken ?? localAdminToken();
 	const domain = "localhost";
+	const runtimes = options.runtimes ?? DEFAULT_RUNTIMES;
 	const [, workers] = await Promise.all([
 		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
 		// Only the API holds the admin token.
-		platformWorkers(stateDir, { dispatcher: { PLATFORM_DOMAIN: domain }, api: { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken } }),
+		platformWorkers(stateDir, {
+			api: { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken },
+			control: { PLATFORM_DOMAIN: domain },
+			runtime: { PLATFORM_DOMAIN: domain },
+		}),
 	]);
 
-	const miniflareOptions = (port: number) =>
-		convertV4MiniflareOptions({
-			host: options.host ?? "127.0.0.1",
-			port,
-			// wrangler's --persist-to layout, so `wrangler d1 … --local --persist-to <stateDir>` sees the same data.
-			resourcePersistencePath: path.join(stateDir, "v3"),
-			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
-			// No network here: do not fetch the Request.cf sample from Cloudflare.
-			cf: false,
-			workers: inMiniflareOrder(workers),
-		});
+	const host = options.host ?? "127.0.0.1";
 	const wantedPort = options.port ?? 8787;
-	let mf = new Miniflare(miniflareOptions(wantedPort));
-	let url: URL;
-	try {
-		url = await mf.ready;
-	} catch (error) {
-		await mf.dispose().catch(() => undefined);
-		// Miniflare tells a taken address by its error code (workerd's own message is on its stderr).
-		if ((error as { code?: unknown }).code === "ERR_ADDRESS_IN_USE") throw new PortInUseError(wantedPort, { cause: error });
-		throw error;
-	}
-	const port = Number(url.port);
+	// Said before any process starts; the processes' own ports are chosen free just before they start.
+	await assertPortFree(host, wantedPort);
+	const start = () =>
+		Supervisor.start({
+			workers,
+			stateDir,
+			host,
+			port: wantedPort,
+			runtimes,
+			recycleAfter: options.recycleAfter ?? DEFAULT_RECYCLE_AFTER,
+			wallClockLimitMs: options.wallClockLimitMs ?? LIMITS.requestWallClockMs,
+			verbose: options.verbose ?? false,
+			health: options.health ?? {},
+			onEvent: options.onEvent ?? ((event) => console.error(`[ferry] ${describeEvent(event)}`)),
+		});
+	const supervisor = await start().catch((error: unknown) => {
+		// Miniflare tells a taken address by its error code: the public port taken since the check, or one
+		// of the processes' ports taken between choosing it and listening. Once more, with new ports.
+		if ((error as { code?: unknown }).code !== "ERR_ADDRESS_IN_USE") throw error;
+		return start().catch((again: unknown) => {
+			if ((again as { code?: unknown }).code === "ERR_ADDRESS_IN_USE") throw new PortInUseError(wantedPort, { cause: again });
+			throw again;
+		});
+	});
+	const port = supervisor.port;
 	const urlFor = (label: string) => `http://${label}.${domain}:${port}/`;
-
-	let restarts = 0;
-	const watchdog =
-		options.watchdog === false
-			? undefined
-			: new Watchdog({
-					...options.watchdog,
-					// The API's root answers without touching storage: any answer means the event loop is free.
-					probe: async (signal) => {
-						await (await loopbackFetch(urlFor("api"), { signal })).arrayBuffer();
-					},
-					restart: async () => {
-						await mf.dispose();
-						mf = new Miniflare(miniflareOptions(port));
-						await mf.ready;
-						restarts++;
-					},
-					onRestart: () =>
-						console.error("[ferry] the local runtime stopped answering (a tenant script in an endless loop?); restarting it"),
-				}).start();
-
 	return {
-		url,
+		url: new URL(`http://${host}:${port}/`),
 		port,
 		adminToken,
+		runtimes,
 		get restarts() {
-			return restarts;
+			return supervisor.restarts;
 		},
 		urlFor,
-		stop: async () => {
-			watchdog?.stop();
-			await mf.dispose();
-		},
+		workerdPorts: () => supervisor.entryPorts(),
+		stop: () => supervisor.stop(),
 	};
 }

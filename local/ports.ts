@@ -12,6 +12,18 @@ export class PortInUseError extends Error {
 	}
 }
 
+/** Throws PortInUseError when something listens on host:port already (0, "any port", never does). */
+export function assertPortFree(host: string, port: number): Promise<void> {
+	if (port === 0) return Promise.resolve();
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once("error", (error: NodeJS.ErrnoException) =>
+			reject(error.code === "EADDRINUSE" ? new PortInUseError(port, { cause: error }) : error),
+		);
+		server.listen(port, host, () => server.close(() => resolve()));
+	});
+}
+
 /** A TCP port nobody listens on right now (the OS picks it), so runs never collide with `npm run dev`. */
 export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -22,4 +34,22 @@ export function freePort(): Promise<number> {
 			server.close(() => resolve(port));
 		});
 	});
+}
+
+/** `count` distinct free ports: all held open at once while the OS picks them, then released. */
+export async function freePorts(count: number): Promise<number[]> {
+	const servers = await Promise.all(
+		Array.from(
+			{ length: count },
+			() =>
+				new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+					const server = createServer();
+					server.once("error", reject);
+					server.listen(0, "127.0.0.1", () => resolve(server));
+				}),
+		),
+	);
+	const ports = servers.map((server) => (server.address() as { port: number }).port);
+	await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+	return ports;
 }

@@ -1,7 +1,8 @@
 /**
  * The platform Workers as Miniflare runs them: bindings from the wrangler configs (wrangler's own
  * `unstable_getMiniflareWorkerOptions`, so the configs stay the single source) and code bundled with
- * esbuild the way wrangler bundles for workerd.
+ * esbuild the way wrangler bundles for workerd. Which process runs which, and how the processes'
+ * service bindings reach each other, is ./supervisor/processes.ts's.
  *
  * Importing wrangler and bundling take seconds, and their result only changes when a config or a
  * source file does, so it is kept in the state directory with a fingerprint of everything it came
@@ -14,17 +15,23 @@ import path from "node:path";
 import type { V4WorkerOptions } from "miniflare";
 import { ROOT } from "./paths.ts";
 
-/** The platform Workers by role: wrangler config, and the routes that reach each one locally. */
+/**
+ * The platform Workers by role, with the wrangler config (and environment) each comes from:
+ *   api      the control-plane API (workers/api/), in the control process
+ *   control  the edge, PlatformServices and the supervisor's surface (local/control/), beside it
+ *   runtime  the dispatcher as a runtime process runs it (wrangler.toml's [env.runtime]), also the probe process
+ */
 const WORKERS = {
-	dispatcher: { config: "wrangler.toml", routes: [] as string[] },
-	api: { config: "workers/api/wrangler.toml", routes: ["api.localhost/*"] },
-};
+	api: { config: "workers/api/wrangler.toml", env: undefined },
+	control: { config: "local/control/wrangler.toml", env: undefined },
+	runtime: { config: "wrangler.toml", env: "runtime" },
+} as const;
 
 export type PlatformWorker = keyof typeof WORKERS;
 export type PlatformWorkers = Record<PlatformWorker, V4WorkerOptions>;
 
 /** Bumped when the kept file's shape changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface Kept {
 	format: number;
@@ -102,10 +109,10 @@ async function build(settings: string): Promise<Kept> {
 	const { unstable_getMiniflareWorkerOptions, unstable_readConfig } = await import("wrangler");
 	const inputs: Record<string, string> = {};
 	const workers = await Promise.all(
-		Object.entries(WORKERS).map(async ([role, { config, routes }]) => {
+		Object.entries(WORKERS).map(async ([role, { config, env }]) => {
 			const configPath = path.join(ROOT, config);
-			const { name } = unstable_readConfig({ config: configPath });
-			const { workerOptions: options, main } = unstable_getMiniflareWorkerOptions(configPath);
+			const { name } = unstable_readConfig({ config: configPath, env });
+			const { workerOptions: options, main } = unstable_getMiniflareWorkerOptions(configPath, env);
 			if (!main || !name) throw new Error(`${config} needs a name and a main module`);
 			const { code, inputs: read } = await bundle(main);
 			// esbuild names inputs relative to the working directory.
@@ -114,14 +121,14 @@ async function build(settings: string): Promise<Kept> {
 				inputs[file] = fileState(file);
 			}
 			const bindings = { ...(options.bindings as Record<string, unknown>) };
-			// The platform passes the admin token itself; it is not kept on disk a second time.
+			// The platform passes its secrets itself; they are not kept on disk a second time.
 			delete bindings.FERRY_ADMIN_TOKEN;
+			delete bindings.SUPERVISOR_TOKEN;
 			const worker = {
 				...options,
 				name,
 				rootPath: undefined,
 				modules: [{ type: "ESModule", path: path.join(path.dirname(configPath), "index.js"), contents: code }],
-				routes,
 				bindings,
 			} as V4WorkerOptions;
 			return [role, worker] as const;
@@ -157,8 +164,5 @@ export async function platformWorkers(
 	const workers = kept!.workers;
 	const withBindings = (role: PlatformWorker) =>
 		({ ...workers[role], bindings: { ...(workers[role].bindings as Record<string, unknown>), ...bindings[role] } }) as V4WorkerOptions;
-	return { dispatcher: withBindings("dispatcher"), api: withBindings("api") };
+	return { api: withBindings("api"), control: withBindings("control"), runtime: withBindings("runtime") };
 }
-
-/** The Workers as Miniflare takes them: the dispatcher first, because Miniflare sends requests no route matches to its first Worker. */
-export const inMiniflareOrder = (workers: PlatformWorkers): V4WorkerOptions[] => [workers.dispatcher, workers.api];

@@ -3,7 +3,7 @@
  * resolver does not, and fetch() will not let a caller set the Host header. This dispatcher resolves
  * every `*.localhost` name to 127.0.0.1 itself, so `fetch("http://hello.localhost:8787/")` works
  * and carries the right Host header. Its own folder, because both sides use it and neither owns the
- * other: the CLI (which ships it in its bundle), local/ (the watchdog's probe), the bench and the tests.
+ * other: the CLI (which ships it in its bundle), the bench and the tests.
  */
 import type { LookupFunction } from "node:net";
 import { Agent } from "undici";

@@ -54,14 +54,21 @@ export default {
 	},
 } satisfies ExportedHandler<DispatchEnv>;
 
-/** Called by the API (service binding `ROUTES`) after it moved routes, before it answers the client. */
+/**
+ * Called by the API (service binding `ROUTES`) after it moved routes, before it answers the client.
+ * Locally the control process fans the call out to every runtime process, naming in `prepare` the
+ * labels this one serves: only their deployments are warmed here (all of them when not given).
+ */
 export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements RouteControlApi {
-	async refresh(labels: string[]): Promise<void> {
+	async refresh(labels: string[], prepare?: string[]): Promise<void> {
 		const targets = await refreshRoutes(platformReads(this.env), labels);
 		const runtime = runtimeFor(this.env);
 		const now = Date.now();
+		const warm = prepare && new Set(prepare);
 		// A quarantined deployment is not started ahead of traffic: that would run its top level again.
-		const runnable = targets.filter((target) => !(target.quarantinedUntil && target.quarantinedUntil > now));
+		const runnable = targets.filter(
+			(target) => (!warm || warm.has(target.label)) && !(target.quarantinedUntil && target.quarantinedUntil > now),
+		);
 		const deployments = new Map(runnable.map((target) => [target.deploymentId, target]));
 		// Warming is an optimisation: the routes are already right, so a failure here is only logged.
 		await Promise.all(

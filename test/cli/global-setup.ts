@@ -19,7 +19,7 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
 	const stateDir = mkdtempSync(path.join(tmpdir(), "ferry-cli-platform-"));
-	const platform = await startLocalPlatform({ port: 0, stateDir, adminToken: "cli-test-admin-token", watchdog: false });
+	const platform = await startLocalPlatform({ port: 0, stateDir, adminToken: "cli-test-admin-token", health: false });
 	project.provide("platform", {
 		apiUrl: platform.urlFor("api").replace(/\/$/, ""),
 		adminToken: platform.adminToken,

@@ -92,11 +92,11 @@ describe("kept platform Workers", () => {
 	it("builds the Workers once and reuses them while nothing they came from changed", { timeout: 60_000 }, async () => {
 		const state = tempDir();
 		const bindings = {
-			dispatcher: { PLATFORM_DOMAIN: "localhost" },
+			runtime: { PLATFORM_DOMAIN: "localhost" },
 			api: { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "secret-token" },
 		};
 		const first = await platformWorkers(state, bindings);
-		expect([first.dispatcher.name, first.api.name]).toEqual(["ferry-dispatch", "ferry-api"]);
+		expect([first.runtime.name, first.control.name, first.api.name]).toEqual(["ferry-runtime", "ferry-control", "ferry-api"]);
 		const kept = preparedWorkersPath(state);
 		const builtAt = statSync(kept).mtimeMs;
 		const again = await platformWorkers(state, bindings);
@@ -104,8 +104,8 @@ describe("kept platform Workers", () => {
 		expect(again).toEqual(first);
 		// Each Worker gets its own bindings (only the API the admin token), never written to the state directory.
 		const tokenOf = (worker: (typeof again)["api"]) => (worker.bindings as Record<string, string>).FERRY_ADMIN_TOKEN;
-		expect([tokenOf(again.api), tokenOf(again.dispatcher)]).toEqual(["secret-token", undefined]);
-		expect((again.dispatcher.bindings as Record<string, string>).PLATFORM_DOMAIN).toBe("localhost");
+		expect([tokenOf(again.api), tokenOf(again.runtime), tokenOf(again.control)]).toEqual(["secret-token", undefined, undefined]);
+		expect((again.runtime.bindings as Record<string, string>).PLATFORM_DOMAIN).toBe("localhost");
 		expect(readFileSync(kept, "utf8")).not.toContain("secret-token");
 	});
 
@@ -120,7 +120,7 @@ describe("kept platform Workers", () => {
 		content.workers = {};
 		writeFileSync(kept, JSON.stringify(content));
 		const rebuilt = await platformWorkers(state, {});
-		expect([rebuilt.dispatcher.name, rebuilt.api.name]).toEqual(["ferry-dispatch", "ferry-api"]);
+		expect([rebuilt.runtime.name, rebuilt.api.name]).toEqual(["ferry-runtime", "ferry-api"]);
 		expect(JSON.parse(readFileSync(kept, "utf8")).inputs["dispatch/src/index.ts"]).not.toBe("0:0");
 	});
 });

@@ -12,34 +12,21 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "zod";
 import { openDatabase } from "../../shared/db";
 import { LIMITS } from "../../shared/limits";
+import { QUARANTINE_REASONS, type QuarantineAnswer, type QuarantineApi, type QuarantineReason } from "../../shared/runtime/quarantine";
 import { iso } from "../../shared/time";
 import { routeControl, routesMoved } from "./deploy/pipeline";
 import { labelsOf, routeOf } from "./deploy/queries";
 import { quarantine } from "./deploy/store";
 
-/** Why a runtime process was stopped, as the supervisor saw it. */
-export const QUARANTINE_REASONS = {
+/** What the deployment's history says happened, by the supervisor's reason. */
+const WHY: Record<QuarantineReason, string> = {
 	unresponsive: "it kept its runtime busy without yielding for over a second: an endless loop?",
-	crashed: "its runtime process stopped: it ran out of memory?",
-} as const;
-export type QuarantineReason = keyof typeof QUARANTINE_REASONS;
+	crashed: "its runtime process stopped under it: it ran out of memory?",
+};
 
-const quarantineRequest = z.object({
-	label: z.string().min(1).max(253),
-	reason: z.enum(Object.keys(QUARANTINE_REASONS) as [QuarantineReason, ...QuarantineReason[]]),
-});
+const quarantineRequest = z.object({ label: z.string().min(1).max(253), reason: z.enum(QUARANTINE_REASONS) });
 
-export interface QuarantineAnswer {
-	deploymentId: string;
-	scriptName: string;
-	/** Until when (ms since the epoch). */
-	until: number;
-	/** The labels whose routes now carry the quarantine (refreshed in every runtime). */
-	labels: string[];
-}
-
-export class Quarantine extends WorkerEntrypoint<ApiEnv> {
-	/** Quarantines what the label routes to; null when it routes nowhere or that deployment is no longer Deployed. */
+export class Quarantine extends WorkerEntrypoint<ApiEnv> implements QuarantineApi {
 	async quarantine(request: z.input<typeof quarantineRequest>): Promise<QuarantineAnswer | null> {
 		const { label, reason } = quarantineRequest.parse(request);
 		const db = openDatabase(this.env.DB);
@@ -47,7 +34,7 @@ export class Quarantine extends WorkerEntrypoint<ApiEnv> {
 		if (!route) return null;
 		const now = Date.now();
 		const until = now + LIMITS.quarantineMs;
-		const message = `quarantined: exceeded its limits (${QUARANTINE_REASONS[reason]}); its requests answer 503 until ${iso(until)} or the script's next deploy`;
+		const message = `quarantined: exceeded its limits (${WHY[reason]}); its requests answer 503 until ${iso(until)} or the script's next deploy`;
 		if (!(await quarantine(db, route.deploymentId, until, message, now))) return null;
 		const labels = await labelsOf(db, route.deploymentId);
 		await routesMoved(routeControl(this.env), labels);

@@ -28,6 +28,9 @@ export interface RouteControlApi {
 	 * The routes of these labels moved (deploy, rollback, delete). Once this resolves, the dispatcher
 	 * serves their new state; it has also read the new targets into its route cache and prepared
 	 * their deployments, so the next request is neither a D1 read nor a cold start.
+	 *
+	 * `prepare` narrows which labels' deployments are prepared (default: all): the local control
+	 * process names, for each runtime process, the labels that process serves.
 	 */
-	refresh(labels: string[]): Promise<void>;
+	refresh(labels: string[], prepare?: string[]): Promise<void>;
 }

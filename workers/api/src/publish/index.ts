@@ -1,4 +1,4 @@
-import { LoaderProbe } from "../../../shared/runtime/load-probe";
+import { LoaderProbe, type LoadProbe } from "../../../shared/runtime/load-probe";
 import { runtimeName } from "../../../shared/runtime/select";
 import { cloudflareConfig, DispatchNamespacePublisher } from "./dispatch-namespace";
 import type { Publisher } from "./types";
@@ -14,7 +14,8 @@ export { LoadError } from "./types";
 export function publisherFor(env: ApiEnv): Publisher {
 	switch (runtimeName(env.RUNTIME)) {
 		case "worker-loader":
-			return new WorkerLoaderPublisher(new LoaderProbe(env.LOADER));
+			// Locally the probe process (by RPC); in production, this isolate's own Worker Loader.
+			return new WorkerLoaderPublisher(env.PROBE ? (env.PROBE as unknown as LoadProbe) : new LoaderProbe(env.LOADER));
 		case "dispatch-namespace":
 			return new DispatchNamespacePublisher(cloudflareConfig(env));
 	}

@@ -1,0 +1,43 @@
+/**
+ * The edge: the public port of the local platform. `api.<domain>` goes to the API Worker (this
+ * process); every other host to the runtime process that owns its script (./slots.ts), unchanged: the
+ * runtime's dispatcher resolves the route itself, from its own cache. The edge never runs tenant code
+ * and reads no storage; per request it picks a slot, notes the request in flight until its response
+ * headers arrive (./in-flight.ts) and forwards it through the slot's external service binding.
+ */
+import { unavailablePage } from "../../dispatch/src/pages";
+import { hostOf, routeLabel } from "../../workers/shared/hosts";
+import { requestIdOf } from "../../workers/shared/http/request-id";
+import { log } from "../../workers/shared/log";
+import { added, inFlight, slots } from "./state";
+
+/** The control plane's label (a reserved script name, workers/shared/names.ts). */
+const API_LABEL = "api";
+
+export function edge(request: Request, env: ControlEnv): Response | Promise<Response> {
+	const label = routeLabel(hostOf(request.url), env.PLATFORM_DOMAIN);
+	if (label === API_LABEL) return env.API.fetch(request);
+	// A host that is not ours still goes to a runtime, whose dispatcher answers its 404 page.
+	return forward(request, env, label ?? "");
+}
+
+function forward(request: Request, env: ControlEnv, label: string): Response | Promise<Response> {
+	const channel = slots.pick(label);
+	// Held (a suspect of a wedge, for the moment the supervisor takes to decide) or no runtime up.
+	if (typeof channel !== "object") return unavailablePage(requestIdOf(request));
+	const token = inFlight.start(channel.index, label);
+	return added(env, channel.binding)
+		.fetch(request)
+		.then(
+			(response) => {
+				inFlight.end(channel.index, token);
+				return response;
+			},
+			(error: unknown) => {
+				// The process went away under the request (killed as wedged, or it crashed).
+				inFlight.fail(channel.index, token);
+				log.warn("a runtime process did not answer", { slot: channel.slot, side: channel.side, label, error });
+				return unavailablePage(requestIdOf(request));
+			},
+		);
+}

@@ -1,0 +1,30 @@
+/**
+ * PlatformServices: the runtime processes' PLATFORM binding (an external service binding to this
+ * entrypoint's socket). They hold no storage; their dispatchers' cache misses come here and are
+ * answered by the same D1/R2 reads the dispatcher runs in-process in production
+ * (workers/shared/platform/d1.ts). Callers are the platform's own processes, on loopback only.
+ *
+ * Later: telemetry ingest and tenants' resources for the runtime processes belong here too.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { type DeploymentCode, type PlatformReads, platformReads } from "../../workers/shared/platform";
+import type { PlanLimits } from "../../workers/shared/runtime/plans";
+import type { RouteTarget } from "../../workers/shared/runtime/route";
+
+export class PlatformServices extends WorkerEntrypoint<ControlEnv> implements PlatformReads {
+	routes(labels: readonly string[]): Promise<RouteTarget[]> {
+		return platformReads(this.env).routes(labels);
+	}
+
+	limits(tenantId: string): Promise<PlanLimits> {
+		return platformReads(this.env).limits(tenantId);
+	}
+
+	allowList(tenantId: string): Promise<string[]> {
+		return platformReads(this.env).allowList(tenantId);
+	}
+
+	deploymentCode(deploymentId: string): Promise<DeploymentCode> {
+		return platformReads(this.env).deploymentCode(deploymentId);
+	}
+}

@@ -1,0 +1,28 @@
+/**
+ * RouteControl, fanned out: the API's ROUTES binding reaches this entrypoint locally, and every
+ * live runtime process is told (its dispatcher's own RouteControl, through its socket). Each drops
+ * and re-reads the labels' routes; only the slot that serves a label now prepares (warms) its
+ * deployment, so an isolate starts in the one process that will use it.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { log } from "../../workers/shared/log";
+import type { RouteControlApi } from "../../workers/shared/runtime/route";
+import { routeControlBinding } from "./bindings";
+import { added, slots } from "./state";
+
+export class RouteControl extends WorkerEntrypoint<ControlEnv> implements RouteControlApi {
+	/** `prepare` is for a runtime's own RouteControl; here every live process is told and the owners prepare. */
+	async refresh(labels: string[]): Promise<void> {
+		await Promise.all(
+			slots.liveChannels().map(async ({ slot, side }) => {
+				const prepare = labels.filter((label) => slots.owner(label) === slot);
+				try {
+					await added<RouteControlApi>(this.env, routeControlBinding(slot, side)).refresh(labels, prepare);
+				} catch (error) {
+					// A process that is down or being replaced starts with an empty route cache anyway.
+					log.warn("could not refresh a runtime process's routes", { slot, side, labels, error });
+				}
+			}),
+		);
+	}
+}

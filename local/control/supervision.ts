@@ -1,0 +1,91 @@
+/**
+ * The control surface the supervisor (local/supervisor/, in Node) drives the control Worker with:
+ * JSON over HTTP on this entrypoint's own loopback socket, each call carrying the token the platform
+ * passed in SUPERVISOR_TOKEN. It sets which side of each slot serves, takes a wedged slot down (and
+ * answers what was in flight there), holds, isolates and releases suspects, reports what is still in
+ * flight on a side being drained, and forwards a quarantine to the API.
+ */
+
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { z } from "zod";
+import { QUARANTINE_REASONS, type QuarantineApi } from "../../workers/shared/runtime/quarantine";
+import { SIDES, SUPERVISOR_TOKEN_HEADER } from "./bindings";
+import { inFlight, probes, slots } from "./state";
+
+/** How long suspects stay held if the supervisor never decides about them. */
+const HOLD_MS = 10_000;
+
+const side = z.enum(SIDES);
+const labels = z.object({ labels: z.array(z.string().max(253)).max(10_000) });
+const slot = z.object({ slot: z.coerce.number().int().min(0).max(63) });
+const json = <T extends z.ZodType>(schema: T) =>
+	zValidator("json", schema, (result) => {
+		if (!result.success) throw new Error(`invalid supervisor call: ${z.prettifyError(result.error)}`);
+	});
+
+const app = new Hono<{ Bindings: ControlEnv }>()
+	.use(async (c, next) => {
+		if (c.req.header(SUPERVISOR_TOKEN_HEADER) !== c.env.SUPERVISOR_TOKEN) return c.json({ error: "forbidden" }, 403);
+		await next();
+	})
+	.get("/state", (c) => c.json({ ...slots.state(), probe: probes.side }))
+	.put("/config", json(z.object({ runtimes: z.number().int().min(1).max(32), isolations: z.number().int().min(0).max(32) })), (c) => {
+		const { runtimes, isolations } = c.req.valid("json");
+		slots.configure(runtimes, isolations);
+		return c.json({ ok: true });
+	})
+	.put("/slots/:slot", zValidator("param", slot), json(z.object({ side: side.nullable() })), (c) => {
+		slots.setLive(c.req.valid("param").slot, c.req.valid("json").side);
+		return c.json({ ok: true });
+	})
+	// The slot is wedged: nothing more goes there, and what was in flight is held until the supervisor decides.
+	.post("/slots/:slot/down", zValidator("param", slot), (c) => {
+		const before = slots.setLive(c.req.valid("param").slot, null);
+		const requests = before ? inFlight.take(before.index) : [];
+		slots.hold(
+			requests.map((request) => request.label),
+			Date.now() + HOLD_MS,
+		);
+		return c.json({ inFlight: requests });
+	})
+	.get("/slots/:slot/:side/in-flight", zValidator("param", slot.extend({ side })), (c) => {
+		const { slot, side } = c.req.valid("param");
+		const channel = slots.channel(slot, side);
+		return c.json({ count: channel ? inFlight.count(channel.index) : 0 });
+	})
+	.post("/suspects/release", json(labels), (c) => {
+		slots.release(c.req.valid("json").labels);
+		return c.json({ ok: true });
+	})
+	.post(
+		"/suspects/isolate",
+		json(z.object({ placed: z.array(z.object({ label: z.string(), slot: z.number().int() })), until: z.number() })),
+		(c) => {
+			const { placed, until } = c.req.valid("json");
+			slots.isolate(placed, until);
+			return c.json({ ok: true });
+		},
+	)
+	.post("/suspects/restore", json(labels), (c) => {
+		slots.restore(c.req.valid("json").labels);
+		return c.json({ ok: true });
+	})
+	.post("/quarantine", json(z.object({ label: z.string().min(1), reason: z.enum(QUARANTINE_REASONS) })), async (c) => {
+		const answer = await (c.env.QUARANTINE as unknown as QuarantineApi).quarantine(c.req.valid("json"));
+		return c.json({ quarantined: answer });
+	})
+	.put("/probe", json(z.object({ side: side.nullable() })), (c) => {
+		probes.setLive(c.req.valid("json").side);
+		return c.json({ ok: true });
+	})
+	.get("/probe/:side/in-flight", zValidator("param", z.object({ side })), (c) =>
+		c.json({ count: probes.count(c.req.valid("param").side) }),
+	);
+
+export class Supervision extends WorkerEntrypoint<ControlEnv> {
+	override fetch(request: Request): Response | Promise<Response> {
+		return app.fetch(request, this.env);
+	}
+}

@@ -1,0 +1,210 @@
+/**
+ * The platform's workerd processes, one Miniflare each:
+ *
+ *   control   the control Worker (the edge on the public port) and the API, with D1 and R2 persisted
+ *   runtime   the dispatcher (runtime Worker) with LOADER and PLATFORM; a slot's process
+ *   probe     the same Worker, serving the API's Loaded probe
+ *
+ * The processes reach each other through external service bindings to direct sockets (no Miniflare
+ * entry worker in between, which costs most of a hello world's throughput). A service binding in a
+ * wrangler config that names a Worker of another process becomes such an external binding here; the
+ * control Worker also gets one binding per side of every slot (../control/bindings.ts).
+ */
+import path from "node:path";
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type V4WorkerOptions } from "miniflare";
+import { probeBinding, routeControlBinding, runtimeBinding, SIDES, type Side } from "../control/bindings.ts";
+import type { PlatformWorkers } from "../workers.ts";
+
+const LOOPBACK = "127.0.0.1";
+
+/** The ports of one side of a slot (chosen before any process starts, so all can start at once). */
+export interface SidePorts {
+	/** The dispatcher's fetch handler (runtime), or the Probe entrypoint (probe process). */
+	serve: number;
+	/** The dispatcher's RouteControl (runtime processes only). */
+	routeControl: number;
+}
+
+export type SlotPorts = Record<Side, SidePorts>;
+
+export interface ProcessOptions {
+	verbose: boolean;
+	/** Told when workerd exited and Miniflare restarted it (a heap abort); the supervisor replaces the process. */
+	onCrash?: () => void;
+}
+
+/** A started workerd process. */
+export interface PlatformProcess {
+	mf: Miniflare;
+	/** The Miniflare entry socket's port (on workerd's command line; the bench finds the process by it). */
+	entryPort: number;
+	dispose(): Promise<void>;
+}
+
+const external = (port: number, http: { injectRequestHeaders?: { name: string; value: string }[] } = {}) => ({
+	external: { address: `${LOOPBACK}:${port}`, http },
+});
+
+/**
+ * What Miniflare's entry worker would have given each request, which the edge's direct socket does
+ * not: `request.cf` (Miniflare's own offline defaults, as `wrangler dev` gives with no network) and,
+ * when the platform listens on loopback, CF-Connecting-IP (every client is on this machine; the
+ * header a client sent is replaced). workerd adds both as headers on the way to a runtime process
+ * (its socket reads MF-CF-Blob into request.cf), so the edge's JavaScript never copies a request.
+ */
+function requestFacts(host: string): { name: string; value: string }[] {
+	const cf = {
+		asn: 395747,
+		colo: "DFW",
+		city: "Austin",
+		region: "Texas",
+		regionCode: "TX",
+		metroCode: "635",
+		postalCode: "78701",
+		country: "US",
+		continent: "NA",
+		timezone: "America/Chicago",
+		latitude: "30.27130",
+		longitude: "-97.74260",
+		clientTcpRtt: 0,
+		httpProtocol: "HTTP/1.1",
+		tlsCipher: "AEAD-AES128-GCM-SHA256",
+		tlsVersion: "TLSv1.3",
+	};
+	const facts = [{ name: "MF-CF-Blob", value: JSON.stringify(cf) }];
+	const loopback = host === "127.0.0.1" || host === "localhost" || host === "::1";
+	if (loopback) facts.push({ name: "CF-Connecting-IP", value: host === "::1" ? "::1" : "127.0.0.1" });
+	return facts;
+}
+
+/** The entrypoint sockets of the control process that other processes' configs name: `worker#entrypoint` → port. */
+export type ControlSockets = Record<string, number>;
+
+/** The worker's service bindings, those naming a Worker of another process pointed at its socket. */
+function linked(worker: V4WorkerOptions, elsewhere: ControlSockets): Record<string, unknown> {
+	const bindings: Record<string, unknown> = { ...(worker.serviceBindings as Record<string, unknown>) };
+	for (const [binding, target] of Object.entries(bindings)) {
+		if (typeof target !== "object" || target === null || !("name" in target)) continue;
+		const { name, entrypoint } = target as { name: string; entrypoint?: string };
+		const port = elsewhere[`${name}#${entrypoint ?? ""}`];
+		if (port !== undefined) bindings[binding] = external(port);
+	}
+	return bindings;
+}
+
+/** The control Worker's sockets for the other processes (its name from the config). */
+export const controlSockets = (workers: PlatformWorkers, platformPort: number): ControlSockets => ({
+	[`${workers.control.name}#PlatformServices`]: platformPort,
+});
+
+function miniflare(workers: V4WorkerOptions[], options: ProcessOptions, persistTo?: string): Miniflare {
+	return new Miniflare(
+		convertV4MiniflareOptions({
+			// Miniflare's own entry socket: unused by clients (every socket that matters is a direct one).
+			host: LOOPBACK,
+			port: 0,
+			...(persistTo ? { resourcePersistencePath: persistTo } : {}),
+			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
+			// No network here: do not fetch the Request.cf sample from Cloudflare.
+			cf: false,
+			...(options.onCrash ? { unsafeHandleRuntimeRestart: options.onCrash } : {}),
+			workers,
+		}),
+	);
+}
+
+async function started(mf: Miniflare): Promise<PlatformProcess> {
+	try {
+		const entry = await mf.ready;
+		return { mf, entryPort: Number(entry.port), dispose: () => mf.dispose() };
+	} catch (error) {
+		await mf.dispose().catch(() => undefined);
+		throw error;
+	}
+}
+
+export interface ControlProcessOptions extends ProcessOptions {
+	workers: PlatformWorkers;
+	/** The public socket: the edge. */
+	host: string;
+	port: number;
+	/** PlatformServices, for the runtime processes' PLATFORM binding. */
+	platformPort: number;
+	/** Every slot's ports, the isolation slot's last. */
+	slots: SlotPorts[];
+	probe: SlotPorts;
+	supervisorToken: string;
+	stateDir: string;
+}
+
+export interface ControlProcess extends PlatformProcess {
+	/** The edge's port (the one asked for, or the one the OS chose for 0). */
+	port: number;
+	/** The Supervision entrypoint's socket. */
+	supervisionUrl: URL;
+}
+
+export async function startControl(options: ControlProcessOptions): Promise<ControlProcess> {
+	const { workers } = options;
+	const slotBindings: Record<string, ReturnType<typeof external>> = {};
+	const injectRequestHeaders = requestFacts(options.host);
+	options.slots.forEach((ports, slot) => {
+		for (const side of SIDES) {
+			slotBindings[runtimeBinding(slot, side)] = external(ports[side].serve, { injectRequestHeaders });
+			slotBindings[routeControlBinding(slot, side)] = external(ports[side].routeControl);
+		}
+	});
+	for (const side of SIDES) slotBindings[probeBinding(side)] = external(options.probe[side].serve);
+	const control: V4WorkerOptions = {
+		...workers.control,
+		bindings: { ...(workers.control.bindings as Record<string, unknown>), SUPERVISOR_TOKEN: options.supervisorToken },
+		serviceBindings: { ...(workers.control.serviceBindings as Record<string, unknown>), ...slotBindings },
+		unsafeDirectSockets: [
+			{ host: options.host, port: options.port },
+			{ host: LOOPBACK, port: options.platformPort, entrypoint: "PlatformServices" },
+			{ host: LOOPBACK, port: 0, entrypoint: "Supervision" },
+		],
+	} as V4WorkerOptions;
+	// wrangler's --persist-to layout, so `wrangler d1 … --local --persist-to <stateDir>` sees the same data.
+	const process = await started(miniflare([control, workers.api], options, path.join(options.stateDir, "v3")));
+	const name = workers.control.name!;
+	const [edge, supervisionUrl] = await Promise.all([
+		process.mf.unsafeGetDirectURL(name),
+		process.mf.unsafeGetDirectURL(name, "Supervision"),
+	]);
+	return { ...process, port: Number(edge.port), supervisionUrl };
+}
+
+export interface RuntimeProcessOptions extends ProcessOptions {
+	workers: PlatformWorkers;
+	role: "runtime" | "probe";
+	ports: SidePorts;
+	/** Where the control process's entrypoints are (controlSockets). */
+	control: ControlSockets;
+	wallClockLimitMs: number;
+}
+
+export interface RuntimeProcess extends PlatformProcess {
+	/** The Health entrypoint's socket, which the supervisor probes. */
+	healthUrl: URL;
+}
+
+export async function startRuntime(options: RuntimeProcessOptions): Promise<RuntimeProcess> {
+	const { runtime } = options.workers;
+	const sockets =
+		options.role === "runtime"
+			? [
+					{ host: LOOPBACK, port: options.ports.serve },
+					{ host: LOOPBACK, port: options.ports.routeControl, entrypoint: "RouteControl" },
+				]
+			: [{ host: LOOPBACK, port: options.ports.serve, entrypoint: "Probe" }];
+	const worker: V4WorkerOptions = {
+		...runtime,
+		bindings: { ...(runtime.bindings as Record<string, unknown>), WALL_CLOCK_LIMIT_MS: String(options.wallClockLimitMs) },
+		// PLATFORM names the control Worker's PlatformServices, in the control process.
+		serviceBindings: linked(runtime, options.control),
+		unsafeDirectSockets: [...sockets, { host: LOOPBACK, port: 0, entrypoint: "Health" }],
+	} as V4WorkerOptions;
+	const process = await started(miniflare([worker], options));
+	return { ...process, healthUrl: await process.mf.unsafeGetDirectURL(runtime.name!, "Health") };
+}
