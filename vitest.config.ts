@@ -67,6 +67,19 @@ export default defineConfig({
 				},
 			},
 			{
+				// The platform's blast radius, deploy probe and recycling with real processes (npm run dev).
+				// Timing matters here (outages are measured), so its files run one at a time, after the rest.
+				test: {
+					name: "reliability",
+					include: ["test/reliability/**/*.test.ts"],
+					environment: "node",
+					fileParallelism: false,
+					sequence: { groupOrder: 1 },
+					testTimeout: 90_000,
+					hookTimeout: 90_000,
+				},
+			},
+			{
 				// The real local platform in its own process, driven over HTTP as a user would.
 				test: {
 					name: "e2e",

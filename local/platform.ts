@@ -92,7 +92,7 @@ export function describeEvent(event: SupervisorEvent): string {
 		case "quarantined":
 			return `quarantined deployment ${event.deploymentId} of script ${event.scriptName} (${event.label}) until ${new Date(event.until).toISOString()}: it exceeded its limits`;
 		case "isolated":
-			return `${event.labels.join(", ")} moved to the isolation runtime while one of them is suspected`;
+			return `${event.labels.join(", ")} moved to isolation runtimes (one each) while one of them is suspected`;
 		case "recycled":
 			return `${event.process} recycled after ${event.isolates} isolates (${event.ms} ms)`;
 		case "failed":

@@ -7,7 +7,8 @@
  *
  * Read on every request: `pick` allocates nothing and, with no suspects, touches two arrays.
  */
-import { runtimeBinding, SIDES, type Side } from "./bindings";
+// With its extension: the supervisor's tests import this module from Node too.
+import { runtimeBinding, SIDES, type Side } from "./bindings.ts";
 
 /** One side of one slot: the binding that reaches the process there, and its index for in-flight counts. */
 export interface Channel {
@@ -104,8 +105,8 @@ export class SlotTable {
 	}
 
 	/** The slot that serves `label` now, if any (RouteControl warms a deployment only there). */
-	owner(label: string): number | undefined {
-		const pick = this.pick(label);
+	owner(label: string, now = Date.now()): number | undefined {
+		const pick = this.pick(label, now);
 		return typeof pick === "object" ? pick.slot : undefined;
 	}
 

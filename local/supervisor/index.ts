@@ -102,9 +102,10 @@ export class Supervisor {
 	private platformPort = 0;
 	private readonly slots: Slot[] = [];
 	private probe!: Slot;
-	/** Labels under suspicion → their isolation slot and until when. */
-	private readonly isolated = new Map<string, { slot: number; until: number }>();
-	private timer: NodeJS.Timeout | undefined;
+	/** Labels under suspicion → their isolation slot, until when, and the wedge that made them suspects. */
+	private readonly isolated = new Map<string, { slot: number; until: number; wedge: number }>();
+	private wedges = 0;
+	private readonly timers = new Set<NodeJS.Timeout>();
 	private stopped = false;
 	private nextMinute = Date.now() + 60_000;
 	private restartCount = 0;
@@ -146,7 +147,7 @@ export class Supervisor {
 
 	async stop(): Promise<void> {
 		this.stopped = true;
-		clearTimeout(this.timer);
+		for (const timer of this.timers) clearTimeout(timer);
 		const processes = [...this.slots, this.probe].flatMap((slot) => [slot.live, ...slot.draining]);
 		await Promise.all([this.control?.dispose(), ...processes.map((live) => live?.process.dispose())]);
 	}
@@ -204,7 +205,9 @@ export class Supervisor {
 			this.client.setProbe(this.probe.live!.side),
 		]);
 		if (this.options.health) {
-			this.schedule();
+			// Each process on its own clock, so a slow answer or a restart elsewhere never delays a check.
+			for (const slot of [...this.slots, this.probe]) this.every(this.intervalMs, () => this.check(slot));
+			this.every(1_000, () => this.housekeeping());
 			// After readiness, not before: nothing needs them until a wedge has several suspects.
 			for (const isolation of this.slots.filter((s) => s.kind === "isolation")) void this.startIsolation(isolation).catch(() => undefined);
 		}
@@ -229,17 +232,20 @@ export class Supervisor {
 		});
 	}
 
-	private schedule(): void {
-		if (this.stopped) return;
-		this.timer = setTimeout(() => void this.round(), this.intervalMs);
-		// The supervisor alone never keeps Node alive.
-		this.timer.unref();
-	}
-
-	private async round(): Promise<void> {
-		await Promise.all([...this.slots, this.probe].map((slot) => this.check(slot)));
-		await this.housekeeping();
-		this.schedule();
+	/** Runs `work` again `ms` after each run ends, until the supervisor stops. */
+	private every(ms: number, work: () => Promise<void>): void {
+		const next = () => {
+			if (this.stopped) return;
+			const timer = setTimeout(async () => {
+				this.timers.delete(timer);
+				await work().catch((error: unknown) => this.emit({ type: "failed", process: "the supervisor", error }));
+				next();
+			}, ms);
+			// The supervisor alone never keeps Node alive.
+			timer.unref();
+			this.timers.add(timer);
+		};
+		next();
 	}
 
 	private async check(slot: Slot): Promise<void> {
@@ -271,13 +277,13 @@ export class Supervisor {
 			if (slot.kind === "probe") await this.client.setProbe(null);
 			else inFlight = (await this.client.markDown(slot.index)).map((request) => request.label);
 			this.emit({ type: "wedged", process: name, reason, inFlight });
-			// It burns a core while it spins: stop it before anything else.
-			await old.process.dispose();
-			const side = otherSide(old.side);
-			// A process still draining there (a recycle in progress) gives its ports up.
-			for (const draining of slot.draining.filter((d) => d.side === side)) await draining.process.dispose();
-			slot.draining = slot.draining.filter((d) => d.side !== side);
 			const restart = (async () => {
+				// It burns a core while it spins: stopped before its replacement starts.
+				await old.process.dispose();
+				const side = otherSide(old.side);
+				// A process still draining there (a recycle in progress) gives its ports up.
+				for (const draining of slot.draining.filter((d) => d.side === side)) await draining.process.dispose();
+				slot.draining = slot.draining.filter((d) => d.side !== side);
 				const fresh = await this.spawn(slot, side);
 				slot.live = fresh;
 				if (slot.kind === "probe") await this.client.setProbe(fresh.side);
@@ -299,6 +305,22 @@ export class Supervisor {
 		for (const [label, { until }] of this.isolated) if (until <= now) this.isolated.delete(label);
 		const here = new Set([...this.isolated].filter(([, isolation]) => isolation.slot === slot.index).map(([label]) => label));
 		const { culprit, isolate, restore } = decide(inFlight, here, slot.kind === "isolation");
+		// Suspects go to their isolation slots first: the innocent among them are waiting.
+		if (isolate.length > 0) {
+			const placed = this.place(isolate);
+			const until = now + SUSPICION_MS;
+			const wedge = ++this.wedges;
+			// Noted first, so housekeeping keeps the slots' processes while they start.
+			for (const { label, slot: index } of placed) this.isolated.set(label, { slot: index, until, wedge });
+			await Promise.all([...new Set(placed.map((p) => p.slot))].map((index) => this.startIsolation(this.slots[index]!)));
+			await this.client.isolate(placed, until);
+			this.emit({ type: "isolated", labels: isolate });
+		}
+		// Once the culprit is known, the other suspects of its wedge are cleared.
+		const convicted = culprit ? this.isolated.get(culprit) : undefined;
+		const cleared = convicted
+			? [...this.isolated].filter(([, isolation]) => isolation.wedge === convicted.wedge).map(([label]) => label)
+			: [];
 		if (culprit) {
 			const answer = await this.client.quarantine(culprit, reason);
 			if (answer)
@@ -310,16 +332,7 @@ export class Supervisor {
 					until: answer.until,
 				});
 		}
-		if (isolate.length > 0) {
-			const placed = this.place(isolate);
-			const until = now + SUSPICION_MS;
-			// Noted first, so housekeeping keeps the slots' processes while they start.
-			for (const { label, slot: index } of placed) this.isolated.set(label, { slot: index, until });
-			await Promise.all([...new Set(placed.map((p) => p.slot))].map((index) => this.startIsolation(this.slots[index]!)));
-			await this.client.isolate(placed, until);
-			this.emit({ type: "isolated", labels: isolate });
-		}
-		const back = [...restore, ...(culprit && this.isolated.has(culprit) ? [culprit] : [])];
+		const back = [...new Set([...restore, ...cleared, ...(culprit && this.isolated.has(culprit) ? [culprit] : [])])];
 		for (const label of back) this.isolated.delete(label);
 		if (back.length > 0) await this.client.restore(back);
 		// The held labels are free again: the culprit's requests now meet its quarantine, the others their slot.
@@ -327,16 +340,15 @@ export class Supervisor {
 		if (held.length > 0) await this.client.release(held);
 	}
 
-	/** An isolation slot for each suspect, the least occupied first (suspects share them when there are more). */
+	/**
+	 * An isolation slot for each suspect: every slot before any gets a second one (more suspects than
+	 * slots share them), the least occupied by earlier suspects first.
+	 */
 	private place(labels: string[]): { label: string; slot: number }[] {
-		const isolation = this.slots.filter((s) => s.kind === "isolation");
-		const load = new Map(isolation.map((s) => [s.index, 0]));
+		const load = new Map(this.slots.filter((s) => s.kind === "isolation").map((s) => [s.index, 0]));
 		for (const [label, { slot }] of this.isolated) if (!labels.includes(label)) load.set(slot, (load.get(slot) ?? 0) + 1);
-		return labels.map((label) => {
-			const [index] = [...load].sort((a, b) => a[1] - b[1])[0]!;
-			load.set(index, load.get(index)! + 1);
-			return { label, slot: index };
-		});
+		const order = [...load].sort((a, b) => a[1] - b[1]).map(([index]) => index);
+		return labels.map((label, i) => ({ label, slot: order[i % order.length]! }));
 	}
 
 	private async startIsolation(slot: Slot): Promise<void> {

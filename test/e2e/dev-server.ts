@@ -60,17 +60,20 @@ export async function startDevServer({
 	adminToken,
 	verbose = false,
 	stateDir,
+	args = [],
 }: {
 	adminToken: string;
 	verbose?: boolean;
 	/** Default: a fresh one, removed on stop. */
 	stateDir?: string;
+	/** More flags for `npm run dev` (--runtimes, --recycle-after, --wall-clock-limit). */
+	args?: string[];
 }): Promise<DevServer> {
 	const dir = mkdtempSync(path.join(tmpdir(), "ferry-e2e-"));
 	const state = stateDir ?? path.join(dir, "state");
 	const readyFile = path.join(dir, "ready.json");
-	const args = ["--port", "0", "--state", state, "--ready-file", readyFile, ...(verbose ? ["--verbose"] : [])];
-	const dev = runDev(args, { FERRY_ADMIN_TOKEN: adminToken });
+	const flags = ["--port", "0", "--state", state, "--ready-file", readyFile, ...(verbose ? ["--verbose"] : []), ...args];
+	const dev = runDev(flags, { FERRY_ADMIN_TOKEN: adminToken });
 	const ready = await vi.waitFor(
 		() => {
 			// It will never be ready: stop waiting (and say why below).
