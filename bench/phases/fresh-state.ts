@@ -64,7 +64,7 @@ export async function freshStateMeasurements({ bench, api }: FreshPlatform, opti
 	const hello = { port, host: "hello.localhost" };
 	const baseline = await startBaseline();
 	const direct = { port: baseline.port, host: DIRECT_HOST };
-	const hop = { port: baseline.port, host: HOP_HOST };
+	const hop = { port: baseline.hopPort, host: HOP_HOST };
 	let results: HelloResults;
 	try {
 		log("JS hello world: dispatched, direct, and direct behind one service-binding hop");

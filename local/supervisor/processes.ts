@@ -13,6 +13,7 @@
 import path from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type V4WorkerOptions } from "miniflare";
 import { probeBinding, routeControlBinding, runtimeBinding, SIDES, type Side } from "../control/bindings.ts";
+import { freePort } from "../ports.ts";
 import type { PlatformWorkers } from "../workers.ts";
 
 const LOOPBACK = "127.0.0.1";
@@ -97,12 +98,13 @@ export const controlSockets = (workers: PlatformWorkers, platformPort: number): 
 	[`${workers.control.name}#PlatformServices`]: platformPort,
 });
 
-function miniflare(workers: V4WorkerOptions[], options: ProcessOptions, persistTo?: string): Miniflare {
+async function miniflare(workers: V4WorkerOptions[], options: ProcessOptions, persistTo?: string): Promise<Miniflare> {
 	return new Miniflare(
 		convertV4MiniflareOptions({
 			// Miniflare's own entry socket: unused by clients (every socket that matters is a direct one).
+			// Chosen here rather than by the OS, so workerd's command line names it (bench/workerd-memory.ts).
 			host: LOOPBACK,
-			port: 0,
+			port: await freePort(),
 			...(persistTo ? { resourcePersistencePath: persistTo } : {}),
 			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
 			// No network here: do not fetch the Request.cf sample from Cloudflare.
@@ -166,7 +168,7 @@ export async function startControl(options: ControlProcessOptions): Promise<Cont
 		],
 	} as V4WorkerOptions;
 	// wrangler's --persist-to layout, so `wrangler d1 … --local --persist-to <stateDir>` sees the same data.
-	const process = await started(miniflare([control, workers.api], options, path.join(options.stateDir, "v3")));
+	const process = await started(await miniflare([control, workers.api], options, path.join(options.stateDir, "v3")));
 	const name = workers.control.name!;
 	const [edge, supervisionUrl] = await Promise.all([
 		process.mf.unsafeGetDirectURL(name),
@@ -205,6 +207,6 @@ export async function startRuntime(options: RuntimeProcessOptions): Promise<Runt
 		serviceBindings: linked(runtime, options.control),
 		unsafeDirectSockets: [...sockets, { host: LOOPBACK, port: 0, entrypoint: "Health" }],
 	} as V4WorkerOptions;
-	const process = await started(miniflare([worker], options));
+	const process = await started(await miniflare([worker], options));
 	return { ...process, healthUrl: await process.mf.unsafeGetDirectURL(runtime.name!, "Health") };
 }

@@ -232,7 +232,7 @@ const STAGE_AFTER: Partial<Record<DeploymentState, DeploymentStage>> = { Queued:
 
 /**
  * A deployment still in progress long after the pipeline's own deadlines was interrupted: the runtime
- * restarted under it (locally, the watchdog after a tenant's endless loop). Such deployments go to
+ * restarted under it (locally: the platform was stopped or killed mid-deploy). Such deployments go to
  * Error so that their history is honest; they never touched the live route.
  */
 export async function failInterrupted(db: Database, scriptId: string, olderThanMs: number, now = Date.now()): Promise<number> {
