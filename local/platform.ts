@@ -53,6 +53,8 @@ export interface LocalPlatformOptions {
 	health?: HealthOptions | false;
 	/** Told what the supervisor did (default: a line on stderr for each restart, quarantine, recycle). */
 	onEvent?: (event: SupervisorEvent) => void;
+	/** Work to run about once a minute while the platform runs (cron triggers will be fired from here). */
+	onMinute?: () => Promise<void>;
 }
 
 export interface LocalPlatform {
@@ -132,6 +134,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			verbose: options.verbose ?? false,
 			health: options.health ?? {},
 			onEvent: options.onEvent ?? ((event) => console.error(`[ferry] ${describeEvent(event)}`)),
+			...(options.onMinute ? { onMinute: options.onMinute } : {}),
 		});
 	const supervisor = await start().catch((error: unknown) => {
 		// Miniflare tells a taken address by its error code: the public port taken since the check, or one

@@ -47,11 +47,16 @@ export class InFlight {
 		return this.open[channel]?.size ?? 0;
 	}
 
-	/** Everything in flight on the side, and what it lost lately; forgets the lost ones. */
+	/**
+	 * Everything in flight on the side, and what it lost lately, once: the side is forgotten (its
+	 * process is going), so a request that fails afterwards is not reported again by a later take.
+	 */
 	take(channel: number, now = Date.now()): InFlightRequest[] {
 		const lost = (this.lost[channel] ?? []).filter((entry) => now - entry.lostAt < LOST_KEPT_MS);
+		const open = [...this.side(channel).values()];
 		this.lost[channel] = [];
-		return [...this.side(channel).values(), ...lost.map(({ label, startedAt }) => ({ label, startedAt }))];
+		this.open[channel] = new Map();
+		return [...open, ...lost.map(({ label, startedAt }) => ({ label, startedAt }))];
 	}
 
 	private side(channel: number): Map<number, InFlightRequest> {

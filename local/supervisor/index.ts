@@ -204,10 +204,10 @@ export class Supervisor {
 			...this.slots.filter((s) => s.live).map((s) => this.client.setSlot(s.index, s.live!.side)),
 			this.client.setProbe(this.probe.live!.side),
 		]);
+		this.every(1_000, () => this.housekeeping());
 		if (this.options.health) {
 			// Each process on its own clock, so a slow answer or a restart elsewhere never delays a check.
 			for (const slot of [...this.slots, this.probe]) this.every(this.intervalMs, () => this.check(slot));
-			this.every(1_000, () => this.housekeeping());
 			// After readiness, not before: nothing needs them until a wedge has several suspects.
 			for (const isolation of this.slots.filter((s) => s.kind === "isolation")) void this.startIsolation(isolation).catch(() => undefined);
 		}
@@ -399,7 +399,8 @@ export class Supervisor {
 	private async housekeeping(): Promise<void> {
 		const now = Date.now();
 		for (const [label, { until }] of this.isolated) if (until <= now) this.isolated.delete(label);
-		for (const slot of [...this.slots, this.probe]) {
+		// Unsupervised (no health checks), nothing is restarted: the isolation slots are not even started.
+		for (const slot of this.options.health ? [...this.slots, this.probe] : []) {
 			if (slot.live || slot.restarting || this.stopped) continue;
 			// A restart that failed (a port taken meanwhile?): try again, on either side.
 			slot.restarting = true;
