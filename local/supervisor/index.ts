@@ -226,7 +226,12 @@ export class Supervisor {
 			onCrash: () => {
 				if (process && slot.live?.process === process) void this.wedged(slot, "crashed");
 			},
-		}).then((started) => {
+		}).then(async (started) => {
+			// Stopped while it started: it must not outlive the platform.
+			if (this.stopped) {
+				await started.dispose();
+				throw new Error("the platform stopped");
+			}
 			process = started;
 			return { side, process: started };
 		});
