@@ -13,13 +13,8 @@
 import { errorMessage } from "../../../../shared/describe-error";
 import { log } from "../../../../shared/log";
 import type { CloudflareConfig } from "./config";
-import { faultOf } from "./errors";
+import { type CloudflareMessage, faultOf } from "./errors";
 import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy, retryAfterMs } from "./retry";
-
-export interface CloudflareMessage {
-	code: number;
-	message: string;
-}
 
 /** Every Cloudflare v4 answer, success or not. */
 export interface Envelope<T = unknown> {

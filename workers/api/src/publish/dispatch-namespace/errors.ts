@@ -17,7 +17,11 @@
  * and no answer at all are transient, any other status is the platform's (the tenant learns nothing
  * it could act on; the operator sees the new code in the log and adds it here).
  */
-import type { CloudflareApiError, CloudflareMessage } from "./api";
+/** One entry of the `errors` (or `messages`) of a Cloudflare v4 answer. */
+export interface CloudflareMessage {
+	code: number;
+	message: string;
+}
 
 export type Fault = "code" | "platform" | "transient";
 
@@ -63,4 +67,5 @@ export function faultOf(status: number, errors: readonly CloudflareMessage[]): F
 }
 
 /** A delete that found nothing to delete: the script is gone, which is what was asked. Any other 404 (a wrong namespace or account) is not. */
-export const isScriptGone = (error: CloudflareApiError): boolean => error.status === 404 && error.errors.some((e) => e.code === 10007);
+export const isScriptGone = (error: { status: number; errors: readonly CloudflareMessage[] }): boolean =>
+	error.status === 404 && error.errors.some((e) => e.code === 10007);
