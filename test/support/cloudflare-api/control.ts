@@ -32,7 +32,7 @@ export interface ScriptedResponse {
 
 export interface FailureRule {
 	method: "PUT" | "DELETE";
-	/** Matches uploads whose metadata `tags` hold this tag. */
+	/** Matches uploads whose metadata `tags` hold this tag, and deletes by tag whose filter asks for it (`?tags=<tag>:yes`). */
 	tag?: string;
 	/** Matches requests for this namespace script. */
 	script?: string;
