@@ -1,6 +1,6 @@
 /**
- * Upload limits, documented in docs/limits.md. The total matches Cloudflare's paid-plan Worker size
- * (10 MB, there measured compressed; here measured as uploaded, which is stricter).
+ * Upload limits, documented in docs/limits.md. Each is at most what Cloudflare allows (its Worker size
+ * is 64 MiB uncompressed), so a deployment that passes them here is not refused there for its size.
  */
 export const LIMITS = {
 	/** The whole multipart request body. */
@@ -9,8 +9,14 @@ export const LIMITS = {
 	modules: 500,
 	/** The metadata part. */
 	metadataBytes: 64 * 1024,
-	/** All vars together (names and values). */
-	varsBytes: 64 * 1024,
+	/**
+	 * A Worker's environment variables, bounded as Cloudflare bounds them
+	 * (https://developers.cloudflare.com/workers/platform/limits/#environment-variables): at most 128
+	 * per Worker, vars and secrets together, each value at most 5 KB (here 5 KiB of UTF-8). The same
+	 * numbers apply locally and in production.
+	 */
+	vars: 128,
+	varBytes: 5 * 1024,
 	/** How long a new deployment may take to start in the Loaded probe. */
 	loadTimeoutMs: 10_000,
 	/**

@@ -7,6 +7,8 @@
 declare module "vitest" {
 	export interface ProvidedContext {
 		cloudflareApi: FakeCloudflareApiInfo;
+		/** `DISPATCH_NAMESPACE` of the API's production config (workers/api/wrangler.toml). */
+		apiDispatchNamespace: string;
 	}
 }
 
@@ -16,6 +18,7 @@ export interface FakeCloudflareApiInfo {
 	url: string;
 	accountId: string;
 	apiToken: string;
+	/** The account's one dispatch namespace: the one the dispatcher's production config binds. */
 	namespace: string;
 }
 
@@ -29,7 +32,7 @@ export interface ScriptedResponse {
 
 export interface FailureRule {
 	method: "PUT" | "DELETE";
-	/** Matches uploads whose metadata `tags` hold this tag. */
+	/** Matches uploads whose metadata `tags` hold this tag, and deletes by tag whose filter asks for it (`?tags=<tag>:yes`). */
 	tag?: string;
 	/** Matches requests for this namespace script. */
 	script?: string;
@@ -48,6 +51,8 @@ export interface RecordedPart {
 export interface RecordedRequest {
 	method: string;
 	path: string;
+	/** The query string, with its `?` ('' when there is none). */
+	query: string;
 	/** The namespace script the path names, if it names one. */
 	script: string | null;
 	authorization: string | null;
@@ -74,7 +79,10 @@ export interface StoredScript {
 		compatibility_flags?: string[];
 		bindings?: { type: string; name: string; text: string }[];
 		tags?: string[];
+		limits?: { cpu_ms?: number; subrequests?: number };
 	};
+	/** The handlers of its default export, as the upload's answer listed them. */
+	handlers: string[];
 	modules: StoredModule[];
 }
 
@@ -93,6 +101,12 @@ export class FakeCloudflareApi {
 	async fail(rule: FailureRule): Promise<void> {
 		const res = await this.control("/failures", { method: "POST", body: JSON.stringify(rule) });
 		if (!res.ok) throw new Error(`fake Cloudflare API: ${res.status} ${await res.text()}`);
+	}
+
+	/** A new token for the account with its own rate limit (the configured one has Cloudflare's). */
+	async token(policy: { quota: number; windowSeconds: number }): Promise<string> {
+		const res = await this.control("/tokens", { method: "POST", body: JSON.stringify(policy) });
+		return ((await res.json()) as { token: string }).token;
 	}
 
 	/** The requests the fake received, oldest first, for a tag or a namespace script. */

@@ -104,10 +104,11 @@ export interface CloudflarePlatform extends Platform {
 /**
  * Production's runtime. `routeControl` replaces the API's ROUTES binding: on Cloudflare the API reaches
  * one dispatcher isolate, not all of them; a no-op stands for the isolates it cannot reach.
+ * `dispatchDb` replaces the dispatcher's D1 binding (a test counting its reads).
  */
-export function cloudflarePlatform(options: { routeControl?: RouteControlApi } = {}): CloudflarePlatform {
+export function cloudflarePlatform(options: { routeControl?: RouteControlApi; dispatchDb?: D1Database } = {}): CloudflarePlatform {
 	const cloudflare = fakeCloudflare();
-	const { url, accountId, apiToken, namespace: namespaceName } = cloudflare.info;
+	const { url, accountId, apiToken } = cloudflare.info;
 	const namespace = new FakeDispatchNamespace(cloudflare, env.LOADER);
 	const apiEnv: ApiEnv = {
 		...env,
@@ -115,10 +116,11 @@ export function cloudflarePlatform(options: { routeControl?: RouteControlApi } =
 		CLOUDFLARE_API_URL: url,
 		CLOUDFLARE_ACCOUNT_ID: accountId,
 		CLOUDFLARE_API_TOKEN: apiToken,
-		DISPATCH_NAMESPACE: namespaceName,
+		// What the API's production config names; the fake holds only the one the dispatcher's binds.
+		DISPATCH_NAMESPACE: inject("apiDispatchNamespace"),
 		...(options.routeControl ? { ROUTES: options.routeControl as unknown as ApiEnv["ROUTES"] } : {}),
 	};
-	const dispatchEnv: DispatchEnv = { ...env, RUNTIME: "dispatch-namespace", DISPATCHER: namespace };
+	const dispatchEnv: DispatchEnv = { ...env, RUNTIME: "dispatch-namespace", DISPATCHER: namespace, DB: options.dispatchDb ?? env.DB };
 	const limitsPassed = (id: string) => namespace.calls.filter((c) => c.name === id).map((c) => c.options.limits);
 	return { ...drive("dispatch-namespace", apiEnv, dispatchEnv, limitsPassed), cloudflare, namespace };
 }

@@ -21,10 +21,13 @@ export const CONTENT_TYPE_KINDS: Readonly<Record<string, ModuleKind>> = {
 	"application/source-map": "sourcemap",
 };
 
-/** The content type a kind is uploaded with (the inverse of CONTENT_TYPE_KINDS, one canonical type each). */
+/**
+ * The content type a kind is uploaded with (the inverse of CONTENT_TYPE_KINDS, one canonical type
+ * each): wrangler's (its `moduleTypeMimeType`: CommonJS is `application/javascript`).
+ */
 export const KIND_CONTENT_TYPES: Readonly<Record<ModuleKind, string>> = {
 	esm: "application/javascript+module",
-	cjs: "text/javascript",
+	cjs: "application/javascript",
 	wasm: "application/wasm",
 	text: "text/plain",
 	json: "application/json",

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
 	invalid_script_name: 400,
 	deployment_failed: 422,
 	internal_error: 500,
+	platform_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

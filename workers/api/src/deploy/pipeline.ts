@@ -10,7 +10,7 @@ import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
 import { log } from "../../../shared/log";
 import type { RouteControlApi } from "../../../shared/runtime/route";
-import { LoadError, type Publisher } from "../publish";
+import { LoadError, type Publisher, PublishUnavailableError } from "../publish";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord } from "./queries";
 import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
@@ -110,19 +110,23 @@ export async function runDeployment(
 
 		stage = "load";
 		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
-		await publisher.load({ manifest, blobs });
+		await publisher.load({ manifest, blobs, scriptId: target.scriptId });
 		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return movedOn();
 
 		stage = "deploy";
 		if (!(await move("Deployed", (at) => activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }, at))))
 			return movedOn();
 	} catch (error) {
-		const known = error instanceof BuildError || error instanceof LoadError;
-		if (!known) log.error("deployment failed unexpectedly", { deploymentId: id, stage, error });
+		const unavailable = error instanceof PublishUnavailableError;
+		const known = error instanceof BuildError || error instanceof LoadError || unavailable;
+		// The tenant reads the message of an error it can act on (or that says it cannot); the operator's log has the rest.
+		if (unavailable) log.error("the runtime did not take a deployment; the platform is at fault", { deploymentId: id, stage, error });
+		else if (!known) log.error("deployment failed unexpectedly", { deploymentId: id, stage, error });
 		const message = known ? error.message : `internal error at the ${stage} stage; the platform logged it under deployment ${id}`;
 		const from = deployment.state;
 		const failure = { stage, message };
-		return (await move("Error", (at) => transition(db, id, from, "Error", { error: failure }, at), failure)) ? ended() : movedOn();
+		if (!(await move("Error", (at) => transition(db, id, from, "Error", { error: failure }, at), failure))) return movedOn();
+		return unavailable ? { ...ended(), unavailable: true } : ended();
 	}
 	await routesMoved(ctx.routeControl, [target.scriptName, previewLabel(id, target.scriptName)]);
 	return ended();

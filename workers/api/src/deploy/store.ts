@@ -26,12 +26,14 @@ export const INTERRUPTED_AFTER_MS = LIMITS.loadTimeoutMs * 6;
 export interface DeploymentRecord {
 	deployment: DeploymentRow;
 	events: DeploymentEvent[];
+	/** Set by the pipeline when the deployment ended in Error through no fault of its code (the runtime's provider refused the platform). */
+	unavailable?: true;
 }
 
 export interface Claim {
 	script: ScriptRow;
 	/** Set when the name was released by another tenant's script that never served (see claimScript). */
-	released?: { scriptName: string; sent: string[] };
+	released?: { script: { id: string; name: string }; sent: string[] };
 }
 
 /**
@@ -47,7 +49,8 @@ export async function claimScript(db: Database, tenantId: string, name: string, 
 	if (await releaseUnserved(db, holder.id, now)) {
 		// Claimed again: another tenant may have been quicker.
 		const script = await insertScript(db, tenantId, name, now);
-		if (script.tenantId === tenantId) return { script, released: { scriptName: name, sent: await sentDeployments(db, holder.id) } };
+		if (script.tenantId === tenantId)
+			return { script, released: { script: { id: holder.id, name }, sent: await sentDeployments(db, holder.id) } };
 	}
 	throw new FerryError("name_taken", `the script name '${name}' is taken: names are hostnames, unique across the platform`);
 }

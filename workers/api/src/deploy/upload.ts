@@ -76,8 +76,17 @@ function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, stri
 			);
 		vars[binding.name] = binding.text;
 	}
-	const size = Object.entries(vars).reduce((n, [k, v]) => n + k.length + v.length, 0);
-	if (size > LIMITS.varsBytes) throw new FerryError("invalid_metadata", `vars are larger than ${LIMITS.varsBytes} bytes`);
+	const count = Object.keys(vars).length;
+	if (count > LIMITS.vars)
+		throw new FerryError("invalid_metadata", `${count} vars: a Worker has at most ${LIMITS.vars} vars and secrets together`);
+	for (const [name, text] of Object.entries(vars)) {
+		const bytes = new TextEncoder().encode(text).byteLength;
+		if (bytes > LIMITS.varBytes)
+			throw new FerryError(
+				"invalid_metadata",
+				`var '${name}' is ${bytes} bytes of UTF-8: a var is at most ${LIMITS.varBytes} bytes (${formatBytes(LIMITS.varBytes)})`,
+			);
+	}
 	return vars;
 }
 

@@ -54,7 +54,7 @@ export const scriptEndpoints = factory
 		// the deployment finishes even if the client goes away (Ctrl-C). Never half a deploy.
 		const work = claimScript(db, tenantId, name).then(({ script, released }) => {
 			// A name released by another tenant's script that never served: its uploads, if any, go.
-			if (released) c.executionCtx.waitUntil(publisher.remove(released.scriptName, released.sent));
+			if (released) c.executionCtx.waitUntil(publisher.remove(released.script, released.sent));
 			return runDeployment(
 				{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), publisher, routeControl: routeControl(c.env) },
 				{ tenantId, scriptId: script.id, scriptName: name },
@@ -101,16 +101,24 @@ export const scriptEndpoints = factory
 	.delete("/:name", async (c) => {
 		const script = await findScript(c.var.db, c.var.tenant.id, c.req.param("name"));
 		const { deletedAt, labels, sent } = await deleteScript(c.var.db, script.id);
-		await Promise.all([routesMoved(routeControl(c.env), labels), publisherFor(c.env).remove(script.name, sent)]);
+		await Promise.all([routesMoved(routeControl(c.env), labels), publisherFor(c.env).remove({ id: script.id, name: script.name }, sent)]);
 		return c.json({ script: { name: script.name, deleted_at: iso(deletedAt) } });
 	});
 
-/** The deploy call's answer body; a deployment that did not end Deployed is a `deployment_failed` error. */
-function deployAnswer({ deployment, events }: DeploymentRecord, name: string, liveId: string | undefined, url: UrlFor): DeployAnswer {
+/**
+ * The deploy call's answer body. A deployment that did not end Deployed is a `deployment_failed` error,
+ * or `platform_unavailable` (503) when the platform, not the code, was at fault.
+ */
+function deployAnswer(
+	{ deployment, events, unavailable }: DeploymentRecord,
+	name: string,
+	liveId: string | undefined,
+	url: UrlFor,
+): DeployAnswer {
 	const view = deploymentView(deployment, name, liveId, events, url);
 	if (deployment.state !== "Deployed")
 		throw new FerryError(
-			"deployment_failed",
+			unavailable ? "platform_unavailable" : "deployment_failed",
 			`deployment ${deployment.id} failed at the ${deployment.errorStage} stage: ${deployment.errorMessage}`,
 			{ deployment: view },
 		);

@@ -6,7 +6,7 @@
 import { errorMessage } from "../../../shared/describe-error";
 import { LIMITS } from "../../../shared/limits";
 import { workerCode } from "../../../shared/runtime/worker-code";
-import { type BuiltDeployment, LoadError, type Publisher } from "./types";
+import { type BuiltDeployment, LoadError, noFetchHandler, type Publisher } from "./types";
 
 const PROBE_MODULE = "__ferry_probe__.js";
 
@@ -27,7 +27,7 @@ export class WorkerLoaderPublisher implements Publisher {
 			mainModule: PROBE_MODULE,
 		});
 		const answer = await withTimeout(this.probe(code), LIMITS.loadTimeoutMs);
-		if (!answer.hasFetch) throw new LoadError(`main module '${manifest.mainModule}' has no default export with a fetch handler`);
+		if (!answer.hasFetch) throw noFetchHandler(manifest.mainModule);
 	}
 
 	private async probe(code: WorkerLoaderWorkerCode): Promise<{ hasFetch: boolean }> {
