@@ -12,6 +12,7 @@ import { type BuiltDeployment, LoadError } from "../../../workers/api/src/publis
 import { DispatchNamespacePublisher } from "../../../workers/api/src/publish/dispatch-namespace";
 import { uploadForm as cloudflareForm } from "../../../workers/api/src/publish/dispatch-namespace/form";
 import { ArtifactStore } from "../../../workers/shared/artifacts";
+import { R2AssetStore } from "../../../workers/shared/assets/store";
 import { openDatabase } from "../../../workers/shared/db";
 import type { Manifest } from "../../../workers/shared/deployments/manifest";
 import { newId, sha256Hex } from "../../../workers/shared/ids";
@@ -402,6 +403,7 @@ describe("a failure of the publisher itself", () => {
 			{
 				db,
 				artifacts: new ArtifactStore(env.ARTIFACTS),
+				assets: new R2AssetStore(env.ARTIFACTS),
 				// The real publisher, handed the deployment after its bytes went missing.
 				publisher: { load: (built) => publisher.load(withoutBytes(built)), remove: (scriptName, ids) => publisher.remove(scriptName, ids) },
 				routeControl: env.ROUTES as unknown as RouteControlApi,

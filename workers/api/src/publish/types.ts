@@ -1,9 +1,12 @@
+import type { DeploymentAssets } from "../../../shared/assets/manifest";
 import type { Manifest } from "../../../shared/deployments/manifest";
 
 /** The code of a deployment that passed the Built stage. */
 export interface BuiltDeployment {
 	manifest: Manifest;
 	blobs: ReadonlyMap<string, ArrayBuffer>;
+	/** Its static assets, when it has any: the manifest, and each file's bytes on demand. */
+	assets?: { files: DeploymentAssets; bytes(hash: string): Promise<ArrayBuffer> };
 }
 
 /** A deployment the runtime refused; the message is the tenant's to read. */

@@ -85,15 +85,27 @@ export class CloudflareApi {
 		return `${this.config.apiUrl}/accounts/${encodeURIComponent(this.config.accountId)}/${segments.map(encodeURIComponent).join("/")}`;
 	}
 
-	/** Calls the API and returns `result`; throws CloudflareApiError once retrying is over. */
-	async call<T = unknown>(method: "GET" | "PUT" | "DELETE", segments: readonly string[], body?: FormData): Promise<T> {
-		const url = this.url(segments);
+	/**
+	 * Calls the API and returns `result`; throws CloudflareApiError once retrying is over. A plain
+	 * object body is sent as JSON. `options.token` replaces the API token (the assets upload
+	 * authenticates with its session's JWT); `options.query` is appended as it is.
+	 */
+	async call<T = unknown>(
+		method: "GET" | "POST" | "PUT" | "DELETE",
+		segments: readonly string[],
+		body?: FormData | Record<string, unknown>,
+		options: { token?: string; query?: string } = {},
+	): Promise<T> {
+		const url = `${this.url(segments)}${options.query ? `?${options.query}` : ""}`;
+		const json = body !== undefined && !(body instanceof FormData);
+		const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? this.config.apiToken}` };
+		if (json) headers["content-type"] = "application/json";
 		for (let attempt = 1; ; attempt++) {
 			let error: CloudflareApiError;
 			let retryAfter: number | undefined;
 			try {
 				// A FormData body is encoded afresh on every attempt, with its own multipart boundary.
-				const response = await this.fetch(url, { method, body, headers: { authorization: `Bearer ${this.config.apiToken}` } });
+				const response = await this.fetch(url, { method, body: json ? JSON.stringify(body) : body, headers });
 				const envelope = await readEnvelope(response);
 				if (response.ok && envelope.success) return envelope.result as T;
 				retryAfter = retryAfterMs(response.headers.get("retry-after"));

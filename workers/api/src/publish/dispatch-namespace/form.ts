@@ -7,14 +7,24 @@ import { KIND_CONTENT_TYPES, type Manifest, type ManifestModule } from "../../..
 
 /** A binding of a user Worker. Ferry gives tenant code text only: its vars, and secrets when it has them. */
 export type TextBinding = { type: "plain_text" | "secret_text"; name: string; text: string };
+/** The Worker's static assets, served by Cloudflare for the namespace script (docs/assets.md). */
+export type AssetsBinding = { type: "assets"; name: string };
+
+/** The script's assets: the completion token of their upload session (./assets.ts) and their routing. */
+export interface ScriptAssets {
+	jwt: string;
+	config: { html_handling: string; not_found_handling: string; run_worker_first?: boolean | string[] };
+}
 
 /** The part of Cloudflare's metadata schema Ferry writes. */
 export interface ScriptMetadata {
-	main_module: string;
+	/** Absent for an assets-only script, which has no module. */
+	main_module?: string;
 	compatibility_date: string;
 	compatibility_flags: string[];
-	bindings: TextBinding[];
+	bindings?: (TextBinding | AssetsBinding)[];
 	tags: string[];
+	assets?: ScriptAssets;
 }
 
 /**
@@ -28,16 +38,24 @@ export const scriptTags = (manifest: Manifest): string[] => [
 	`deployment-${manifest.deploymentId}`,
 ];
 
-export function scriptMetadata(manifest: Manifest, secrets: Readonly<Record<string, string>> = {}): ScriptMetadata {
-	return {
-		main_module: manifest.mainModule,
+export function scriptMetadata(manifest: Manifest, secrets: Readonly<Record<string, string>> = {}, assets?: ScriptAssets): ScriptMetadata {
+	const common = {
 		compatibility_date: manifest.compatibilityDate,
 		compatibility_flags: manifest.compatibilityFlags,
+		tags: scriptTags(manifest),
+		...(assets ? { assets } : {}),
+	};
+	// Assets only: Cloudflare's shape has no main module and no bindings.
+	if (manifest.mainModule === null) return common;
+	const binding = manifest.assets?.binding;
+	return {
+		main_module: manifest.mainModule,
+		...common,
 		bindings: [
 			...Object.entries(manifest.vars).map(([name, text]): TextBinding => ({ type: "plain_text", name, text })),
 			...Object.entries(secrets).map(([name, text]): TextBinding => ({ type: "secret_text", name, text })),
+			...(binding ? [{ type: "assets", name: binding } satisfies AssetsBinding] : []),
 		],
-		tags: scriptTags(manifest),
 	};
 }
 
@@ -58,9 +76,13 @@ export function uploadForm(
 	manifest: Manifest,
 	blobs: ReadonlyMap<string, ArrayBuffer>,
 	secrets?: Readonly<Record<string, string>>,
+	assets?: ScriptAssets,
 ): FormData {
 	const form = new FormData();
-	form.set("metadata", new File([JSON.stringify(scriptMetadata(manifest, secrets))], "metadata.json", { type: "application/json" }));
+	form.set(
+		"metadata",
+		new File([JSON.stringify(scriptMetadata(manifest, secrets, assets))], "metadata.json", { type: "application/json" }),
+	);
 	for (const module of manifest.modules) {
 		const bytes = blobs.get(module.sha256);
 		if (!bytes) throw new Error(`module ${module.name} has no bytes`);

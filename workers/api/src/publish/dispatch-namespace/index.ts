@@ -12,6 +12,7 @@ import { log } from "../../../../shared/log";
 import { namespaceScriptName } from "../../../../shared/runtime/select";
 import { type BuiltDeployment, LoadError, type Publisher } from "../types";
 import { CloudflareApi, CloudflareApiError, type CloudflareApiOptions, describeErrors } from "./api";
+import { scriptAssetsConfig, uploadAssets } from "./assets";
 import type { CloudflareConfig } from "./config";
 import { uploadForm } from "./form";
 
@@ -40,9 +41,14 @@ export class DispatchNamespacePublisher implements Publisher {
 		return ["workers", "dispatch", "namespaces", this.config.namespace, "scripts", namespaceScriptName(deploymentId)];
 	}
 
-	async load({ manifest, blobs }: BuiltDeployment): Promise<void> {
+	async load({ manifest, blobs, assets }: BuiltDeployment): Promise<void> {
+		const path = this.scriptPath(manifest.deploymentId);
 		try {
-			await this.api.call("PUT", this.scriptPath(manifest.deploymentId), uploadForm(manifest, blobs));
+			// Assets first (./assets.ts): the script upload carries their completion token.
+			const scriptAssets = assets
+				? { jwt: await uploadAssets(this.api, path, assets), config: scriptAssetsConfig(assets.files) }
+				: undefined;
+			await this.api.call("PUT", path, uploadForm(manifest, blobs, undefined, scriptAssets));
 		} catch (error) {
 			// Anything but Cloudflare's answer (a form that could not be built, say) is the platform's own
 			// failure: it goes on as it is, for the pipeline to log and to tell the tenant only that it happened.
