@@ -31,8 +31,11 @@ export function manifestOf(files: Record<string, AssetFile>) {
 	return Object.fromEntries(Object.entries(files).map(([path, f]) => [path, { hash: hashOf(path, f.content), size: sizeOf(f.content) }]));
 }
 
-export function startSession(token: string, script: string, manifest: Record<string, unknown>) {
-	return api(`/v1/scripts/${script}/assets-upload-session`, {
+/** How the helpers reach the API: the local test platform's by default (another, e.g. ../runtime/platforms.ts). */
+export type ApiCall = (path: string, init: RequestInit & { token?: string }) => Promise<Response>;
+
+export function startSession(token: string, script: string, manifest: Record<string, unknown>, call: ApiCall = api) {
+	return call(`/v1/scripts/${script}/assets-upload-session`, {
 		method: "POST",
 		token,
 		headers: { "content-type": "application/json" },
@@ -41,11 +44,11 @@ export function startSession(token: string, script: string, manifest: Record<str
 }
 
 /** One bucket's upload request, the way wrangler sends it. */
-export function uploadBucket(jwt: string, parts: { hash: string; content: string | Uint8Array; type?: string }[]) {
+export function uploadBucket(jwt: string, parts: { hash: string; content: string | Uint8Array; type?: string }[], call: ApiCall = api) {
 	const form = new FormData();
 	for (const part of parts)
 		form.append(part.hash, new File([base64Of(part.content)], part.hash, { type: part.type ?? "application/null" }));
-	return api("/v1/assets/upload?base64=true", { method: "POST", headers: { authorization: `Bearer ${jwt}` }, body: form });
+	return call("/v1/assets/upload?base64=true", { method: "POST", headers: { authorization: `Bearer ${jwt}` }, body: form });
 }
 
 export interface Uploaded {
@@ -56,9 +59,14 @@ export interface Uploaded {
 }
 
 /** The whole session: manifest, buckets, completion token. */
-export async function uploadAssets(token: string, script: string, files: Record<string, AssetFile>): Promise<Uploaded> {
+export async function uploadAssets(
+	token: string,
+	script: string,
+	files: Record<string, AssetFile>,
+	call: ApiCall = api,
+): Promise<Uploaded> {
 	const manifest = manifestOf(files);
-	const res = await startSession(token, script, manifest);
+	const res = await startSession(token, script, manifest, call);
 	if (res.status !== 200) throw new Error(`session: ${res.status} ${await res.text()}`);
 	const session = await json<{ jwt: string; buckets: string[][] }>(res);
 	const byHash = new Map(Object.entries(files).map(([path, f]) => [manifest[path]!.hash, { ...f, path }]));
@@ -68,7 +76,7 @@ export async function uploadAssets(token: string, script: string, files: Record<
 			const file = byHash.get(hash)!;
 			return { hash, content: file.content, type: file.type ?? TYPES[file.path.split(".").pop() ?? ""] ?? "application/null" };
 		});
-		const up = await uploadBucket(session.jwt, parts);
+		const up = await uploadBucket(session.jwt, parts, call);
 		if (up.status !== 201 && up.status !== 202) throw new Error(`bucket: ${up.status} ${await up.text()}`);
 		const answer = await json<{ jwt?: string }>(up);
 		if (answer.jwt) jwt = answer.jwt;
@@ -82,6 +90,7 @@ export function deployWithAssets(
 	script: string,
 	jwt: string,
 	options: { worker?: string; config?: Record<string, unknown>; binding?: string; metadata?: Record<string, unknown> } = {},
+	call: ApiCall = api,
 ) {
 	const form = new FormData();
 	const metadata: Record<string, unknown> = {
@@ -95,5 +104,5 @@ export function deployWithAssets(
 		form.append("index.js", new File([options.worker], "index.js", { type: "application/javascript+module" }));
 	}
 	form.set("metadata", JSON.stringify(metadata));
-	return api(`/v1/scripts/${script}`, { method: "PUT", token, body: form });
+	return call(`/v1/scripts/${script}`, { method: "PUT", token, body: form });
 }

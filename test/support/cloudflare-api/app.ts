@@ -14,8 +14,10 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { FailureRule, FakeCloudflareApiInfo, RecordedPart, RecordedRequest, StoredScript } from "./control.ts";
 import {
+	assetsManifestSchema,
 	type CloudflareMessage,
 	envelope,
+	MAX_ASSET_BYTES,
 	MODULE_CONTENT_TYPES,
 	SCRIPT_NAME,
 	type ScriptMetadata,
@@ -24,6 +26,10 @@ import {
 
 export const API_PREFIX = "/client/v4";
 const SCRIPT_ROUTE = `${API_PREFIX}/accounts/:account/workers/dispatch/namespaces/:namespace/scripts/:script`;
+const ASSETS_SESSION_ROUTE = `${SCRIPT_ROUTE}/assets-upload-session`;
+const ASSETS_UPLOAD_ROUTE = `${API_PREFIX}/accounts/:account/workers/assets/upload`;
+/** Cloudflare's upload and completion JWTs are valid for an hour. */
+const ASSET_TOKEN_TTL_MS = 60 * 60 * 1000;
 const CONTROL_PREFIX = "/__fake__";
 
 /** A request the fake refuses: the status and Cloudflare's error entries. */
@@ -51,6 +57,29 @@ interface Stored {
 	metadata: ScriptMetadata;
 	modules: StoredModuleBytes[];
 	createdOn: string;
+	/** The script's assets: path → hash, from the upload session its completion token closed. */
+	assets: Record<string, string> | null;
+}
+
+/** An assets upload session: the manifest it was opened with, for one script of one namespace. */
+interface AssetSession {
+	namespace: string;
+	script: string;
+	manifest: Record<string, { hash: string; size: number }>;
+	missing: Set<string>;
+	expires: number;
+}
+
+interface StoredAsset {
+	bytes: Uint8Array;
+	/** null: served without a content type (uploaded as application/null). */
+	contentType: string | null;
+}
+
+/** A JWT-shaped token (wrangler decodes the payload; Ferry only passes it on). */
+function fakeJwt(payload: Record<string, unknown>): string {
+	const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+	return `${part({ alg: "HS256", typ: "JWT" })}.${part(payload)}.${randomBytes(16).toString("base64url")}`;
 }
 
 const failureRuleSchema = z.object({
@@ -69,6 +98,11 @@ export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeC
 	const namespaces = new Map<string, Map<string, Stored>>([[namespace, new Map()]]);
 	const failures: FailureRule[] = [];
 	const recorded: RecordedRequest[] = [];
+	// Assets are the account's (every script of every namespace together), by hash, as Cloudflare keeps them.
+	const accountAssets = new Map<string, StoredAsset>();
+	const sessions = new Map<string, AssetSession>();
+	const uploadTokens = new Map<string, string>();
+	const completionTokens = new Map<string, string>();
 
 	const app = new Hono<Env>();
 
@@ -107,6 +141,66 @@ export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeC
 		record.status = c.res.status;
 	});
 
+	app.post(ASSETS_SESSION_ROUTE, async (c) => {
+		c.get("record").script = c.req.param("script");
+		checkAuth(c, c.req.param("account"));
+		const namespace = c.req.param("namespace");
+		if (!namespaces.has(namespace)) throw refuse(404, 100119, `dispatch namespace '${namespace}' not found`);
+		if (!c.req.header("content-type")?.startsWith("application/json"))
+			throw refuse(400, 10026, "Could not parse request body: expected JSON");
+		const body = (await c.req.json().catch(() => null)) as { manifest?: unknown } | null;
+		const parsed = assetsManifestSchema.safeParse(body?.manifest);
+		if (!parsed.success) throw refuse(400, 10021, `Invalid manifest: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+		const manifest = parsed.data;
+		const missing = new Set(
+			Object.values(manifest)
+				.map((e) => e.hash)
+				.filter((hash) => !accountAssets.has(hash)),
+		);
+		const id = randomBytes(8).toString("hex");
+		const expires = Date.now() + ASSET_TOKEN_TTL_MS;
+		sessions.set(id, { namespace, script: c.req.param("script"), manifest, missing, expires });
+		const jwt = fakeJwt({ sid: id, exp: Math.floor(expires / 1000) });
+		if (missing.size === 0) {
+			completionTokens.set(jwt, id);
+			return c.json(envelope({ jwt, buckets: [] }));
+		}
+		uploadTokens.set(jwt, id);
+		// One bucket per 10 files, as Cloudflare groups them.
+		const hashes = [...missing];
+		const buckets = Array.from({ length: Math.ceil(hashes.length / 10) }, (_, i) => hashes.slice(i * 10, i * 10 + 10));
+		return c.json(envelope({ jwt, buckets }));
+	});
+
+	app.post(ASSETS_UPLOAD_ROUTE, async (c) => {
+		const token = c.req.header("authorization")?.match(/^Bearer (\S+)$/)?.[1];
+		const id = token ? uploadTokens.get(token) : undefined;
+		const session = id ? sessions.get(id) : undefined;
+		if (!session || session.expires < Date.now() || c.req.param("account") !== accountId) throw refuse(401, 10000, "Authentication error");
+		if (c.req.query("base64") !== "true") throw refuse(400, 10021, "Files must be uploaded base64-encoded (?base64=true)");
+		let form: FormData;
+		try {
+			form = await c.req.formData();
+		} catch {
+			throw refuse(400, 10026, "Could not parse request body");
+		}
+		const sizes = new Map(Object.values(session.manifest).map((e) => [e.hash, e.size]));
+		for (const [hash, value] of form) {
+			if (typeof value === "string") throw refuse(400, 10021, `part '${hash}' must be a file part`);
+			c.get("record").parts.push({ name: hash, type: value.type, filename: value.name, size: value.size });
+			if (!sizes.has(hash)) throw refuse(400, 10021, `hash ${hash} is not part of this upload session`);
+			const bytes = new Uint8Array(Buffer.from(await value.text(), "base64"));
+			if (bytes.byteLength !== sizes.get(hash) || bytes.byteLength > MAX_ASSET_BYTES)
+				throw refuse(400, 10021, `file ${hash} has the wrong size`);
+			accountAssets.set(hash, { bytes, contentType: value.type === "application/null" || value.type === "" ? null : value.type });
+			session.missing.delete(hash);
+		}
+		if (session.missing.size > 0) return c.json(envelope({}), 202);
+		const jwt = fakeJwt({ sid: id, exp: Math.floor(session.expires / 1000) });
+		completionTokens.set(jwt, id!);
+		return c.json(envelope({ jwt }), 201);
+	});
+
 	// A scripted failure answers before any check, as an outage or a rate limit would.
 	app.use(SCRIPT_ROUTE, async (c, next) => {
 		const record = c.get("record");
@@ -133,6 +227,7 @@ export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeC
 			metadata,
 			modules,
 			createdOn: scripts.get(scriptName)?.createdOn ?? now,
+			assets: metadata.assets ? scriptAssets(metadata.assets.jwt, c.req.param("namespace"), scriptName) : null,
 		};
 		scripts.set(scriptName, stored);
 		return c.json(
@@ -141,7 +236,8 @@ export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeC
 				etag: stored.etag,
 				created_on: stored.createdOn,
 				modified_on: now,
-				has_modules: true,
+				has_modules: modules.length > 0,
+				has_assets: stored.assets !== null,
 				compatibility_date: metadata.compatibility_date,
 				compatibility_flags: metadata.compatibility_flags ?? [],
 				tags: metadata.tags ?? [],
@@ -189,9 +285,26 @@ export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeC
 			etag: stored.etag,
 			metadata: stored.metadata,
 			modules: stored.modules.map((m) => ({ name: m.name, type: m.type, base64: Buffer.from(m.bytes).toString("base64") })),
+			assets: stored.assets,
 		};
 		return c.json({ script });
 	});
+
+	app.get(`${CONTROL_PREFIX}/accounts/:account/assets/:hash`, (c, next) => {
+		if (c.req.param("account") !== accountId) return next();
+		const asset = accountAssets.get(c.req.param("hash"));
+		if (!asset) return c.json({ asset: null }, 404);
+		return c.json({ asset: { base64: Buffer.from(asset.bytes).toString("base64"), contentType: asset.contentType } });
+	});
+
+	/** The assets a completion token brings to a script: the token must close a session of that very script. */
+	function scriptAssets(jwt: string, namespace: string, script: string): Record<string, string> {
+		const id = completionTokens.get(jwt);
+		const session = id ? sessions.get(id) : undefined;
+		if (!session || session.expires < Date.now() || session.namespace !== namespace || session.script !== script)
+			throw refuse(400, 10021, "Invalid assets completion token");
+		return Object.fromEntries(Object.entries(session.manifest).map(([path, entry]) => [path, entry.hash]));
+	}
 
 	function checkAuth(c: Context<Env>, account: string): void {
 		const token = c.req.header("authorization")?.match(/^Bearer (\S+)$/)?.[1];
@@ -281,7 +394,11 @@ async function readUpload(request: Request, record: RecordedRequest): Promise<{ 
 		if (!(value.type in MODULE_CONTENT_TYPES)) throw refuse(400, 10021, `part '${name}' has unsupported content type '${value.type}'`);
 		modules.push({ name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
 	}
-	if (!modules.some((m) => m.name === metadata.main_module))
+	if (metadata.main_module === undefined) {
+		// Assets only: the metadata's assets and no module at all.
+		if (!metadata.assets || modules.length > 0 || metadata.bindings?.length)
+			throw refuse(400, 10021, "main_module is required unless the upload is assets only (metadata.assets, no module, no binding)");
+	} else if (!modules.some((m) => m.name === metadata.main_module))
 		throw refuse(400, 10021, `No such module "${metadata.main_module}": main_module must name an uploaded part`);
 	for (const binding of metadata.bindings ?? [])
 		if ((metadata.bindings ?? []).filter((b) => b.name === binding.name).length > 1)
