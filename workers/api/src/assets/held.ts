@@ -3,7 +3,7 @@
  * after the bytes are in R2, so a row always has its bytes. Reads are always scoped to one tenant.
  */
 import { sql } from "drizzle-orm";
-import type { Database } from "../../../shared/db";
+import { type Database, runBatch } from "../../../shared/db";
 import { assets } from "../../../shared/db/schema";
 
 export interface HeldAsset {
@@ -29,10 +29,20 @@ export async function heldAssets(db: Database, tenantId: string, hashes: readonl
 	return new Map(answers.flat().map((row) => [row.hash, row]));
 }
 
-/** Records that the tenant holds an asset (its bytes already stored). A second upload of it changes nothing. */
-export async function recordAsset(db: Database, tenantId: string, asset: HeldAsset, now = Date.now()): Promise<void> {
-	await db
-		.insert(assets)
-		.values({ tenantId, hash: asset.hash, size: asset.size, contentType: asset.contentType, createdAt: now })
-		.onConflictDoNothing();
+/** D1 binds at most 100 parameters per statement: 5 columns, 20 rows. */
+const ROWS_PER_INSERT = 20;
+
+/** Records that the tenant holds these assets (their bytes already stored), in one batch. A second upload of one changes nothing. */
+export async function recordAssets(db: Database, tenantId: string, held: readonly HeldAsset[], now = Date.now()): Promise<void> {
+	if (held.length === 0) return;
+	const rows = held.map((a) => ({ tenantId, hash: a.hash, size: a.size, contentType: a.contentType, createdAt: now }));
+	const inserts = [];
+	for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+		inserts.push(
+			db
+				.insert(assets)
+				.values(rows.slice(i, i + ROWS_PER_INSERT))
+				.onConflictDoNothing(),
+		);
+	await runBatch(db, inserts);
 }
