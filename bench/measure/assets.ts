@@ -1,9 +1,10 @@
 /**
  * Static assets: a small file through the dispatcher against the JS hello world (measured
  * alternately, as the compared loads are), and redeploying a 1,000-file assets-only site with one
- * file changed, end to end: the real `ferry deploy` spawned as a user runs it (Node start, the
- * config read with wrangler's reader, 1,000 files hashed, the upload session, one file uploaded,
- * the deploy) until the new file is served.
+ * file changed, end to end: `ferry deploy` spawned as an installed CLI runs (the bundle
+ * `npm pack ./cli` ships, cli/dist/ferry.js, built here first): Node's start, the config (wrangler's
+ * reader, or its cached answer), 1,000 files hashed, the upload session, one file uploaded, the
+ * deploy, until the new file is served.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -43,9 +44,11 @@ export async function deploySmallAssetSite(api: FerryApi, dir: string, name: str
 	await api.deploy(name, { body: upload.bytes, contentType: upload.contentType }, () => {});
 }
 
+const CLI_BUNDLE = path.join(ROOT, "cli", "dist", "ferry.js");
+
 function ferryDeploy(cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(ROOT, "cli", "bin", "ferry.js"), "deploy", "--json"], {
+		const child = spawn(process.execPath, [CLI_BUNDLE, "deploy", "--json"], {
 			cwd,
 			env: { ...process.env, ...env },
 			stdio: ["ignore", "pipe", "pipe"],
@@ -58,6 +61,15 @@ function ferryDeploy(cwd: string, env: Record<string, string>): Promise<{ code: 
 		child.once("close", (code) =>
 			code === 0 ? resolve({ code, stdout }) : reject(new Error(`ferry deploy exited ${code}: ${stderr.trim()}`)),
 		);
+	});
+}
+
+/** cli/build.ts: the installed package's bundle. */
+function buildCli(): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [path.join(ROOT, "cli", "build.ts")], { stdio: "inherit" });
+		child.once("error", reject);
+		child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`cli/build.ts exited ${code}`))));
 	});
 }
 
@@ -84,6 +96,7 @@ export async function measureAssetRedeploys(
 	mkdirSync(path.join(dir, "public", "pages"), { recursive: true });
 	for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, "public", file), content);
 	const env = { FERRY_API_URL: apiUrl, FERRY_API_TOKEN: token };
+	await buildCli();
 	await ferryDeploy(dir, env);
 	const samples: RedeploySample[] = [];
 	for (let i = 1; i <= count; i++) {

@@ -95,6 +95,14 @@ describe("ferry deploy with assets", () => {
 		expect(out).toContain("Uploaded 1 new of 26 asset files");
 		expect(out).toMatch(/Assets\s+26 files, 1 new \(11 bytes\)/);
 		expect((await page(name, "/")).text).toBe("<h1>v2</h1>");
+
+		// The config's answer is remembered by its text: a changed config is read again.
+		writeFileSync(
+			path.join(dir, "wrangler.toml"),
+			`name = "${name}"\ncompatibility_date = "2026-11-01"\n[assets]\ndirectory = "./public"\nnot_found_handling = "single-page-application"\n`,
+		);
+		await cli.ok(["deploy"], { cwd: dir });
+		expect(await page(name, "/deep/link")).toMatchObject({ status: 200, text: "<h1>v2</h1>" });
 	});
 
 	it("refuses a missing directory, a file over 25 MiB, 20,001 files and _redirects, in one line, before uploading", async () => {

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { forgetCachedAssets } from "../../dispatch/src/assets";
+import { forgetCachedAssets, SMALL_FILE_BYTES } from "../../dispatch/src/assets";
 import dispatcher from "../../dispatch/src/index";
 import { type AssetFile, deployWithAssets, hashOf, manifestOf, startSession, uploadAssets, uploadBucket } from "./assets";
 import { api, json, newTenant, uniqueName, visit } from "./platform";
@@ -309,8 +309,9 @@ describe("serving assets", () => {
 		expect(await (await get(v1.name, "/")).text()).toBe("v1");
 	});
 
-	it("answers a warm asset request without D1 and streams the file from R2", async () => {
-		const { t, name, deployment } = await site();
+	it("answers a warm asset request without D1; streams large files from R2 on every request, keeps small ones in memory", async () => {
+		const large = "x".repeat(SMALL_FILE_BYTES + 1);
+		const { t, name, deployment } = await site({ ...SITE, "/large.txt": { content: large } });
 		expect(await (await get(name, "/about")).text()).toBe("<h1>about</h1>");
 		const noD1 = {
 			...env,
@@ -325,10 +326,13 @@ describe("serving assets", () => {
 		} as unknown as typeof env;
 		const warm = await dispatcher.fetch(new Request(`http://${name}.localhost:8787/about`) as Parameters<typeof dispatcher.fetch>[0], noD1);
 		expect(await warm.text()).toBe("<h1>about</h1>");
-		// The bytes are read from R2 per request (not kept in memory): gone from R2, the platform says so.
+		expect((await get(name, "/large.txt")).headers.get("etag")).toBe(`"${hashOf("/large.txt", large)}"`);
+		// Gone from R2: the large file's next request says so (it is read from R2 each time), the small one
+		// read before is still served from the isolate's memory (its bytes can never change).
+		await env.ARTIFACTS.delete(`assets/${t.id}/${hashOf("/large.txt", large)}`);
 		await env.ARTIFACTS.delete(`assets/${t.id}/${hashOf("/about.html", "<h1>about</h1>")}`);
-		const gone = await get(name, "/about");
-		expect(gone.status).toBe(503);
+		expect((await get(name, "/large.txt")).status).toBe(503);
+		expect(await (await get(name, "/about")).text()).toBe("<h1>about</h1>");
 		// A manifest not in this isolate's memory is read once from R2 (after a restart, say).
 		forgetCachedAssets(deployment.id);
 		expect(await (await get(name, "/")).text()).toBe("<h1>home</h1>");

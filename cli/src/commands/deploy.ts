@@ -2,7 +2,7 @@ import { formatBytes, formatMs } from "../../../workers/shared/format.ts";
 import { DEFAULT_COMPATIBILITY_DATE } from "../../../workers/shared/limits.ts";
 import { COMPATIBILITY_DATE, scriptNameProblem, VAR_NAME } from "../../../workers/shared/names.ts";
 import type { DeployResult } from "../api/types.ts";
-import { mayHaveAssets, type ProjectAssets, projectAssets, readConfigFile } from "../assets/config.ts";
+import { mayHaveAssets, type ProjectAssets, type ProjectConfig, projectAssets, readProjectConfig } from "../assets/config.ts";
 import { type LocalAsset, readAssets } from "../assets/manifest.ts";
 import { type AssetUpload, uploadAssets } from "../assets/upload.ts";
 import { defineCommand, jsonArg } from "../core/command.ts";
@@ -10,7 +10,7 @@ import { CancelledError, UserError } from "../core/errors.ts";
 import { deployProgress } from "../deploy/progress.ts";
 import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
 import { type Bundle, bundleProject } from "../project/bundle.ts";
-import { configFile, findConfig, projectArgs, type WranglerConfig } from "../project/config.ts";
+import { configFile, findConfig, projectArgs } from "../project/config.ts";
 import { bundleWasm, findWasmEntry } from "../project/wasm.ts";
 
 /** `--var KEY:VALUE`, KEY a var name. */
@@ -69,7 +69,7 @@ export default defineCommand({
 		if (api) await api.whoami();
 
 		const wasm = await findWasmEntry(args.entry, { cwd: io.cwd, config: args.config, env: args.env });
-		const project = wasm ? undefined : await findProjectAssets({ cwd: io.cwd, config: args.config, env: args.env });
+		const project = wasm ? undefined : await findProjectAssets({ cwd: io.cwd, config: args.config, env: args.env }, io.env);
 		// Assets only (no main): nothing to bundle, the deployment is its assets.
 		const assetsOnly = project !== undefined && !args.entry && !project.config.main;
 		const preparing = wasm ? "reading" : assetsOnly ? "reading assets" : "bundling";
@@ -185,16 +185,16 @@ export default defineCommand({
 });
 
 /** The project's config and assets, when its config has an `assets` section (wrangler's reader only if it could). */
-async function findProjectAssets(options: { cwd: string; config?: string; env?: string }) {
+async function findProjectAssets(options: { cwd: string; config?: string; env?: string }, env: Record<string, string | undefined>) {
 	const file = configFile(options);
 	if (!file || !mayHaveAssets(file)) return undefined;
-	const config = await readConfigFile(file, options);
+	const config = await readProjectConfig(file, options, env);
 	const assets = projectAssets(config);
 	return assets ? { config, assets } : undefined;
 }
 
 /** An assets-only project: no module, the config's name and compatibility settings. */
-function assetsOnlyBundle(config: WranglerConfig, options: { name?: string; compatibilityDate?: string }): Bundle {
+function assetsOnlyBundle(config: ProjectConfig, options: { name?: string; compatibilityDate?: string }): Bundle {
 	const name = options.name ?? config.name;
 	if (!name) throw new UserError('name the script: add name = "…" to the config or pass --name');
 	const compatibilityDate = options.compatibilityDate ?? config.compatibility_date;

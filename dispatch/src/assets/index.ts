@@ -7,7 +7,9 @@
  *
  * A warm request reads nothing but the file: the deployment's asset manifest is in this isolate's
  * memory (loaded from the AssetStore once, deployments are immutable), the decision is synchronous,
- * and the body streams from the store. A 304 or a HEAD reads nothing at all.
+ * and the body streams from the store. A 304 or a HEAD reads nothing at all. Small files (up to
+ * SMALL_FILE_BYTES) are kept in memory after their first read, by tenant and hash: their bytes never
+ * change, and a store read costs more than the file itself.
  */
 
 import type { AssetRouting, DeploymentAssets } from "../../../workers/shared/assets/manifest";
@@ -23,8 +25,8 @@ export interface LoadedAssets {
 	routing: AssetRouting;
 	/** Decoded path → hash. */
 	files: ReadonlyMap<string, string>;
-	/** Hash → content type (null: none). */
-	contentTypes: ReadonlyMap<string, string | null>;
+	/** Hash → content type (null: none) and size. */
+	blobs: ReadonlyMap<string, { contentType: string | null; size: number }>;
 	/** run_worker_first patterns, compiled: `/api/*` runs the Worker first, `!/api/docs/*` the assets. */
 	workerFirst: readonly RegExp[];
 	assetsFirst: readonly RegExp[];
@@ -46,23 +48,27 @@ const globRule = (rule: string) => new RegExp(`^${rule.split("*").map(escapeRege
 
 export function loadAssets(manifest: DeploymentAssets): LoadedAssets {
 	const files = new Map<string, string>();
-	const contentTypes = new Map<string, string | null>();
+	const blobs = new Map<string, { contentType: string | null; size: number }>();
 	for (const [path, file] of Object.entries(manifest.files)) {
 		files.set(path, file.hash);
-		contentTypes.set(file.hash, file.content_type);
+		blobs.set(file.hash, { contentType: file.content_type, size: file.size });
 	}
 	const rules = Array.isArray(manifest.routing.run_worker_first) ? manifest.routing.run_worker_first : [];
 	return {
 		tenantId: manifest.tenantId,
 		routing: manifest.routing,
 		files,
-		contentTypes,
+		blobs,
 		workerFirst: rules.filter((r) => r.startsWith("/")).map(globRule),
 		assetsFirst: rules.filter((r) => r.startsWith("!/")).map((r) => globRule(r.slice(1))),
 	};
 }
 
 const cache = new BoundedMap<string, LoadedAssets>({ maxEntries: 1_000, maxWeight: MAX_FILES_CACHED, weigh: (a) => a.files.size + 1 });
+/** Files up to this size are kept in memory once read; larger ones stream from the store on every request. */
+export const SMALL_FILE_BYTES = 64 * 1024;
+/** Small files' bytes by tenant and hash: 16 MiB in all, least recently used first. */
+const smallFiles = new BoundedMap<string, Uint8Array>({ maxEntries: 10_000, maxWeight: 16 * 1024 * 1024, weigh: (b) => b.byteLength });
 /** Loads in flight, so that a burst of first requests reads the manifest once. */
 const loading = new Map<string, Promise<LoadedAssets>>();
 
@@ -155,15 +161,21 @@ function respond(outcome: Outcome, assets: LoadedAssets, request: Request, metho
 	}
 	const { eTag, status } = outcome;
 	const headers = new Headers({ etag: `"${eTag}"` });
-	const contentType = assets.contentTypes.get(eTag);
-	if (contentType) headers.set("content-type", contentType);
+	const blob = assets.blobs.get(eTag);
+	if (blob?.contentType) headers.set("content-type", blob.contentType);
 	if (!request.headers.has("authorization") && !request.headers.has("range")) headers.set("cache-control", CACHE_CONTROL);
 	const ifNoneMatch = request.headers.get("if-none-match") ?? "";
 	if (ifNoneMatch === `"${eTag}"` || ifNoneMatch === `W/"${eTag}"`)
 		return new Response(null, { status: 304, statusText: "Not Modified", headers });
 	if (method === "HEAD") return new Response(null, { status, headers });
-	return store.blob(assets.tenantId, eTag).then((body) => {
+	const key = `${assets.tenantId}/${eTag}`;
+	const cached = smallFiles.get(key);
+	if (cached) return new Response(cached, { status, headers });
+	return store.blob(assets.tenantId, eTag).then(async (body) => {
 		if (!body) throw new MissingAssetError(`asset ${eTag} of tenant ${assets.tenantId} is in a manifest but not in the store`);
-		return new Response(body, { status, headers });
+		if ((blob?.size ?? Number.POSITIVE_INFINITY) > SMALL_FILE_BYTES) return new Response(body, { status, headers });
+		const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+		smallFiles.set(key, bytes);
+		return new Response(bytes, { status, headers });
 	});
 }
