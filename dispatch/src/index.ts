@@ -11,15 +11,30 @@ import { hostOf, routeLabel } from "../../workers/shared/hosts";
 import { requestIdOf } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
+import { assetServerFor } from "./assets/server";
 import { notFoundPage, unavailablePage } from "./pages";
 import { refreshRoutes, resolveRoute } from "./routes";
 import { failurePage, runtimeFor } from "./runtime";
 
 // Tenant subrequests pass through this entrypoint when the runtime is Worker Loader (see runtime/).
 export { FerryEgress } from "../../workers/outbound/src/entrypoint";
+// A tenant Worker's `env.ASSETS` (its assets binding) when the runtime is Worker Loader (see assets/).
+export { FerryAssets } from "./assets/entrypoint";
 
 function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): Response | Promise<Response> {
 	if (!target) return notFoundPage(requestIdOf(request));
+	// A deployment with static assets: they answer before or after its Worker (assets/, docs/assets.md).
+	const assets = target.assetFiles === null ? null : assetServerFor(env);
+	if (!assets) return runWorker(target, request, env);
+	try {
+		const response = assets.route(target, request, () => runWorker(target, request, env));
+		return response instanceof Promise ? response.catch((error: unknown) => platformFailure(error, request)) : response;
+	} catch (error) {
+		return platformFailure(error, request);
+	}
+}
+
+function runWorker(target: RouteTarget, request: Request, env: DispatchEnv): Promise<Response> {
 	// The tenant's own error (500), a script deleted since this isolate cached its route (404), or the
 	// platform's fault (503): see runtime/failures.ts.
 	const fail = (error: unknown) => failurePage(error, target, env.DB, requestIdOf(request)).catch(() => platformFailure(error, request));
@@ -54,15 +69,20 @@ export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements Route
 	async refresh(labels: string[]): Promise<void> {
 		const targets = await refreshRoutes(this.env.DB, labels);
 		const runtime = runtimeFor(this.env);
+		const assets = assetServerFor(this.env);
 		const deployments = new Map(targets.map((target) => [target.deploymentId, target]));
 		// Warming is an optimisation: the routes are already right, so a failure here is only logged.
+		const prepare = async (target: RouteTarget) => {
+			await Promise.all([
+				assets && target.assetFiles !== null ? assets.prepare(target.deploymentId) : undefined,
+				runtime.prepare(target, (work) => this.ctx.waitUntil(work)),
+			]);
+		};
 		await Promise.all(
 			[...deployments.values()].map((target) =>
-				runtime
-					.prepare(target, (work) => this.ctx.waitUntil(work))
-					.catch((error: unknown) =>
-						log.warn("could not prepare a deployment after its route moved", { deploymentId: target.deploymentId, error }),
-					),
+				prepare(target).catch((error: unknown) =>
+					log.warn("could not prepare a deployment after its route moved", { deploymentId: target.deploymentId, error }),
+				),
 			),
 		);
 	}

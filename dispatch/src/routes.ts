@@ -19,12 +19,14 @@ const ROUTE_TTL_MS = 30_000;
 const cache = new BoundedMap<string, RouteTarget | null>({ maxEntries: MAX_ROUTES, ttlMs: ROUTE_TTL_MS });
 let generation = 0;
 
-const COLUMNS = "r.label, r.script_name AS scriptName, r.deployment_id AS deploymentId, s.tenant_id AS tenantId";
-const LOOKUP = `SELECT ${COLUMNS} FROM routes r JOIN scripts s ON s.id = r.script_id WHERE r.label = ?1`;
+const COLUMNS =
+	"r.label, r.script_name AS scriptName, r.deployment_id AS deploymentId, s.tenant_id AS tenantId, d.asset_files AS assetFiles";
+const FROM = "routes r JOIN scripts s ON s.id = r.script_id JOIN deployments d ON d.id = r.deployment_id";
+const LOOKUP = `SELECT ${COLUMNS} FROM ${FROM} WHERE r.label = ?1`;
 /** D1 binds at most 100 parameters per statement; a deleted script may have a preview label per deployment. */
 const MAX_BOUND = 100;
 const LOOKUP_MANY = (count: number) =>
-	`SELECT ${COLUMNS} FROM routes r JOIN scripts s ON s.id = r.script_id WHERE r.label IN (${Array.from({ length: count }, (_, i) => `?${i + 1}`).join(", ")})`;
+	`SELECT ${COLUMNS} FROM ${FROM} WHERE r.label IN (${Array.from({ length: count }, (_, i) => `?${i + 1}`).join(", ")})`;
 
 /** The label's target (null: no such route): the cached one as a plain value, else a D1 read. */
 export function resolveRoute(db: D1Database, label: string): MaybePromise<RouteTarget | null> {

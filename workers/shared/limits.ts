@@ -31,6 +31,21 @@ export const LIMITS = {
 	wasiStdoutBytes: 16 * 1024 * 1024,
 	/** What a WASI module's stderr puts in the log per request; the rest is counted, not kept. */
 	wasiStderrLoggedBytes: 16 * 1024,
+	/** Static assets of one deployment (Cloudflare's limit for a Worker version). */
+	assetFiles: 20_000,
+	/** One static asset file (Cloudflare's limit). */
+	assetFileBytes: 25 * 1024 * 1024,
+	/** An upload session's manifest (JSON; 20,000 entries of long paths fit). */
+	assetManifestBytes: 8 * 1024 * 1024,
+	/**
+	 * One bucket upload's body: the API groups a session's files into buckets of at most
+	 * `assetBucketBytes` (a larger file goes alone), sent base64 (4/3), plus the multipart framing.
+	 */
+	assetBucketBytes: 32 * 1024 * 1024,
+	assetBucketFiles: 100,
+	assetUploadBodyBytes: 48 * 1024 * 1024,
+	/** How long an upload session's tokens (upload and completion) are valid, as Cloudflare's. */
+	assetTokenTtlSeconds: 60 * 60,
 } as const;
 
 /** The compatibility date a deployment gets when its metadata names none. */

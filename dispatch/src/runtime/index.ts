@@ -3,6 +3,7 @@ import { exports } from "cloudflare:workers";
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
+import type { AssetsBindingProps } from "../assets/entrypoint";
 import { createCodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
 import { limitsFor } from "./plans";
@@ -18,6 +19,10 @@ export { failurePage } from "./failures";
  */
 const egressGate = (context: EgressContext): Fetcher =>
 	(exports as unknown as { FerryEgress(options: { props: EgressContext }): Fetcher }).FerryEgress({ props: context });
+
+/** The loopback binding of the FerryAssets entrypoint (a deployment's assets binding), cast for the same reason. */
+const assetsBinding = (props: AssetsBindingProps): Fetcher =>
+	(exports as unknown as { FerryAssets(options: { props: AssetsBindingProps }): Fetcher }).FerryAssets({ props });
 
 /**
  * Deployments' code in memory, for the whole isolate (deployment ids are unique and immutable, so
@@ -45,6 +50,7 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				warmup: warmupBudget,
 				limitsFor: limits,
 				egress: egressGate,
+				assets: assetsBinding,
 			});
 		case "dispatch-namespace":
 			if (!env.DISPATCHER) throw new Error("RUNTIME is 'dispatch-namespace' but the DISPATCHER binding is missing");

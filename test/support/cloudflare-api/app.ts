@@ -16,13 +16,17 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { FailureRule, FakeCloudflareApiInfo, RecordedRequest, StoredScript } from "./control.ts";
 import { RateLimiter } from "./rate-limit.ts";
-import { ApiError, envelope, refuse, SCRIPT_NAME, type ScriptMetadata } from "./schema.ts";
+import { ApiError, assetsManifestSchema, envelope, MAX_ASSET_BYTES, refuse, SCRIPT_NAME, type ScriptMetadata } from "./schema.ts";
 import type { StartupCheck } from "./startup.ts";
 import { readUpload, type StoredModuleBytes } from "./upload.ts";
 
 export const API_PREFIX = "/client/v4";
 const SCRIPTS_ROUTE = `${API_PREFIX}/accounts/:account/workers/dispatch/namespaces/:namespace/scripts`;
 const SCRIPT_ROUTE = `${SCRIPTS_ROUTE}/:script`;
+const ASSETS_SESSION_ROUTE = `${SCRIPT_ROUTE}/assets-upload-session`;
+const ASSETS_UPLOAD_ROUTE = `${API_PREFIX}/accounts/:account/workers/assets/upload`;
+/** Cloudflare's upload and completion JWTs are valid for an hour. */
+const ASSET_TOKEN_TTL_MS = 60 * 60 * 1000;
 const CONTROL_PREFIX = "/__fake__";
 
 interface Stored {
@@ -31,6 +35,28 @@ interface Stored {
 	modules: StoredModuleBytes[];
 	handlers: string[];
 	createdOn: string;
+	/** The script's assets: path → hash, from the upload session its completion token closed. */
+	assets: Record<string, string> | null;
+}
+/** An assets upload session: the manifest it was opened with, for one script of one namespace. */
+interface AssetSession {
+	namespace: string;
+	script: string;
+	manifest: Record<string, { hash: string; size: number }>;
+	missing: Set<string>;
+	expires: number;
+}
+
+interface StoredAsset {
+	bytes: Uint8Array;
+	/** null: served without a content type (uploaded as application/null). */
+	contentType: string | null;
+}
+
+/** A JWT-shaped token (wrangler decodes the payload; Ferry only passes it on). */
+function fakeJwt(payload: Record<string, unknown>): string {
+	const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+	return `${part({ alg: "HS256", typ: "JWT" })}.${part(payload)}.${randomBytes(16).toString("base64url")}`;
 }
 
 const failureRuleSchema = z.object({
@@ -74,6 +100,10 @@ export function fakeCloudflareApp(
 	const rateLimit = new RateLimiter(now);
 	const failures: FailureRule[] = [];
 	const recorded: RecordedRequest[] = [];
+	const accountAssets = new Map<string, StoredAsset>();
+	const sessions = new Map<string, AssetSession>();
+	const uploadTokens = new Map<string, string>();
+	const completionTokens = new Map<string, string>();
 
 	const app = new Hono<Env>();
 
@@ -114,6 +144,66 @@ export function fakeCloudflareApp(
 		record.status = c.res.status;
 	});
 
+	app.post(ASSETS_SESSION_ROUTE, async (c) => {
+		c.get("record").script = c.req.param("script");
+		checkAuth(c, c.req.param("account"));
+		const namespace = c.req.param("namespace");
+		if (!namespaces.has(namespace)) throw refuse(404, 100119, `dispatch namespace '${namespace}' not found`);
+		if (!c.req.header("content-type")?.startsWith("application/json"))
+			throw refuse(400, 10026, "Could not parse request body: expected JSON");
+		const body = (await c.req.json().catch(() => null)) as { manifest?: unknown } | null;
+		const parsed = assetsManifestSchema.safeParse(body?.manifest);
+		if (!parsed.success) throw refuse(400, 10021, `Invalid manifest: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+		const manifest = parsed.data;
+		const missing = new Set(
+			Object.values(manifest)
+				.map((e) => e.hash)
+				.filter((hash) => !accountAssets.has(hash)),
+		);
+		const id = randomBytes(8).toString("hex");
+		const expires = Date.now() + ASSET_TOKEN_TTL_MS;
+		sessions.set(id, { namespace, script: c.req.param("script"), manifest, missing, expires });
+		const jwt = fakeJwt({ sid: id, exp: Math.floor(expires / 1000) });
+		if (missing.size === 0) {
+			completionTokens.set(jwt, id);
+			return c.json(envelope({ jwt, buckets: [] }));
+		}
+		uploadTokens.set(jwt, id);
+		// One bucket per 10 files, as Cloudflare groups them.
+		const hashes = [...missing];
+		const buckets = Array.from({ length: Math.ceil(hashes.length / 10) }, (_, i) => hashes.slice(i * 10, i * 10 + 10));
+		return c.json(envelope({ jwt, buckets }));
+	});
+
+	app.post(ASSETS_UPLOAD_ROUTE, async (c) => {
+		const token = c.req.header("authorization")?.match(/^Bearer (\S+)$/)?.[1];
+		const id = token ? uploadTokens.get(token) : undefined;
+		const session = id ? sessions.get(id) : undefined;
+		if (!session || session.expires < Date.now() || c.req.param("account") !== accountId) throw refuse(401, 10000, "Authentication error");
+		if (c.req.query("base64") !== "true") throw refuse(400, 10021, "Files must be uploaded base64-encoded (?base64=true)");
+		let form: FormData;
+		try {
+			form = await c.req.formData();
+		} catch {
+			throw refuse(400, 10026, "Could not parse request body");
+		}
+		const sizes = new Map(Object.values(session.manifest).map((e) => [e.hash, e.size]));
+		for (const [hash, value] of form) {
+			if (typeof value === "string") throw refuse(400, 10021, `part '${hash}' must be a file part`);
+			c.get("record").parts.push({ name: hash, type: value.type, filename: value.name, size: value.size });
+			if (!sizes.has(hash)) throw refuse(400, 10021, `hash ${hash} is not part of this upload session`);
+			const bytes = new Uint8Array(Buffer.from(await value.text(), "base64"));
+			if (bytes.byteLength !== sizes.get(hash) || bytes.byteLength > MAX_ASSET_BYTES)
+				throw refuse(400, 10021, `file ${hash} has the wrong size`);
+			accountAssets.set(hash, { bytes, contentType: value.type === "application/null" || value.type === "" ? null : value.type });
+			session.missing.delete(hash);
+		}
+		if (session.missing.size > 0) return c.json(envelope({}), 202);
+		const jwt = fakeJwt({ sid: id, exp: Math.floor(session.expires / 1000) });
+		completionTokens.set(jwt, id!);
+		return c.json(envelope({ jwt }), 201);
+	});
+
 	// A scripted failure answers before any check, as an outage would; then the token, its rate limit
 	// and the namespace, on every namespace route.
 	for (const route of [SCRIPTS_ROUTE, SCRIPT_ROUTE])
@@ -138,14 +228,20 @@ export function fakeCloudflareApp(
 		const scripts = c.get("scripts");
 		if (!SCRIPT_NAME.test(scriptName)) throw refuse(400, 10016, "Invalid Worker name");
 		const { metadata, modules } = await readUpload(c.req.raw, c.get("record"));
-		const started = await startup.start({
-			mainModule: metadata.main_module,
-			compatibilityDate: metadata.compatibility_date,
-			compatibilityFlags: metadata.compatibility_flags ?? [],
-			modules,
-		});
+		// An assets-only script has no code to start.
+		const mainModule = metadata.main_module;
+		const started =
+			mainModule === undefined
+				? { started: true as const, handlers: [], startupTimeMs: 0 }
+				: await startup.start({
+						mainModule,
+						compatibilityDate: metadata.compatibility_date,
+						compatibilityFlags: metadata.compatibility_flags ?? [],
+						modules,
+					});
 		if (!started.started) throw refuse(400, 10021, started.message);
-		if (started.handlers.length === 0) throw refuse(400, 10068, "The uploaded Worker has no registered event handlers.");
+		if (mainModule !== undefined && started.handlers.length === 0)
+			throw refuse(400, 10068, "The uploaded Worker has no registered event handlers.");
 		const modified = new Date(now()).toISOString();
 		const stored: Stored = {
 			etag: randomBytes(16).toString("hex"),
@@ -153,9 +249,10 @@ export function fakeCloudflareApp(
 			modules,
 			handlers: started.handlers,
 			createdOn: scripts.get(scriptName)?.createdOn ?? modified,
+			assets: metadata.assets ? scriptAssets(metadata.assets.jwt, c.req.param("namespace"), scriptName) : null,
 		};
 		scripts.set(scriptName, stored);
-		const main = modules.find((m) => m.name === metadata.main_module)!;
+		const main = modules.find((m) => m.name === metadata.main_module);
 		return c.json(
 			envelope({
 				id: scriptName,
@@ -164,13 +261,14 @@ export function fakeCloudflareApp(
 				startup_time_ms: started.startupTimeMs,
 				created_on: stored.createdOn,
 				modified_on: modified,
-				has_modules: true,
+				has_modules: modules.length > 0,
+				has_assets: stored.assets !== null,
 				compatibility_date: metadata.compatibility_date,
 				compatibility_flags: metadata.compatibility_flags ?? [],
 				tags: metadata.tags ?? [],
 				usage_model: "standard",
 				// What `?excludeScript=true` leaves out (wrangler always sends it).
-				...(c.req.query("excludeScript") === "true" ? {} : { script: new TextDecoder().decode(main.bytes) }),
+				...(c.req.query("excludeScript") === "true" || !main ? {} : { script: new TextDecoder().decode(main.bytes) }),
 			}),
 		);
 	});
@@ -234,10 +332,27 @@ export function fakeCloudflareApp(
 			etag: stored.etag,
 			metadata: stored.metadata,
 			handlers: stored.handlers,
+			assets: stored.assets,
 			modules: stored.modules.map((m) => ({ name: m.name, type: m.type, base64: Buffer.from(m.bytes).toString("base64") })),
 		};
 		return c.json({ script });
 	});
+
+	app.get(`${CONTROL_PREFIX}/accounts/:account/assets/:hash`, (c, next) => {
+		if (c.req.param("account") !== accountId) return next();
+		const asset = accountAssets.get(c.req.param("hash"));
+		if (!asset) return c.json({ asset: null }, 404);
+		return c.json({ asset: { base64: Buffer.from(asset.bytes).toString("base64"), contentType: asset.contentType } });
+	});
+
+	/** The assets a completion token brings to a script: the token must close a session of that very script. */
+	function scriptAssets(jwt: string, namespace: string, script: string): Record<string, string> {
+		const id = completionTokens.get(jwt);
+		const session = id ? sessions.get(id) : undefined;
+		if (!session || session.expires < Date.now() || session.namespace !== namespace || session.script !== script)
+			throw refuse(400, 10021, "Invalid assets completion token");
+		return Object.fromEntries(Object.entries(session.manifest).map(([path, entry]) => [path, entry.hash]));
+	}
 
 	/** The request's token, if it may act on the account. */
 	function checkAuth(c: Context<Env>, account: string): string {

@@ -74,16 +74,19 @@ export interface StoredScript {
 	name: string;
 	etag: string;
 	metadata: {
-		main_module: string;
+		main_module?: string;
 		compatibility_date: string;
 		compatibility_flags?: string[];
-		bindings?: { type: string; name: string; text: string }[];
+		bindings?: ({ type: string; name: string; text: string } | { type: "assets"; name: string })[];
 		tags?: string[];
 		limits?: { cpu_ms?: number; subrequests?: number };
+		assets?: { jwt: string; config?: Record<string, unknown> };
 	};
 	/** The handlers of its default export, as the upload's answer listed them. */
 	handlers: string[];
 	modules: StoredModule[];
+	/** Path → Cloudflare hash of the script's assets, or null. */
+	assets: Record<string, string> | null;
 }
 
 export class FakeCloudflareApi {
@@ -120,6 +123,13 @@ export class FakeCloudflareApi {
 		const res = await this.control(`/accounts/${this.info.accountId}/namespaces/${namespace}/scripts/${name}`);
 		if (res.status === 404) return null;
 		return ((await res.json()) as { script: StoredScript }).script;
+	}
+
+	/** An asset the account holds, by (Cloudflare) hash, or null. */
+	async asset(hash: string): Promise<{ base64: string; contentType: string | null } | null> {
+		const res = await this.control(`/accounts/${this.info.accountId}/assets/${hash}`);
+		if (res.status === 404) return null;
+		return ((await res.json()) as { asset: { base64: string; contentType: string | null } }).asset;
 	}
 
 	/** Names of the scripts in the namespace that carry `tag`. */

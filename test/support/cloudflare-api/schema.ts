@@ -38,6 +38,15 @@
  *   `Ratelimit-Policy` (`"default";q=<quota>;w=<window>`); `retry-after` only on a 429.
  * - Auth: `Authorization: Bearer <token>`; a token that is not valid for the account answers 403
  *   `{code: 10000, message: "Authentication error"}`.
+ * - Static assets (https://developers.cloudflare.com/workers/static-assets/direct-upload/):
+ *   `POST …/dispatch/namespaces/{ns}/scripts/{script}/assets-upload-session` with
+ *   `{"manifest": {"/path": {"hash": 32 hex, "size"}}}` (each file under 25 MiB, at most 20,000) →
+ *   `{jwt, buckets}`, the JWT valid for one hour, `buckets` empty and `jwt` the completion token when
+ *   nothing is missing; `POST /accounts/{id}/workers/assets/upload?base64=true`, the upload JWT as bearer
+ *   token, multipart with base64 file contents, each part's Content-Type kept for serving
+ *   (`application/null`: none) → 202, then 201 with the completion `jwt` once every file is in; the
+ *   script upload's metadata `assets: {jwt, config: {html_handling, not_found_handling, run_worker_first}}`
+ *   and an optional `{type: "assets", name}` binding; an assets-only script has no `main_module`.
  */
 import { z } from "zod";
 
@@ -86,16 +95,37 @@ const textBindingSchema = z.strictObject({
 /** A tag Cloudflare takes and its `?tags=` filters can name. */
 export const TAG = /^[^,&:]{1,256}$/;
 
+const assetsBindingSchema = z.strictObject({ type: z.literal("assets"), name: bindingName });
+
+export const ASSET_HASH = /^[0-9a-f]{32}$/;
+export const MAX_ASSET_FILES = 20_000;
+export const MAX_ASSET_BYTES = 25 * 1024 * 1024;
+
+export const assetsManifestSchema = z
+	.record(
+		z.string().startsWith("/"),
+		z.strictObject({ hash: z.string().regex(ASSET_HASH), size: z.number().int().min(0).max(MAX_ASSET_BYTES) }),
+	)
+	.refine((manifest) => Object.keys(manifest).length <= MAX_ASSET_FILES, { message: `at most ${MAX_ASSET_FILES} files` });
+
+const assetsConfigSchema = z.strictObject({
+	html_handling: z.enum(["auto-trailing-slash", "force-trailing-slash", "drop-trailing-slash", "none"]).optional(),
+	not_found_handling: z.enum(["single-page-application", "404-page", "none"]).optional(),
+	run_worker_first: z.union([z.boolean(), z.array(z.string())]).optional(),
+});
+
 /**
  * The metadata fields Ferry may send. Strict: a field Cloudflare does not document (a typo such as
  * `compatibility_flag`) fails the contract instead of being silently ignored by the real API.
- * Binding types other than text are documented too, but Ferry never sends them.
+ * Binding types other than text and assets are documented too, but Ferry never sends them.
  */
 export const scriptMetadataSchema = z.strictObject({
-	main_module: z.string().min(1),
+	// Required but for an assets-only script (checked with the parts).
+	main_module: z.string().min(1).optional(),
 	compatibility_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 	compatibility_flags: z.array(z.string().min(1)).optional(),
-	bindings: z.array(textBindingSchema).optional(),
+	bindings: z.array(z.union([textBindingSchema, assetsBindingSchema])).optional(),
+	assets: z.strictObject({ jwt: z.string().min(1), config: assetsConfigSchema.optional() }).optional(),
 	tags: z.array(z.string().regex(TAG, "a tag is 1-256 characters, none of them ',', '&' or ':'")).optional(),
 	limits: z
 		.strictObject({

@@ -83,7 +83,11 @@ async function readModules(form: FormData, metadata: ScriptMetadata): Promise<St
 		if (!kind) throw refuse(400, 10021, `part '${name}' has unsupported content type '${value.type}'`);
 		modules.push({ name, type: value.type, kind, bytes: new Uint8Array(await value.arrayBuffer()) });
 	}
-	if (!modules.some((m) => m.name === metadata.main_module))
+	if (metadata.main_module === undefined) {
+		// Assets only: the metadata's assets and no module at all.
+		if (!metadata.assets || modules.length > 0 || metadata.bindings?.length)
+			throw refuse(400, 10021, "main_module is required unless the upload is assets only (metadata.assets, no module, no binding)");
+	} else if (!modules.some((m) => m.name === metadata.main_module))
 		throw refuse(400, 10021, `No such module "${metadata.main_module}": main_module must name an uploaded part`);
 	return modules;
 }
@@ -96,13 +100,10 @@ function checkBindings(metadata: ScriptMetadata): void {
 		if (seen.has(binding.name)) throw refuse(400, 10021, `binding name '${binding.name}' used twice`);
 		seen.add(binding.name);
 	}
-	if (bindings.length > CLOUDFLARE_LIMITS.envVars)
-		throw refuse(
-			400,
-			10055,
-			`This Worker has ${bindings.length} environment variables and secrets; the limit is ${CLOUDFLARE_LIMITS.envVars}`,
-		);
+	const variables = bindings.filter((binding) => "text" in binding).length;
+	if (variables > CLOUDFLARE_LIMITS.envVars)
+		throw refuse(400, 10055, `This Worker has ${variables} environment variables and secrets; the limit is ${CLOUDFLARE_LIMITS.envVars}`);
 	for (const binding of bindings)
-		if (new TextEncoder().encode(binding.text).byteLength > CLOUDFLARE_LIMITS.envVarBytes)
+		if ("text" in binding && new TextEncoder().encode(binding.text).byteLength > CLOUDFLARE_LIMITS.envVarBytes)
 			throw refuse(400, 10054, `The environment variable '${binding.name}' exceeds the size limit of 5 KB`);
 }

@@ -67,12 +67,14 @@ function workerCode(script: StoredScript, globalOutbound: Fetcher): WorkerLoader
 		const converted = loaderModule(module);
 		if (converted) modules[module.name] = converted;
 	}
+	// Cloudflare serves a script's static assets itself, in front of it; the stand-in runs only the Worker.
+	if (!script.metadata.main_module) throw new Error(`the stand-in does not serve static assets (script ${script.name} has only assets)`);
 	return {
 		compatibilityDate: script.metadata.compatibility_date,
 		compatibilityFlags: script.metadata.compatibility_flags ?? [],
 		mainModule: script.metadata.main_module,
 		modules,
-		env: Object.fromEntries((script.metadata.bindings ?? []).map((b) => [b.name, b.text])),
+		env: Object.fromEntries((script.metadata.bindings ?? []).flatMap((b) => ("text" in b ? [[b.name, b.text]] : []))),
 		globalOutbound,
 	};
 }

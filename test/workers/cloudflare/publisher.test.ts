@@ -13,6 +13,7 @@ import { type BuiltDeployment, LoadError, PublishUnavailableError } from "../../
 import { CLOUDFLARE_ERRORS } from "../../../workers/api/src/publish/dispatch-namespace/errors";
 import { uploadForm as cloudflareForm, SCRIPT_LIMITS } from "../../../workers/api/src/publish/dispatch-namespace/form";
 import { ArtifactStore } from "../../../workers/shared/artifacts";
+import { R2AssetStore } from "../../../workers/shared/assets/store";
 import { openDatabase } from "../../../workers/shared/db";
 import { PLAN_LIMIT_BOUNDS } from "../../../workers/shared/runtime/plans";
 import type { RouteControlApi } from "../../../workers/shared/runtime/route";
@@ -85,7 +86,7 @@ describe("the upload request", () => {
 
 	it("sends secrets as secret_text bindings beside the vars", async () => {
 		const built = await builtDeployment(hello("s"));
-		const form = cloudflareForm(built, { API_KEY: "s3cret" });
+		const form = cloudflareForm(built, { secrets: { API_KEY: "s3cret" } });
 		const metadata = JSON.parse(await (form.get("metadata") as File).text());
 		expect(scriptMetadataSchema.parse(metadata).bindings).toEqual([
 			{ type: "plain_text", name: "MODE", text: "test" },
@@ -317,6 +318,7 @@ describe("a failure of the publisher itself", () => {
 			{
 				db,
 				artifacts: new ArtifactStore(env.ARTIFACTS),
+				assets: new R2AssetStore(env.ARTIFACTS),
 				// The real publisher, handed the deployment after its bytes went missing.
 				publisher: { load: (built) => publisher.load(withoutBytes(built)), remove: (script, ids) => publisher.remove(script, ids) },
 				routeControl: env.ROUTES as unknown as RouteControlApi,

@@ -48,10 +48,20 @@ export const manifestSchema = z.object({
 	deploymentId: z.string(),
 	scriptName: z.string(),
 	tenantId: z.string(),
-	mainModule: z.string(),
+	/** null for an assets-only deployment: no Worker, its requests are its assets' (docs/assets.md). */
+	mainModule: z.string().nullable(),
 	compatibilityDate: z.string(),
 	compatibilityFlags: z.array(z.string()),
 	vars: z.record(z.string(), z.string()),
 	modules: z.array(manifestModuleSchema),
+	/** Set when the deployment has static assets (their paths are in its asset manifest, workers/shared/assets/). */
+	assets: z
+		.object({
+			/** The env binding that fetches them from the Worker (`assets.binding`), if any. */
+			binding: z.string().nullable(),
+			files: z.number().int().nonnegative(),
+			bytes: z.number().int().nonnegative(),
+		})
+		.optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

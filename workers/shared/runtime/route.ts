@@ -4,6 +4,8 @@ export interface RouteTarget {
 	scriptName: string;
 	deploymentId: string;
 	tenantId: string;
+	/** How many static asset files the deployment has; null when it has none (docs/assets.md). */
+	assetFiles: number | null;
 }
 
 /** Hands a request to a deployment's code. One implementation per runtime (Worker Loader, dispatch namespace). */

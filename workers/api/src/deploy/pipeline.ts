@@ -4,12 +4,15 @@
  * the previous deployment serving.
  */
 import type { ArtifactStore } from "../../../shared/artifacts";
+import { assetRouting, type DeploymentAssets } from "../../../shared/assets/manifest";
+import type { R2AssetStore, UploadSession } from "../../../shared/assets/store";
 import type { Database } from "../../../shared/db";
 import type { DeploymentEvent, DeploymentStage, DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
 import { log } from "../../../shared/log";
 import type { RouteControlApi } from "../../../shared/runtime/route";
+import { deploymentAssets, sessionTotals } from "../assets/deploy";
 import { LoadError, type Publisher, PublishUnavailableError } from "../publish";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord } from "./queries";
@@ -19,6 +22,7 @@ import type { Upload } from "./upload";
 export interface DeployContext {
 	db: Database;
 	artifacts: ArtifactStore;
+	assets: R2AssetStore;
 	publisher: Publisher;
 	routeControl: RouteControlApi;
 }
@@ -27,6 +31,11 @@ export interface DeployTarget {
 	tenantId: string;
 	scriptId: string;
 	scriptName: string;
+}
+
+/** An upload, with the asset upload session its `assets.jwt` named (resolved before anything was stored). */
+export interface DeployInput extends Upload {
+	assetSession?: UploadSession;
 }
 
 /** One state transition as it happens, reported live to a watcher: the event `deployment_events` records. */
@@ -38,7 +47,7 @@ export interface StateEvent extends DeploymentEvent {
 export type StateListener = (event: StateEvent) => void;
 
 /** Stores each module under its sha256; returns the hashes and the artifact's own hash. */
-async function storeModules(artifacts: ArtifactStore, upload: Upload) {
+async function storeModules(artifacts: ArtifactStore, upload: DeployInput) {
 	const hashes = new Map<string, string>();
 	await Promise.all(
 		upload.modules.map(async (module) => {
@@ -47,10 +56,21 @@ async function storeModules(artifacts: ArtifactStore, upload: Upload) {
 			await artifacts.putBlob(sha, module.bytes);
 		}),
 	);
-	// The artifact is named by its content: modules (name, type, bytes) and main module, in a fixed order.
+	// The artifact is named by its content: modules (name, type, bytes), main module and assets, in a fixed order.
 	const canonical = JSON.stringify({
 		main: upload.mainModule,
 		modules: upload.modules.map((m) => [m.name, m.contentType, hashes.get(m.name)]).sort(),
+		...(upload.assets && upload.assetSession
+			? {
+					assets: {
+						config: upload.assets.config,
+						binding: upload.assets.binding,
+						files: Object.entries(upload.assetSession.manifest)
+							.map(([path, entry]) => [path, entry.hash])
+							.sort(),
+					},
+				}
+			: {}),
 	});
 	return { hashes, artifactSha256: await sha256Hex(canonical) };
 }
@@ -63,7 +83,7 @@ async function storeModules(artifacts: ArtifactStore, upload: Upload) {
 export async function runDeployment(
 	ctx: DeployContext,
 	target: DeployTarget,
-	upload: Upload,
+	upload: DeployInput,
 	onEvent: StateListener = () => {},
 ): Promise<DeploymentRecord> {
 	const { db, artifacts, publisher } = ctx;
@@ -74,9 +94,18 @@ export async function runDeployment(
 		failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS),
 	]);
 	const queuedAt = Date.now();
+	const assetTotals = upload.assetSession ? sessionTotals(upload.assetSession) : undefined;
 	let deployment = await createDeployment(
 		db,
-		{ id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes },
+		{
+			id,
+			scriptId: target.scriptId,
+			tenantId: target.tenantId,
+			artifactSha256,
+			sizeBytes: upload.sizeBytes,
+			assetFiles: assetTotals?.files ?? null,
+			assetBytes: assetTotals?.bytes ?? null,
+		},
 		queuedAt,
 	);
 	const events: DeploymentEvent[] = [];
@@ -105,12 +134,28 @@ export async function runDeployment(
 	let stage: DeploymentStage = "build";
 	try {
 		const manifest = buildManifest({ upload, hashes, deploymentId: id, scriptName: target.scriptName, tenantId: target.tenantId });
+		let assets: DeploymentAssets | undefined;
+		if (upload.assets && upload.assetSession && assetTotals) {
+			const routing = assetRouting(upload.assets.config, manifest.mainModule !== null, {
+				date: manifest.compatibilityDate,
+				flags: manifest.compatibilityFlags,
+			});
+			assets = await deploymentAssets(db, upload.assetSession, { id, tenantId: target.tenantId, routing });
+			await ctx.assets.putDeploymentAssets(assets);
+			manifest.assets = { binding: upload.assets.binding, ...assetTotals };
+		}
 		await artifacts.putManifest(manifest);
 		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
 
 		stage = "load";
 		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
-		await publisher.load({ manifest, blobs, scriptId: target.scriptId });
+		const tenantId = target.tenantId;
+		await publisher.load({
+			manifest,
+			blobs,
+			scriptId: target.scriptId,
+			...(assets ? { assets: { files: assets, bytes: (hash: string) => ctx.assets.bytes(tenantId, hash) } } : {}),
+		});
 		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return movedOn();
 
 		stage = "deploy";

@@ -106,6 +106,9 @@ export interface NewDeployment {
 	tenantId: string;
 	artifactSha256: string;
 	sizeBytes: number;
+	/** Static assets: files and bytes; absent or null without. */
+	assetFiles?: number | null;
+	assetBytes?: number | null;
 }
 
 /**
@@ -114,11 +117,22 @@ export interface NewDeployment {
  * which would otherwise belong to a script that is gone.
  */
 export async function createDeployment(db: Database, d: NewDeployment, now = Date.now()): Promise<DeploymentRow> {
-	const row: DeploymentRow = { ...d, state: "Queued", errorStage: null, errorMessage: null, createdAt: now, updatedAt: now };
+	const assetFiles = d.assetFiles ?? null;
+	const assetBytes = d.assetBytes ?? null;
+	const row: DeploymentRow = {
+		...d,
+		assetFiles,
+		assetBytes,
+		state: "Queued",
+		errorStage: null,
+		errorMessage: null,
+		createdAt: now,
+		updatedAt: now,
+	};
 	const [created] = await runBatch(db, [
 		db.run(sql`
-			INSERT INTO ${deployments} (id, script_id, tenant_id, state, artifact_sha256, size_bytes, created_at, updated_at)
-			SELECT ${d.id}, ${d.scriptId}, ${d.tenantId}, 'Queued', ${d.artifactSha256}, ${d.sizeBytes}, ${now}, ${now}
+			INSERT INTO ${deployments} (id, script_id, tenant_id, state, artifact_sha256, size_bytes, asset_files, asset_bytes, created_at, updated_at)
+			SELECT ${d.id}, ${d.scriptId}, ${d.tenantId}, 'Queued', ${d.artifactSha256}, ${d.sizeBytes}, ${assetFiles}, ${assetBytes}, ${now}, ${now}
 			FROM ${scripts} WHERE id = ${d.scriptId} AND deleted_at IS NULL`),
 		db.run(sql`
 			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, at)

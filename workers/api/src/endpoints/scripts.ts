@@ -5,11 +5,13 @@
  */
 import { z } from "zod";
 import { ArtifactStore } from "../../../shared/artifacts";
+import { R2AssetStore } from "../../../shared/assets/store";
 import { previewLabel } from "../../../shared/hosts";
 import { FerryError } from "../../../shared/http/errors";
 import { scriptNameProblem } from "../../../shared/names";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { iso } from "../../../shared/time";
+import { sessionForDeploy } from "../assets/deploy";
 import { routesMoved, runDeployment } from "../deploy/pipeline";
 import { ProgressStream, wantsProgress } from "../deploy/progress";
 import { deploymentsOf, eventsFor, findScript, liveDeploymentId, scriptsOf } from "../deploy/queries";
@@ -48,6 +50,11 @@ export const scriptEndpoints = factory
 		const upload = await readUpload(c.req.raw);
 		const db = c.var.db;
 		const tenantId = c.var.tenant.id;
+		const assets = new R2AssetStore(c.env.ARTIFACTS);
+		// The asset token is checked before anything is stored (or a script claimed): a 400 leaves no trace.
+		const assetSession = upload.assets
+			? await sessionForDeploy({ store: assets, adminToken: c.env.FERRY_ADMIN_TOKEN }, tenantId, name, upload.assets)
+			: undefined;
 		const progress = wantsProgress(c.req.header("accept")) ? new ProgressStream() : undefined;
 		const publisher = publisherFor(c.env);
 		// The upload is complete from here on: claiming the name and every stage run under waitUntil, so
@@ -56,9 +63,9 @@ export const scriptEndpoints = factory
 			// A name released by another tenant's script that never served: its uploads, if any, go.
 			if (released) c.executionCtx.waitUntil(publisher.remove(released.script, released.sent));
 			return runDeployment(
-				{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), publisher, routeControl: routeControl(c.env) },
+				{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), assets, publisher, routeControl: routeControl(c.env) },
 				{ tenantId, scriptId: script.id, scriptName: name },
-				upload,
+				{ ...upload, ...(assetSession ? { assetSession } : {}) },
 				progress?.push,
 			);
 		});

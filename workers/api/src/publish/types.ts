@@ -1,3 +1,4 @@
+import type { DeploymentAssets } from "../../../shared/assets/manifest";
 import type { Manifest } from "../../../shared/deployments/manifest";
 
 /** The code of a deployment that passed the Built stage. */
@@ -6,6 +7,8 @@ export interface BuiltDeployment {
 	blobs: ReadonlyMap<string, ArrayBuffer>;
 	/** The id of the script it belongs to: unlike its name, never given to another script. */
 	scriptId: string;
+	/** Its static assets, when it has any: the manifest, and each file's bytes on demand. */
+	assets?: { files: DeploymentAssets; bytes(hash: string): Promise<ArrayBuffer> };
 }
 
 /** A deployment the runtime refused; the message is the tenant's to read. */

@@ -22,6 +22,8 @@ export class WorkerLoaderPublisher implements Publisher {
 	constructor(private readonly loader: WorkerLoader) {}
 
 	async load({ manifest, blobs }: BuiltDeployment): Promise<void> {
+		// Assets only: no code to start; the dispatcher serves the assets from R2.
+		if (manifest.mainModule === null) return;
 		const code = workerCode(manifest, blobs, {
 			extraModules: { [PROBE_MODULE]: { js: probeSource(manifest.mainModule) } },
 			mainModule: PROBE_MODULE,

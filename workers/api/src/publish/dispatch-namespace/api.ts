@@ -50,7 +50,10 @@ export interface CloudflareApiOptions {
 }
 
 export interface CallOptions {
-	body?: FormData;
+	/** Multipart as it is; a plain object as JSON. */
+	body?: FormData | Record<string, unknown>;
+	/** Replaces the API token (the assets upload authenticates with its session's JWT). */
+	token?: string;
 	/** Query parameters, e.g. `{ excludeScript: "true" }`. */
 	query?: Readonly<Record<string, string>>;
 }
@@ -92,17 +95,28 @@ export class CloudflareApi {
 		return search ? `${path}?${search}` : path;
 	}
 
-	/** Calls the API and returns `result` (null for an empty answer); throws CloudflareApiError once retrying is over. */
-	async call(method: "GET" | "PUT" | "DELETE", segments: readonly string[], { body, query }: CallOptions = {}): Promise<unknown> {
+	/**
+	 * Calls the API and returns `result` (null for an empty answer); throws CloudflareApiError once
+	 * retrying is over. A plain object body is sent as JSON. `token` replaces the API token (the
+	 * assets upload authenticates with its session's JWT).
+	 */
+	async call<T = unknown>(
+		method: "GET" | "POST" | "PUT" | "DELETE",
+		segments: readonly string[],
+		{ body, query, token }: CallOptions = {},
+	): Promise<T> {
 		const url = this.url(segments, query);
+		const json = body !== undefined && !(body instanceof FormData);
+		const headers: Record<string, string> = { authorization: `Bearer ${token ?? this.config.apiToken}` };
+		if (json) headers["content-type"] = "application/json";
 		for (let attempt = 1; ; attempt++) {
 			let error: CloudflareApiError;
 			let retryAfter: number | undefined;
 			try {
 				// A FormData body is encoded afresh on every attempt, with its own multipart boundary.
-				const response = await this.fetch(url, { method, body, headers: { authorization: `Bearer ${this.config.apiToken}` } });
+				const response = await this.fetch(url, { method, body: json ? JSON.stringify(body) : body, headers });
 				const envelope = await readEnvelope(response);
-				if (response.ok && envelope.success) return envelope.result;
+				if (response.ok && envelope.success) return envelope.result as T;
 				retryAfter = retryAfterMs(response.headers.get("retry-after"));
 				error = new CloudflareApiError(response.status, envelope.errors, attempt, retryAfter);
 				if (faultOf(response.status, envelope.errors) !== "transient") throw error;

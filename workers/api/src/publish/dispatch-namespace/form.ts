@@ -10,15 +10,25 @@ import type { BuiltDeployment } from "../types";
 
 /** A binding of a user Worker. Ferry gives tenant code text only: its vars, and secrets when it has them. */
 export type TextBinding = { type: "plain_text" | "secret_text"; name: string; text: string };
+/** The Worker's static assets, served by Cloudflare for the namespace script (docs/assets.md). */
+export type AssetsBinding = { type: "assets"; name: string };
+
+/** The script's assets: the completion token of their upload session (./assets.ts) and their routing. */
+export interface ScriptAssets {
+	jwt: string;
+	config: { html_handling: string; not_found_handling: string; run_worker_first?: boolean | string[] };
+}
 
 /** The part of Cloudflare's metadata schema Ferry writes. */
 export interface ScriptMetadata {
-	main_module: string;
+	/** Absent for an assets-only script, which has no module. */
+	main_module?: string;
 	compatibility_date: string;
 	compatibility_flags: string[];
-	bindings: TextBinding[];
+	bindings?: (TextBinding | AssetsBinding)[];
 	tags: string[];
 	limits: { cpu_ms: number };
+	assets?: ScriptAssets;
 }
 
 /**
@@ -48,17 +58,26 @@ export const scriptTags = (manifest: Manifest, scriptId: string): string[] => [
 export function scriptMetadata(
 	{ manifest, scriptId }: Pick<BuiltDeployment, "manifest" | "scriptId">,
 	secrets: Readonly<Record<string, string>> = {},
+	assets?: ScriptAssets,
 ): ScriptMetadata {
-	return {
-		main_module: manifest.mainModule,
+	const common = {
 		compatibility_date: manifest.compatibilityDate,
 		compatibility_flags: manifest.compatibilityFlags,
+		tags: scriptTags(manifest, scriptId),
+		limits: SCRIPT_LIMITS,
+		...(assets ? { assets } : {}),
+	};
+	// Assets only: Cloudflare's shape has no main module and no bindings.
+	if (manifest.mainModule === null) return common;
+	const binding = manifest.assets?.binding;
+	return {
+		main_module: manifest.mainModule,
+		...common,
 		bindings: [
 			...Object.entries(manifest.vars).map(([name, text]): TextBinding => ({ type: "plain_text", name, text })),
 			...Object.entries(secrets).map(([name, text]): TextBinding => ({ type: "secret_text", name, text })),
+			...(binding ? [{ type: "assets", name: binding } satisfies AssetsBinding] : []),
 		],
-		tags: scriptTags(manifest, scriptId),
-		limits: SCRIPT_LIMITS,
 	};
 }
 
@@ -76,9 +95,15 @@ function modulePart(module: ManifestModule, bytes: ArrayBuffer): File {
 	return new File([bytes], module.name, { type: KIND_CONTENT_TYPES[module.kind] });
 }
 
-export function uploadForm(deployment: BuiltDeployment, secrets?: Readonly<Record<string, string>>): FormData {
+export function uploadForm(
+	deployment: Pick<BuiltDeployment, "manifest" | "blobs" | "scriptId">,
+	{ secrets, assets }: { secrets?: Readonly<Record<string, string>>; assets?: ScriptAssets } = {},
+): FormData {
 	const form = new FormData();
-	form.set("metadata", new File([JSON.stringify(scriptMetadata(deployment, secrets))], "metadata.json", { type: "application/json" }));
+	form.set(
+		"metadata",
+		new File([JSON.stringify(scriptMetadata(deployment, secrets, assets))], "metadata.json", { type: "application/json" }),
+	);
 	for (const module of deployment.manifest.modules) {
 		const bytes = deployment.blobs.get(module.sha256);
 		if (!bytes) throw new Error(`module ${module.name} has no bytes`);

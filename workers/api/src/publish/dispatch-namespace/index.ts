@@ -15,6 +15,7 @@ import { log } from "../../../../shared/log";
 import { namespaceScriptName } from "../../../../shared/runtime/select";
 import { type BuiltDeployment, LoadError, noFetchHandler, type Publisher, PublishUnavailableError } from "../types";
 import { CloudflareApi, CloudflareApiError, type CloudflareApiOptions, describeErrors } from "./api";
+import { scriptAssetsConfig, uploadAssets } from "./assets";
 import type { CloudflareConfig } from "./config";
 import { faultOf, isScriptGone } from "./errors";
 import { scriptTag, uploadForm } from "./form";
@@ -43,11 +44,16 @@ export class DispatchNamespacePublisher implements Publisher {
 	}
 
 	async load(deployment: BuiltDeployment): Promise<void> {
-		const { manifest } = deployment;
+		const { manifest, assets } = deployment;
+		const path = [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)];
 		let answer: unknown;
 		try {
-			answer = await this.api.call("PUT", [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)], {
-				body: uploadForm(deployment),
+			// Assets first (./assets.ts): the script upload carries their completion token.
+			const scriptAssets = assets
+				? { jwt: await uploadAssets(this.api, path, assets), config: scriptAssetsConfig(assets.files) }
+				: undefined;
+			answer = await this.api.call("PUT", path, {
+				body: uploadForm(deployment, { assets: scriptAssets }),
 				// As wrangler does: the answer need not carry the script back.
 				query: { excludeScript: "true" },
 			});
@@ -63,7 +69,8 @@ export class DispatchNamespacePublisher implements Publisher {
 			handlers: read.data.handlers,
 			startupTimeMs: read.data.startup_time_ms,
 		});
-		if (!read.data.handlers.includes("fetch")) throw noFetchHandler(manifest.mainModule);
+		// An assets-only script has no code, so no handler to find.
+		if (manifest.mainModule !== null && !read.data.handlers.includes("fetch")) throw noFetchHandler(manifest.mainModule);
 	}
 
 	/**
