@@ -45,7 +45,7 @@ export default defineConfig({
 				],
 				test: {
 					name: "workers",
-					include: ["test/workers/**/*.test.ts", "dispatch/**/*.test.ts", "workers/**/*.test.ts"],
+					include: ["test/workers/**/*.test.ts", "test/reliability/routes/**/*.test.ts", "dispatch/**/*.test.ts", "workers/**/*.test.ts"],
 					setupFiles: ["./test/workers/apply-migrations.ts"],
 					// A local HTTP server standing in for the Cloudflare API (test/support/cloudflare-api/).
 					globalSetup: ["./test/support/cloudflare-api/global-setup.ts"],

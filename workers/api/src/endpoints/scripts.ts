@@ -28,7 +28,7 @@ function checkScriptName(name: string): void {
 
 const routeControl = (env: ApiEnv) => env.ROUTES as unknown as RouteControlApi;
 
-const rollbackBody = z.object({ deployment_id: z.string().min(1).optional() }).default({});
+const rollbackBody = z.strictObject({ deployment_id: z.string().min(1).optional() });
 
 export const scriptEndpoints = factory
 	.createApp()

@@ -1,0 +1,34 @@
+/**
+ * Every endpoint of the API, read from the Hono app's own route table, so that a test walking them
+ * cannot forget one: an endpoint added without a case in the walking test fails that test.
+ */
+import { app } from "../../../workers/api/src/app";
+
+export interface Endpoint {
+	method: string;
+	path: string;
+	/** "METHOD /path", how the tests' case tables name it. */
+	key: string;
+}
+
+/** Each method and path once (Hono lists a route once per middleware and handler; `use` is "ALL"). */
+export const endpoints: readonly Endpoint[] = [
+	...new Map(
+		app.routes.filter((route) => route.method !== "ALL").map((route) => [`${route.method} ${route.path}`, route] as const),
+	).entries(),
+].map(([key, { method, path }]) => ({ method, path, key }));
+
+/** Methods whose requests carry a body. */
+export const takesBody = (endpoint: Endpoint) => ["POST", "PUT", "PATCH"].includes(endpoint.method);
+
+/** The one endpoint whose body is not JSON: the deploy upload (multipart/form-data). */
+export const UPLOAD = "PUT /v1/scripts/:name";
+
+/** The path with its `:params` filled in. */
+export function fill(path: string, params: Record<string, string>): string {
+	return path.replace(/:(\w+)/g, (_, name: string) => {
+		const value = params[name];
+		if (value === undefined) throw new Error(`no value for :${name} in ${path}`);
+		return encodeURIComponent(value);
+	});
+}
