@@ -67,6 +67,16 @@ export default defineConfig({
 				},
 			},
 			{
+				// Reliability against the real platform's processes: kills mid-deploy, streaming, races, egress.
+				test: {
+					name: "reliability",
+					include: ["test/reliability/*.test.ts"],
+					environment: "node",
+					testTimeout: 120_000,
+					hookTimeout: 60_000,
+				},
+			},
+			{
 				// The real local platform in its own process, driven over HTTP as a user would.
 				test: {
 					name: "e2e",

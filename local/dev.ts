@@ -3,7 +3,8 @@
  * use it. A restart with existing state reuses what the last start prepared (see platform.ts).
  * Flags: --port N (default 8787; or PORT; 0 lets the OS pick), --state DIR (default .ferry/state),
  * --verbose (workerd and tenant logs), --ready-file FILE (see below). FERRY_ADMIN_TOKEN in the
- * environment overrides the token kept in workers/api/.dev.vars.
+ * environment overrides the token kept in workers/api/.dev.vars. FERRY_TEST_DEPLOY_HOLD is for the
+ * reliability tests only (workers/api/src/deploy/test-hold.ts).
  *
  * Readiness, for programs that start the platform (the end-to-end tests, scripts): with
  * --ready-file FILE, once the platform answers, FILE is written (whole, by a rename) with one JSON
@@ -46,6 +47,7 @@ const platform = await startLocalPlatform({
 	stateDir: path.resolve(values.state),
 	adminToken: process.env.FERRY_ADMIN_TOKEN || undefined,
 	verbose: values.verbose,
+	testDeployHold: process.env.FERRY_TEST_DEPLOY_HOLD || undefined,
 }).catch((error: unknown) => {
 	if (!(error instanceof PortInUseError)) throw error;
 	const other = error.port + 1;

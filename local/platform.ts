@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { loopbackFetch } from "../loopback/index.ts";
+import { failInterruptedBefore } from "./interrupted.ts";
 import { migrateIfChanged } from "./migrations.ts";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 import { PortInUseError } from "./ports.ts";
@@ -35,6 +36,8 @@ export interface LocalPlatformOptions {
 	verbose?: boolean;
 	/** Apply the D1 migrations with wrangler first, unless these files were applied already (default true). */
 	migrate?: boolean;
+	/** Tests only: hold deployments at a state (workers/api/src/deploy/test-hold.ts); never set otherwise. */
+	testDeployHold?: string;
 	/** Restart the runtime when it stops answering (a tenant's endless loop); default true. */
 	watchdog?: { intervalMs?: number; timeoutMs?: number } | false;
 }
@@ -63,6 +66,7 @@ export function localAdminToken(): string {
 }
 
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+	const startedAt = Date.now();
 	const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
 	mkdirSync(stateDir, { recursive: true });
 	const adminToken = options.adminToken ?? localAdminToken();
@@ -70,7 +74,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 	const [, workers] = await Promise.all([
 		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
 		// Only the API holds the admin token.
-		platformWorkers(stateDir, { dispatcher: { PLATFORM_DOMAIN: domain }, api: { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken } }),
+		platformWorkers(stateDir, {
+			dispatcher: { PLATFORM_DOMAIN: domain },
+			api: {
+				PLATFORM_DOMAIN: domain,
+				FERRY_ADMIN_TOKEN: adminToken,
+				...(options.testDeployHold ? { FERRY_TEST_DEPLOY_HOLD: options.testDeployHold } : {}),
+			},
+		}),
 	]);
 
 	const miniflareOptions = (port: number) =>
@@ -95,6 +106,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 		if ((error as { code?: unknown }).code === "ERR_ADDRESS_IN_USE") throw new PortInUseError(wantedPort, { cause: error });
 		throw error;
 	}
+	// Not awaited: it only touches deployments older than this start, so requests need not wait for it
+	// (~0.1 s, most of it Miniflare's binding proxy starting).
+	let interrupted = failInterruptedBefore(mf, workers.api.name!, startedAt);
 	const port = Number(url.port);
 	const urlFor = (label: string) => `http://${label}.${domain}:${port}/`;
 
@@ -109,9 +123,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 						await (await loopbackFetch(urlFor("api"), { signal })).arrayBuffer();
 					},
 					restart: async () => {
+						const restartedAt = Date.now();
 						await mf.dispose();
 						mf = new Miniflare(miniflareOptions(port));
 						await mf.ready;
+						interrupted = failInterruptedBefore(mf, workers.api.name!, restartedAt);
 						restarts++;
 					},
 					onRestart: () =>
@@ -128,6 +144,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 		urlFor,
 		stop: async () => {
 			watchdog?.stop();
+			await interrupted;
 			await mf.dispose();
 		},
 	};

@@ -14,6 +14,7 @@ import { LoadError, type Publisher } from "../publish";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord } from "./queries";
 import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
+import type { DeployHold } from "./test-hold";
 import type { Upload } from "./upload";
 
 export interface DeployContext {
@@ -21,6 +22,8 @@ export interface DeployContext {
 	artifacts: ArtifactStore;
 	publisher: Publisher;
 	routeControl: RouteControlApi;
+	/** Tests only: waits after a state is stored (./test-hold.ts). */
+	hold?: DeployHold;
 }
 
 export interface DeployTarget {
@@ -71,7 +74,7 @@ export async function runDeployment(
 	const [{ hashes, artifactSha256 }] = await Promise.all([
 		storeModules(artifacts, upload),
 		// Anything of this script's still "in progress" well past the load deadline was interrupted.
-		failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS),
+		failInterrupted(db, { scriptId: target.scriptId, updatedBefore: Date.now() - INTERRUPTED_AFTER_MS }),
 	]);
 	const queuedAt = Date.now();
 	let deployment = await createDeployment(
@@ -85,6 +88,7 @@ export async function runDeployment(
 		onEvent({ deploymentId: id, ...event });
 	};
 	record({ from: null, to: "Queued", at: queuedAt, message: null });
+	await ctx.hold?.("Queued");
 
 	/** Stores one transition and records it; false when the deployment had moved on (e.g. deleted meanwhile). */
 	const move = async (
@@ -107,11 +111,13 @@ export async function runDeployment(
 		const manifest = buildManifest({ upload, hashes, deploymentId: id, scriptName: target.scriptName, tenantId: target.tenantId });
 		await artifacts.putManifest(manifest);
 		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
+		await ctx.hold?.("Built");
 
 		stage = "load";
 		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
 		await publisher.load({ manifest, blobs });
 		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return movedOn();
+		await ctx.hold?.("Loaded");
 
 		stage = "deploy";
 		if (!(await move("Deployed", (at) => activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }, at))))

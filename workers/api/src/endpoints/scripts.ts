@@ -15,6 +15,7 @@ import { ProgressStream, wantsProgress } from "../deploy/progress";
 import { deploymentsOf, eventsFor, findScript, liveDeploymentId, scriptsOf } from "../deploy/queries";
 import { rollback } from "../deploy/rollback";
 import { claimScript, type DeploymentRecord, deleteScript } from "../deploy/store";
+import { deployHold } from "../deploy/test-hold";
 import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
 import { publisherFor } from "../publish";
@@ -56,7 +57,13 @@ export const scriptEndpoints = factory
 			// A name released by another tenant's script that never served: its uploads, if any, go.
 			if (released) c.executionCtx.waitUntil(publisher.remove(released.scriptName, released.sent));
 			return runDeployment(
-				{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), publisher, routeControl: routeControl(c.env) },
+				{
+					db,
+					artifacts: new ArtifactStore(c.env.ARTIFACTS),
+					publisher,
+					routeControl: routeControl(c.env),
+					hold: deployHold(c.env.FERRY_TEST_DEPLOY_HOLD, name),
+				},
 				{ tenantId, scriptId: script.id, scriptName: name },
 				upload,
 				progress?.push,
