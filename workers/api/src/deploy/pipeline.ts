@@ -37,8 +37,12 @@ export interface StateEvent extends DeploymentEvent {
 	deploymentId: string;
 }
 
-/** Told of every transition right after it is stored. It must not throw: it cannot stop the deployment. */
-export type StateListener = (event: StateEvent) => void;
+/**
+ * Told of every transition right after it is stored; the pipeline waits for what it returns before
+ * its next stage (so a streamed line can leave first, ./progress.ts). It must not throw or reject:
+ * it cannot stop the deployment.
+ */
+export type StateListener = (event: StateEvent) => void | Promise<void>;
 
 /** Stores each module under its sha256; returns the hashes and the artifact's own hash. */
 async function storeModules(artifacts: ArtifactStore, upload: Upload) {
@@ -83,11 +87,11 @@ export async function runDeployment(
 		queuedAt,
 	);
 	const events: DeploymentEvent[] = [];
-	const record = (event: DeploymentEvent) => {
+	const record = async (event: DeploymentEvent) => {
 		events.push(event);
-		onEvent({ deploymentId: id, ...event });
+		await onEvent({ deploymentId: id, ...event });
 	};
-	record({ from: null, to: "Queued", at: queuedAt, message: null });
+	await record({ from: null, to: "Queued", at: queuedAt, message: null });
 	await ctx.hold?.("Queued");
 
 	/** Stores one transition and records it; false when the deployment had moved on (e.g. deleted meanwhile). */
@@ -98,8 +102,9 @@ export async function runDeployment(
 	) => {
 		const at = Date.now();
 		if (!(await store(at))) return false;
-		record({ from: deployment.state, to, at, message: error?.message ?? null });
+		const from = deployment.state;
 		deployment = { ...deployment, state: to, updatedAt: at, ...(error ? { errorStage: error.stage, errorMessage: error.message } : {}) };
+		await record({ from, to, at, message: error?.message ?? null });
 		return true;
 	};
 	const ended = (): DeploymentRecord => ({ deployment, events });
