@@ -32,6 +32,7 @@ export default defineConfig({
 							workerLoaders: { LOADER: {} },
 							bindings: {
 								PLATFORM_DOMAIN: "localhost",
+								TENANT_DOMAIN: "localhost",
 								FERRY_ADMIN_TOKEN: "test-admin-token",
 								TEST_MIGRATIONS: migrations,
 								TEST_FILES: repoFiles,

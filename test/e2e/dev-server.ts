@@ -16,7 +16,7 @@ export interface DevServer {
 	port: number;
 	/** The API's base URL, e.g. http://api.localhost:18123 */
 	api: string;
-	/** The URL of a hostname label, e.g. `hello` → http://hello.localhost:18123/ */
+	/** The URL of a tenant hostname label, e.g. `hello` → http://hello.localhost:18123/ */
 	at(label: string): string;
 	/** Where its ready file is (gone once it stopped). */
 	readyFile: string;
@@ -90,7 +90,7 @@ export async function startDevServer({
 	return {
 		port,
 		api: ready.api,
-		at: (label) => `http://${label}.localhost:${port}/`,
+		at: (label) => `http://${label}.${ready.tenantDomain}:${port}/`,
 		readyFile,
 		stateDir: state,
 		output: dev.output,

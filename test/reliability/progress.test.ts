@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => dev?.stop());
 
 /** A top level that computes for a while before the module is ready (workerd's clock stands still in a loop, so it counts). */
-const SLOW_TOP_LEVEL = "let n = 0; for (let i = 0; i < 1e8; i++) n += i % 7;\nexport default { fetch: () => new Response(\"ready \" + n) };";
+const SLOW_TOP_LEVEL = 'let n = 0; for (let i = 0; i < 1e8; i++) n += i % 7;\nexport default { fetch: () => new Response("ready " + n) };';
 
 it("sends each event line as it is stored: the first ones arrive before the deployment is Loaded", async () => {
 	const { token } = await platform.newTenant("progress");

@@ -35,13 +35,13 @@ export const scriptEndpoints = factory
 	.createApp()
 	.get("/", async (c) => {
 		const rows = await scriptsOf(c.var.db, c.var.tenant.id);
-		const url = urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url);
+		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url);
 		return c.json({ scripts: rows.map((s) => scriptView(s, s.liveId ?? undefined, url)) });
 	})
 	.get("/:name", async (c) => {
 		const script = await findScript(c.var.db, c.var.tenant.id, c.req.param("name"));
 		const liveId = await liveDeploymentId(c.var.db, script.name);
-		return c.json({ script: scriptView(script, liveId, urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url)) });
+		return c.json({ script: scriptView(script, liveId, urlBuilder(c.env.TENANT_DOMAIN, c.req.url)) });
 	})
 	.put("/:name", async (c) => {
 		const name = c.req.param("name");
@@ -71,7 +71,7 @@ export const scriptEndpoints = factory
 		});
 		c.executionCtx.waitUntil(work.catch(() => undefined));
 		const outcome = async () =>
-			deployAnswer(await work, name, await liveDeploymentId(db, name), urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url));
+			deployAnswer(await work, name, await liveDeploymentId(db, name), urlBuilder(c.env.TENANT_DOMAIN, c.req.url));
 		if (!progress) return c.json(await outcome());
 		// A refusal before the deployment exists (a taken name) still answers with its own status.
 		await Promise.race([progress.started, work]);
@@ -88,7 +88,7 @@ export const scriptEndpoints = factory
 			),
 			liveDeploymentId(db, script.name),
 		]);
-		const url = urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url);
+		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url);
 		return c.json({ deployments: rows.map((d) => deploymentView(d, script.name, liveId, events.get(d.id) ?? [], url)) });
 	})
 	.post("/:name/rollback", validate("json", rollbackBody), async (c) => {
@@ -97,7 +97,7 @@ export const scriptEndpoints = factory
 		const { target, previousId } = await rollback(db, script, c.req.valid("json").deployment_id);
 		await routesMoved(routeControl(c.env), [script.name]);
 		const events = await eventsFor(db, [target.id]);
-		const url = urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url);
+		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url);
 		const answer: RollbackAnswer = {
 			deployment: deploymentView(target, script.name, target.id, events.get(target.id) ?? [], url),
 			url: url(script.name),
