@@ -4,8 +4,9 @@
  * Flags: --port N (default 8787; or PORT; 0 lets the OS pick), --state DIR (default .ferry/state),
  * --platform-domain D and --tenant-domain D (or PLATFORM_DOMAIN, TENANT_DOMAIN; default localhost
  * both: see domains.ts), --verbose (workerd and tenant logs), --ready-file FILE (see below). FERRY_ADMIN_TOKEN in the
- * environment overrides the token kept in workers/api/.dev.vars. FERRY_TEST_DEPLOY_HOLD is for the
- * reliability tests only (workers/api/src/deploy/test-hold.ts).
+ * environment overrides the token kept in workers/api/.dev.vars. FERRY_TEST_DEPLOY_HOLD and
+ * FERRY_TEST_EGRESS_HOSTS are for the reliability tests only (workers/api/src/deploy/test-hold.ts,
+ * ./egress.ts).
  *
  * Readiness, for programs that start the platform (the end-to-end tests, scripts): with
  * --ready-file FILE, once the platform answers, FILE is written (whole, by a rename) with one JSON
@@ -65,6 +66,7 @@ const platform = await startLocalPlatform({
 	verbose: values.verbose,
 	domains,
 	testDeployHold: process.env.FERRY_TEST_DEPLOY_HOLD || undefined,
+	testEgressHosts: process.env.FERRY_TEST_EGRESS_HOSTS || undefined,
 }).catch((error: unknown) => {
 	if (!(error instanceof PortInUseError)) throw error;
 	const other = error.port + 1;

@@ -16,6 +16,7 @@ import path from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { loopbackFetch } from "../loopback/index.ts";
 import { type Domains, localDomains, platformHost } from "./domains.ts";
+import { egressOutbound, parseHosts, withHosts } from "./egress.ts";
 import { failInterruptedBefore } from "./interrupted.ts";
 import { migrateIfChanged } from "./migrations.ts";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
@@ -41,6 +42,8 @@ export interface LocalPlatformOptions {
 	domains?: Partial<Domains>;
 	/** Tests only: hold deployments at a state (workers/api/src/deploy/test-hold.ts); never set otherwise. */
 	testDeployHold?: string;
+	/** Tests only: `name=address,…` the egress way out resolves before asking DNS (./egress.ts). */
+	testEgressHosts?: string;
 	/** Restart the runtime when it stops answering (a tenant's endless loop); default true. */
 	watchdog?: { intervalMs?: number; timeoutMs?: number } | false;
 }
@@ -77,6 +80,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 	mkdirSync(stateDir, { recursive: true });
 	const adminToken = options.adminToken ?? localAdminToken();
 	const domains = localDomains(options.domains);
+	const egressResolve = withHosts(parseHosts(options.testEgressHosts));
 	const [, workers] = await Promise.all([
 		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
 		platformWorkers(
@@ -96,6 +100,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 		),
 	]);
 
+	// Tenant subrequests leave through the dispatcher's fetch(): resolved and checked by address in Node.
+	const withEgress = { ...workers, dispatcher: { ...workers.dispatcher, outboundService: egressOutbound(egressResolve) } };
 	const miniflareOptions = (port: number) =>
 		convertV4MiniflareOptions({
 			host: options.host ?? "127.0.0.1",
@@ -105,7 +111,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
 			// No network here: do not fetch the Request.cf sample from Cloudflare.
 			cf: false,
-			workers: inMiniflareOrder(workers),
+			workers: inMiniflareOrder(withEgress),
 		});
 	const wantedPort = options.port ?? 8787;
 	let mf = new Miniflare(miniflareOptions(wantedPort));

@@ -18,7 +18,8 @@ export interface Client {
 	deploy(token: string, script: string, source: string, headers?: Record<string, string>): Promise<Response>;
 	deployments(token: string, script: string): Promise<DeploymentView[]>;
 	live(token: string, script: string): Promise<string | null>;
-	visit(label: string): Promise<string>;
+	/** The body of a 200 from the label's host (at `path`, e.g. "?x=1"), else the status as text. */
+	visit(label: string, path?: string): Promise<string>;
 }
 
 export function upload(source: string): FormData {
@@ -62,8 +63,8 @@ export function client(dev: () => DevServer): Client {
 			if (res.status === 404) return null;
 			return ((await res.json()) as { script: { live_deployment_id: string | null } }).script.live_deployment_id;
 		},
-		visit: async (label) => {
-			const res = await loopbackFetch(dev().at(label));
+		visit: async (label, path = "") => {
+			const res = await loopbackFetch(`${dev().at(label)}${path}`);
 			return res.status === 200 ? res.text() : `${res.status}`;
 		},
 	};
