@@ -55,13 +55,16 @@ export async function claimScript(db: Database, tenantId: string, name: string, 
 
 /** Inserts the script unless a live one has the name; returns the live one, whoever's it is. */
 async function insertScript(db: Database, tenantId: string, name: string, now: number): Promise<ScriptRow> {
-	await db.insert(scripts).values({ id: newId(), tenantId, name, createdAt: now }).onConflictDoNothing();
-	const [script] = await db
-		.select()
-		.from(scripts)
-		.where(and(eq(scripts.name, name), isNull(scripts.deletedAt)))
-		.limit(1);
-	// The insert failed only because a live script has the name: there is one.
+	// One batch (one transaction): the insert failed only because a live script has the name, and no
+	// delete can come between it and the read (as one did when they were two calls), so the read finds one.
+	const [, [script]] = await db.batch([
+		db.insert(scripts).values({ id: newId(), tenantId, name, createdAt: now }).onConflictDoNothing(),
+		db
+			.select()
+			.from(scripts)
+			.where(and(eq(scripts.name, name), isNull(scripts.deletedAt)))
+			.limit(1),
+	]);
 	return script!;
 }
 
