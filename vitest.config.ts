@@ -32,6 +32,7 @@ export default defineConfig({
 							workerLoaders: { LOADER: {} },
 							bindings: {
 								PLATFORM_DOMAIN: "localhost",
+								TENANT_DOMAIN: "localhost",
 								FERRY_ADMIN_TOKEN: "test-admin-token",
 								TEST_MIGRATIONS: migrations,
 								TEST_FILES: repoFiles,
@@ -45,7 +46,7 @@ export default defineConfig({
 				],
 				test: {
 					name: "workers",
-					include: ["test/workers/**/*.test.ts", "dispatch/**/*.test.ts", "workers/**/*.test.ts"],
+					include: ["test/workers/**/*.test.ts", "test/reliability/routes/**/*.test.ts", "dispatch/**/*.test.ts", "workers/**/*.test.ts"],
 					setupFiles: ["./test/workers/apply-migrations.ts"],
 					// A local HTTP server standing in for the Cloudflare API (test/support/cloudflare-api/).
 					globalSetup: ["./test/support/cloudflare-api/global-setup.ts"],
@@ -63,6 +64,16 @@ export default defineConfig({
 					environment: "node",
 					globalSetup: ["./test/cli/global-setup.ts"],
 					testTimeout: 60_000,
+					hookTimeout: 60_000,
+				},
+			},
+			{
+				// Reliability against the real platform's processes: kills mid-deploy, streaming, races, egress.
+				test: {
+					name: "reliability",
+					include: ["test/reliability/*.test.ts"],
+					environment: "node",
+					testTimeout: 120_000,
 					hookTimeout: 60_000,
 				},
 			},

@@ -15,6 +15,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { loopbackFetch } from "../loopback/index.ts";
+import { type Domains, localDomains, platformHost } from "./domains.ts";
+import { egressOutbound, parseHosts, withHosts } from "./egress.ts";
+import { failInterruptedBefore } from "./interrupted.ts";
 import { migrateIfChanged } from "./migrations.ts";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 import { PortInUseError } from "./ports.ts";
@@ -35,6 +38,12 @@ export interface LocalPlatformOptions {
 	verbose?: boolean;
 	/** Apply the D1 migrations with wrangler first, unless these files were applied already (default true). */
 	migrate?: boolean;
+	/** The platform's and the tenants' domains (./domains.ts); both default to localhost. */
+	domains?: Partial<Domains>;
+	/** Tests only: hold deployments at a state (workers/api/src/deploy/test-hold.ts); never set otherwise. */
+	testDeployHold?: string;
+	/** Tests only: `name=address,…` the egress way out resolves before asking DNS (./egress.ts). */
+	testEgressHosts?: string;
 	/** Restart the runtime when it stops answering (a tenant's endless loop); default true. */
 	watchdog?: { intervalMs?: number; timeoutMs?: number } | false;
 }
@@ -43,9 +52,12 @@ export interface LocalPlatform {
 	url: URL;
 	port: number;
 	adminToken: string;
+	domains: Domains;
+	/** The API's base URL, e.g. http://api.localhost:8787 */
+	apiUrl: string;
 	/** How many times the watchdog restarted the runtime. */
 	readonly restarts: number;
-	/** The URL of a hostname label on this platform, e.g. `hello` → http://hello.localhost:8787/. */
+	/** The URL of a tenant hostname label on this platform, e.g. `hello` → http://hello.localhost:8787/. */
 	urlFor(label: string): string;
 	stop(): Promise<void>;
 }
@@ -63,16 +75,33 @@ export function localAdminToken(): string {
 }
 
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+	const startedAt = Date.now();
 	const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
 	mkdirSync(stateDir, { recursive: true });
 	const adminToken = options.adminToken ?? localAdminToken();
-	const domain = "localhost";
+	const domains = localDomains(options.domains);
+	const egressResolve = withHosts(parseHosts(options.testEgressHosts));
 	const [, workers] = await Promise.all([
 		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
-		// Only the API holds the admin token.
-		platformWorkers(stateDir, { dispatcher: { PLATFORM_DOMAIN: domain }, api: { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken } }),
+		platformWorkers(
+			stateDir,
+			{
+				dispatcher: { TENANT_DOMAIN: domains.tenant },
+				// Only the API holds the admin token.
+				api: {
+					PLATFORM_DOMAIN: domains.platform,
+					TENANT_DOMAIN: domains.tenant,
+					FERRY_ADMIN_TOKEN: adminToken,
+					...(options.testDeployHold ? { FERRY_TEST_DEPLOY_HOLD: options.testDeployHold } : {}),
+				},
+			},
+			// Requests no route matches go to the dispatcher (Miniflare's first Worker).
+			{ api: [`${platformHost("api", domains)}/*`] },
+		),
 	]);
 
+	// Tenant subrequests leave through the dispatcher's fetch(): resolved and checked by address in Node.
+	const withEgress = { ...workers, dispatcher: { ...workers.dispatcher, outboundService: egressOutbound(egressResolve) } };
 	const miniflareOptions = (port: number) =>
 		convertV4MiniflareOptions({
 			host: options.host ?? "127.0.0.1",
@@ -82,7 +111,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
 			// No network here: do not fetch the Request.cf sample from Cloudflare.
 			cf: false,
-			workers: inMiniflareOrder(workers),
+			workers: inMiniflareOrder(withEgress),
 		});
 	const wantedPort = options.port ?? 8787;
 	let mf = new Miniflare(miniflareOptions(wantedPort));
@@ -95,8 +124,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 		if ((error as { code?: unknown }).code === "ERR_ADDRESS_IN_USE") throw new PortInUseError(wantedPort, { cause: error });
 		throw error;
 	}
+	// Not awaited: it only touches deployments older than this start, so requests need not wait for it
+	// (~0.1 s, most of it Miniflare's binding proxy starting).
+	let interrupted = failInterruptedBefore(mf, workers.api.name!, startedAt);
 	const port = Number(url.port);
-	const urlFor = (label: string) => `http://${label}.${domain}:${port}/`;
+	const urlFor = (label: string) => `http://${label}.${domains.tenant}:${port}/`;
+	const apiUrl = `http://${platformHost("api", domains)}:${port}`;
 
 	let restarts = 0;
 	const watchdog =
@@ -106,12 +139,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 					...options.watchdog,
 					// The API's root answers without touching storage: any answer means the event loop is free.
 					probe: async (signal) => {
-						await (await loopbackFetch(urlFor("api"), { signal })).arrayBuffer();
+						await (await loopbackFetch(`${apiUrl}/`, { signal })).arrayBuffer();
 					},
 					restart: async () => {
+						const restartedAt = Date.now();
 						await mf.dispose();
 						mf = new Miniflare(miniflareOptions(port));
 						await mf.ready;
+						interrupted = failInterruptedBefore(mf, workers.api.name!, restartedAt);
 						restarts++;
 					},
 					onRestart: () =>
@@ -122,12 +157,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 		url,
 		port,
 		adminToken,
+		domains,
+		apiUrl,
 		get restarts() {
 			return restarts;
 		},
 		urlFor,
 		stop: async () => {
 			watchdog?.stop();
+			await interrupted;
 			await mf.dispose();
 		},
 	};

@@ -14,17 +14,17 @@ import path from "node:path";
 import type { V4WorkerOptions } from "miniflare";
 import { ROOT } from "./paths.ts";
 
-/** The platform Workers by role: wrangler config, and the routes that reach each one locally. */
+/** The platform Workers by role, by their wrangler configs. */
 const WORKERS = {
-	dispatcher: { config: "wrangler.toml", routes: [] as string[] },
-	api: { config: "workers/api/wrangler.toml", routes: ["api.localhost/*"] },
+	dispatcher: { config: "wrangler.toml" },
+	api: { config: "workers/api/wrangler.toml" },
 };
 
 export type PlatformWorker = keyof typeof WORKERS;
 export type PlatformWorkers = Record<PlatformWorker, V4WorkerOptions>;
 
 /** Bumped when the kept file's shape changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface Kept {
 	format: number;
@@ -102,7 +102,7 @@ async function build(settings: string): Promise<Kept> {
 	const { unstable_getMiniflareWorkerOptions, unstable_readConfig } = await import("wrangler");
 	const inputs: Record<string, string> = {};
 	const workers = await Promise.all(
-		Object.entries(WORKERS).map(async ([role, { config, routes }]) => {
+		Object.entries(WORKERS).map(async ([role, { config }]) => {
 			const configPath = path.join(ROOT, config);
 			const { name } = unstable_readConfig({ config: configPath });
 			const { workerOptions: options, main } = unstable_getMiniflareWorkerOptions(configPath);
@@ -121,7 +121,6 @@ async function build(settings: string): Promise<Kept> {
 				name,
 				rootPath: undefined,
 				modules: [{ type: "ESModule", path: path.join(path.dirname(configPath), "index.js"), contents: code }],
-				routes,
 				bindings,
 			} as V4WorkerOptions;
 			return [role, worker] as const;
@@ -133,11 +132,13 @@ async function build(settings: string): Promise<Kept> {
 /**
  * The platform's Workers by role, from the state directory when nothing they came from changed, else
  * built (and kept for the next start). `bindings[role]` are added to that Worker's bindings (values
- * passed here, such as the admin token, are never written to the state directory).
+ * passed here, such as the admin token, are never written to the state directory); `routes[role]`
+ * are the hosts that reach it (they follow the start's domains, so they are not kept either).
  */
 export async function platformWorkers(
 	stateDir: string,
 	bindings: Partial<Record<PlatformWorker, Record<string, string>>>,
+	routes: Partial<Record<PlatformWorker, string[]>> = {},
 ): Promise<PlatformWorkers> {
 	const file = preparedWorkersPath(stateDir);
 	const settings = settingsFingerprint();
@@ -156,7 +157,11 @@ export async function platformWorkers(
 	}
 	const workers = kept!.workers;
 	const withBindings = (role: PlatformWorker) =>
-		({ ...workers[role], bindings: { ...(workers[role].bindings as Record<string, unknown>), ...bindings[role] } }) as V4WorkerOptions;
+		({
+			...workers[role],
+			routes: routes[role] ?? [],
+			bindings: { ...(workers[role].bindings as Record<string, unknown>), ...bindings[role] },
+		}) as V4WorkerOptions;
 	return { dispatcher: withBindings("dispatcher"), api: withBindings("api") };
 }
 

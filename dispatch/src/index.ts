@@ -1,5 +1,5 @@
 /**
- * The dispatcher: every request for *.<PLATFORM_DOMAIN> arrives here, is matched to a route by its
+ * The dispatcher: every request for *.<TENANT_DOMAIN> arrives here, is matched to a route by its
  * hostname and handed to the tenant's code through the runtime adapter. The tenant sees the request
  * and its own vars, never this Worker's bindings.
  *
@@ -54,7 +54,7 @@ function platformFailure(error: unknown, request: Request): Response {
 
 export default {
 	fetch(request, env): Response | Promise<Response> {
-		const label = routeLabel(hostOf(request.url), env.PLATFORM_DOMAIN);
+		const label = routeLabel(hostOf(request.url), env.TENANT_DOMAIN);
 		const target = label === undefined ? null : resolveRoute(env.DB, label);
 		if (!(target instanceof Promise)) return serve(target, request, env);
 		return target.then(

@@ -16,6 +16,16 @@ describe("routeLabel", () => {
 		expect(routeLabel(host, "localhost")).toBeUndefined();
 	});
 
+	it("reads labels under the tenant domain only, when it is not the platform's", () => {
+		expect(routeLabel("hello.apps.localhost:8787", "apps.localhost")).toBe("hello");
+		expect(routeLabel("abc123--hello.ferry-apps.net", "ferry-apps.net")).toBe("abc123--hello");
+		// The platform's own hosts on its own domain are none of the dispatcher's.
+		expect(routeLabel("api.localhost:8787", "apps.localhost")).toBeUndefined();
+		expect(routeLabel("api.ferry.dev", "ferry-apps.net")).toBeUndefined();
+		expect(routeLabel("hello.localhost", "apps.localhost")).toBeUndefined();
+		expect(labelUrl("hello", "ferry-apps.net", new URL("https://api.ferry.dev/v1"))).toBe("https://hello.ferry-apps.net/");
+	});
+
 	it("builds URLs on the caller's scheme and port", () => {
 		expect(labelUrl("hello", "localhost", new URL("http://api.localhost:8787/v1"))).toBe("http://hello.localhost:8787/");
 		expect(labelUrl("hello", "ferry.dev", new URL("https://api.ferry.dev/v1"))).toBe("https://hello.ferry.dev/");

@@ -13,7 +13,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import dispatcher from "../../../dispatch/src/index";
-import apiWorker from "../../../workers/api/src/index";
+import { app } from "../../../workers/api/src/app";
 import type { RouteControlApi } from "../../../workers/shared/runtime/route";
 import { FakeCloudflareApi } from "../../support/cloudflare-api/control";
 import { FakeDispatchNamespace } from "../cloudflare/dispatch-namespace";
@@ -50,7 +50,7 @@ function drive(runtime: RuntimeKind, apiEnv: ApiEnv, dispatchEnv: DispatchEnv, l
 			}
 			const ctx = createExecutionContext();
 			const request = new Request(`http://api.localhost:8787${path}`, { ...init, headers, body });
-			const response = await apiWorker.fetch(request as Parameters<typeof apiWorker.fetch>[0], apiEnv, ctx);
+			const response = await app.fetch(request, apiEnv, ctx);
 			await waitOnExecutionContext(ctx);
 			return response;
 		},

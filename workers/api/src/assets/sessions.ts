@@ -15,6 +15,7 @@ import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../sh
 import { FerryError } from "../../../shared/http/errors";
 import { newId } from "../../../shared/ids";
 import { LIMITS } from "../../../shared/limits";
+import { readJson } from "../validate";
 import { heldAssets, recordAssets } from "./held";
 import { readAssetToken, signAssetToken } from "./tokens";
 
@@ -30,26 +31,9 @@ export interface UploadSessionAnswer {
 	buckets: string[][];
 }
 
-async function readJsonLimited(request: Request, limit: number): Promise<unknown> {
-	let body: Uint8Array;
-	try {
-		body = await readLimited(request, limit);
-	} catch (error) {
-		if (error instanceof BodyTooLargeError)
-			throw new FerryError("payload_too_large", `the manifest is larger than the ${formatBytes(limit)} limit`);
-		if (error instanceof BodyIncompleteError) throw new FerryError("invalid_request", "the body broke off before its end; send it again");
-		throw error;
-	}
-	try {
-		return JSON.parse(new TextDecoder().decode(body));
-	} catch {
-		throw new FerryError("invalid_request", "the body is not valid JSON");
-	}
-}
-
 /** Reads and checks a session's manifest: limits first (413), then every path and hash (400). */
 export async function readUploadManifest(request: Request): Promise<UploadManifest> {
-	const body = await readJsonLimited(request, LIMITS.assetManifestBytes);
+	const body = await readJson(request, LIMITS.assetManifestBytes);
 	const manifest = (body as { manifest?: unknown } | null)?.manifest;
 	if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest))
 		throw new FerryError("invalid_assets", 'the body is {"manifest": {"/path": {"hash": "…", "size": 123}, …}}');

@@ -17,6 +17,7 @@ import { LoadError, type Publisher, PublishUnavailableError } from "../publish";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord } from "./queries";
 import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
+import type { DeployHold } from "./test-hold";
 import type { Upload } from "./upload";
 
 export interface DeployContext {
@@ -25,6 +26,8 @@ export interface DeployContext {
 	assets: R2AssetStore;
 	publisher: Publisher;
 	routeControl: RouteControlApi;
+	/** Tests only: waits after a state is stored (./test-hold.ts). */
+	hold?: DeployHold;
 }
 
 export interface DeployTarget {
@@ -43,8 +46,12 @@ export interface StateEvent extends DeploymentEvent {
 	deploymentId: string;
 }
 
-/** Told of every transition right after it is stored. It must not throw: it cannot stop the deployment. */
-export type StateListener = (event: StateEvent) => void;
+/**
+ * Told of every transition right after it is stored; the pipeline waits for what it returns before
+ * its next stage (so a streamed line can leave first, ./progress.ts). It must not throw or reject:
+ * it cannot stop the deployment.
+ */
+export type StateListener = (event: StateEvent) => void | Promise<void>;
 
 /** Stores each module under its sha256; returns the hashes and the artifact's own hash. */
 async function storeModules(artifacts: ArtifactStore, upload: DeployInput) {
@@ -91,7 +98,7 @@ export async function runDeployment(
 	const [{ hashes, artifactSha256 }] = await Promise.all([
 		storeModules(artifacts, upload),
 		// Anything of this script's still "in progress" well past the load deadline was interrupted.
-		failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS),
+		failInterrupted(db, { scriptId: target.scriptId, updatedBefore: Date.now() - INTERRUPTED_AFTER_MS }),
 	]);
 	const queuedAt = Date.now();
 	const assetTotals = upload.assetSession ? sessionTotals(upload.assetSession) : undefined;
@@ -109,11 +116,12 @@ export async function runDeployment(
 		queuedAt,
 	);
 	const events: DeploymentEvent[] = [];
-	const record = (event: DeploymentEvent) => {
+	const record = async (event: DeploymentEvent) => {
 		events.push(event);
-		onEvent({ deploymentId: id, ...event });
+		await onEvent({ deploymentId: id, ...event });
 	};
-	record({ from: null, to: "Queued", at: queuedAt, message: null });
+	await record({ from: null, to: "Queued", at: queuedAt, message: null });
+	await ctx.hold?.("Queued");
 
 	/** Stores one transition and records it; false when the deployment had moved on (e.g. deleted meanwhile). */
 	const move = async (
@@ -123,8 +131,9 @@ export async function runDeployment(
 	) => {
 		const at = Date.now();
 		if (!(await store(at))) return false;
-		record({ from: deployment.state, to, at, message: error?.message ?? null });
+		const from = deployment.state;
 		deployment = { ...deployment, state: to, updatedAt: at, ...(error ? { errorStage: error.stage, errorMessage: error.message } : {}) };
+		await record({ from, to, at, message: error?.message ?? null });
 		return true;
 	};
 	const ended = (): DeploymentRecord => ({ deployment, events });
@@ -146,6 +155,7 @@ export async function runDeployment(
 		}
 		await artifacts.putManifest(manifest);
 		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
+		await ctx.hold?.("Built");
 
 		stage = "load";
 		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
@@ -157,6 +167,7 @@ export async function runDeployment(
 			...(assets ? { assets: { files: assets, bytes: (hash: string) => ctx.assets.bytes(tenantId, hash) } } : {}),
 		});
 		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return movedOn();
+		await ctx.hold?.("Loaded");
 
 		stage = "deploy";
 		if (!(await move("Deployed", (at) => activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }, at))))

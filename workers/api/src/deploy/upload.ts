@@ -15,6 +15,7 @@ import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
 import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, VAR_NAME } from "../../../shared/names";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
+import { mediaTypeOf } from "../validate";
 
 const bindingSchema = z.looseObject({ type: z.string(), name: z.string().regex(VAR_NAME), text: z.string().optional() });
 
@@ -114,7 +115,7 @@ function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, stri
 
 export async function readUpload(request: Request): Promise<Upload> {
 	const contentType = request.headers.get("content-type") ?? "";
-	if (!contentType.toLowerCase().startsWith("multipart/form-data"))
+	if (mediaTypeOf(contentType) !== "multipart/form-data")
 		throw new FerryError("unsupported_media_type", "upload a script as multipart/form-data (a metadata part and one part per module)");
 	const body = await readBody(request);
 
@@ -125,8 +126,12 @@ export async function readUpload(request: Request): Promise<Upload> {
 		throw new FerryError("invalid_multipart", "the body is not valid multipart/form-data");
 	}
 
-	const metadataPart = form.get("metadata");
-	if (metadataPart === null) throw new FerryError("invalid_multipart", "the upload has no 'metadata' part");
+	const metadataParts = form.getAll("metadata");
+	const [metadataPart] = metadataParts;
+	if (metadataPart === undefined) throw new FerryError("invalid_multipart", "the upload has no 'metadata' part");
+	// Which one would win is no answer: a client that sent two means one of them is a mistake.
+	if (metadataParts.length > 1)
+		throw new FerryError("invalid_multipart", `the upload has ${metadataParts.length} 'metadata' parts: send exactly one`);
 	const metadataText = typeof metadataPart === "string" ? metadataPart : await metadataPart.text();
 	if (metadataText.length > LIMITS.metadataBytes) throw new FerryError("invalid_metadata", "the metadata part is too large");
 	let metadataJson: unknown;

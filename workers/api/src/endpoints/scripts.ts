@@ -17,6 +17,7 @@ import { ProgressStream, wantsProgress } from "../deploy/progress";
 import { deploymentsOf, eventsFor, findScript, liveDeploymentId, scriptsOf } from "../deploy/queries";
 import { rollback } from "../deploy/rollback";
 import { claimScript, type DeploymentRecord, deleteScript } from "../deploy/store";
+import { deployHold } from "../deploy/test-hold";
 import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
 import { publisherFor } from "../publish";
@@ -30,19 +31,19 @@ function checkScriptName(name: string): void {
 
 const routeControl = (env: ApiEnv) => env.ROUTES as unknown as RouteControlApi;
 
-const rollbackBody = z.object({ deployment_id: z.string().min(1).optional() }).default({});
+const rollbackBody = z.strictObject({ deployment_id: z.string().min(1).optional() });
 
 export const scriptEndpoints = factory
 	.createApp()
 	.get("/", async (c) => {
 		const rows = await scriptsOf(c.var.db, c.var.tenant.id);
-		const url = urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url);
+		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url);
 		return c.json({ scripts: rows.map((s) => scriptView(s, s.liveId ?? undefined, url)) });
 	})
 	.get("/:name", async (c) => {
 		const script = await findScript(c.var.db, c.var.tenant.id, c.req.param("name"));
 		const liveId = await liveDeploymentId(c.var.db, script.name);
-		return c.json({ script: scriptView(script, liveId, urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url)) });
+		return c.json({ script: scriptView(script, liveId, urlBuilder(c.env.TENANT_DOMAIN, c.req.url)) });
 	})
 	.put("/:name", async (c) => {
 		const name = c.req.param("name");
@@ -63,7 +64,14 @@ export const scriptEndpoints = factory
 			// A name released by another tenant's script that never served: its uploads, if any, go.
 			if (released) c.executionCtx.waitUntil(publisher.remove(released.script, released.sent));
 			return runDeployment(
-				{ db, artifacts: new ArtifactStore(c.env.ARTIFACTS), assets, publisher, routeControl: routeControl(c.env) },
+				{
+					db,
+					artifacts: new ArtifactStore(c.env.ARTIFACTS),
+					assets,
+					publisher,
+					routeControl: routeControl(c.env),
+					hold: deployHold(c.env.FERRY_TEST_DEPLOY_HOLD, name),
+				},
 				{ tenantId, scriptId: script.id, scriptName: name },
 				{ ...upload, ...(assetSession ? { assetSession } : {}) },
 				progress?.push,
@@ -71,7 +79,7 @@ export const scriptEndpoints = factory
 		});
 		c.executionCtx.waitUntil(work.catch(() => undefined));
 		const outcome = async () =>
-			deployAnswer(await work, name, await liveDeploymentId(db, name), urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url));
+			deployAnswer(await work, name, await liveDeploymentId(db, name), urlBuilder(c.env.TENANT_DOMAIN, c.req.url));
 		if (!progress) return c.json(await outcome());
 		// A refusal before the deployment exists (a taken name) still answers with its own status.
 		await Promise.race([progress.started, work]);
@@ -88,7 +96,7 @@ export const scriptEndpoints = factory
 			),
 			liveDeploymentId(db, script.name),
 		]);
-		const url = urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url);
+		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url);
 		return c.json({ deployments: rows.map((d) => deploymentView(d, script.name, liveId, events.get(d.id) ?? [], url)) });
 	})
 	.post("/:name/rollback", validate("json", rollbackBody), async (c) => {
@@ -97,7 +105,7 @@ export const scriptEndpoints = factory
 		const { target, previousId } = await rollback(db, script, c.req.valid("json").deployment_id);
 		await routesMoved(routeControl(c.env), [script.name]);
 		const events = await eventsFor(db, [target.id]);
-		const url = urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url);
+		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url);
 		const answer: RollbackAnswer = {
 			deployment: deploymentView(target, script.name, target.id, events.get(target.id) ?? [], url),
 			url: url(script.name),
