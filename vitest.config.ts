@@ -32,6 +32,7 @@ export default defineConfig({
 							workerLoaders: { LOADER: {} },
 							bindings: {
 								PLATFORM_DOMAIN: "localhost",
+								TENANT_DOMAIN: "localhost",
 								FERRY_ADMIN_TOKEN: "test-admin-token",
 								TEST_MIGRATIONS: migrations,
 								TEST_FILES: repoFiles,
@@ -45,7 +46,7 @@ export default defineConfig({
 				],
 				test: {
 					name: "workers",
-					include: ["test/workers/**/*.test.ts", "dispatch/**/*.test.ts", "workers/**/*.test.ts"],
+					include: ["test/workers/**/*.test.ts", "test/reliability/routes/**/*.test.ts", "dispatch/**/*.test.ts", "workers/**/*.test.ts"],
 					setupFiles: ["./test/workers/apply-migrations.ts"],
 					// A local HTTP server standing in for the Cloudflare API (test/support/cloudflare-api/).
 					globalSetup: ["./test/support/cloudflare-api/global-setup.ts"],
@@ -67,15 +68,16 @@ export default defineConfig({
 				},
 			},
 			{
-				// The platform's blast radius, deploy probe and recycling with real processes (npm run dev).
-				// Timing matters here (outages are measured), so its files run one at a time, after the rest.
+				// Reliability against the real platform's processes (npm run dev): blast radius, deploy probe,
+				// recycling, kills mid-deploy, streaming, races, domains, egress. Timing matters here (outages
+				// are measured), so its files run one at a time, after the other projects.
 				test: {
 					name: "reliability",
-					include: ["test/reliability/**/*.test.ts"],
+					include: ["test/reliability/*.test.ts"],
 					environment: "node",
 					fileParallelism: false,
 					sequence: { groupOrder: 1 },
-					testTimeout: 90_000,
+					testTimeout: 120_000,
 					hookTimeout: 90_000,
 				},
 			},

@@ -8,6 +8,8 @@ export interface BenchOptions {
 	/** Cold-start samples and deploys timed. */
 	coldSamples: number;
 	deploys: number;
+	/** Redeploys of the 1,000-file asset site timed. */
+	assetRedeploys: number;
 	/** `npm run dev` starts timed. */
 	starts: number;
 	/** How many scripts the spread runs spread over. */
@@ -75,6 +77,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		},
 		coldSamples: quick ? 5 : 15,
 		deploys: quick ? 20 : 30,
+		assetRedeploys: quick ? 3 : 5,
 		starts: quick ? 1 : 3,
 		// 1,000 scripts take half a minute of cold starts before their run: too long for a smoke run.
 		spreads: quick ? [10, 100] : [10, 100, 1000],

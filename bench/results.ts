@@ -1,4 +1,5 @@
 /** Everything one run measured, as numbers; report/rows.ts turns it into the table. */
+import type { RedeploySample } from "./measure/assets.ts";
 import type { FirstRequests } from "./measure/cold-start.ts";
 import type { SeedReport } from "./seed.ts";
 import type { LoadResult } from "./wrk-output.ts";
@@ -50,4 +51,11 @@ export interface Results {
 	spread: { scripts: number; result: LoadResult }[];
 	/** The platform's workerd VmRSS after the spread runs, in bytes. */
 	workerdRssBytes: number | undefined;
+	assets: {
+		/** A small file of an assets-only site through the dispatcher, and the JS hello world, measured alternately. */
+		small: LoadResult;
+		hello: LoadResult;
+		/** Redeploys of a 1,000-file site with one file changed, `ferry deploy` spawned each time. */
+		redeploys: RedeploySample[];
+	};
 }

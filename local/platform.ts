@@ -18,6 +18,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describeError } from "../workers/shared/describe-error.ts";
 import { LIMITS } from "../workers/shared/limits.ts";
+import { type Domains, localDomains, platformHost } from "./domains.ts";
+import { egressOutbound, parseHosts, withHosts } from "./egress.ts";
+import { failInterruptedBefore } from "./interrupted.ts";
 import { migrateIfChanged } from "./migrations.ts";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 import { assertPortFree, PortInUseError } from "./ports.ts";
@@ -55,6 +58,12 @@ export interface LocalPlatformOptions {
 	onEvent?: (event: SupervisorEvent) => void;
 	/** Work to run about once a minute while the platform runs (cron triggers will be fired from here). */
 	onMinute?: () => Promise<void>;
+	/** The platform's and the tenants' domains (./domains.ts); both default to localhost. */
+	domains?: Partial<Domains>;
+	/** Tests only: hold deployments at a state (workers/api/src/deploy/test-hold.ts); never set otherwise. */
+	testDeployHold?: string;
+	/** Tests only: `name=address,…` the egress way out resolves before asking DNS (./egress.ts). */
+	testEgressHosts?: string;
 }
 
 export interface LocalPlatform {
@@ -63,9 +72,12 @@ export interface LocalPlatform {
 	adminToken: string;
 	/** Runtime processes tenant hosts are spread over. */
 	runtimes: number;
+	domains: Domains;
+	/** The API's base URL, e.g. http://api.localhost:8787 */
+	apiUrl: string;
 	/** How many wedged processes the supervisor replaced. */
 	readonly restarts: number;
-	/** The URL of a hostname label on this platform, e.g. `hello` → http://hello.localhost:8787/. */
+	/** The URL of a tenant hostname label on this platform, e.g. `hello` → http://hello.localhost:8787/. */
 	urlFor(label: string): string;
 	/** The Miniflare entry ports of the workerd processes running now (bench/workerd-memory.ts). */
 	workerdPorts(): number[];
@@ -103,23 +115,32 @@ export function describeEvent(event: SupervisorEvent): string {
 }
 
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+	const startedAt = Date.now();
 	const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
 	mkdirSync(stateDir, { recursive: true });
 	const adminToken = options.adminToken ?? localAdminToken();
-	const domain = "localhost";
+	const domains = localDomains(options.domains);
 	const runtimes = options.runtimes ?? DEFAULT_RUNTIMES;
 	const [, workers] = await Promise.all([
 		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
-		// Only the API holds the admin token.
 		platformWorkers(stateDir, {
-			api: { PLATFORM_DOMAIN: domain, FERRY_ADMIN_TOKEN: adminToken },
-			control: { PLATFORM_DOMAIN: domain },
-			runtime: { PLATFORM_DOMAIN: domain },
+			// Only the API holds the admin token.
+			api: {
+				PLATFORM_DOMAIN: domains.platform,
+				TENANT_DOMAIN: domains.tenant,
+				FERRY_ADMIN_TOKEN: adminToken,
+				...(options.testDeployHold ? { FERRY_TEST_DEPLOY_HOLD: options.testDeployHold } : {}),
+			},
+			// The edge: api.<platform domain> to the API, hosts under the tenant domain to the runtimes.
+			control: { PLATFORM_DOMAIN: domains.platform, TENANT_DOMAIN: domains.tenant },
+			runtime: { TENANT_DOMAIN: domains.tenant },
 		}),
 	]);
 
 	const host = options.host ?? "127.0.0.1";
 	const wantedPort = options.port ?? 8787;
+	// Tenant subrequests leave through the runtime processes' fetch(): resolved and checked by address in Node.
+	const outbound = egressOutbound(withHosts(parseHosts(options.testEgressHosts)));
 	// Said before any process starts; the processes' own ports are chosen free just before they start.
 	await assertPortFree(host, wantedPort);
 	const start = () =>
@@ -131,6 +152,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			runtimes,
 			recycleAfter: options.recycleAfter ?? DEFAULT_RECYCLE_AFTER,
 			wallClockLimitMs: options.wallClockLimitMs ?? LIMITS.requestWallClockMs,
+			outbound,
 			verbose: options.verbose ?? false,
 			health: options.health ?? {},
 			onEvent: options.onEvent ?? ((event) => console.error(`[ferry] ${describeEvent(event)}`)),
@@ -145,18 +167,28 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			throw again;
 		});
 	});
+	// Not awaited: it only touches deployments older than this start, so requests need not wait for it
+	// (~0.1 s, most of it Miniflare's binding proxy starting). The API lives in the control process,
+	// which the supervisor never restarts, so once per start is enough.
+	const interrupted = failInterruptedBefore(supervisor.controlMiniflare, workers.api.name!, startedAt);
 	const port = supervisor.port;
-	const urlFor = (label: string) => `http://${label}.${domain}:${port}/`;
+	const urlFor = (label: string) => `http://${label}.${domains.tenant}:${port}/`;
+	const apiUrl = `http://${platformHost("api", domains)}:${port}`;
 	return {
 		url: new URL(`http://${host}:${port}/`),
 		port,
 		adminToken,
 		runtimes,
+		domains,
+		apiUrl,
 		get restarts() {
 			return supervisor.restarts;
 		},
 		urlFor,
 		workerdPorts: () => supervisor.entryPorts(),
-		stop: () => supervisor.stop(),
+		stop: async () => {
+			await interrupted;
+			await supervisor.stop();
+		},
 	};
 }

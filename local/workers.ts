@@ -31,7 +31,7 @@ export type PlatformWorker = keyof typeof WORKERS;
 export type PlatformWorkers = Record<PlatformWorker, V4WorkerOptions>;
 
 /** Bumped when the kept file's shape changes. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface Kept {
 	format: number;

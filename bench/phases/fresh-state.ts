@@ -8,10 +8,11 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { FerryApi } from "../../cli/src/api/index.ts";
 import { formatMs } from "../../workers/shared/format.ts";
-import { createTenant, deploy, jsBundle, wasiBundle } from "../api.ts";
+import { apiUrl, createTenant, deploy, jsBundle, wasiBundle } from "../api.ts";
 import { DIRECT_HOST, HOP_HOST, startBaseline } from "../baseline.ts";
 import { onCleanup } from "../cleanup.ts";
 import { log } from "../log.ts";
+import { deploySmallAssetSite, measureAssetRedeploys } from "../measure/assets.ts";
 import { measureFirstAfterDeploy } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
@@ -30,24 +31,38 @@ export const HOT_SET = Array.from({ length: 10 }, (_, index) => seedName(index))
 export interface FreshPlatform {
 	bench: BenchPlatform;
 	api: FerryApi;
+	/** The tenant's token (the spawned `ferry deploy` of the asset redeploys uses it). */
+	token: string;
+	/** Where the asset sites' project directories go (removed with the state). */
+	projectsDir: string;
 	stop(): Promise<void>;
 }
 
+/** The assets-only site whose "/" is a small file (measure/assets.ts). */
+const ASSET_HOST = "hello-assets.localhost";
+
 export async function startFreshPlatform(): Promise<FreshPlatform> {
 	const stateDir = path.join(BENCH_STATE, "run");
-	const removeState = () => rmSync(stateDir, { recursive: true, force: true });
+	const projectsDir = path.join(BENCH_STATE, "run-projects");
+	const removeState = () => {
+		rmSync(stateDir, { recursive: true, force: true });
+		rmSync(projectsDir, { recursive: true, force: true });
+	};
 	removeState();
 	mkdirSync(stateDir, { recursive: true });
 	const forgetState = onCleanup(removeState, removeState);
 	log("starting the platform on a fresh state");
 	const bench = await startPlatform(stateDir);
-	const { api } = await createTenant(bench.port, bench.adminToken, "bench");
+	const { api, token } = await createTenant(bench.port, bench.adminToken, "bench");
 	await Promise.all(HOT_SET.map((_, index) => deploy(api, seedBundle(index))));
 	await deploy(api, jsBundle("hello"));
 	await deploy(api, wasiBundle("hello-wasi"));
+	await deploySmallAssetSite(api, path.join(projectsDir, "hello-assets"), "hello-assets");
 	return {
 		bench,
 		api,
+		token,
+		projectsDir,
 		stop: async () => {
 			await bench.stop();
 			forgetState();
@@ -57,9 +72,12 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 }
 
 type HelloResults = Pick<Results, "dispatched" | "direct" | "hop" | "dispatchedOne" | "directOne" | "hopOne">;
-export type FreshStateResults = HelloResults & Pick<Results, "wasi" | "coldStart" | "deployMs">;
+export type FreshStateResults = HelloResults & Pick<Results, "wasi" | "coldStart" | "deployMs" | "assets">;
 
-export async function freshStateMeasurements({ bench, api }: FreshPlatform, options: BenchOptions): Promise<FreshStateResults> {
+export async function freshStateMeasurements(
+	{ bench, api, token, projectsDir }: FreshPlatform,
+	options: BenchOptions,
+): Promise<FreshStateResults> {
 	const { port } = bench;
 	const hello = { port, host: "hello.localhost" };
 	const baseline = await startBaseline();
@@ -80,6 +98,10 @@ export async function freshStateMeasurements({ bench, api }: FreshPlatform, opti
 		await baseline.stop();
 	}
 
+	log("a small asset through the dispatcher, and the JS hello world, alternately");
+	const [asset, assetHello] = await compareLoads(options.load, [{ port, host: ASSET_HOST }, hello]);
+	log(`  ${formatRate(asset.requestsPerSecond)} asset, ${formatRate(assetHello.requestsPerSecond)} hello world`);
+
 	log("WASI hello world, dispatched");
 	const wasi = await measureLoad(options.load, { port, host: "hello-wasi.localhost" });
 	log(`  ${formatRate(wasi.requestsPerSecond)}`);
@@ -93,7 +115,11 @@ export async function freshStateMeasurements({ bench, api }: FreshPlatform, opti
 		log(`deploy latency (${options.deploys} deploys)`);
 		const deployMs = await measureDeploys(api, pinned, options.deploys);
 		log(`  p50 ${formatMs(median(deployMs))}`);
-		return { ...results, wasi, coldStart, deployMs };
+
+		log(`redeploys of a 1,000-file site with one file changed (${options.assetRedeploys}, ferry deploy spawned)`);
+		const redeploys = await measureAssetRedeploys(apiUrl(port), token, pinned, path.join(projectsDir, "site-1000"), options.assetRedeploys);
+		log(`  median ${formatMs(median(redeploys.map((r) => r.endToEndMs)))}`);
+		return { ...results, wasi, coldStart, deployMs, assets: { small: asset, hello: assetHello, redeploys } };
 	} finally {
 		pinned.close();
 	}

@@ -1,6 +1,7 @@
 /** The table's rows, each with the issue's target and whether this run met it. */
 
 import { formatBytes, formatMs } from "../../workers/shared/format.ts";
+import { SMALL_ASSET } from "../measure/assets.ts";
 import type { Results } from "../results.ts";
 import { median, percentile } from "../stats.ts";
 import type { LoadResult } from "../wrk-output.ts";
@@ -23,6 +24,8 @@ export function rows(results: Results): Row[] {
 	const best = startReady.reduce((a, b) => (b.processMs < a.processMs ? b : a));
 	const reported = startReady.map((sample) => sample.reportedMs).filter((ms) => ms !== undefined);
 	const wasiRatio = results.wasi.requestsPerSecond / dispatched.requestsPerSecond;
+	const assetRatio = results.assets.small.requestsPerSecond / results.assets.hello.requestsPerSecond;
+	const redeploys = results.assets.redeploys;
 
 	const table: Row[] = [
 		{ measurement: `JS hello world, dispatched (${c})`, result: load(dispatched) },
@@ -90,6 +93,18 @@ export function rows(results: Results): Row[] {
 		{
 			measurement: `WASI hello world, dispatched (${c})`,
 			result: `${load(results.wasi)}; ${formatRatio(wasiRatio)} × the JS hello world's throughput`,
+		},
+		{
+			measurement: `Small asset (${SMALL_ASSET.length} bytes, assets-only site) through the dispatcher, against the JS hello world measured alternately (${c})`,
+			result: `${load(results.assets.small)}; ${formatRatio(assetRatio)} × the hello world's ${formatRate(results.assets.hello.requestsPerSecond)}`,
+			target: "≥ 0.9",
+			verdict: ratioAtLeast(assetRatio, 0.9),
+		},
+		{
+			measurement: `Redeploy of a 1,000-file site with one file changed: \`ferry deploy\` spawned → first 200 with the new file (median of ${redeploys.length})`,
+			result: `${formatMs(median(redeploys.map((r) => r.endToEndMs)))} (max ${formatMs(Math.max(...redeploys.map((r) => r.endToEndMs)))}; the CLI's own time ${formatMs(median(redeploys.map((r) => r.cliMs)))}; ${redeploys.every((r) => r.newFiles === 1) ? "1 file uploaded each time" : `files uploaded: ${redeploys.map((r) => r.newFiles).join(", ")}`})`,
+			target: "< 1 s",
+			verdict: msAtMost(median(redeploys.map((r) => r.endToEndMs)), 1000),
 		},
 	];
 	return table;

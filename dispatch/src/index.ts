@@ -1,5 +1,5 @@
 /**
- * The dispatcher: every request for *.<PLATFORM_DOMAIN> arrives here, is matched to a route by its
+ * The dispatcher: every request for *.<TENANT_DOMAIN> arrives here, is matched to a route by its
  * hostname and handed to the tenant's code through the runtime adapter. The tenant sees the request
  * and its own vars, never this Worker's bindings.
  *
@@ -12,18 +12,35 @@ import { requestIdOf } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import { platformReads } from "../../workers/shared/platform";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
-import { notFoundPage, quarantinedPage, unavailablePage } from "./pages";
+import { assetServerFor } from "./assets/server";
+import { notFoundPage, unavailablePage } from "./pages";
 import { refreshRoutes, resolveRoute } from "./routes";
-import { failurePage, runtimeFor } from "./runtime";
+import { failurePage, quarantineOf, runtimeFor } from "./runtime";
 
 // Tenant subrequests pass through this entrypoint when the runtime is Worker Loader (see runtime/).
 export { FerryEgress } from "../../workers/outbound/src/entrypoint";
+// A tenant Worker's `env.ASSETS` (its assets binding) when the runtime is Worker Loader (see assets/).
+export { FerryAssets } from "./assets/entrypoint";
 
 function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): Response | Promise<Response> {
 	if (!target) return notFoundPage(requestIdOf(request));
 	// Quarantined (it stopped a local runtime process): its code does not run until the time passes.
-	if (target.quarantinedUntil && target.quarantinedUntil > Date.now())
-		return quarantinedPage(requestIdOf(request), target.quarantinedUntil);
+	if (target.quarantinedUntil !== null) {
+		const quarantined = quarantineOf(target, requestIdOf(request));
+		if (quarantined) return quarantined;
+	}
+	// A deployment with static assets: they answer before or after its Worker (assets/, docs/assets.md).
+	const assets = target.assetFiles === null ? null : assetServerFor(env);
+	if (!assets) return runWorker(target, request, env);
+	try {
+		const response = assets.route(target, request, () => runWorker(target, request, env));
+		return response instanceof Promise ? response.catch((error: unknown) => platformFailure(error, request)) : response;
+	} catch (error) {
+		return platformFailure(error, request);
+	}
+}
+
+function runWorker(target: RouteTarget, request: Request, env: DispatchEnv): Promise<Response> {
 	// The tenant's own error (500), a script deleted since this isolate cached its route (404), or the
 	// platform's fault (503): see runtime/failures.ts.
 	const fail = (error: unknown) =>
@@ -44,7 +61,7 @@ function platformFailure(error: unknown, request: Request): Response {
 
 export default {
 	fetch(request, env): Response | Promise<Response> {
-		const label = routeLabel(hostOf(request.url), env.PLATFORM_DOMAIN);
+		const label = routeLabel(hostOf(request.url), env.TENANT_DOMAIN);
 		const target = label === undefined ? null : resolveRoute(platformReads(env), label);
 		if (!(target instanceof Promise)) return serve(target, request, env);
 		return target.then(
@@ -70,14 +87,19 @@ export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements Route
 			(target) => (!warm || warm.has(target.label)) && !(target.quarantinedUntil && target.quarantinedUntil > now),
 		);
 		const deployments = new Map(runnable.map((target) => [target.deploymentId, target]));
+		const assets = assetServerFor(this.env);
 		// Warming is an optimisation: the routes are already right, so a failure here is only logged.
+		const warmUp = async (target: RouteTarget) => {
+			await Promise.all([
+				assets && target.assetFiles !== null ? assets.prepare(target.deploymentId) : undefined,
+				runtime.prepare(target, (work) => this.ctx.waitUntil(work)),
+			]);
+		};
 		await Promise.all(
 			[...deployments.values()].map((target) =>
-				runtime
-					.prepare(target, (work) => this.ctx.waitUntil(work))
-					.catch((error: unknown) =>
-						log.warn("could not prepare a deployment after its route moved", { deploymentId: target.deploymentId, error }),
-					),
+				warmUp(target).catch((error: unknown) =>
+					log.warn("could not prepare a deployment after its route moved", { deploymentId: target.deploymentId, error }),
+				),
 			),
 		);
 	}

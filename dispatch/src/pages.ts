@@ -1,4 +1,14 @@
-/** The platform's own pages: small, cache-neutral, and never naming the platform's internals. */
+/**
+ * The platform's own pages: small, cache-neutral, and never naming the platform's internals. One per
+ * way a request can fail to reach the tenant's own response (which page when: runtime/failures.ts):
+ *
+ *   notFoundPage      404  no route here (an unknown host, a deleted script, a namespace without it)
+ *   tenantErrorPage   500  the tenant's code threw
+ *   cpuLimitPage      500  the tenant's code ran over its CPU limit (production: Cloudflare enforces it)
+ *   quarantinedPage   503  the deployment stopped a local runtime process and is paused (Retry-After)
+ *   timedOutPage      504  no response headers within the wall-clock limit
+ *   unavailablePage   503  the platform's own fault (logged for the operator), or a runtime process gone
+ */
 
 const page = (status: number, title: string, body: string, requestId: string) =>
 	new Response(
@@ -15,6 +25,9 @@ export const notFoundPage = (requestId: string) => page(404, "Nothing here", "No
 
 export const tenantErrorPage = (requestId: string) =>
 	page(500, "This script failed", "The script behind this address threw an error while handling the request.", requestId);
+
+export const cpuLimitPage = (requestId: string) =>
+	page(500, "This script used too much CPU time", "The script behind this address ran over its CPU time limit on this request.", requestId);
 
 export const unavailablePage = (requestId: string) =>
 	page(503, "Temporarily unavailable", "The platform could not reach this script. Try again shortly.", requestId);

@@ -1,24 +1,27 @@
 /**
- * The edge: the public port of the local platform. `api.<domain>` goes to the API Worker (this
- * process); every other host to the runtime process that owns its script (./slots.ts), unchanged: the
+ * The edge: the public port of the local platform. The platform's own hosts under PLATFORM_DOMAIN go
+ * to their Workers in this process (`api.` the API; `dash.` the panel, once it exists); every other
+ * host to the runtime process that owns its script under TENANT_DOMAIN (./slots.ts), unchanged: the
  * runtime's dispatcher resolves the route itself, from its own cache. The edge never runs tenant code
  * and reads no storage; per request it picks a slot, notes the request in flight until its response
  * headers arrive (./in-flight.ts) and forwards it through the slot's external service binding.
  */
 import { unavailablePage } from "../../dispatch/src/pages";
-import { hostOf, routeLabel } from "../../workers/shared/hosts";
+import { hostOf, type PlatformHost, platformHostOf, routeLabel } from "../../workers/shared/hosts";
 import { requestIdOf } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import { added, inFlight, slots } from "./state";
 
-/** The control plane's label (a reserved script name, workers/shared/names.ts). */
-const API_LABEL = "api";
+/** The platform's own hosts and the binding of the Worker each goes to (the panel adds `dash: "PANEL"`). */
+const PLATFORM_WORKERS: Partial<Record<PlatformHost, "API">> = { api: "API" };
 
 export function edge(request: Request, env: ControlEnv): Response | Promise<Response> {
-	const label = routeLabel(hostOf(request.url), env.PLATFORM_DOMAIN);
-	if (label === API_LABEL) return env.API.fetch(request);
-	// A host that is not ours still goes to a runtime, whose dispatcher answers its 404 page.
-	return forward(request, env, label ?? "");
+	const host = hostOf(request.url);
+	const own = platformHostOf(host, env.PLATFORM_DOMAIN);
+	const worker = own && PLATFORM_WORKERS[own];
+	if (worker) return env[worker].fetch(request);
+	// A host that is not a tenant's still goes to a runtime, whose dispatcher answers its 404 page.
+	return forward(request, env, routeLabel(host, env.TENANT_DOMAIN) ?? "");
 }
 
 function forward(request: Request, env: ControlEnv, label: string): Response | Promise<Response> {

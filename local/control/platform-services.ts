@@ -2,11 +2,13 @@
  * PlatformServices: the runtime processes' PLATFORM binding (an external service binding to this
  * entrypoint's socket). They hold no storage; their dispatchers' cache misses come here and are
  * answered by the same D1/R2 reads the dispatcher runs in-process in production
- * (workers/shared/platform/d1.ts). Callers are the platform's own processes, on loopback only.
+ * (workers/shared/platform/d1.ts), static assets included (an asset's body is R2's stream, passed
+ * on as it comes). Callers are the platform's own processes, on loopback only.
  *
  * Later: telemetry ingest and tenants' resources for the runtime processes belong here too.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import type { DeploymentAssets } from "../../workers/shared/assets/manifest";
 import { type DeploymentCode, type PlatformReads, platformReads } from "../../workers/shared/platform";
 import type { PlanLimits } from "../../workers/shared/runtime/plans";
 import type { RouteTarget } from "../../workers/shared/runtime/route";
@@ -26,5 +28,13 @@ export class PlatformServices extends WorkerEntrypoint<ControlEnv> implements Pl
 
 	deploymentCode(deploymentId: string): Promise<DeploymentCode> {
 		return platformReads(this.env).deploymentCode(deploymentId);
+	}
+
+	deploymentAssets(deploymentId: string): Promise<DeploymentAssets> {
+		return platformReads(this.env).deploymentAssets(deploymentId);
+	}
+
+	blob(tenantId: string, hash: string): Promise<ReadableStream<Uint8Array> | null> {
+		return platformReads(this.env).blob(tenantId, hash);
 	}
 }

@@ -16,6 +16,7 @@
  * - The probe process is watched and replaced the same way (a top level that never finishes wedges it).
  */
 import { randomBytes } from "node:crypto";
+import type { Miniflare } from "miniflare";
 import type { QuarantineReason } from "../../workers/shared/runtime/quarantine.ts";
 import { otherSide, type Side } from "../control/bindings.ts";
 import { freePorts } from "../ports.ts";
@@ -52,6 +53,8 @@ export interface SupervisorOptions {
 	/** Tenant isolates a process may start before it is replaced. */
 	recycleAfter: number;
 	wallClockLimitMs: number;
+	/** Where the runtime processes' own fetch()es go (tenant subrequests the egress gate let through): ../egress.ts. */
+	outbound: (request: Request) => Promise<Response>;
 	verbose: boolean;
 	/** false: no health checks (nothing is restarted or recycled). */
 	health: HealthOptions | false;
@@ -129,6 +132,11 @@ export class Supervisor {
 	/** The edge's port. */
 	get port(): number {
 		return this.control.port;
+	}
+
+	/** The control process's Miniflare (the API's RPC methods are reached through it: ../interrupted.ts). */
+	get controlMiniflare(): Miniflare {
+		return this.control.mf;
 	}
 
 	/** How many wedged processes were replaced. */
@@ -221,6 +229,7 @@ export class Supervisor {
 			ports: slot.ports[side],
 			control: controlSockets(this.options.workers, this.platformPort),
 			wallClockLimitMs: this.options.wallClockLimitMs,
+			outbound: this.options.outbound,
 			verbose: this.options.verbose,
 			// workerd exited under Miniflare (which restarts it on the same ports): replace it like a wedge.
 			onCrash: () => {

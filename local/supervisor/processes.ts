@@ -184,6 +184,11 @@ export interface RuntimeProcessOptions extends ProcessOptions {
 	/** Where the control process's entrypoints are (controlSockets). */
 	control: ControlSockets;
 	wallClockLimitMs: number;
+	/**
+	 * The Worker's own fetch()es: where the egress gate (FerryEgress, which runs here) sends the
+	 * tenant subrequests it allowed, resolved and checked by address in Node (../egress.ts).
+	 */
+	outbound: (request: Request) => Promise<Response>;
 }
 
 export interface RuntimeProcess extends PlatformProcess {
@@ -205,6 +210,7 @@ export async function startRuntime(options: RuntimeProcessOptions): Promise<Runt
 		bindings: { ...(runtime.bindings as Record<string, unknown>), WALL_CLOCK_LIMIT_MS: String(options.wallClockLimitMs) },
 		// PLATFORM names the control Worker's PlatformServices, in the control process.
 		serviceBindings: linked(runtime, options.control),
+		outboundService: options.outbound,
 		unsafeDirectSockets: [...sockets, { host: LOOPBACK, port: 0, entrypoint: "Health" }],
 	} as V4WorkerOptions;
 	const process = await started(await miniflare([worker], options));

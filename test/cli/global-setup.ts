@@ -21,7 +21,7 @@ export default async function setup(project: TestProject) {
 	const stateDir = mkdtempSync(path.join(tmpdir(), "ferry-cli-platform-"));
 	const platform = await startLocalPlatform({ port: 0, stateDir, adminToken: "cli-test-admin-token", health: false });
 	project.provide("platform", {
-		apiUrl: platform.urlFor("api").replace(/\/$/, ""),
+		apiUrl: platform.apiUrl,
 		adminToken: platform.adminToken,
 		port: platform.port,
 	});

@@ -16,14 +16,17 @@ export interface DevServer {
 	port: number;
 	/** The API's base URL, e.g. http://api.localhost:18123 */
 	api: string;
-	/** The URL of a hostname label, e.g. `hello` → http://hello.localhost:18123/ */
+	/** The URL of a tenant hostname label, e.g. `hello` → http://hello.localhost:18123/ */
 	at(label: string): string;
 	/** Where its ready file is (gone once it stopped). */
 	readyFile: string;
 	stateDir: string;
 	/** Everything the process printed so far. */
 	output(): string;
+	/** SIGTERM to the process group: a clean stop (Ctrl-C). */
 	stop(): Promise<void>;
+	/** SIGKILL to the process group: npm, node and workerd die where they are, as in a crash. */
+	kill(): Promise<void>;
 }
 
 export interface DevRun {
@@ -61,6 +64,7 @@ export async function startDevServer({
 	verbose = false,
 	stateDir,
 	args = [],
+	env = {},
 }: {
 	adminToken: string;
 	verbose?: boolean;
@@ -68,12 +72,14 @@ export async function startDevServer({
 	stateDir?: string;
 	/** More flags for `npm run dev` (--runtimes, --recycle-after, --wall-clock-limit). */
 	args?: string[];
+	/** More environment for `npm run dev` (e.g. FERRY_TEST_DEPLOY_HOLD). */
+	env?: Record<string, string>;
 }): Promise<DevServer> {
 	const dir = mkdtempSync(path.join(tmpdir(), "ferry-e2e-"));
 	const state = stateDir ?? path.join(dir, "state");
 	const readyFile = path.join(dir, "ready.json");
 	const flags = ["--port", "0", "--state", state, "--ready-file", readyFile, ...(verbose ? ["--verbose"] : []), ...args];
-	const dev = runDev(flags, { FERRY_ADMIN_TOKEN: adminToken });
+	const dev = runDev(flags, { ...env, FERRY_ADMIN_TOKEN: adminToken });
 	const ready = await vi.waitFor(
 		() => {
 			// It will never be ready: stop waiting (and say why below).
@@ -87,16 +93,19 @@ export async function startDevServer({
 	return {
 		port,
 		api: ready.api,
-		at: (label) => `http://${label}.localhost:${port}/`,
+		at: (label) => `http://${label}.${ready.tenantDomain}:${port}/`,
 		readyFile,
 		stateDir: state,
 		output: dev.output,
-		stop: async () => {
-			if (dev.exitCode() === undefined && dev.process.pid) {
-				process.kill(-dev.process.pid, "SIGTERM");
-				await dev.exited;
-			}
-			rmSync(dir, { recursive: true, force: true });
-		},
+		stop: () => end("SIGTERM"),
+		kill: () => end("SIGKILL"),
 	};
+
+	async function end(signal: NodeJS.Signals) {
+		if (dev.exitCode() === undefined && dev.process.pid) {
+			process.kill(-dev.process.pid, signal);
+			await dev.exited;
+		}
+		rmSync(dir, { recursive: true, force: true });
+	}
 }

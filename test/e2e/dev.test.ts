@@ -17,7 +17,13 @@ afterAll(() => dev?.stop());
 
 it("writes a ready file naming the port it chose, once the API answers", async () => {
 	const ready = JSON.parse(readFileSync(dev.readyFile, "utf8"));
-	expect(ready).toEqual({ pid: expect.any(Number), port: dev.port, api: `http://api.localhost:${dev.port}`, readyMs: expect.any(Number) });
+	expect(ready).toEqual({
+		pid: expect.any(Number),
+		port: dev.port,
+		api: `http://api.localhost:${dev.port}`,
+		tenantDomain: "localhost",
+		readyMs: expect.any(Number),
+	});
 	expect(dev.port).toBeGreaterThan(0);
 	expect((await loopbackFetch(`${ready.api}/`)).status).toBe(200);
 	// The banner says where another port is chosen, and what the CLI then needs.

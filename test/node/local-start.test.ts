@@ -92,7 +92,7 @@ describe("kept platform Workers", () => {
 	it("builds the Workers once and reuses them while nothing they came from changed", { timeout: 60_000 }, async () => {
 		const state = tempDir();
 		const bindings = {
-			runtime: { PLATFORM_DOMAIN: "localhost" },
+			runtime: { TENANT_DOMAIN: "localhost" },
 			api: { PLATFORM_DOMAIN: "localhost", FERRY_ADMIN_TOKEN: "secret-token" },
 		};
 		const first = await platformWorkers(state, bindings);
@@ -105,7 +105,7 @@ describe("kept platform Workers", () => {
 		// Each Worker gets its own bindings (only the API the admin token), never written to the state directory.
 		const tokenOf = (worker: (typeof again)["api"]) => (worker.bindings as Record<string, string>).FERRY_ADMIN_TOKEN;
 		expect([tokenOf(again.api), tokenOf(again.runtime), tokenOf(again.control)]).toEqual(["secret-token", undefined, undefined]);
-		expect((again.runtime.bindings as Record<string, string>).PLATFORM_DOMAIN).toBe("localhost");
+		expect((again.runtime.bindings as Record<string, string>).TENANT_DOMAIN).toBe("localhost");
 		expect(readFileSync(kept, "utf8")).not.toContain("secret-token");
 	});
 

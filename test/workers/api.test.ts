@@ -1,8 +1,8 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { app } from "../../workers/api/src/app";
 import { activate, createDeployment, transition } from "../../workers/api/src/deploy/store";
-import apiWorker from "../../workers/api/src/index";
 import { ArtifactStore } from "../../workers/shared/artifacts";
 import { openDatabase } from "../../workers/shared/db";
 import { repoFile, repoText } from "./files";
@@ -236,7 +236,7 @@ describe("bad uploads", () => {
 			const request = new Request(`http://api.localhost:8787/v1/scripts/${script}`, { method: "PUT", headers, body });
 			// The API's handler in this isolate, so that the stream's error reaches its reader (a fetch to another
 			// Worker, exports.default.fetch, ends the body quietly instead: workerd delivers it empty).
-			return apiWorker.fetch(request as Parameters<typeof apiWorker.fetch>[0], env, createExecutionContext());
+			return app.fetch(request, env, createExecutionContext());
 		};
 		const refused = await expectError(await cutOff(name), 400, "invalid_multipart");
 		expect(refused.error.message).toMatch(/^the upload was incomplete/);
@@ -579,10 +579,8 @@ describe("the API surface", () => {
 		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
 		try {
 			const call = (headers: Record<string, string>) =>
-				apiWorker.fetch(
-					new Request("http://api.localhost:8787/v1/whoami", { headers: { authorization: "Bearer ferry_x", ...headers } }) as Parameters<
-						typeof apiWorker.fetch
-					>[0],
+				app.fetch(
+					new Request("http://api.localhost:8787/v1/whoami", { headers: { authorization: "Bearer ferry_x", ...headers } }),
 					{ ...env, DB: unreachable },
 					createExecutionContext(),
 				);

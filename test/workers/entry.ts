@@ -5,7 +5,7 @@
  * Tests call the dispatcher's handler directly (see ./platform.ts).
  */
 
-export { FerryEgress, RouteControl } from "../../dispatch/src/index";
+export { FerryAssets, FerryEgress, RouteControl } from "../../dispatch/src/index";
 export { default, Quarantine } from "../../workers/api/src/index";
 // The stand-in dispatch namespace's outbound Worker (see ./cloudflare/dispatch-namespace.ts).
 export { FakeNamespaceOutbound } from "./cloudflare/dispatch-namespace";

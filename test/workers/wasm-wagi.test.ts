@@ -362,7 +362,7 @@ describe("WASI deployments", () => {
 		const shimHash = (m: typeof manifest) => m.modules.find((module) => module.name === WAGI_SHIM_MODULE)!.sha256;
 		expect(shimHash(await new ArtifactStore(env.ARTIFACTS).getManifest(other.deployment.id))).toBe(shimHash(manifest));
 
-		const form = uploadForm(manifest, blobs);
+		const form = uploadForm({ manifest, blobs, scriptId: "s" });
 		expect(JSON.parse(await (form.get("metadata") as File).text()).main_module).toBe(WAGI_MAIN_MODULE);
 		const wasm = form.get("app.wasm") as File;
 		expect(wasm.type).toBe(WASM);

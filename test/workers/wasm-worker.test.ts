@@ -63,7 +63,7 @@ describe("a Worker with a WebAssembly module", () => {
 			["greet.js", "esm"],
 			["greet.wasm", "wasm"],
 		]);
-		const form = uploadForm(manifest, blobs);
+		const form = uploadForm({ manifest, blobs, scriptId: "s" });
 		const wasm = form.get("greet.wasm") as File;
 		expect(wasm.type).toBe("application/wasm");
 		expect(new Uint8Array(await wasm.arrayBuffer())).toEqual(repoFile(`${EXAMPLE}/greet.wasm`));

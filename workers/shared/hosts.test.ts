@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostOf, labelUrl, routeLabel } from "./hosts";
+import { hostOf, labelUrl, platformHostOf, routeLabel } from "./hosts";
 
 describe("routeLabel", () => {
 	it.each([
@@ -16,6 +16,16 @@ describe("routeLabel", () => {
 		expect(routeLabel(host, "localhost")).toBeUndefined();
 	});
 
+	it("reads labels under the tenant domain only, when it is not the platform's", () => {
+		expect(routeLabel("hello.apps.localhost:8787", "apps.localhost")).toBe("hello");
+		expect(routeLabel("abc123--hello.ferry-apps.net", "ferry-apps.net")).toBe("abc123--hello");
+		// The platform's own hosts on its own domain are none of the dispatcher's.
+		expect(routeLabel("api.localhost:8787", "apps.localhost")).toBeUndefined();
+		expect(routeLabel("api.ferry.dev", "ferry-apps.net")).toBeUndefined();
+		expect(routeLabel("hello.localhost", "apps.localhost")).toBeUndefined();
+		expect(labelUrl("hello", "ferry-apps.net", new URL("https://api.ferry.dev/v1"))).toBe("https://hello.ferry-apps.net/");
+	});
+
 	it("builds URLs on the caller's scheme and port", () => {
 		expect(labelUrl("hello", "localhost", new URL("http://api.localhost:8787/v1"))).toBe("http://hello.localhost:8787/");
 		expect(labelUrl("hello", "ferry.dev", new URL("https://api.ferry.dev/v1"))).toBe("https://hello.ferry.dev/");
@@ -24,5 +34,16 @@ describe("routeLabel", () => {
 	it("reads the host of a URL string", () => {
 		expect(hostOf("http://hello.localhost:8787/a/b?c")).toBe("hello.localhost:8787");
 		expect(hostOf("https://x.ferry.dev")).toBe("x.ferry.dev");
+	});
+});
+
+describe("platformHostOf", () => {
+	it("names the platform's own hosts under the platform domain only", () => {
+		expect(platformHostOf("api.localhost:8787", "localhost")).toBe("api");
+		expect(platformHostOf("DASH.ferry.dev", "ferry.dev")).toBe("dash");
+		expect(platformHostOf("api.apps.localhost", "ferry.localhost")).toBeUndefined();
+		expect(platformHostOf("hello.localhost", "localhost")).toBeUndefined();
+		expect(platformHostOf("api.x.localhost", "localhost")).toBeUndefined();
+		expect(platformHostOf(null, "localhost")).toBeUndefined();
 	});
 });

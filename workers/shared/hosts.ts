@@ -1,6 +1,9 @@
 /**
- * Hostnames. `<label>.<PLATFORM_DOMAIN>`: the label is a script name (live) or
- * `<deployment-id>--<script>` (preview); `api` is the control plane.
+ * Hostnames. Tenant content is `<label>.<TENANT_DOMAIN>`: the label is a script name (live) or
+ * `<deployment-id>--<script>` (preview). The platform's own hosts are `api.<PLATFORM_DOMAIN>` (the
+ * control plane) and later `dash.`. The two domains may be the same (locally, by default); in
+ * production the tenant domain is a registrable domain of its own, so tenant content can never set
+ * cookies for the platform's hosts (docs/deploy-to-cloudflare.md, "Two domains").
  */
 
 /** The host part of an absolute URL string, without building a URL object (this runs on every request). */
@@ -10,8 +13,8 @@ export function hostOf(url: string): string {
 	return url.slice(start, end === -1 ? undefined : end);
 }
 
-/** The route label a host (with or without port) asks for, or undefined when the host is not one of ours. */
-export function routeLabel(host: string | null, domain: string): string | undefined {
+/** The one label a host (with or without port) has under `domain`, or undefined when it is not one of its hosts. */
+function labelUnder(host: string | null, domain: string): string | undefined {
 	if (!host) return undefined;
 	let hostname = host.toLowerCase();
 	const colon = hostname.lastIndexOf(":");
@@ -25,9 +28,24 @@ export function routeLabel(host: string | null, domain: string): string | undefi
 	return label;
 }
 
+/** The route label a host (with or without port) asks for under the tenant domain, or undefined when it is not one of its hosts. */
+export function routeLabel(host: string | null, tenantDomain: string): string | undefined {
+	return labelUnder(host, tenantDomain);
+}
+
+/** The platform's own hosts, `<name>.<PLATFORM_DOMAIN>` (reserved script names, ./names.ts). */
+export const PLATFORM_HOSTS = ["api", "dash"] as const;
+export type PlatformHost = (typeof PLATFORM_HOSTS)[number];
+
+/** Which of the platform's own hosts a host (with or without port) is, or undefined. */
+export function platformHostOf(host: string | null, platformDomain: string): PlatformHost | undefined {
+	const label = labelUnder(host, platformDomain);
+	return label === undefined ? undefined : PLATFORM_HOSTS.find((name) => name === label);
+}
+
 export const previewLabel = (deploymentId: string, scriptName: string) => `${deploymentId}--${scriptName}`;
 
-/** The public URL of a label, on the same scheme and port the caller reached the platform with. */
-export function labelUrl(label: string, domain: string, via: URL): string {
-	return `${via.protocol}//${label}.${domain}${via.port ? `:${via.port}` : ""}/`;
+/** The public URL of a tenant label, on the same scheme and port the caller reached the platform with. */
+export function labelUrl(label: string, tenantDomain: string, via: URL): string {
+	return `${via.protocol}//${label}.${tenantDomain}${via.port ? `:${via.port}` : ""}/`;
 }

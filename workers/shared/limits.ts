@@ -1,6 +1,6 @@
 /**
- * Upload limits, documented in docs/limits.md. The total matches Cloudflare's paid-plan Worker size
- * (10 MB, there measured compressed; here measured as uploaded, which is stricter).
+ * Upload limits, documented in docs/limits.md. Each is at most what Cloudflare allows (its Worker size
+ * is 64 MiB uncompressed), so a deployment that passes them here is not refused there for its size.
  */
 export const LIMITS = {
 	/** The whole multipart request body. */
@@ -9,8 +9,14 @@ export const LIMITS = {
 	modules: 500,
 	/** The metadata part. */
 	metadataBytes: 64 * 1024,
-	/** All vars together (names and values). */
-	varsBytes: 64 * 1024,
+	/**
+	 * A Worker's environment variables, bounded as Cloudflare bounds them
+	 * (https://developers.cloudflare.com/workers/platform/limits/#environment-variables): at most 128
+	 * per Worker, vars and secrets together, each value at most 5 KB (here 5 KiB of UTF-8). The same
+	 * numbers apply locally and in production.
+	 */
+	vars: 128,
+	varBytes: 5 * 1024,
 	/** How long a new deployment may take to start in the Loaded probe. */
 	loadTimeoutMs: 10_000,
 	/**
@@ -37,6 +43,21 @@ export const LIMITS = {
 	wasiStdoutBytes: 16 * 1024 * 1024,
 	/** What a WASI module's stderr puts in the log per request; the rest is counted, not kept. */
 	wasiStderrLoggedBytes: 16 * 1024,
+	/** Static assets of one deployment (Cloudflare's limit for a Worker version). */
+	assetFiles: 20_000,
+	/** One static asset file (Cloudflare's limit). */
+	assetFileBytes: 25 * 1024 * 1024,
+	/** An upload session's manifest (JSON; 20,000 entries of long paths fit). */
+	assetManifestBytes: 8 * 1024 * 1024,
+	/**
+	 * One bucket upload's body: the API groups a session's files into buckets of at most
+	 * `assetBucketBytes` (a larger file goes alone), sent base64 (4/3), plus the multipart framing.
+	 */
+	assetBucketBytes: 32 * 1024 * 1024,
+	assetBucketFiles: 100,
+	assetUploadBodyBytes: 48 * 1024 * 1024,
+	/** How long an upload session's tokens (upload and completion) are valid, as Cloudflare's. */
+	assetTokenTtlSeconds: 60 * 60,
 } as const;
 
 /** The compatibility date a deployment gets when its metadata names none. */

@@ -3,6 +3,8 @@ import { NDJSON } from "../../../workers/shared/http/ndjson.ts";
 import { NetworkError } from "../core/errors.ts";
 import { cancelled, errorFromBody, Transport } from "./transport.ts";
 import type {
+	AssetUploadAnswer,
+	AssetUploadSessionAnswer,
 	Deployment,
 	DeploymentEvent,
 	DeployResult,
@@ -71,6 +73,19 @@ export class FerryApi {
 	rollback(script: string, deploymentId: string | undefined) {
 		return this.http.json<RollbackResult>("POST", `/v1/scripts/${segment(script)}/rollback`, {
 			json: deploymentId ? { deployment_id: deploymentId } : {},
+		});
+	}
+
+	/** Starts an asset upload session: which of these files the platform lacks (docs/assets.md). */
+	assetUploadSession(script: string, manifest: Record<string, { hash: string; size: number }>) {
+		return this.http.json<AssetUploadSessionAnswer>("POST", `/v1/scripts/${segment(script)}/assets-upload-session`, { json: { manifest } });
+	}
+
+	/** Uploads one bucket of a session, authenticated by the session's token (not the tenant's). */
+	uploadAssetBucket(jwt: string, form: FormData) {
+		return this.http.json<AssetUploadAnswer>("POST", "/v1/assets/upload?base64=true", {
+			body: form,
+			headers: { authorization: `Bearer ${jwt}` },
 		});
 	}
 

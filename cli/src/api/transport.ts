@@ -32,7 +32,8 @@ export class Transport {
 	async call(method: string, path: string, init: CallInit = {}): Promise<Response> {
 		const request = this.request(method, path);
 		const headers: Record<string, string> = { accept: "application/json", ...init.headers };
-		if (this.token) headers.authorization = `Bearer ${this.token}`;
+		// A call that brings its own credential (an asset upload's session token) keeps it.
+		if (this.token && !headers.authorization) headers.authorization = `Bearer ${this.token}`;
 		let body = init.body;
 		if (init.json !== undefined) {
 			headers["content-type"] = "application/json";

@@ -3,6 +3,8 @@
  * (workers/api/src/views.ts), under the CLI's names. Types only: nothing of the server is bundled.
  */
 export type {
+	AssetUploadAnswer,
+	AssetUploadSessionAnswer,
 	DeployAnswer as DeployResult,
 	DeploymentEventView as DeploymentEvent,
 	DeploymentView as Deployment,

@@ -2,12 +2,15 @@ import { formatBytes, formatMs } from "../../../workers/shared/format.ts";
 import { DEFAULT_COMPATIBILITY_DATE } from "../../../workers/shared/limits.ts";
 import { COMPATIBILITY_DATE, scriptNameProblem, VAR_NAME } from "../../../workers/shared/names.ts";
 import type { DeployResult } from "../api/types.ts";
+import { mayHaveAssets, type ProjectAssets, type ProjectConfig, projectAssets, readProjectConfig } from "../assets/config.ts";
+import { type LocalAsset, readAssets } from "../assets/manifest.ts";
+import { type AssetUpload, uploadAssets } from "../assets/upload.ts";
 import { defineCommand, jsonArg } from "../core/command.ts";
 import { CancelledError, UserError } from "../core/errors.ts";
 import { deployProgress } from "../deploy/progress.ts";
 import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
 import { type Bundle, bundleProject } from "../project/bundle.ts";
-import { findConfig, projectArgs } from "../project/config.ts";
+import { configFile, findConfig, projectArgs } from "../project/config.ts";
 import { bundleWasm, findWasmEntry } from "../project/wasm.ts";
 
 /** `--var KEY:VALUE`, KEY a var name. */
@@ -27,6 +30,7 @@ export default defineCommand({
 			"ferry deploy --var GREETING:hi --var MODE:prod",
 			"ferry deploy --dry-run --outdir dist          # bundle only; see what would be uploaded",
 			"ferry deploy app.wasm --name echo             # a WASI command module, served under the WAGI contract",
+			'ferry deploy                                  # a project with assets = { directory = "./public" }: only new files are uploaded',
 		],
 	},
 	args: {
@@ -65,39 +69,61 @@ export default defineCommand({
 		if (api) await api.whoami();
 
 		const wasm = await findWasmEntry(args.entry, { cwd: io.cwd, config: args.config, env: args.env });
-		const preparing = wasm ? "reading" : "bundling";
+		const project = wasm ? undefined : await findProjectAssets({ cwd: io.cwd, config: args.config, env: args.env }, io.env);
+		// Assets only (no main): nothing to bundle, the deployment is its assets.
+		const assetsOnly = project !== undefined && !args.entry && !project.config.main;
+		const preparing = wasm ? "reading" : assetsOnly ? "reading assets" : "bundling";
 
 		const progress = deployProgress(out);
 		let phase: "bundling" | "uploading" | "sent" = "bundling";
 		let deploymentId: string | undefined;
 		let bundle: Bundle | undefined;
+		let assets: { local: LocalAsset[]; upload?: AssetUpload } | undefined;
 		try {
-			progress.step(wasm ? `Reading ${wasm.file}` : "Bundling with wrangler");
-			bundle = wasm
-				? await bundleWasm(io.cwd, wasm, { name: args.name, vars: args.var, compatibilityDate: date })
-				: await bundleProject(io, {
-						entry: args.entry,
-						name: args.name,
-						vars: args.var,
-						compatibilityDate: date,
-						env: args.env,
-						config: args.config,
-						...(debug ? { debug: (text: string) => out.debug(text) } : {}),
-					});
+			if (project) {
+				// Limits and hashes first: a site over the limits is refused before a second of bundling or a byte sent.
+				progress.step(`Reading the assets in ${project.assets.shownDirectory}`);
+				const local = await readAssets(project.assets.directory, project.assets.shownDirectory);
+				assets = { local };
+				progress.done(`Read ${describeAssets(local)} from ${project.assets.shownDirectory}`);
+			}
+			if (!assetsOnly) progress.step(wasm ? `Reading ${wasm.file}` : "Bundling with wrangler");
+			bundle = assetsOnly
+				? assetsOnlyBundle(project.config, { name: args.name, compatibilityDate: date })
+				: wasm
+					? await bundleWasm(io.cwd, wasm, { name: args.name, vars: args.var, compatibilityDate: date })
+					: await bundleProject(io, {
+							entry: args.entry,
+							name: args.name,
+							vars: args.var,
+							compatibilityDate: date,
+							env: args.env,
+							config: args.config,
+							...(debug ? { debug: (text: string) => out.debug(text) } : {}),
+						});
 			checkName(bundle.name, "the config's name");
-			const upload = await encodeUpload(bundle);
 			const bundledMs = performance.now() - started;
-			const size = formatBytes(upload.bytes.byteLength);
-			progress.done(
-				`${wasm ? "Read" : "Bundled"} ${bundle.name} in ${formatMs(bundledMs)}: ${describeBundle(bundle)}${wasm ? ", a WASI module" : ""}`,
-			);
+			if (!assetsOnly)
+				progress.done(
+					`${wasm ? "Read" : "Bundled"} ${bundle.name} in ${formatMs(bundledMs)}: ${describeBundle(bundle)}${wasm ? ", a WASI module" : ""}`,
+				);
 			if (args.outdir) {
 				await writeOutdir(args.outdir, bundle);
 				out.log(`Wrote the modules and metadata.json to ${args.outdir}`);
 			}
-			if (!api) return dryRun(bundle, upload.bytes.byteLength);
+			if (!api) return dryRun(bundle, (await encodeUpload(bundle)).bytes.byteLength);
 
 			phase = "uploading";
+			if (project && assets) {
+				progress.step(`Uploading the assets the platform lacks to ${api.baseUrl}`);
+				assets.upload = await uploadAssets(api, bundle.name, assets.local);
+				progress.done(
+					`Uploaded ${assets.upload.newFiles.toLocaleString("en-US")} new of ${assets.upload.files.toLocaleString("en-US")} asset files (${formatBytes(assets.upload.newBytes)})`,
+				);
+				bundle = withAssets(bundle, { jwt: assets.upload.jwt, config: project.assets.config });
+			}
+			const upload = await encodeUpload(bundle);
+			const size = formatBytes(upload.bytes.byteLength);
 			progress.step(`Uploading ${size} to ${api.baseUrl}`);
 			const body = uploadStream(upload.bytes, () => (phase = "sent"));
 			const result = await api.deploy(bundle.name, { body, contentType: upload.contentType }, (event) => {
@@ -114,6 +140,7 @@ export default defineCommand({
 		}
 
 		function dryRun(bundle: Bundle, sizeBytes: number) {
+			const assetFiles = assets ? { files: assets.local.length, bytes: assets.local.reduce((n, a) => n + a.size, 0) } : null;
 			if (args.json)
 				return out.json({
 					dry_run: true,
@@ -121,6 +148,7 @@ export default defineCommand({
 					size_bytes: sizeBytes,
 					metadata: bundle.metadata,
 					modules: bundle.modules.map((m) => ({ name: m.name, type: m.type, size_bytes: m.bytes.byteLength })),
+					...(assetFiles ? { assets: assetFiles } : {}),
 				});
 			out.table(
 				["MODULE", "TYPE", "SIZE"],
@@ -128,22 +156,69 @@ export default defineCommand({
 				"no modules",
 			);
 			out.log(`Metadata: ${JSON.stringify(bundle.metadata)}`);
+			if (assets) out.log(`Assets: ${describeAssets(assets.local)}`);
 			out.log("Dry run: nothing was uploaded.");
 		}
 
 		function summary(result: DeployResult, totalMs: number, bundledMs: number) {
-			if (args.json) return out.json({ ...result, duration_ms: Math.round(totalMs) });
+			const sent = assets?.upload;
+			const assetsField = sent ? { files: sent.files, new_files: sent.newFiles, new_bytes: sent.newBytes } : null;
+			if (args.json) return out.json({ ...result, assets: assetsField, duration_ms: Math.round(totalMs) });
 			const d = result.deployment;
 			out.fields([
 				["URL", result.url],
 				["Preview", result.preview_url],
 				["Deployment", d.id],
 				["Artifact", `${formatBytes(d.size_bytes)}, sha256 ${d.artifact_sha256.slice(0, 12)}`],
+				...(sent
+					? [
+							[
+								"Assets",
+								`${sent.files.toLocaleString("en-US")} files, ${sent.newFiles.toLocaleString("en-US")} new (${formatBytes(sent.newBytes)})`,
+							] as [string, string],
+						]
+					: []),
 				["Time", `${formatMs(totalMs)} (${preparing} ${formatMs(bundledMs)}, upload and deploy ${formatMs(totalMs - bundledMs)})`],
 			]);
 		}
 	},
 });
+
+/** The project's config and assets, when its config has an `assets` section (wrangler's reader only if it could). */
+async function findProjectAssets(options: { cwd: string; config?: string; env?: string }, env: Record<string, string | undefined>) {
+	const file = configFile(options);
+	if (!file || !mayHaveAssets(file)) return undefined;
+	const config = await readProjectConfig(file, options, env);
+	const assets = projectAssets(config);
+	return assets ? { config, assets } : undefined;
+}
+
+/** An assets-only project: no module, the config's name and compatibility settings. */
+function assetsOnlyBundle(config: ProjectConfig, options: { name?: string; compatibilityDate?: string }): Bundle {
+	const name = options.name ?? config.name;
+	if (!name) throw new UserError('name the script: add name = "…" to the config or pass --name');
+	const compatibilityDate = options.compatibilityDate ?? config.compatibility_date;
+	return {
+		name,
+		metadata: {
+			...(compatibilityDate ? { compatibility_date: compatibilityDate } : {}),
+			compatibility_flags: config.compatibility_flags ?? [],
+		},
+		modules: [],
+	};
+}
+
+/** The upload's metadata with Cloudflare's `assets: {jwt, config}` (for assets only, beside the compatibility settings alone). */
+const withAssets = (bundle: Bundle, assets: { jwt: string; config: ProjectAssets["config"] }): Bundle => ({
+	...bundle,
+	metadata: { ...bundle.metadata, assets },
+});
+
+/** "1,000 asset files, 2.1 MiB" */
+function describeAssets(assets: readonly LocalAsset[]): string {
+	const bytes = assets.reduce((n, a) => n + a.size, 0);
+	return `${assets.length.toLocaleString("en-US")} asset file${assets.length === 1 ? "" : "s"}, ${formatBytes(bytes)}`;
+}
 
 /** "2 modules, 62.5 KiB (gzip 16 KiB), plus a 118.9 KiB source map" */
 function describeBundle(bundle: Bundle): string {

@@ -6,9 +6,13 @@
  * counted per tenant request.
  *
  * A deployment the namespace does not hold makes `fetch()` reject (not `get()`; see workerd#5263)
- * with an error Cloudflare only describes by its message. Ferry never reads that message: such an
- * error is not one the tenant's code threw, and ./failures.ts asks the route table whether the
- * script still exists (404) or the platform is at fault (503).
+ * with "Worker not found."; a tenant over its CPU limit makes it reject with "… CPU time limit …".
+ * Cloudflare describes both by their messages only; ./failures.ts reads them (the 404 page, the
+ * tenant's 5xx page), never at the cost of a D1 read per request.
+ *
+ * The per-request limits passed here are the ones that apply: every namespace script is uploaded
+ * with the highest CPU limit a plan may have (the API's publish/dispatch-namespace/form.ts), and
+ * Cloudflare applies the lower of the two.
  */
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import { requestIdOf } from "../../../workers/shared/http/request-id";

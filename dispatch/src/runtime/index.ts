@@ -5,13 +5,14 @@ import { LIMITS } from "../../../workers/shared/limits";
 import { platformReads } from "../../../workers/shared/platform";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
+import type { AssetsBindingProps } from "../assets/entrypoint";
 import { createCodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
 import { limitsFor } from "./plans";
 import { WarmupBudget } from "./warmup-budget";
 import { WorkerLoaderRuntime } from "./worker-loader";
 
-export { failurePage } from "./failures";
+export { failurePage, quarantineOf } from "./failures";
 
 /**
  * The loopback binding of the FerryEgress entrypoint that the dispatcher's main module exports.
@@ -20,6 +21,10 @@ export { failurePage } from "./failures";
  */
 const egressGate = (context: EgressContext): Fetcher =>
 	(exports as unknown as { FerryEgress(options: { props: EgressContext }): Fetcher }).FerryEgress({ props: context });
+
+/** The loopback binding of the FerryAssets entrypoint (a deployment's assets binding), cast for the same reason. */
+const assetsBinding = (props: AssetsBindingProps): Fetcher =>
+	(exports as unknown as { FerryAssets(options: { props: AssetsBindingProps }): Fetcher }).FerryAssets({ props });
 
 /**
  * Deployments' code in memory, for the whole isolate (deployment ids are unique and immutable, so
@@ -58,6 +63,7 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				wallClockLimitMs: Number(env.WALL_CLOCK_LIMIT_MS) || LIMITS.requestWallClockMs,
 				onIsolateStart: () => isolatesStarted++,
 				egress: egressGate,
+				assets: assetsBinding,
 			});
 		case "dispatch-namespace":
 			if (!env.DISPATCHER) throw new Error("RUNTIME is 'dispatch-namespace' but the DISPATCHER binding is missing");

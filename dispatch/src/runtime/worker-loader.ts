@@ -41,6 +41,8 @@ export interface WorkerLoaderRuntimeDeps {
 	 * the tenant and the deployment but not which request a subrequest belongs to.
 	 */
 	egress(context: EgressContext): Fetcher;
+	/** A deployment's assets as its Worker's assets binding (the dispatcher's FerryAssets entrypoint). */
+	assets(deployment: { tenantId: string; deploymentId: string }): Fetcher;
 }
 
 export class WorkerLoaderRuntime implements RuntimeAdapter {
@@ -62,7 +64,9 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	 */
 	async prepare(target: RouteTarget, waitUntil: (work: Promise<unknown>) => void): Promise<void> {
 		const work = (async () => {
-			await this.deploymentCode(target.deploymentId);
+			const { manifest } = await this.deploymentCode(target.deploymentId);
+			// Assets only: there is no Worker to start.
+			if (manifest.mainModule === null) return;
 			if (!this.deps.warmup.take(target.deploymentId, Date.now())) return;
 			await this.worker(target)
 				.getEntrypoint(WARMUP_ENTRYPOINT)
@@ -84,8 +88,10 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 		return this.deps.loader.get(target.deploymentId, async () => {
 			this.deps.onIsolateStart?.();
 			const { manifest, blobs } = await this.deploymentCode(target.deploymentId);
-			const globalOutbound = this.deps.egress({ tenantId: target.tenantId, deploymentId: target.deploymentId });
-			return workerCode(manifest, blobs, { globalOutbound });
+			const deployment = { tenantId: target.tenantId, deploymentId: target.deploymentId };
+			const globalOutbound = this.deps.egress(deployment);
+			const assets = manifest.assets?.binding ? this.deps.assets(deployment) : undefined;
+			return workerCode(manifest, blobs, { globalOutbound, ...(assets ? { assets } : {}) });
 		});
 	}
 

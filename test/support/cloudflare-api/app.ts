@@ -1,56 +1,62 @@
 /**
- * The fake Cloudflare REST API (v4) as a Hono app, for the endpoints Ferry calls: upload and delete a
- * Workers for Platforms namespace script. It checks each request the way the documented API does
- * (./schema.ts: path, bearer token, multipart parts and their content types, the metadata JSON),
- * parses module code to answer code 10021 for a syntax error as Cloudflare's upload validation does,
- * stores what it accepted, and plays back scripted failures in Cloudflare's error shapes
- * (./control.ts). Anything it does not know answers like Cloudflare's unknown route.
+ * The fake Cloudflare REST API (v4) as a Hono app, for the endpoints Ferry calls: upload a Workers for
+ * Platforms namespace script, delete one, delete by tag. It is as strict as Cloudflare where Ferry
+ * could get it wrong (./schema.ts cites the sources): the path, the token, the rate limit
+ * (./rate-limit.ts), the namespace (only the one the dispatcher's production config binds), the
+ * multipart parts and their content types, the metadata, the bindings' limits, the tags, the size and
+ * the compatibility date (./upload.ts); it starts the code in workerd as Cloudflare does and answers
+ * with its handlers and startup time (./startup.ts). It stores what it accepted, answers a delete with
+ * no body, and plays back scripted failures in Cloudflare's error shapes (./control.ts). Anything it
+ * does not know answers like Cloudflare's unknown route.
  *
  * The test-only control surface lives under /__fake__/ on the same app. ./server.ts serves it.
  */
 import { randomBytes } from "node:crypto";
-import { transform } from "esbuild";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { FailureRule, FakeCloudflareApiInfo, RecordedPart, RecordedRequest, StoredScript } from "./control.ts";
-import {
-	type CloudflareMessage,
-	envelope,
-	MODULE_CONTENT_TYPES,
-	SCRIPT_NAME,
-	type ScriptMetadata,
-	scriptMetadataSchema,
-} from "./schema.ts";
+import type { FailureRule, FakeCloudflareApiInfo, RecordedRequest, StoredScript } from "./control.ts";
+import { RateLimiter } from "./rate-limit.ts";
+import { ApiError, assetsManifestSchema, envelope, MAX_ASSET_BYTES, refuse, SCRIPT_NAME, type ScriptMetadata } from "./schema.ts";
+import type { StartupCheck } from "./startup.ts";
+import { readUpload, type StoredModuleBytes } from "./upload.ts";
 
 export const API_PREFIX = "/client/v4";
-const SCRIPT_ROUTE = `${API_PREFIX}/accounts/:account/workers/dispatch/namespaces/:namespace/scripts/:script`;
+const SCRIPTS_ROUTE = `${API_PREFIX}/accounts/:account/workers/dispatch/namespaces/:namespace/scripts`;
+const SCRIPT_ROUTE = `${SCRIPTS_ROUTE}/:script`;
+const ASSETS_SESSION_ROUTE = `${SCRIPT_ROUTE}/assets-upload-session`;
+const ASSETS_UPLOAD_ROUTE = `${API_PREFIX}/accounts/:account/workers/assets/upload`;
+/** Cloudflare's upload and completion JWTs are valid for an hour. */
+const ASSET_TOKEN_TTL_MS = 60 * 60 * 1000;
 const CONTROL_PREFIX = "/__fake__";
-
-/** A request the fake refuses: the status and Cloudflare's error entries. */
-class ApiError extends Error {
-	readonly status: number;
-	readonly errors: CloudflareMessage[];
-
-	constructor(status: number, errors: CloudflareMessage[]) {
-		super(errors.map((e) => e.message).join("; "));
-		this.status = status;
-		this.errors = errors;
-	}
-}
-
-const refuse = (status: number, code: number, message: string) => new ApiError(status, [{ code, message }]);
-
-interface StoredModuleBytes {
-	name: string;
-	type: string;
-	bytes: Uint8Array;
-}
 
 interface Stored {
 	etag: string;
 	metadata: ScriptMetadata;
 	modules: StoredModuleBytes[];
+	handlers: string[];
 	createdOn: string;
+	/** The script's assets: path → hash, from the upload session its completion token closed. */
+	assets: Record<string, string> | null;
+}
+/** An assets upload session: the manifest it was opened with, for one script of one namespace. */
+interface AssetSession {
+	namespace: string;
+	script: string;
+	manifest: Record<string, { hash: string; size: number }>;
+	missing: Set<string>;
+	expires: number;
+}
+
+interface StoredAsset {
+	bytes: Uint8Array;
+	/** null: served without a content type (uploaded as application/null). */
+	contentType: string | null;
+}
+
+/** A JWT-shaped token (wrangler decodes the payload; Ferry only passes it on). */
+function fakeJwt(payload: Record<string, unknown>): string {
+	const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+	return `${part({ alg: "HS256", typ: "JWT" })}.${part(payload)}.${randomBytes(16).toString("base64url")}`;
 }
 
 const failureRuleSchema = z.object({
@@ -62,18 +68,47 @@ const failureRuleSchema = z.object({
 		.min(1),
 });
 
+const tokenPolicySchema = z.object({ quota: z.number().int().min(1), windowSeconds: z.number().int().min(1) });
+
 type Env = { Variables: { record: RecordedRequest; scripts: Map<string, Stored> } };
 
-export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeCloudflareApiInfo, "url">): Hono<Env> {
-	// Namespaces exist before any upload (`wrangler dispatch-namespace create`).
+/** `?tags=a:yes,b:no`: the tags a script must have and must not have. */
+function tagFilter(query: string | undefined): { yes: string[]; no: string[] } {
+	if (!query) throw refuse(400, 10021, "a tags filter is required: ?tags=<tag>:yes");
+	const yes: string[] = [];
+	const no: string[] = [];
+	for (const item of query.split(",")) {
+		const match = /^([^:]+):(yes|no)$/.exec(item);
+		if (!match) throw refuse(400, 10021, `invalid tags filter '${item}': use <tag>:yes or <tag>:no`);
+		(match[2] === "yes" ? yes : no).push(match[1]!);
+	}
+	return { yes, no };
+}
+
+export interface FakeCloudflareOptions {
+	startup: StartupCheck;
+	now?: () => number;
+}
+
+export function fakeCloudflareApp(
+	{ accountId, apiToken, namespace }: Omit<FakeCloudflareApiInfo, "url">,
+	{ startup, now = Date.now }: FakeCloudflareOptions,
+): Hono<Env> {
+	// The one namespace of the account, created before any upload (`wrangler dispatch-namespace create`).
 	const namespaces = new Map<string, Map<string, Stored>>([[namespace, new Map()]]);
+	const tokens = new Set([apiToken]);
+	const rateLimit = new RateLimiter(now);
 	const failures: FailureRule[] = [];
 	const recorded: RecordedRequest[] = [];
+	const accountAssets = new Map<string, StoredAsset>();
+	const sessions = new Map<string, AssetSession>();
+	const uploadTokens = new Map<string, string>();
+	const completionTokens = new Map<string, string>();
 
 	const app = new Hono<Env>();
 
 	app.onError((error, c) => {
-		if (error instanceof ApiError) return c.json(envelope(null, error.errors), error.status as 400);
+		if (error instanceof ApiError) return c.json(envelope(null, error.errors), error.status as 400, error.headers);
 		return c.json(envelope(null, [{ code: 10013, message: `fake API bug: ${String(error)}` }]), 500);
 	});
 
@@ -92,14 +127,16 @@ export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeC
 		const record: RecordedRequest = {
 			method: c.req.method,
 			path: c.req.path,
+			query: new URL(c.req.url).search,
 			script: null,
 			authorization: c.req.header("authorization") ?? null,
 			contentType: c.req.header("content-type") ?? null,
 			parts: [],
 			metadata: null,
-			tags: await peekTags(c.req.raw),
+			// Read ahead only when a failure rule needs an upload's tags (reading a body twice is not free).
+			tags: failures.some((rule) => rule.method === "PUT" && rule.tag !== undefined) ? await peekTags(c.req.raw) : [],
 			status: 0,
-			at: Date.now(),
+			at: now(),
 		};
 		recorded.push(record);
 		c.set("record", record);
@@ -107,62 +144,168 @@ export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeC
 		record.status = c.res.status;
 	});
 
-	// A scripted failure answers before any check, as an outage or a rate limit would.
-	app.use(SCRIPT_ROUTE, async (c, next) => {
-		const record = c.get("record");
-		record.script = c.req.param("script");
-		return scriptedFailure(record) ?? next();
+	app.post(ASSETS_SESSION_ROUTE, async (c) => {
+		c.get("record").script = c.req.param("script");
+		checkAuth(c, c.req.param("account"));
+		const namespace = c.req.param("namespace");
+		if (!namespaces.has(namespace)) throw refuse(404, 100119, `dispatch namespace '${namespace}' not found`);
+		if (!c.req.header("content-type")?.startsWith("application/json"))
+			throw refuse(400, 10026, "Could not parse request body: expected JSON");
+		const body = (await c.req.json().catch(() => null)) as { manifest?: unknown } | null;
+		const parsed = assetsManifestSchema.safeParse(body?.manifest);
+		if (!parsed.success) throw refuse(400, 10021, `Invalid manifest: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+		const manifest = parsed.data;
+		const missing = new Set(
+			Object.values(manifest)
+				.map((e) => e.hash)
+				.filter((hash) => !accountAssets.has(hash)),
+		);
+		const id = randomBytes(8).toString("hex");
+		const expires = Date.now() + ASSET_TOKEN_TTL_MS;
+		sessions.set(id, { namespace, script: c.req.param("script"), manifest, missing, expires });
+		const jwt = fakeJwt({ sid: id, exp: Math.floor(expires / 1000) });
+		if (missing.size === 0) {
+			completionTokens.set(jwt, id);
+			return c.json(envelope({ jwt, buckets: [] }));
+		}
+		uploadTokens.set(jwt, id);
+		// One bucket per 10 files, as Cloudflare groups them.
+		const hashes = [...missing];
+		const buckets = Array.from({ length: Math.ceil(hashes.length / 10) }, (_, i) => hashes.slice(i * 10, i * 10 + 10));
+		return c.json(envelope({ jwt, buckets }));
 	});
 
-	app.use(SCRIPT_ROUTE, async (c, next) => {
-		checkAuth(c, c.req.param("account"));
-		const scripts = namespaces.get(c.req.param("namespace"));
-		if (!scripts) throw refuse(404, 100119, `dispatch namespace '${c.req.param("namespace")}' not found`);
-		c.set("scripts", scripts);
-		await next();
+	app.post(ASSETS_UPLOAD_ROUTE, async (c) => {
+		const token = c.req.header("authorization")?.match(/^Bearer (\S+)$/)?.[1];
+		const id = token ? uploadTokens.get(token) : undefined;
+		const session = id ? sessions.get(id) : undefined;
+		if (!session || session.expires < Date.now() || c.req.param("account") !== accountId) throw refuse(401, 10000, "Authentication error");
+		if (c.req.query("base64") !== "true") throw refuse(400, 10021, "Files must be uploaded base64-encoded (?base64=true)");
+		let form: FormData;
+		try {
+			form = await c.req.formData();
+		} catch {
+			throw refuse(400, 10026, "Could not parse request body");
+		}
+		const sizes = new Map(Object.values(session.manifest).map((e) => [e.hash, e.size]));
+		for (const [hash, value] of form) {
+			if (typeof value === "string") throw refuse(400, 10021, `part '${hash}' must be a file part`);
+			c.get("record").parts.push({ name: hash, type: value.type, filename: value.name, size: value.size });
+			if (!sizes.has(hash)) throw refuse(400, 10021, `hash ${hash} is not part of this upload session`);
+			const bytes = new Uint8Array(Buffer.from(await value.text(), "base64"));
+			if (bytes.byteLength !== sizes.get(hash) || bytes.byteLength > MAX_ASSET_BYTES)
+				throw refuse(400, 10021, `file ${hash} has the wrong size`);
+			accountAssets.set(hash, { bytes, contentType: value.type === "application/null" || value.type === "" ? null : value.type });
+			session.missing.delete(hash);
+		}
+		if (session.missing.size > 0) return c.json(envelope({}), 202);
+		const jwt = fakeJwt({ sid: id, exp: Math.floor(session.expires / 1000) });
+		completionTokens.set(jwt, id!);
+		return c.json(envelope({ jwt }), 201);
 	});
+
+	// A scripted failure answers before any check, as an outage would; then the token, its rate limit
+	// and the namespace, on every namespace route.
+	for (const route of [SCRIPTS_ROUTE, SCRIPT_ROUTE])
+		app.use(route, async (c, next) => {
+			const record = c.get("record");
+			record.script = c.req.param("script") ?? null;
+			if (record.script === null && c.req.method === "DELETE") record.tags = tagFilter(c.req.query("tags")).yes;
+			const failure = scriptedFailure(record);
+			if (failure) return failure;
+			const token = checkAuth(c, c.req.param("account")!);
+			const headers = rateLimit.take(token);
+			const scripts = namespaces.get(c.req.param("namespace")!);
+			if (!scripts)
+				throw new ApiError(404, [{ code: 100119, message: `dispatch namespace '${c.req.param("namespace")}' not found` }], headers);
+			c.set("scripts", scripts);
+			await next();
+			for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+		});
 
 	app.put(SCRIPT_ROUTE, async (c) => {
 		const scriptName = c.req.param("script");
 		const scripts = c.get("scripts");
 		if (!SCRIPT_NAME.test(scriptName)) throw refuse(400, 10016, "Invalid Worker name");
 		const { metadata, modules } = await readUpload(c.req.raw, c.get("record"));
-		const now = new Date().toISOString();
+		// An assets-only script has no code to start.
+		const mainModule = metadata.main_module;
+		const started =
+			mainModule === undefined
+				? { started: true as const, handlers: [], startupTimeMs: 0 }
+				: await startup.start({
+						mainModule,
+						compatibilityDate: metadata.compatibility_date,
+						compatibilityFlags: metadata.compatibility_flags ?? [],
+						modules,
+					});
+		if (!started.started) throw refuse(400, 10021, started.message);
+		if (mainModule !== undefined && started.handlers.length === 0)
+			throw refuse(400, 10068, "The uploaded Worker has no registered event handlers.");
+		const modified = new Date(now()).toISOString();
 		const stored: Stored = {
 			etag: randomBytes(16).toString("hex"),
 			metadata,
 			modules,
-			createdOn: scripts.get(scriptName)?.createdOn ?? now,
+			handlers: started.handlers,
+			createdOn: scripts.get(scriptName)?.createdOn ?? modified,
+			assets: metadata.assets ? scriptAssets(metadata.assets.jwt, c.req.param("namespace"), scriptName) : null,
 		};
 		scripts.set(scriptName, stored);
+		const main = modules.find((m) => m.name === metadata.main_module);
 		return c.json(
 			envelope({
 				id: scriptName,
 				etag: stored.etag,
+				handlers: stored.handlers,
+				startup_time_ms: started.startupTimeMs,
 				created_on: stored.createdOn,
-				modified_on: now,
-				has_modules: true,
+				modified_on: modified,
+				has_modules: modules.length > 0,
+				has_assets: stored.assets !== null,
 				compatibility_date: metadata.compatibility_date,
 				compatibility_flags: metadata.compatibility_flags ?? [],
 				tags: metadata.tags ?? [],
 				usage_model: "standard",
+				// What `?excludeScript=true` leaves out (wrangler always sends it).
+				...(c.req.query("excludeScript") === "true" || !main ? {} : { script: new TextDecoder().decode(main.bytes) }),
 			}),
 		);
 	});
 
+	// "This call has no response body on a successful delete."
 	app.delete(SCRIPT_ROUTE, (c) => {
 		if (!c.get("scripts").delete(c.req.param("script"))) throw refuse(404, 10007, "This Worker does not exist on your account.");
-		return c.json(envelope(null));
+		return c.body(null, 200);
 	});
 
-	app.all(SCRIPT_ROUTE, (c) => {
-		throw refuse(405, 10000, `Method ${c.req.method} not allowed`);
+	// Delete by tag: every script that has all the `:yes` tags and none of the `:no` ones.
+	app.delete(SCRIPTS_ROUTE, (c) => {
+		const { yes, no } = tagFilter(c.req.query("tags"));
+		const scripts = c.get("scripts");
+		for (const [name, stored] of scripts) {
+			const tags = stored.metadata.tags ?? [];
+			if (yes.every((t) => tags.includes(t)) && !no.some((t) => tags.includes(t))) scripts.delete(name);
+		}
+		return c.body(null, 200);
 	});
 
-	// The control surface (./control.ts): script failures, read back requests and stored scripts.
+	for (const route of [SCRIPTS_ROUTE, SCRIPT_ROUTE])
+		app.all(route, (c) => {
+			throw refuse(405, 10000, `Method ${c.req.method} not allowed`);
+		});
+
+	// The control surface (./control.ts): script failures, tokens, read back requests and stored scripts.
 	app.post(`${CONTROL_PREFIX}/failures`, async (c) => {
 		failures.push(failureRuleSchema.parse(await c.req.json()) as FailureRule);
 		return c.json({ ok: true });
+	});
+
+	app.post(`${CONTROL_PREFIX}/tokens`, async (c) => {
+		const token = `cf_test_${randomBytes(20).toString("base64url")}`;
+		tokens.add(token);
+		rateLimit.setPolicy(token, tokenPolicySchema.parse(await c.req.json()));
+		return c.json({ token });
 	});
 
 	app.get(`${CONTROL_PREFIX}/requests`, (c) => {
@@ -188,19 +331,39 @@ export function fakeCloudflareApp({ accountId, apiToken, namespace }: Omit<FakeC
 			name,
 			etag: stored.etag,
 			metadata: stored.metadata,
+			handlers: stored.handlers,
+			assets: stored.assets,
 			modules: stored.modules.map((m) => ({ name: m.name, type: m.type, base64: Buffer.from(m.bytes).toString("base64") })),
 		};
 		return c.json({ script });
 	});
 
-	function checkAuth(c: Context<Env>, account: string): void {
+	app.get(`${CONTROL_PREFIX}/accounts/:account/assets/:hash`, (c, next) => {
+		if (c.req.param("account") !== accountId) return next();
+		const asset = accountAssets.get(c.req.param("hash"));
+		if (!asset) return c.json({ asset: null }, 404);
+		return c.json({ asset: { base64: Buffer.from(asset.bytes).toString("base64"), contentType: asset.contentType } });
+	});
+
+	/** The assets a completion token brings to a script: the token must close a session of that very script. */
+	function scriptAssets(jwt: string, namespace: string, script: string): Record<string, string> {
+		const id = completionTokens.get(jwt);
+		const session = id ? sessions.get(id) : undefined;
+		if (!session || session.expires < Date.now() || session.namespace !== namespace || session.script !== script)
+			throw refuse(400, 10021, "Invalid assets completion token");
+		return Object.fromEntries(Object.entries(session.manifest).map(([path, entry]) => [path, entry.hash]));
+	}
+
+	/** The request's token, if it may act on the account. */
+	function checkAuth(c: Context<Env>, account: string): string {
 		const token = c.req.header("authorization")?.match(/^Bearer (\S+)$/)?.[1];
 		if (!token)
 			throw new ApiError(400, [
 				{ code: 6003, message: "Invalid request headers" },
 				{ code: 6111, message: "Invalid format for Authorization header" },
 			]);
-		if (token !== apiToken || account !== accountId) throw refuse(403, 10000, "Authentication error");
+		if (!tokens.has(token) || account !== accountId) throw refuse(403, 10000, "Authentication error");
+		return token;
 	}
 
 	/** The first failure rule that matches, consuming one of its responses. */
@@ -234,75 +397,5 @@ async function peekTags(request: Request): Promise<string[]> {
 		return Array.isArray(json.tags) ? json.tags.filter((t): t is string => typeof t === "string") : [];
 	} catch {
 		return [];
-	}
-}
-
-async function readUpload(request: Request, record: RecordedRequest): Promise<{ metadata: ScriptMetadata; modules: StoredModuleBytes[] }> {
-	const contentType = request.headers.get("content-type") ?? "";
-	if (!contentType.startsWith("multipart/form-data"))
-		throw refuse(400, 10026, "Could not parse request body: expected multipart/form-data");
-	let form: FormData;
-	try {
-		form = await request.formData();
-	} catch {
-		throw refuse(400, 10026, "Could not parse request body");
-	}
-	const names = new Set<string>();
-	for (const [name, value] of form) {
-		const part: RecordedPart =
-			typeof value === "string"
-				? { name, type: "", filename: null, size: value.length }
-				: { name, type: value.type, filename: value.name, size: value.size };
-		record.parts.push(part);
-		if (names.has(name)) throw refuse(400, 10021, `multiple parts named '${name}'`);
-		names.add(name);
-	}
-	const metadataPart = form.get("metadata");
-	if (metadataPart === null) throw refuse(400, 10021, "Missing metadata part");
-	// The metadata part is JSON: a plain field, or a file part typed application/json.
-	if (typeof metadataPart !== "string" && metadataPart.type !== "application/json")
-		throw refuse(400, 10021, `metadata part must be application/json, not '${metadataPart.type}'`);
-	let json: unknown;
-	try {
-		json = JSON.parse(typeof metadataPart === "string" ? metadataPart : await metadataPart.text());
-	} catch {
-		throw refuse(400, 10021, "metadata is not valid JSON");
-	}
-	record.metadata = json;
-	const parsed = scriptMetadataSchema.safeParse(json);
-	if (!parsed.success) throw refuse(400, 10021, `Invalid metadata: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
-	const metadata = parsed.data;
-	record.tags = metadata.tags ?? [];
-
-	const modules: StoredModuleBytes[] = [];
-	for (const [name, value] of form) {
-		if (name === "metadata") continue;
-		if (typeof value === "string") throw refuse(400, 10021, `part '${name}' must be a file part with a content type`);
-		if (!(value.type in MODULE_CONTENT_TYPES)) throw refuse(400, 10021, `part '${name}' has unsupported content type '${value.type}'`);
-		modules.push({ name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
-	}
-	if (!modules.some((m) => m.name === metadata.main_module))
-		throw refuse(400, 10021, `No such module "${metadata.main_module}": main_module must name an uploaded part`);
-	for (const binding of metadata.bindings ?? [])
-		if ((metadata.bindings ?? []).filter((b) => b.name === binding.name).length > 1)
-			throw refuse(400, 10021, `binding name '${binding.name}' used twice`);
-	for (const module of modules) await checkSyntax(module);
-	return { metadata, modules };
-}
-
-/**
- * Cloudflare parses and starts every module at upload and refuses code that does not (code 10021,
- * "Uncaught SyntaxError: Unexpected token 'export' at worker.js:100"). The fake can only parse: a
- * syntax error is refused the same way; a top level that throws is not detected here.
- */
-async function checkSyntax(module: StoredModuleBytes): Promise<void> {
-	const kind = MODULE_CONTENT_TYPES[module.type as keyof typeof MODULE_CONTENT_TYPES];
-	if (kind !== "esm" && kind !== "commonjs") return;
-	try {
-		await transform(new TextDecoder().decode(module.bytes), { loader: "js", format: kind === "esm" ? "esm" : "cjs", logLevel: "silent" });
-	} catch (error) {
-		const first = (error as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors?.[0];
-		const at = first?.location ? `${module.name}:${first.location.line}:${first.location.column}` : module.name;
-		throw refuse(400, 10021, `Uncaught SyntaxError: ${first?.text ?? "invalid code"} at ${at}`);
 	}
 }

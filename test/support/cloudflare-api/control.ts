@@ -7,6 +7,8 @@
 declare module "vitest" {
 	export interface ProvidedContext {
 		cloudflareApi: FakeCloudflareApiInfo;
+		/** `DISPATCH_NAMESPACE` of the API's production config (workers/api/wrangler.toml). */
+		apiDispatchNamespace: string;
 	}
 }
 
@@ -16,6 +18,7 @@ export interface FakeCloudflareApiInfo {
 	url: string;
 	accountId: string;
 	apiToken: string;
+	/** The account's one dispatch namespace: the one the dispatcher's production config binds. */
 	namespace: string;
 }
 
@@ -29,7 +32,7 @@ export interface ScriptedResponse {
 
 export interface FailureRule {
 	method: "PUT" | "DELETE";
-	/** Matches uploads whose metadata `tags` hold this tag. */
+	/** Matches uploads whose metadata `tags` hold this tag, and deletes by tag whose filter asks for it (`?tags=<tag>:yes`). */
 	tag?: string;
 	/** Matches requests for this namespace script. */
 	script?: string;
@@ -48,6 +51,8 @@ export interface RecordedPart {
 export interface RecordedRequest {
 	method: string;
 	path: string;
+	/** The query string, with its `?` ('' when there is none). */
+	query: string;
 	/** The namespace script the path names, if it names one. */
 	script: string | null;
 	authorization: string | null;
@@ -69,13 +74,19 @@ export interface StoredScript {
 	name: string;
 	etag: string;
 	metadata: {
-		main_module: string;
+		main_module?: string;
 		compatibility_date: string;
 		compatibility_flags?: string[];
-		bindings?: { type: string; name: string; text: string }[];
+		bindings?: ({ type: string; name: string; text: string } | { type: "assets"; name: string })[];
 		tags?: string[];
+		limits?: { cpu_ms?: number; subrequests?: number };
+		assets?: { jwt: string; config?: Record<string, unknown> };
 	};
+	/** The handlers of its default export, as the upload's answer listed them. */
+	handlers: string[];
 	modules: StoredModule[];
+	/** Path → Cloudflare hash of the script's assets, or null. */
+	assets: Record<string, string> | null;
 }
 
 export class FakeCloudflareApi {
@@ -95,6 +106,12 @@ export class FakeCloudflareApi {
 		if (!res.ok) throw new Error(`fake Cloudflare API: ${res.status} ${await res.text()}`);
 	}
 
+	/** A new token for the account with its own rate limit (the configured one has Cloudflare's). */
+	async token(policy: { quota: number; windowSeconds: number }): Promise<string> {
+		const res = await this.control("/tokens", { method: "POST", body: JSON.stringify(policy) });
+		return ((await res.json()) as { token: string }).token;
+	}
+
 	/** The requests the fake received, oldest first, for a tag or a namespace script. */
 	async requests(filter: { tag?: string; script?: string }): Promise<RecordedRequest[]> {
 		const res = await this.control(`/requests?${new URLSearchParams(filter as Record<string, string>)}`);
@@ -106,6 +123,13 @@ export class FakeCloudflareApi {
 		const res = await this.control(`/accounts/${this.info.accountId}/namespaces/${namespace}/scripts/${name}`);
 		if (res.status === 404) return null;
 		return ((await res.json()) as { script: StoredScript }).script;
+	}
+
+	/** An asset the account holds, by (Cloudflare) hash, or null. */
+	async asset(hash: string): Promise<{ base64: string; contentType: string | null } | null> {
+		const res = await this.control(`/accounts/${this.info.accountId}/assets/${hash}`);
+		if (res.status === 404) return null;
+		return ((await res.json()) as { asset: { base64: string; contentType: string | null } }).asset;
 	}
 
 	/** Names of the scripts in the namespace that carry `tag`. */

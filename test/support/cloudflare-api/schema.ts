@@ -1,28 +1,52 @@
 /**
- * Cloudflare's documented wire formats, as far as Ferry uses them, written down once so the fake API
- * (./server.ts) checks every request against them. Sources:
+ * Cloudflare's documented wire formats and limits, as far as Ferry uses them, written down once so the
+ * fake API (./app.ts) checks every request against them. Sources:
  *
  * - Script upload (Workers for Platforms): `PUT /accounts/{account_id}/workers/dispatch/namespaces/
  *   {dispatch_namespace}/scripts/{script_name}`, `multipart/form-data` with a `metadata` part and one
- *   part per module, "named by the module path", typed by module kind
- *   (https://developers.cloudflare.com/cloudflare-for-platforms/workers-for-platforms/reference/metadata/,
- *   https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/).
- * - Metadata: `main_module` (required: "the part name that contains the module entry point"),
- *   `compatibility_date`, `compatibility_flags`, `bindings` (`{type: "plain_text", name, text}`,
- *   `{type: "secret_text", name, text}`), and for user Workers `tags` (strings; used in
- *   `?tags=<tag>:yes` filters, https://developers.cloudflare.com/cloudflare-for-platforms/workers-for-platforms/configuration/tags/).
- * - Module content types: the ones wrangler sends (wrangler's `moduleTypeMimeType`:
- *   esm `application/javascript+module`, commonjs `application/javascript`, compiled-wasm
- *   `application/wasm`, text `text/plain`, buffer `application/octet-stream`, python `text/x-python`)
- *   plus `text/javascript` (CommonJS) and `application/source-map` for source maps.
- * - Every answer is the v4 envelope `{success, errors: [{code, message}], messages, result}`
- *   (https://developers.cloudflare.com/fundamentals/api/); upload errors carry the codes listed at
- *   https://developers.cloudflare.com/workers/observability/errors/#errors-on-worker-upload
- *   (10021 validation error: "Uncaught SyntaxError: … at worker.js:100"; 10007 Worker not found).
- * - Rate limiting: 429 with `retry-after` in seconds, "only returned when the request has exceeded the
- *   rate limit" (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+ *   part per module, "named by the module path", typed by module kind (the `cloudflare` SDK,
+ *   src/resources/workers-for-platforms/dispatch/namespaces/scripts/scripts.ts `ScriptUpdateParams`;
+ *   https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/). wrangler adds
+ *   `?excludeScript=true` "so the whole body of the script doesn't get included in the response"
+ *   (wrangler-dist/cli.js, deploy).
+ * - Its answer (`ScriptUpdateResponse`): `startup_time_ms` (always), `handlers` ("the names of handlers
+ *   exported as part of the default export"), `id`, `etag`, `tags`, `compatibility_date`, ….
+ * - Metadata: `main_module`, `compatibility_date`, `compatibility_flags`, `bindings`
+ *   (`{type: "plain_text" | "secret_text", name, text}`), `tags` and `limits` (`{cpu_ms, subrequests}`).
+ * - Module content types: the SDK's list (`ScriptUpdateParams.files`): `application/javascript+module`,
+ *   `text/javascript+module`, `application/javascript`, `text/javascript`, `text/x-python`,
+ *   `text/x-python-requirement`, `application/wasm`, `text/plain`, `application/octet-stream`,
+ *   `application/source-map`. There is no JSON module type. wrangler sends CommonJS as
+ *   `application/javascript` (its `moduleTypeMimeType`).
+ * - Delete: "This call has no response body on a successful delete" (the SDK's `delete`); delete by tag
+ *   is `DELETE …/dispatch/namespaces/{ns}/scripts?tags=<tag>:yes` (Workers for Platforms, Tags).
+ * - Tags: at most eight per script; "avoid special characters like `,` and `&`" (Tags; the fake also
+ *   refuses `:`, which separates a tag from yes/no in `?tags=` filters).
+ * - Upload errors (https://developers.cloudflare.com/workers/observability/errors/#errors-on-worker-upload):
+ *   10007 Worker not found, 10016 invalid Worker name, 10021 validation error (the startup error, e.g.
+ *   "Uncaught SyntaxError: … at worker.js:100", "Script startup exceeded CPU time limit."), 10026 could
+ *   not parse the body, 10027 size limit, 10054 a variable over its size limit, 10055 too many
+ *   variables, 10068 no registered event handlers. Compatibility messages are workerd's own
+ *   (src/workerd/io/compatibility-date.c++, CURRENT_DATE_FOR_CLOUDFLARE).
+ * - Limits (https://developers.cloudflare.com/workers/platform/limits/): Worker size 64 MiB
+ *   uncompressed (since 2026; cloudflare-docs#31002), startup 1 s (changelog 2025-10-10), 128
+ *   environment variables per Worker (text and secret together), 5 KB each, CPU 30 s by default and
+ *   at most 5 min (`limits.cpu_ms` up to 300,000; changelog 2025-03-25).
+ * - Rate limiting (https://developers.cloudflare.com/fundamentals/api/reference/limits/): 1,200 requests
+ *   per five minutes per token; past it, "all API calls for the next five minutes will be blocked"
+ *   with 429. Every answer carries `Ratelimit` (`"default";r=<left>;t=<seconds>`) and
+ *   `Ratelimit-Policy` (`"default";q=<quota>;w=<window>`); `retry-after` only on a 429.
  * - Auth: `Authorization: Bearer <token>`; a token that is not valid for the account answers 403
  *   `{code: 10000, message: "Authentication error"}`.
+ * - Static assets (https://developers.cloudflare.com/workers/static-assets/direct-upload/):
+ *   `POST …/dispatch/namespaces/{ns}/scripts/{script}/assets-upload-session` with
+ *   `{"manifest": {"/path": {"hash": 32 hex, "size"}}}` (each file under 25 MiB, at most 20,000) →
+ *   `{jwt, buckets}`, the JWT valid for one hour, `buckets` empty and `jwt` the completion token when
+ *   nothing is missing; `POST /accounts/{id}/workers/assets/upload?base64=true`, the upload JWT as bearer
+ *   token, multipart with base64 file contents, each part's Content-Type kept for serving
+ *   (`application/null`: none) → 202, then 201 with the completion `jwt` once every file is in; the
+ *   script upload's metadata `assets: {jwt, config: {html_handling, not_found_handling, run_worker_first}}`
+ *   and an optional `{type: "assets", name}` binding; an assets-only script has no `main_module`.
  */
 import { z } from "zod";
 
@@ -39,6 +63,26 @@ export const MODULE_CONTENT_TYPES = {
 	"text/x-python": "python",
 	"text/x-python-requirement": "python-requirement",
 } as const;
+export type ModuleKind = (typeof MODULE_CONTENT_TYPES)[keyof typeof MODULE_CONTENT_TYPES];
+
+/** The numbers Cloudflare enforces (sources above). */
+export const CLOUDFLARE_LIMITS = {
+	/** All modules of a Worker, uncompressed. */
+	scriptBytes: 64 * 1024 * 1024,
+	/** Parsing the modules and running their top level. */
+	startupMs: 1_000,
+	/** Text and secret bindings of one Worker, together. */
+	envVars: 128,
+	/** One text or secret binding's value ("5 KB"), read as 5 KiB of UTF-8. */
+	envVarBytes: 5 * 1024,
+	/** `limits.cpu_ms` of a Worker: the default, and the most the paid plan allows. */
+	defaultCpuMs: 30_000,
+	maxCpuMs: 300_000,
+	tagsPerScript: 8,
+	/** Requests per token per window, and the window (also how long a token is locked out past it). */
+	requestQuota: 1_200,
+	requestWindowSeconds: 300,
+} as const;
 
 const bindingName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a binding name is a JavaScript identifier");
 
@@ -48,21 +92,46 @@ const textBindingSchema = z.strictObject({
 	text: z.string(),
 });
 
+/** A tag Cloudflare takes and its `?tags=` filters can name. */
+export const TAG = /^[^,&:]{1,256}$/;
+
+const assetsBindingSchema = z.strictObject({ type: z.literal("assets"), name: bindingName });
+
+export const ASSET_HASH = /^[0-9a-f]{32}$/;
+export const MAX_ASSET_FILES = 20_000;
+export const MAX_ASSET_BYTES = 25 * 1024 * 1024;
+
+export const assetsManifestSchema = z
+	.record(
+		z.string().startsWith("/"),
+		z.strictObject({ hash: z.string().regex(ASSET_HASH), size: z.number().int().min(0).max(MAX_ASSET_BYTES) }),
+	)
+	.refine((manifest) => Object.keys(manifest).length <= MAX_ASSET_FILES, { message: `at most ${MAX_ASSET_FILES} files` });
+
+const assetsConfigSchema = z.strictObject({
+	html_handling: z.enum(["auto-trailing-slash", "force-trailing-slash", "drop-trailing-slash", "none"]).optional(),
+	not_found_handling: z.enum(["single-page-application", "404-page", "none"]).optional(),
+	run_worker_first: z.union([z.boolean(), z.array(z.string())]).optional(),
+});
+
 /**
  * The metadata fields Ferry may send. Strict: a field Cloudflare does not document (a typo such as
  * `compatibility_flag`) fails the contract instead of being silently ignored by the real API.
- * Binding types other than text are documented too, but Ferry never sends them.
+ * Binding types other than text and assets are documented too, but Ferry never sends them.
  */
 export const scriptMetadataSchema = z.strictObject({
-	main_module: z.string().min(1),
+	// Required but for an assets-only script (checked with the parts).
+	main_module: z.string().min(1).optional(),
 	compatibility_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 	compatibility_flags: z.array(z.string().min(1)).optional(),
-	bindings: z.array(textBindingSchema).optional(),
-	// Script tags: no ',' or ':' (they separate filters in `?tags=a:yes,b:no`); the tags page caps them
-	// at eight per script.
-	tags: z
-		.array(z.string().regex(/^[^,:]{1,256}$/))
-		.max(8)
+	bindings: z.array(z.union([textBindingSchema, assetsBindingSchema])).optional(),
+	assets: z.strictObject({ jwt: z.string().min(1), config: assetsConfigSchema.optional() }).optional(),
+	tags: z.array(z.string().regex(TAG, "a tag is 1-256 characters, none of them ',', '&' or ':'")).optional(),
+	limits: z
+		.strictObject({
+			cpu_ms: z.number().int().min(1).max(CLOUDFLARE_LIMITS.maxCpuMs).optional(),
+			subrequests: z.number().int().min(1).optional(),
+		})
 		.optional(),
 });
 export type ScriptMetadata = z.infer<typeof scriptMetadataSchema>;
@@ -81,3 +150,19 @@ export const envelope = (result: unknown, errors: CloudflareMessage[] = []) => (
 	messages: [],
 	result: errors.length === 0 ? result : null,
 });
+
+/** A request the fake refuses: the status and Cloudflare's error entries. */
+export class ApiError extends Error {
+	readonly status: number;
+	readonly errors: CloudflareMessage[];
+	readonly headers: Record<string, string>;
+
+	constructor(status: number, errors: CloudflareMessage[], headers: Record<string, string> = {}) {
+		super(errors.map((e) => e.message).join("; "));
+		this.status = status;
+		this.errors = errors;
+		this.headers = headers;
+	}
+}
+
+export const refuse = (status: number, code: number, message: string) => new ApiError(status, [{ code, message }]);

@@ -15,14 +15,25 @@
  *   (the outbound Workers docs); here the production outbound Worker (workers/outbound/src/index.ts)
  *   runs behind the FakeNamespaceOutbound entrypoint with the same merge.
  * - Exceptions the user Worker throws arrive marked `remote` (they cross an isolate boundary).
+ * - The limits that apply are the lower of the script's own (`limits.cpu_ms` of its upload, else
+ *   Cloudflare's default 30 s) and the ones passed to `get()` (as Dynamic Workers' docs say of theirs);
+ *   each call records them as `effectiveLimits`.
+ * - A script over its CPU limit makes `fetch()` reject with "Worker exceeded CPU time limit." (the
+ *   custom-limits docs test `e.message.includes("CPU time limit")`). workerd enforces no CPU limit
+ *   locally, so the stand-in cannot measure it: a test names the script that is over (`overCpu`).
  */
 import { exports, WorkerEntrypoint } from "cloudflare:workers";
 import outboundWorker from "../../../workers/outbound/src/index";
 import type { FakeCloudflareApi, StoredModule, StoredScript } from "../../support/cloudflare-api/control";
 
+/** Cloudflare's CPU limit for a Worker whose upload sets none (ms). */
+const DEFAULT_SCRIPT_CPU_MS = 30_000;
+
 export interface DispatchCall {
 	name: string;
 	options: DynamicDispatchOptions;
+	/** What applied to the request: the lower of the script's own limit and the one asked for (undefined: the script was not found). */
+	effectiveLimits?: { cpuMs: number; subRequests?: number };
 }
 
 const decode = (module: StoredModule) => Uint8Array.from(atob(module.base64), (c) => c.charCodeAt(0));
@@ -56,12 +67,14 @@ function workerCode(script: StoredScript, globalOutbound: Fetcher): WorkerLoader
 		const converted = loaderModule(module);
 		if (converted) modules[module.name] = converted;
 	}
+	// Cloudflare serves a script's static assets itself, in front of it; the stand-in runs only the Worker.
+	if (!script.metadata.main_module) throw new Error(`the stand-in does not serve static assets (script ${script.name} has only assets)`);
 	return {
 		compatibilityDate: script.metadata.compatibility_date,
 		compatibilityFlags: script.metadata.compatibility_flags ?? [],
 		mainModule: script.metadata.main_module,
 		modules,
-		env: Object.fromEntries((script.metadata.bindings ?? []).map((b) => [b.name, b.text])),
+		env: Object.fromEntries((script.metadata.bindings ?? []).flatMap((b) => ("text" in b ? [[b.name, b.text]] : []))),
 		globalOutbound,
 	};
 }
@@ -82,6 +95,8 @@ const outboundFor = (parameters: Record<string, unknown>): Fetcher =>
 export class FakeDispatchNamespace implements DispatchNamespace {
 	/** Every get() call, oldest first: what the dispatcher asked the namespace for. */
 	readonly calls: DispatchCall[] = [];
+	/** Scripts whose requests run over their CPU limit (see the header). */
+	readonly overCpu = new Set<string>();
 
 	constructor(
 		private readonly cloudflare: FakeCloudflareApi,
@@ -89,9 +104,10 @@ export class FakeDispatchNamespace implements DispatchNamespace {
 	) {}
 
 	get(name: string, _args?: Record<string, unknown>, options: DynamicDispatchOptions = {}): Fetcher {
-		this.calls.push({ name, options: structuredClone(options) });
+		const call: DispatchCall = { name, options: structuredClone(options) };
+		this.calls.push(call);
 		const fetcher = {
-			fetch: (input: RequestInfo | URL, init?: RequestInit) => this.run(name, options, new Request(input, init)),
+			fetch: (input: RequestInfo | URL, init?: RequestInit) => this.run(call, new Request(input, init)),
 			connect: () => {
 				throw new Error("the stand-in dispatch namespace only supports fetch()");
 			},
@@ -99,13 +115,18 @@ export class FakeDispatchNamespace implements DispatchNamespace {
 		return fetcher as unknown as Fetcher;
 	}
 
-	private async run(name: string, options: DynamicDispatchOptions, request: Request): Promise<Response> {
+	private async run(call: DispatchCall, request: Request): Promise<Response> {
+		const { name, options } = call;
 		const script = await this.cloudflare.script(name);
 		if (!script) throw new Error("Worker not found.");
+		const own = script.metadata.limits?.cpu_ms ?? DEFAULT_SCRIPT_CPU_MS;
+		const limits = { ...options.limits, cpuMs: Math.min(own, options.limits?.cpuMs ?? own) };
+		call.effectiveLimits = limits;
+		if (this.overCpu.has(name)) throw new Error("Worker exceeded CPU time limit.");
 		// Outbound parameters are per request on Cloudflare; an isolate per (script version, parameters)
 		// keeps them so here (the stand-in trades isolate reuse for that).
 		const key = `${name}@${script.etag}@${JSON.stringify(options.outbound ?? null)}`;
 		const worker = this.loader.get(key, () => workerCode(script, outboundFor(options.outbound ?? {})));
-		return worker.getEntrypoint(undefined, { limits: options.limits }).fetch(request);
+		return worker.getEntrypoint(undefined, { limits }).fetch(request);
 	}
 }

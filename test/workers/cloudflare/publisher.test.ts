@@ -1,63 +1,38 @@
 /**
  * The dispatch-namespace publisher against the fake Cloudflare API (test/support/cloudflare-api/): the
- * request it sends (method, path, auth, parts, metadata), what it does with each of Cloudflare's
- * documented failures, and script deletion. Deploys go through the real API and dispatcher
- * (../runtime/platforms.ts); the retry timing tests drive the publisher directly with a recorded sleep.
+ * upload it sends (method, path and query, auth, parts and their types, metadata, limits, tags), how
+ * it reads Cloudflare's answer, whose fault each of Cloudflare's refusals is, and retries. Deploys go
+ * through the real API and dispatcher (../runtime/platforms.ts); the retry timing tests drive the
+ * publisher directly with a recorded sleep.
  */
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runDeployment } from "../../../workers/api/src/deploy/pipeline";
 import type { Upload } from "../../../workers/api/src/deploy/upload";
-import { type BuiltDeployment, LoadError } from "../../../workers/api/src/publish";
-import { DispatchNamespacePublisher } from "../../../workers/api/src/publish/dispatch-namespace";
-import { uploadForm as cloudflareForm } from "../../../workers/api/src/publish/dispatch-namespace/form";
+import { type BuiltDeployment, LoadError, PublishUnavailableError } from "../../../workers/api/src/publish";
+import { CLOUDFLARE_ERRORS } from "../../../workers/api/src/publish/dispatch-namespace/errors";
+import { uploadForm as cloudflareForm, SCRIPT_LIMITS } from "../../../workers/api/src/publish/dispatch-namespace/form";
 import { ArtifactStore } from "../../../workers/shared/artifacts";
+import { R2AssetStore } from "../../../workers/shared/assets/store";
 import { openDatabase } from "../../../workers/shared/db";
-import type { Manifest } from "../../../workers/shared/deployments/manifest";
-import { newId, sha256Hex } from "../../../workers/shared/ids";
+import { PLAN_LIMIT_BOUNDS } from "../../../workers/shared/runtime/plans";
 import type { RouteControlApi } from "../../../workers/shared/runtime/route";
 import { scriptMetadataSchema } from "../../support/cloudflare-api/schema";
-import { hello, uniqueName } from "../platform";
-import { type CloudflarePlatform, cloudflarePlatform } from "../runtime/platforms";
+import { ADMIN, hello, uniqueName } from "../platform";
+import {
+	builtDeployment,
+	captureLogs,
+	cloudflareError,
+	cloudflareTestPlatform,
+	type DeploymentView,
+	directPublisher,
+	scriptIdOf,
+} from "./support";
 
-const p: CloudflarePlatform = cloudflarePlatform();
-const { cloudflare } = p;
-
-type DeploymentView = { id: string; state: string; error: { stage: string; message: string } | null };
-
-async function deploy(
-	token: string,
-	name: string,
-	source: Parameters<CloudflarePlatform["deploy"]>[2],
-	metadata?: Record<string, unknown>,
-) {
-	const res = await p.deploy(token, name, source, metadata);
-	const body = (await res.json()) as { deployment: DeploymentView; error?: { code: string; message: string } };
-	return { status: res.status, ...body };
-}
-
-async function liveScript(source = hello("v1")) {
-	const tenant = await p.newTenant();
-	const name = uniqueName("cf");
-	const first = await deploy(tenant.token, name, source);
-	expect(first.status).toBe(200);
-	return { tenant, name, first: first.deployment };
-}
-
-let spies: { mockRestore(): void }[] = [];
-afterEach(() => {
-	for (const spy of spies) spy.mockRestore();
-	spies = [];
-});
-/** Structured log lines the platform wrote at `level` while `run` ran. */
-function captureLogs(level: "info" | "warn" | "error") {
-	const spy = vi.spyOn(console, level);
-	spies.push(spy);
-	return () => spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
-}
+const { p, cloudflare, deploy, liveScript } = cloudflareTestPlatform();
 
 describe("the upload request", () => {
-	it("is the documented PUT to the namespace script, with bearer auth, one typed part per module and the metadata JSON", async () => {
+	it("is wrangler's PUT to the namespace script (?excludeScript=true), bearer auth, one part per module typed as wrangler types it, the metadata JSON", async () => {
 		const tenant = await p.newTenant();
 		const name = uniqueName("cf");
 		const result = await deploy(
@@ -66,10 +41,10 @@ describe("the upload request", () => {
 			[
 				{
 					name: "index.js",
-					content: `import lib from "./lib.cjs"; import c from "./c.json"; export default { fetch: () => Response.json({ n: lib.n, c }) };`,
+					content: `import lib from "./lib.cjs"; import c from "./c.json"; export default { fetch: () => Response.json({ n: lib.n, c, own: Object.hasOwn(c, "__proto__") }) };`,
 				},
 				{ name: "lib.cjs", content: "module.exports = { n: 1 };", type: "text/javascript" },
-				{ name: "c.json", content: `{"k":"v"}`, type: "application/json" },
+				{ name: "c.json", content: `{"k":"v","__proto__":{"p":1}}`, type: "application/json" },
 				{ name: "note.txt", content: "text", type: "text/plain" },
 				{ name: "index.js.map", content: "{}", type: "application/source-map" },
 			],
@@ -82,6 +57,7 @@ describe("the upload request", () => {
 		expect(upload).toMatchObject({
 			method: "PUT",
 			path: `/client/v4/accounts/${cloudflare.info.accountId}/workers/dispatch/namespaces/${cloudflare.info.namespace}/scripts/${id}`,
+			query: "?excludeScript=true",
 			authorization: `Bearer ${cloudflare.info.apiToken}`,
 			status: 200,
 		});
@@ -89,7 +65,8 @@ describe("the upload request", () => {
 		expect(upload!.parts.map(({ name, type }) => ({ name, type }))).toEqual([
 			{ name: "metadata", type: "application/json" },
 			{ name: "index.js", type: "application/javascript+module" },
-			{ name: "lib.cjs", type: "text/javascript" },
+			// CommonJS as wrangler sends it, whatever type the tenant gave it.
+			{ name: "lib.cjs", type: "application/javascript" },
 			// The upload API has no JSON module type: the JSON goes up as the ES module importing it would give.
 			{ name: "c.json", type: "application/javascript+module" },
 			{ name: "note.txt", type: "text/plain" },
@@ -100,14 +77,16 @@ describe("the upload request", () => {
 			compatibility_date: "2026-11-01",
 			compatibility_flags: ["nodejs_compat"],
 			bindings: [{ type: "plain_text", name: "GREETING", text: "hi" }],
-			tags: ["ferry", `tenant-${tenant.id}`, `script-${name}`, `deployment-${id}`],
+			tags: ["ferry", `tenant-${tenant.id}`, `script-${await scriptIdOf(name)}`, `name-${name}`, `deployment-${id}`],
+			limits: { cpu_ms: PLAN_LIMIT_BOUNDS.cpuMs.max },
 		});
-		expect(await (await p.visit(`${name}.localhost`)).json()).toEqual({ n: 1, c: { k: "v" } });
+		// JSON.parse's semantics: "__proto__" is an own key, as importing the JSON module gives.
+		expect(await (await p.visit(`${name}.localhost`)).json()).toEqual({ n: 1, c: { k: "v", ["__proto__"]: { p: 1 } }, own: true });
 	});
 
 	it("sends secrets as secret_text bindings beside the vars", async () => {
-		const manifest = await manifestFor(hello("s"));
-		const form = cloudflareForm(manifest.manifest, manifest.blobs, { API_KEY: "s3cret" });
+		const built = await builtDeployment(hello("s"));
+		const form = cloudflareForm(built, { secrets: { API_KEY: "s3cret" } });
 		const metadata = JSON.parse(await (form.get("metadata") as File).text());
 		expect(scriptMetadataSchema.parse(metadata).bindings).toEqual([
 			{ type: "plain_text", name: "MODE", text: "test" },
@@ -115,94 +94,117 @@ describe("the upload request", () => {
 		]);
 	});
 
-	it("is refused by the fake exactly where Cloudflare refuses it (the contract checks are real)", async () => {
-		const { url, accountId, apiToken, namespace } = cloudflare.info;
-		const scriptUrl = `${url}/accounts/${accountId}/workers/dispatch/namespaces/${namespace}/scripts/contract-check`;
-		const form = (metadata: unknown, part = { name: "index.js", type: "application/javascript+module" }) => {
-			const body = new FormData();
-			body.set("metadata", new File([JSON.stringify(metadata)], "metadata.json", { type: "application/json" }));
-			body.append(part.name, new File([hello("x")], part.name, { type: part.type }));
-			return body;
-		};
-		const valid = { main_module: "index.js", compatibility_date: "2026-11-01" };
-		const cases: [string, RequestInit, number, number][] = [
-			["no token", { method: "PUT", body: form(valid) }, 400, 6003],
-			["another token", { method: "PUT", body: form(valid), headers: { authorization: "Bearer nope" } }, 403, 10000],
-			["metadata field Cloudflare does not document", { method: "PUT", body: form({ ...valid, main: "index.js" }) }, 400, 10021],
-			["vars instead of bindings", { method: "PUT", body: form({ ...valid, vars: { A: "1" } }) }, 400, 10021],
-			[
-				"a binding type Ferry never sends",
-				{ method: "PUT", body: form({ ...valid, bindings: [{ type: "plain", name: "A", text: "1" }] }) },
-				400,
-				10021,
-			],
-			["main_module not among the parts", { method: "PUT", body: form({ ...valid, main_module: "main.js" }) }, 400, 10021],
-			[
-				"a part with a content type the API does not take",
-				{ method: "PUT", body: form(valid, { name: "index.js", type: "text/html" }) },
-				400,
-				10021,
-			],
-			["not multipart", { method: "PUT", body: JSON.stringify(valid), headers: { "content-type": "application/json" } }, 400, 10026],
-		];
-		for (const [what, init, status, code] of cases) {
-			const headers = new Headers(init.headers);
-			if (!headers.has("authorization") && what !== "no token") headers.set("authorization", `Bearer ${apiToken}`);
-			const res = await fetch(scriptUrl, { ...init, headers });
-			const body = (await res.json()) as { success: boolean; errors: { code: number }[]; result: unknown };
-			expect({ what, status: res.status, success: body.success, code: body.errors[0]?.code, result: body.result }).toEqual({
-				what,
-				status,
-				success: false,
-				code,
-				result: null,
-			});
-		}
-		const wrongPath = await fetch(`${url}/accounts/${accountId}/workers/scripts/contract-check`, {
-			method: "PUT",
-			headers: { authorization: `Bearer ${apiToken}` },
-			body: form(valid),
-		});
-		expect(wrongPath.status).toBe(404);
-		expect(await cloudflare.script("contract-check")).toBeNull();
+	it("tags every namespace script with its script's id, which a name claimed again never shares", async () => {
+		const [first, second] = [await p.newTenant(), await p.newTenant()];
+		const name = uniqueName("cf");
+		await cloudflare.fail({ method: "PUT", tag: `name-${name}`, responses: [cloudflareError(400, 10021, "Uncaught Error: boom")] });
+		const failed = await deploy(first.token, name, hello("never served"));
+		expect(failed.status).toBe(422);
+		const claimed = await deploy(second.token, name, hello("second's"));
+		expect(claimed.status).toBe(200);
+		const [failedUpload] = await cloudflare.requests({ script: failed.deployment.id });
+		const [claimedUpload] = await cloudflare.requests({ script: claimed.deployment.id });
+		const scriptTagOf = (tags: string[]) => tags.find((t) => t.startsWith("script-"));
+		expect(scriptTagOf(claimedUpload!.tags)).toBe(`script-${await scriptIdOf(name)}`);
+		expect(scriptTagOf(failedUpload!.tags)).not.toBe(scriptTagOf(claimedUpload!.tags));
 	});
 });
 
-describe("Cloudflare's answers", () => {
-	it("puts the deployment in Error with Cloudflare's message when it refuses the code (10021), and the previous one keeps serving", async () => {
+describe("Cloudflare's answer to the upload", () => {
+	it("lists the handlers, and Ferry refuses a module without a fetch handler, as the local probe does", async () => {
 		const { tenant, name } = await liveScript(hello("v1"));
-		const message = "Uncaught ReferenceError: process is not defined at index.js:1:24";
+		const failed = await deploy(tenant.token, name, "export default { scheduled() {} };");
+		expect(failed.status).toBe(422);
+		expect(failed.deployment.error).toEqual({
+			stage: "load",
+			message: "main module 'index.js' has no default export with a fetch handler",
+		});
+		const [upload] = await cloudflare.requests({ script: failed.deployment.id });
+		expect(upload!.status).toBe(200);
+		expect((await cloudflare.script(failed.deployment.id))!.handlers).toEqual(["scheduled"]);
+		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("v1");
+	});
+
+	it("is read, not trusted: an answer without a handlers list is the platform's failure, logged", async () => {
+		const { tenant, name } = await liveScript(hello("v1"));
 		await cloudflare.fail({
 			method: "PUT",
-			tag: `script-${name}`,
-			responses: [{ status: 400, body: { success: false, errors: [{ code: 10021, message }], messages: [], result: null } }],
+			tag: `name-${name}`,
+			responses: [{ status: 200, body: { success: true, errors: [], messages: [], result: { id: "x" } } }],
 		});
+		const errors = captureLogs("error");
 		const failed = await deploy(tenant.token, name, hello("v2"));
+		expect(failed.deployment.error?.message).toBe(
+			`internal error at the load stage; the platform logged it under deployment ${failed.deployment.id}`,
+		);
+		expect(JSON.stringify(errors().find((l) => l.deploymentId === failed.deployment.id))).toContain("lists no handlers");
+	});
+});
+
+describe("whose fault a refusal is, by Cloudflare's code", () => {
+	it("puts the deployment in Error with Cloudflare's message when it refuses the code (10021), and the previous one keeps serving", async () => {
+		const { tenant, name } = await liveScript(hello("v1"));
+		const failed = await deploy(tenant.token, name, `export default { fetch() {} }; throw new Error("at the top");`);
 		expect(failed.status).toBe(422);
 		expect(failed.error?.code).toBe("deployment_failed");
 		expect(failed.deployment.state).toBe("Error");
-		expect(failed.deployment.error).toEqual({ stage: "load", message: `Cloudflare refused the code: ${message} (code 10021)` });
+		// workerd's own startup error, as Cloudflare reports it, on one line.
+		expect(failed.deployment.error).toEqual({
+			stage: "load",
+			message: "Cloudflare refused the code: Uncaught Error: at the top at index.js:1:38 (code 10021)",
+		});
 		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("v1");
 		expect(await cloudflare.script(failed.deployment.id)).toBeNull();
+	});
+
+	it("gives every code problem in the table to the tenant with Cloudflare's message", async () => {
+		const { tenant, name } = await liveScript(hello("v1"));
+		const codes = Object.entries(CLOUDFLARE_ERRORS).filter(([, e]) => e.fault === "code");
+		expect(codes.map(([code]) => Number(code))).toEqual(expect.arrayContaining([10021, 10027, 10054, 10055, 10068]));
+		for (const [code] of codes) {
+			await cloudflare.fail({ method: "PUT", tag: `name-${name}`, responses: [cloudflareError(400, Number(code), `refusal ${code}`)] });
+			const failed = await deploy(tenant.token, name, hello("v2"));
+			expect({ code, status: failed.status, error: failed.deployment.error }).toEqual({
+				code,
+				status: 422,
+				error: { stage: "load", message: `Cloudflare refused the code: refusal ${code} (code ${code})` },
+			});
+		}
+	});
+
+	it("treats an account, plan or token problem as the platform's: 503, the tenant's code not blamed, the operator's log has Cloudflare's answer", async () => {
+		const { tenant, name } = await liveScript(hello("v1"));
+		const cases: [number, number, string][] = [
+			[403, 10000, "Authentication error"],
+			[403, 10015, "Account is not entitled to use Workers"],
+			[400, 10075, "workers.api.error.wrong_plan"],
+			[400, 10042, "Please enable R2 through the Cloudflare Dashboard."],
+			[404, 7003, "Could not route to /client/v4/accounts/x, perhaps your object identifier is invalid?"],
+			[400, 999_999, "a code Ferry has never seen"],
+		];
+		for (const [status, code, message] of cases) {
+			await cloudflare.fail({ method: "PUT", tag: `name-${name}`, responses: [cloudflareError(status, code, message)] });
+			const errors = captureLogs("error");
+			const failed = await deploy(tenant.token, name, hello("v2"));
+			const id = failed.deployment.id;
+			expect({ code, status: failed.status, error: failed.error?.code }).toEqual({ code, status: 503, error: "platform_unavailable" });
+			expect(failed.deployment.error?.message).toBe(
+				`the platform could not publish the deployment (its Cloudflare account refused the upload; logged under deployment ${id}); the code was not checked: deploy again once the operator has fixed it`,
+			);
+			expect(failed.deployment.error?.message).not.toContain(message);
+			const logged = errors().find((l) => l.deploymentId === id);
+			expect(logged).toMatchObject({ message: "the runtime did not take a deployment; the platform is at fault" });
+			expect(JSON.stringify(logged)).toContain(`${message} (code ${code})`);
+		}
+		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("v1");
 	});
 
 	it("retries a 429 after the Retry-After Cloudflare sent, then deploys", async () => {
 		const { tenant, name } = await liveScript();
 		await cloudflare.fail({
 			method: "PUT",
-			tag: `script-${name}`,
-			responses: [
-				{
-					status: 429,
-					headers: { "retry-after": "0" },
-					body: {
-						success: false,
-						errors: [{ code: 971, message: "Please wait and consider throttling your request speed" }],
-						messages: [],
-						result: null,
-					},
-				},
-			],
+			tag: `name-${name}`,
+			responses: [cloudflareError(429, 971, "Please wait and consider throttling your request speed", { "retry-after": "0" })],
 		});
 		const result = await deploy(tenant.token, name, hello("after 429"));
 		expect(result.status).toBe(200);
@@ -210,36 +212,19 @@ describe("Cloudflare's answers", () => {
 		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("after 429");
 	});
 
-	it("retries a 5xx (even an HTML one from a proxy), then deploys", async () => {
+	it("retries a 5xx (even an HTML one from a proxy) and a concurrent change (10035), then deploys", async () => {
 		const { tenant, name } = await liveScript();
 		await cloudflare.fail({
 			method: "PUT",
-			tag: `script-${name}`,
-			responses: [{ status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad gateway</html>" }],
+			tag: `name-${name}`,
+			responses: [
+				{ status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad gateway</html>" },
+				cloudflareError(409, 10035, "Multiple attempts to modify a resource at the same time", { "retry-after": "0" }),
+			],
 		});
 		const result = await deploy(tenant.token, name, hello("after 502"));
 		expect(result.status).toBe(200);
-		expect((await cloudflare.requests({ script: result.deployment.id })).map((r) => r.status)).toEqual([502, 200]);
-	});
-
-	it("treats a refused token as the platform's fault: the tenant reads no Cloudflare internals, the operator's log has them", async () => {
-		const { tenant, name } = await liveScript(hello("v1"));
-		await cloudflare.fail({
-			method: "PUT",
-			tag: `script-${name}`,
-			responses: [
-				{ status: 403, body: { success: false, errors: [{ code: 10000, message: "Authentication error" }], messages: [], result: null } },
-			],
-		});
-		const errors = captureLogs("error");
-		const failed = await deploy(tenant.token, name, hello("v2"));
-		expect(failed.status).toBe(422);
-		expect(failed.deployment.error?.message).toBe(
-			`internal error at the load stage; the platform logged it under deployment ${failed.deployment.id}`,
-		);
-		const logged = errors().find((l) => l.deploymentId === failed.deployment.id);
-		expect(JSON.stringify(logged)).toContain("Authentication error (code 10000)");
-		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("v1");
+		expect((await cloudflare.requests({ script: result.deployment.id })).map((r) => r.status)).toEqual([502, 409, 200]);
 	});
 
 	it("uploads nothing on rollback: the earlier deployment's namespace script serves again", async () => {
@@ -247,128 +232,60 @@ describe("Cloudflare's answers", () => {
 		await deploy(tenant.token, name, hello("v2"));
 		expect((await p.api(`/v1/scripts/${name}/rollback`, { method: "POST", token: tenant.token })).status).toBe(200);
 		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("v1");
-		expect((await cloudflare.requests({ tag: `script-${name}` })).filter((r) => r.method === "PUT")).toHaveLength(2);
+		expect((await cloudflare.requests({ tag: `name-${name}` })).filter((r) => r.method === "PUT")).toHaveLength(2);
 	});
 });
 
-describe("deleting a script", () => {
-	it("deletes the namespace script of every deployment it uploaded, live or not", async () => {
-		const { tenant, name } = await liveScript(hello("v1"));
-		await deploy(tenant.token, name, hello("v2"));
-		await cloudflare.fail({
-			method: "PUT",
-			tag: `script-${name}`,
-			responses: [{ status: 400, body: { success: false, errors: [{ code: 10021, message: "nope" }], messages: [], result: null } }],
-		});
-		await deploy(tenant.token, name, hello("refused"));
-		const uploaded = await cloudflare.scriptsTagged(`script-${name}`);
-		expect(uploaded).toHaveLength(2);
-		expect((await p.api(`/v1/scripts/${name}`, { method: "DELETE", token: tenant.token })).status).toBe(200);
-		expect(await cloudflare.scriptsTagged(`script-${name}`)).toEqual([]);
-		const deletes = (await cloudflare.requests({})).filter(
-			(r) => r.method === "DELETE" && uploaded.some((id) => r.path.endsWith(`/scripts/${id}`)),
+describe("limits Cloudflare applies", () => {
+	it("lets a plan's CPU limit above Cloudflare's 30 s default apply: scripts are uploaded with the highest a plan may have", async () => {
+		expect(SCRIPT_LIMITS.cpu_ms).toBe(PLAN_LIMIT_BOUNDS.cpuMs.max);
+		const plan = uniqueName("plan");
+		expect((await p.api(`/v1/plans/${plan}`, { method: "PUT", token: ADMIN, json: { cpu_ms: 120_000, sub_requests: 50 } })).status).toBe(
+			200,
 		);
-		expect(deletes.map((r) => r.status)).toEqual([200, 200]);
-	});
-
-	it("finishes the delete when Cloudflare fails, and logs the scripts left in the namespace for the operator", async () => {
-		const { tenant, name } = await liveScript(hello("v1"));
-		const [id] = await cloudflare.scriptsTagged(`script-${name}`);
-		// Every attempt fails (Retry-After 0 keeps the test from waiting out the backoff).
-		await cloudflare.fail({
-			method: "DELETE",
-			script: id,
-			responses: Array.from({ length: 4 }, () => ({ status: 500, headers: { "retry-after": "0" } })),
-		});
-		const errors = captureLogs("error");
-		expect((await p.api(`/v1/scripts/${name}`, { method: "DELETE", token: tenant.token })).status).toBe(200);
-		expect((await p.visit(`${name}.localhost`)).status).toBe(404);
-		expect(errors().find((l) => l.scriptName === name)).toMatchObject({ namespace: cloudflare.info.namespace, namespaceScripts: [id] });
-	});
-});
-
-describe("releasing a name that never served", () => {
-	it("deletes the namespace scripts the failed deployments may have left", async () => {
-		const [first, second] = [await p.newTenant(), await p.newTenant()];
+		const tenant = await p.newTenant();
+		expect((await p.api(`/v1/tenants/${tenant.id}/plan`, { method: "PUT", token: ADMIN, json: { plan } })).status).toBe(200);
 		const name = uniqueName("cf");
-		// Every attempt gets a 5xx: the upload may or may not have been stored, as far as Ferry knows.
-		await cloudflare.fail({
-			method: "PUT",
-			tag: `script-${name}`,
-			responses: Array.from({ length: 4 }, () => ({ status: 500, headers: { "retry-after": "0" } })),
-		});
-		const failed = await deploy(first.token, name, hello("never served"));
-		expect(failed.deployment.error?.stage).toBe("load");
-		const claimed = await deploy(second.token, name, hello("second's"));
-		expect(claimed.status).toBe(200);
-		await expect
-			.poll(async () => (await cloudflare.requests({ script: failed.deployment.id })).filter((r) => r.method === "DELETE").length)
-			.toBe(1);
-		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("second's");
+		const { deployment } = await deploy(tenant.token, name, hello("long"));
+		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("long");
+		// The lower of the script's own limit and the request's applies (the stand-in, as Cloudflare).
+		expect(p.namespace.calls.filter((c) => c.name === deployment.id).map((c) => c.effectiveLimits)).toEqual([
+			{ cpuMs: 120_000, subRequests: 50 },
+		]);
 	});
-});
 
-describe("a namespace without the routed script", () => {
-	it("answers the 404 page when the script was deleted and this dispatcher isolate had not heard (Worker not found)", async () => {
-		// On Cloudflare the API reaches one dispatcher isolate; this one stands for the others.
-		const stale = cloudflarePlatform({ routeControl: { refresh: async () => {} } });
-		const tenant = await stale.newTenant();
+	it("bounds vars as Cloudflare does: a 5 KiB var deploys there, one byte more and the 129th var are refused before any upload", async () => {
+		const tenant = await p.newTenant();
 		const name = uniqueName("cf");
-		expect((await stale.deploy(tenant.token, name, hello("soon gone"))).status).toBe(200);
-		expect(await (await stale.visit(`${name}.localhost`)).text()).toBe("soon gone"); // route now cached here
-		expect((await stale.api(`/v1/scripts/${name}`, { method: "DELETE", token: tenant.token })).status).toBe(200);
-		const res = await stale.visit(`${name}.localhost`);
-		expect(res.status).toBe(404);
-		expect(await res.text()).toContain("No script is deployed at this address");
-	});
-
-	it("answers 503 and tells the operator when the route still points at a script the namespace lost", async () => {
-		const { name } = await liveScript(hello("v1"));
-		const [id] = await cloudflare.scriptsTagged(`script-${name}`);
-		const { url, accountId, namespace, apiToken } = cloudflare.info;
-		// Removed behind Ferry's back (by hand, in the dashboard).
-		await fetch(`${url}/accounts/${accountId}/workers/dispatch/namespaces/${namespace}/scripts/${id}`, {
-			method: "DELETE",
-			headers: { authorization: `Bearer ${apiToken}` },
+		const atLimit = await deploy(tenant.token, name, "export default { fetch: (r, env) => new Response(String(env.BIG.length)) };", {
+			vars: { BIG: "x".repeat(5 * 1024) },
 		});
-		const errors = captureLogs("error");
-		const res = await p.visit(`${name}.localhost`, "/", { headers: { "cf-ray": "ray-lost" } });
-		expect(res.status).toBe(503);
-		expect(errors()).toContainEqual(
-			expect.objectContaining({ message: "the runtime could not run a routed deployment", requestId: "ray-lost", deploymentId: id }),
+		expect(atLimit.status).toBe(200);
+		expect(await (await p.visit(`${name}.localhost`)).text()).toBe("5120");
+		const before = (await cloudflare.requests({ tag: `name-${name}` })).length;
+		const tooBig = await p.deploy(tenant.token, name, hello("x"), { vars: { BIG: "é".repeat(2561) } });
+		expect(tooBig.status).toBe(400);
+		expect(((await tooBig.json()) as { error: unknown }).error).toEqual({
+			code: "invalid_metadata",
+			message: "var 'BIG' is 5122 bytes of UTF-8: a var is at most 5120 bytes (5 KiB)",
+		});
+		const many = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`V${i}`, "1"]));
+		const tooMany = await p.deploy(tenant.token, name, hello("x"), { vars: many });
+		expect(tooMany.status).toBe(400);
+		expect(((await tooMany.json()) as { error: { message: string } }).error.message).toBe(
+			"129 vars: a Worker has at most 128 vars and secrets together",
 		);
+		expect(await cloudflare.requests({ tag: `name-${name}` })).toHaveLength(before);
 	});
 });
-
-/** A Built deployment made by hand, for driving the publisher without the pipeline. */
-async function manifestFor(source: string): Promise<{ manifest: Manifest; blobs: Map<string, ArrayBuffer> }> {
-	const bytes = new TextEncoder().encode(source).buffer as ArrayBuffer;
-	const sha256 = await sha256Hex(bytes);
-	const manifest: Manifest = {
-		version: 1,
-		deploymentId: newId(),
-		scriptName: uniqueName("direct"),
-		tenantId: newId(),
-		mainModule: "index.js",
-		compatibilityDate: "2026-11-01",
-		compatibilityFlags: [],
-		vars: { MODE: "test" },
-		modules: [{ name: "index.js", kind: "esm", sha256, size: bytes.byteLength }],
-	};
-	return { manifest, blobs: new Map([[sha256, bytes]]) };
-}
 
 describe("a failure of the publisher itself", () => {
-	const direct = () => {
-		const { url, accountId, apiToken, namespace } = cloudflare.info;
-		return new DispatchNamespacePublisher({ apiUrl: url, accountId, apiToken, namespace });
-	};
 	/** The deployment as Built, its module bytes gone: the upload form cannot be built. */
 	const withoutBytes = (built: BuiltDeployment): BuiltDeployment => ({ ...built, blobs: new Map() });
 
 	it("is its own error, not a LoadError and not a TypeError from reading Cloudflare's answer that never came", async () => {
-		const built = await manifestFor(hello("x"));
-		const error = await direct()
+		const built = await builtDeployment(hello("x"));
+		const error = await directPublisher(cloudflare)
 			.load(withoutBytes(built))
 			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(Error);
@@ -379,10 +296,9 @@ describe("a failure of the publisher itself", () => {
 	});
 
 	it("ends the deployment in Error at the load stage with a message the tenant can read, the cause in the operator's log", async () => {
-		const { tenant, name } = await liveScript(hello("v1"));
+		const { tenant, name, scriptId } = await liveScript(hello("v1"));
 		const db = openDatabase(env.DB);
-		const script = await env.DB.prepare("SELECT id FROM scripts WHERE name = ? AND deleted_at IS NULL").bind(name).first<{ id: string }>();
-		const publisher = direct();
+		const publisher = directPublisher(cloudflare);
 		const upload: Upload = {
 			mainModule: "index.js",
 			compatibilityDate: "2026-11-01",
@@ -402,11 +318,12 @@ describe("a failure of the publisher itself", () => {
 			{
 				db,
 				artifacts: new ArtifactStore(env.ARTIFACTS),
+				assets: new R2AssetStore(env.ARTIFACTS),
 				// The real publisher, handed the deployment after its bytes went missing.
-				publisher: { load: (built) => publisher.load(withoutBytes(built)), remove: (scriptName, ids) => publisher.remove(scriptName, ids) },
+				publisher: { load: (built) => publisher.load(withoutBytes(built)), remove: (script, ids) => publisher.remove(script, ids) },
 				routeControl: env.ROUTES as unknown as RouteControlApi,
 			},
-			{ tenantId: tenant.id, scriptId: script!.id, scriptName: name },
+			{ tenantId: tenant.id, scriptId, scriptName: name },
 			upload,
 		);
 		const id = deployment.id;
@@ -425,32 +342,20 @@ describe("a failure of the publisher itself", () => {
 });
 
 describe("retry timing (the publisher driven directly, its sleep recorded)", () => {
-	const rateLimited = (retryAfter: string) => ({
-		status: 429,
-		headers: { "retry-after": retryAfter },
-		body: {
-			success: false,
-			errors: [{ code: 10000, message: "Rate limited. Please wait and consider throttling your request speed" }],
-			messages: [],
-			result: null,
-		},
-	});
+	const rateLimited = (retryAfter: string) =>
+		cloudflareError(429, 971, "Please wait and consider throttling your request speed", { "retry-after": retryAfter });
 	function publisher() {
 		const waits: number[] = [];
-		const { url, accountId, apiToken, namespace } = cloudflare.info;
-		const instance = new DispatchNamespacePublisher(
-			{ apiUrl: url, accountId, apiToken, namespace },
-			{
-				sleep: async (ms) => {
-					waits.push(ms);
-				},
+		const instance = directPublisher(cloudflare, {
+			sleep: async (ms) => {
+				waits.push(ms);
 			},
-		);
+		});
 		return { instance, waits };
 	}
 
 	it("waits exactly what Retry-After asks (seconds or an HTTP date) before trying again", async () => {
-		const built = await manifestFor(hello("x"));
+		const built = await builtDeployment(hello("x"));
 		const { instance, waits } = publisher();
 		const inTwoSeconds = new Date(Date.now() + 2_000).toUTCString();
 		await cloudflare.fail({ method: "PUT", script: built.manifest.deploymentId, responses: [rateLimited("7"), rateLimited(inTwoSeconds)] });
@@ -461,33 +366,33 @@ describe("retry timing (the publisher driven directly, its sleep recorded)", () 
 		expect(await cloudflare.script(built.manifest.deploymentId)).not.toBeNull();
 	});
 
-	it("gives up at once when Cloudflare asks for longer than a deploy may wait, saying when to try again", async () => {
-		const built = await manifestFor(hello("x"));
+	it("gives up at once when Cloudflare asks for longer than a deploy may wait, saying when to try again, blaming nothing of the tenant's", async () => {
+		const built = await builtDeployment(hello("x"));
 		const { instance, waits } = publisher();
 		await cloudflare.fail({ method: "PUT", script: built.manifest.deploymentId, responses: [rateLimited("300")] });
 		const error = await instance.load(built).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(LoadError);
-		expect((error as Error).message).toMatch(/after 1 attempt .*deploy again in 300 s$/);
+		expect(error).toBeInstanceOf(PublishUnavailableError);
+		expect((error as Error).message).toBe(
+			"Cloudflare did not take the upload after 1 attempt (it is rate limiting or unavailable); nothing is wrong with the code: deploy again in 300 s",
+		);
 		expect(waits).toEqual([]);
 	});
 
-	it("backs off between 5xx answers and fails with Cloudflare's message after the last attempt", async () => {
-		const built = await manifestFor(hello("x"));
+	it("backs off between 5xx answers and gives up after the last attempt", async () => {
+		const built = await builtDeployment(hello("x"));
 		const { instance, waits } = publisher();
-		const unavailable = {
-			status: 503,
-			body: { success: false, errors: [{ code: 10013, message: "An unknown error has occurred" }], messages: [], result: null },
-		};
+		const unavailable = cloudflareError(503, 10013, "An unknown error has occurred");
 		await cloudflare.fail({
 			method: "PUT",
 			script: built.manifest.deploymentId,
 			responses: [unavailable, unavailable, unavailable, unavailable],
 		});
 		const error = await instance.load(built).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(LoadError);
+		expect(error).toBeInstanceOf(PublishUnavailableError);
 		expect((error as Error).message).toBe(
-			"Cloudflare did not accept the upload after 4 attempts (An unknown error has occurred (code 10013)); deploy again in a minute",
+			"Cloudflare did not take the upload after 4 attempts (it is rate limiting or unavailable); nothing is wrong with the code: deploy again in a minute",
 		);
+		expect(((error as Error).cause as Error).message).toContain("An unknown error has occurred (code 10013)");
 		expect(waits).toHaveLength(3);
 		// Full jitter under a doubling ceiling: 0.5 s, 1 s, 2 s.
 		for (const [i, ms] of waits.entries()) expect(ms).toBeLessThanOrEqual(500 * 2 ** i);

@@ -113,6 +113,18 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 			expect(await (await p.visit(`${name}.localhost`)).text()).toBe("still v1");
 		});
 
+		it("refuses a main module without a fetch handler, with one message on both runtimes", async () => {
+			const { tenant, name } = await deployed(hello("still v1"));
+			const res = await p.deploy(tenant.token, name, "export default { scheduled() {} };");
+			expect(res.status).toBe(422);
+			const body = (await res.json()) as { deployment: { state: string; error: { stage: string; message: string } } };
+			expect(body.deployment.error).toEqual({
+				stage: "load",
+				message: "main module 'index.js' has no default export with a fetch handler",
+			});
+			expect(await (await p.visit(`${name}.localhost`)).text()).toBe("still v1");
+		});
+
 		it("gives tenant code its vars and nothing of the platform's", async () => {
 			const { name } = await deployed("export default { fetch: (req, env) => Response.json(Object.keys(env).sort()) };", {
 				vars: { A: "1", B: "2" },

@@ -13,7 +13,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import dispatcher from "../../../dispatch/src/index";
-import apiWorker from "../../../workers/api/src/index";
+import { app } from "../../../workers/api/src/app";
 import type { RouteControlApi } from "../../../workers/shared/runtime/route";
 import { FakeCloudflareApi } from "../../support/cloudflare-api/control";
 import { FakeDispatchNamespace } from "../cloudflare/dispatch-namespace";
@@ -50,7 +50,7 @@ function drive(runtime: RuntimeKind, apiEnv: ApiEnv, dispatchEnv: DispatchEnv, l
 			}
 			const ctx = createExecutionContext();
 			const request = new Request(`http://api.localhost:8787${path}`, { ...init, headers, body });
-			const response = await apiWorker.fetch(request as Parameters<typeof apiWorker.fetch>[0], apiEnv, ctx);
+			const response = await app.fetch(request, apiEnv, ctx);
 			await waitOnExecutionContext(ctx);
 			return response;
 		},
@@ -104,10 +104,11 @@ export interface CloudflarePlatform extends Platform {
 /**
  * Production's runtime. `routeControl` replaces the API's ROUTES binding: on Cloudflare the API reaches
  * one dispatcher isolate, not all of them; a no-op stands for the isolates it cannot reach.
+ * `dispatchDb` replaces the dispatcher's D1 binding (a test counting its reads).
  */
-export function cloudflarePlatform(options: { routeControl?: RouteControlApi } = {}): CloudflarePlatform {
+export function cloudflarePlatform(options: { routeControl?: RouteControlApi; dispatchDb?: D1Database } = {}): CloudflarePlatform {
 	const cloudflare = fakeCloudflare();
-	const { url, accountId, apiToken, namespace: namespaceName } = cloudflare.info;
+	const { url, accountId, apiToken } = cloudflare.info;
 	const namespace = new FakeDispatchNamespace(cloudflare, env.LOADER);
 	const apiEnv: ApiEnv = {
 		...env,
@@ -115,10 +116,11 @@ export function cloudflarePlatform(options: { routeControl?: RouteControlApi } =
 		CLOUDFLARE_API_URL: url,
 		CLOUDFLARE_ACCOUNT_ID: accountId,
 		CLOUDFLARE_API_TOKEN: apiToken,
-		DISPATCH_NAMESPACE: namespaceName,
+		// What the API's production config names; the fake holds only the one the dispatcher's binds.
+		DISPATCH_NAMESPACE: inject("apiDispatchNamespace"),
 		...(options.routeControl ? { ROUTES: options.routeControl as unknown as ApiEnv["ROUTES"] } : {}),
 	};
-	const dispatchEnv: DispatchEnv = { ...env, RUNTIME: "dispatch-namespace", DISPATCHER: namespace };
+	const dispatchEnv: DispatchEnv = { ...env, RUNTIME: "dispatch-namespace", DISPATCHER: namespace, DB: options.dispatchDb ?? env.DB };
 	const limitsPassed = (id: string) => namespace.calls.filter((c) => c.name === id).map((c) => c.options.limits);
 	return { ...drive("dispatch-namespace", apiEnv, dispatchEnv, limitsPassed), cloudflare, namespace };
 }

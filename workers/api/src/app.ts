@@ -2,6 +2,7 @@
 import { openDatabase } from "../../shared/db";
 import { FerryError } from "../../shared/http/errors";
 import { requireTenant } from "./auth/middleware";
+import { assetSessionEndpoints, assetUploadEndpoints } from "./endpoints/assets";
 import { deploymentEndpoints } from "./endpoints/deployments";
 import { planEndpoints } from "./endpoints/plans";
 import { scriptEndpoints } from "./endpoints/scripts";
@@ -27,7 +28,9 @@ export const app = factory
 	.use("/v1/deployments/*", requireTenant)
 	.route("/v1/whoami", whoamiEndpoints)
 	.route("/v1/tokens", tokenEndpoints)
+	.route("/v1/scripts", assetSessionEndpoints)
 	.route("/v1/scripts", scriptEndpoints)
+	.route("/v1/assets", assetUploadEndpoints)
 	.route("/v1/deployments", deploymentEndpoints);
 
 app.notFound((c) => new FerryError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());

@@ -8,8 +8,13 @@ export interface TenantContext {
 	tokenId: string;
 }
 
+/** A binding no config declares: the local platform sets it for tests only (deploy/test-hold.ts). */
+export interface TestBindings {
+	FERRY_TEST_DEPLOY_HOLD?: string;
+}
+
 export interface AppEnv {
-	Bindings: ApiEnv;
+	Bindings: ApiEnv & TestBindings;
 	Variables: {
 		db: Database;
 		tenant: TenantContext;

@@ -23,6 +23,8 @@ export interface DeploymentView {
 	live: boolean;
 	artifact_sha256: string;
 	size_bytes: number;
+	/** Its static assets (docs/assets.md), or null when it has none. */
+	assets: { files: number; bytes: number } | null;
 	created_at: string;
 	updated_at: string;
 	/** The stage that failed (build, load, deploy) and why. */
@@ -83,6 +85,17 @@ export interface RollbackAnswer {
 	previous_deployment_id: string | null;
 }
 
+/** `POST /v1/scripts/:name/assets-upload-session` (Cloudflare's shape): the token, and the hashes to upload in buckets. */
+export interface AssetUploadSessionAnswer {
+	jwt: string;
+	buckets: string[][];
+}
+
+/** `POST /v1/assets/upload`: 202 `{}` while files of the session are missing, 201 with the completion token after the last. */
+export interface AssetUploadAnswer {
+	jwt?: string;
+}
+
 /** One line of the streamed deploy answer before the last (deploy/progress.ts). */
 export interface ProgressLine {
 	event: DeploymentEventView & { deployment_id: string };
@@ -113,6 +126,7 @@ export function deploymentView(
 		live: d.id === liveId,
 		artifact_sha256: d.artifactSha256,
 		size_bytes: d.sizeBytes,
+		assets: d.assetFiles === null ? null : { files: d.assetFiles, bytes: d.assetBytes ?? 0 },
 		created_at: iso(d.createdAt),
 		updated_at: iso(d.updatedAt),
 		// The two columns are written together (deploy/store.ts).

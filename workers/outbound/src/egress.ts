@@ -11,13 +11,11 @@
  */
 
 import type { EgressContext } from "../../shared/egress/context";
+import { EGRESS_DENIED_HEADER } from "../../shared/egress/denial";
 import { decideEgress, denialMessage, type EgressDenial } from "../../shared/egress/policy";
 import { log } from "../../shared/log";
 import { type AllowListRead, allowListFor } from "./allow-list";
 import { SubrequestCounter } from "./counter";
-
-/** The response header that marks the gate's answer and names the reason, so no upstream 403 passes for one. */
-const EGRESS_DENIED_HEADER = "x-ferry-egress-denied";
 
 /** What tenant code's fetch() resolves with when the gate refuses: enough to fix the allow-list, nothing about the platform. */
 export function denialResponse(reason: EgressDenial, url: URL): Response {

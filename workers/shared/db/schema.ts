@@ -64,6 +64,9 @@ export const deployments = sqliteTable(
 		// sha256 of the canonical module list: equal for byte-identical uploads.
 		artifactSha256: text("artifact_sha256").notNull(),
 		sizeBytes: integer("size_bytes").notNull(),
+		// Static assets (docs/assets.md): how many files and bytes; null when the deployment has none.
+		assetFiles: integer("asset_files"),
+		assetBytes: integer("asset_bytes"),
 		errorStage: text("error_stage"),
 		errorMessage: text("error_message"),
 		// Set when the local platform quarantined the deployment (it stopped a runtime process: an
@@ -144,4 +147,26 @@ export const egressAllowList = sqliteTable(
 		createdAt: integer("created_at").notNull(),
 	},
 	(t) => [primaryKey({ columns: [t.tenantId, t.host] })],
+);
+
+/**
+ * The static assets a tenant holds (bytes in R2 under `assets/<tenant-id>/<hash>`, see
+ * workers/shared/assets/store.ts): which hashes an upload session can skip. Per tenant: another
+ * tenant's identical file is not one this tenant holds. A row is written after its R2 object, so a
+ * row always has its bytes.
+ */
+export const assets = sqliteTable(
+	"assets",
+	{
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.id),
+		// wrangler's asset hash (workers/shared/assets/hash.ts), verified against the bytes on upload.
+		hash: text("hash").notNull(),
+		size: integer("size").notNull(),
+		// As uploaded; null: served without a content type.
+		contentType: text("content_type"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.hash] })],
 );

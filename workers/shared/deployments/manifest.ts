@@ -21,10 +21,13 @@ export const CONTENT_TYPE_KINDS: Readonly<Record<string, ModuleKind>> = {
 	"application/source-map": "sourcemap",
 };
 
-/** The content type a kind is uploaded with (the inverse of CONTENT_TYPE_KINDS, one canonical type each). */
+/**
+ * The content type a kind is uploaded with (the inverse of CONTENT_TYPE_KINDS, one canonical type
+ * each): wrangler's (its `moduleTypeMimeType`: CommonJS is `application/javascript`).
+ */
 export const KIND_CONTENT_TYPES: Readonly<Record<ModuleKind, string>> = {
 	esm: "application/javascript+module",
-	cjs: "text/javascript",
+	cjs: "application/javascript",
 	wasm: "application/wasm",
 	text: "text/plain",
 	json: "application/json",
@@ -45,10 +48,20 @@ export const manifestSchema = z.object({
 	deploymentId: z.string(),
 	scriptName: z.string(),
 	tenantId: z.string(),
-	mainModule: z.string(),
+	/** null for an assets-only deployment: no Worker, its requests are its assets' (docs/assets.md). */
+	mainModule: z.string().nullable(),
 	compatibilityDate: z.string(),
 	compatibilityFlags: z.array(z.string()),
 	vars: z.record(z.string(), z.string()),
 	modules: z.array(manifestModuleSchema),
+	/** Set when the deployment has static assets (their paths are in its asset manifest, workers/shared/assets/). */
+	assets: z
+		.object({
+			/** The env binding that fetches them from the Worker (`assets.binding`), if any. */
+			binding: z.string().nullable(),
+			files: z.number().int().nonnegative(),
+			bytes: z.number().int().nonnegative(),
+		})
+		.optional(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

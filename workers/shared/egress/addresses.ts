@@ -3,9 +3,10 @@
  * its allow-list says. The URL parser has already normalised IP literals (`0x7f.1` → `127.0.0.1`,
  * `[::ffff:7f00:1]` → `[::ffff:7f00:1]`), so only canonical forms need recognising here.
  *
- * Only literals can be checked: a Worker cannot resolve DNS, so a public name pointing at a private
- * address is not caught here. On Cloudflare that is harmless (subrequests leave from Cloudflare's
- * network, which has no route to the operator's private networks); locally, the allow-list is the guard.
+ * Only literals can be checked here: a Worker cannot resolve DNS, so a public name pointing at a
+ * private address is not caught by the gate. Locally the platform's way out checks what the name
+ * resolves to, with this same function, at connection time (local/egress.ts); production relies on
+ * Cloudflare (docs/deploy-to-cloudflare.md, "Egress").
  */
 
 /** IPv4 special-purpose and private blocks (RFC 6890), parsed once. */

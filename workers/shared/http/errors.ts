@@ -16,8 +16,11 @@ export const ERROR_STATUS = {
 	invalid_multipart: 400,
 	invalid_metadata: 400,
 	invalid_script_name: 400,
+	invalid_assets: 400,
+	invalid_asset_token: 400,
 	deployment_failed: 422,
 	internal_error: 500,
+	platform_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -3,12 +3,14 @@
  * SQL lives. Prepared statements rather than the ORM keep the dispatcher's bundle and hot path small.
  */
 import { ArtifactStore } from "../artifacts";
+import type { DeploymentAssets } from "../assets/manifest";
+import { R2AssetStore } from "../assets/store";
 import { DEFAULT_PLAN_LIMITS, type PlanLimits } from "../runtime/plans";
 import type { RouteTarget } from "../runtime/route";
 import type { DeploymentCode, PlatformReads } from "./reads";
 
 const ROUTE_COLUMNS = `r.label, r.script_name AS scriptName, r.deployment_id AS deploymentId, s.tenant_id AS tenantId,
-	d.quarantined_until AS quarantinedUntil`;
+	d.asset_files AS assetFiles, d.quarantined_until AS quarantinedUntil`;
 const ROUTES_FROM = "routes r JOIN scripts s ON s.id = r.script_id JOIN deployments d ON d.id = r.deployment_id";
 
 /** D1 binds at most 100 parameters per statement; a deleted script may have a preview label per deployment. */
@@ -45,12 +47,14 @@ export async function readAllowList(db: D1Database, tenantId: string): Promise<s
 
 export class D1PlatformReads implements PlatformReads {
 	private readonly artifacts: ArtifactStore;
+	private readonly assets: R2AssetStore;
 
 	constructor(
 		private readonly db: D1Database,
 		bucket: R2Bucket,
 	) {
 		this.artifacts = new ArtifactStore(bucket);
+		this.assets = new R2AssetStore(bucket);
 	}
 
 	routes(labels: readonly string[]): Promise<RouteTarget[]> {
@@ -67,5 +71,13 @@ export class D1PlatformReads implements PlatformReads {
 
 	deploymentCode(deploymentId: string): Promise<DeploymentCode> {
 		return this.artifacts.getDeployment(deploymentId);
+	}
+
+	deploymentAssets(deploymentId: string): Promise<DeploymentAssets> {
+		return this.assets.deploymentAssets(deploymentId);
+	}
+
+	blob(tenantId: string, hash: string): Promise<ReadableStream<Uint8Array> | null> {
+		return this.assets.blob(tenantId, hash);
 	}
 }

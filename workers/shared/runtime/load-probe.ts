@@ -30,8 +30,9 @@ export interface LoadProbe {
 	probe(code: WorkerLoaderWorkerCode): Promise<LoadProbeResult>;
 }
 
-/** The tenant's code behind the probe's wrapper module (no network, no platform bindings). */
+/** The tenant's code behind the probe's wrapper module (no network, no platform bindings); a Worker's only (not assets only). */
 export function loadProbeCode(manifest: Manifest, blobs: ReadonlyMap<string, ArrayBuffer>): WorkerLoaderWorkerCode {
+	if (manifest.mainModule === null) throw new Error(`deployment ${manifest.deploymentId} has no Worker to probe (assets only)`);
 	return workerCode(manifest, blobs, {
 		extraModules: { [PROBE_MODULE]: { js: probeSource(manifest.mainModule) } },
 		mainModule: PROBE_MODULE,

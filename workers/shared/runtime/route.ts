@@ -4,6 +4,8 @@ export interface RouteTarget {
 	scriptName: string;
 	deploymentId: string;
 	tenantId: string;
+	/** How many static asset files the deployment has; null when it has none (docs/assets.md). */
+	assetFiles: number | null;
 	/**
 	 * Until when (ms since the epoch) the deployment is quarantined: its requests answer the 503
 	 * "exceeded its limits" page and its code does not run. Null when it never was. It travels with

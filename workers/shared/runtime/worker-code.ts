@@ -26,6 +26,8 @@ export interface WorkerCodeOptions {
 	mainModule?: string;
 	/** Where the isolate's fetch() goes: the egress gate (workers/outbound/). Default: nowhere. */
 	globalOutbound?: Fetcher | null;
+	/** The deployment's assets as its `assets.binding` (the dispatcher's FerryAssets entrypoint for it). */
+	assets?: Fetcher;
 }
 
 /**
@@ -45,12 +47,15 @@ export function workerCode(
 		modules[module.name] = toLoaderModule(module.kind, bytes);
 	}
 	Object.assign(modules, options.extraModules);
+	const mainModule = options.mainModule ?? manifest.mainModule;
+	if (mainModule === null) throw new Error(`deployment ${manifest.deploymentId} has no Worker (assets only)`);
+	const binding = manifest.assets?.binding;
 	return {
 		compatibilityDate: manifest.compatibilityDate,
 		compatibilityFlags: manifest.compatibilityFlags,
-		mainModule: options.mainModule ?? manifest.mainModule,
+		mainModule,
 		modules,
-		env: { ...manifest.vars },
+		env: { ...manifest.vars, ...(binding && options.assets ? { [binding]: options.assets } : {}) },
 		globalOutbound: options.globalOutbound ?? null,
 	};
 }

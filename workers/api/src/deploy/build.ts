@@ -81,6 +81,17 @@ export interface BuildInput {
 }
 
 export function buildManifest({ upload, hashes, deploymentId, scriptName, tenantId }: BuildInput): Manifest {
+	const base = {
+		version: 1 as const,
+		deploymentId,
+		scriptName,
+		tenantId,
+		compatibilityDate: upload.compatibilityDate,
+		compatibilityFlags: upload.compatibilityFlags,
+		vars: upload.vars,
+	};
+	// Assets only (upload.ts): no Worker, nothing to check but the assets (the pipeline's).
+	if (upload.mainModule === null) return { ...base, mainModule: null, modules: [] };
 	if (upload.modules.length === 0) throw new BuildError("the upload has no modules");
 	const modules: ManifestModule[] = upload.modules.map(({ name, contentType, bytes }) => {
 		const kind = moduleKind(name, contentType);
@@ -99,15 +110,5 @@ export function buildManifest({ upload, hashes, deploymentId, scriptName, tenant
 		);
 	if (main.kind !== "esm")
 		throw new BuildError(`main module '${main.name}' must be an ES module (application/javascript+module), not ${main.kind}`);
-	return {
-		version: 1,
-		deploymentId,
-		scriptName,
-		tenantId,
-		mainModule: main.name,
-		compatibilityDate: upload.compatibilityDate,
-		compatibilityFlags: upload.compatibilityFlags,
-		vars: upload.vars,
-		modules,
-	};
+	return { ...base, mainModule: main.name, modules };
 }

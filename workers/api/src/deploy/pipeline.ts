@@ -4,23 +4,30 @@
  * the previous deployment serving.
  */
 import type { ArtifactStore } from "../../../shared/artifacts";
+import { assetRouting, type DeploymentAssets } from "../../../shared/assets/manifest";
+import type { R2AssetStore, UploadSession } from "../../../shared/assets/store";
 import type { Database } from "../../../shared/db";
 import type { DeploymentEvent, DeploymentStage, DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
 import { log } from "../../../shared/log";
 import type { RouteControlApi } from "../../../shared/runtime/route";
-import { LoadError, type Publisher } from "../publish";
+import { deploymentAssets, sessionTotals } from "../assets/deploy";
+import { LoadError, type Publisher, PublishUnavailableError } from "../publish";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord } from "./queries";
 import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
+import type { DeployHold } from "./test-hold";
 import type { Upload } from "./upload";
 
 export interface DeployContext {
 	db: Database;
 	artifacts: ArtifactStore;
+	assets: R2AssetStore;
 	publisher: Publisher;
 	routeControl: RouteControlApi;
+	/** Tests only: waits after a state is stored (./test-hold.ts). */
+	hold?: DeployHold;
 }
 
 export interface DeployTarget {
@@ -29,16 +36,25 @@ export interface DeployTarget {
 	scriptName: string;
 }
 
+/** An upload, with the asset upload session its `assets.jwt` named (resolved before anything was stored). */
+export interface DeployInput extends Upload {
+	assetSession?: UploadSession;
+}
+
 /** One state transition as it happens, reported live to a watcher: the event `deployment_events` records. */
 export interface StateEvent extends DeploymentEvent {
 	deploymentId: string;
 }
 
-/** Told of every transition right after it is stored. It must not throw: it cannot stop the deployment. */
-export type StateListener = (event: StateEvent) => void;
+/**
+ * Told of every transition right after it is stored; the pipeline waits for what it returns before
+ * its next stage (so a streamed line can leave first, ./progress.ts). It must not throw or reject:
+ * it cannot stop the deployment.
+ */
+export type StateListener = (event: StateEvent) => void | Promise<void>;
 
 /** Stores each module under its sha256; returns the hashes and the artifact's own hash. */
-async function storeModules(artifacts: ArtifactStore, upload: Upload) {
+async function storeModules(artifacts: ArtifactStore, upload: DeployInput) {
 	const hashes = new Map<string, string>();
 	await Promise.all(
 		upload.modules.map(async (module) => {
@@ -47,10 +63,21 @@ async function storeModules(artifacts: ArtifactStore, upload: Upload) {
 			await artifacts.putBlob(sha, module.bytes);
 		}),
 	);
-	// The artifact is named by its content: modules (name, type, bytes) and main module, in a fixed order.
+	// The artifact is named by its content: modules (name, type, bytes), main module and assets, in a fixed order.
 	const canonical = JSON.stringify({
 		main: upload.mainModule,
 		modules: upload.modules.map((m) => [m.name, m.contentType, hashes.get(m.name)]).sort(),
+		...(upload.assets && upload.assetSession
+			? {
+					assets: {
+						config: upload.assets.config,
+						binding: upload.assets.binding,
+						files: Object.entries(upload.assetSession.manifest)
+							.map(([path, entry]) => [path, entry.hash])
+							.sort(),
+					},
+				}
+			: {}),
 	});
 	return { hashes, artifactSha256: await sha256Hex(canonical) };
 }
@@ -63,7 +90,7 @@ async function storeModules(artifacts: ArtifactStore, upload: Upload) {
 export async function runDeployment(
 	ctx: DeployContext,
 	target: DeployTarget,
-	upload: Upload,
+	upload: DeployInput,
 	onEvent: StateListener = () => {},
 ): Promise<DeploymentRecord> {
 	const { db, artifacts, publisher } = ctx;
@@ -71,20 +98,30 @@ export async function runDeployment(
 	const [{ hashes, artifactSha256 }] = await Promise.all([
 		storeModules(artifacts, upload),
 		// Anything of this script's still "in progress" well past the load deadline was interrupted.
-		failInterrupted(db, target.scriptId, INTERRUPTED_AFTER_MS),
+		failInterrupted(db, { scriptId: target.scriptId, updatedBefore: Date.now() - INTERRUPTED_AFTER_MS }),
 	]);
 	const queuedAt = Date.now();
+	const assetTotals = upload.assetSession ? sessionTotals(upload.assetSession) : undefined;
 	let deployment = await createDeployment(
 		db,
-		{ id, scriptId: target.scriptId, tenantId: target.tenantId, artifactSha256, sizeBytes: upload.sizeBytes },
+		{
+			id,
+			scriptId: target.scriptId,
+			tenantId: target.tenantId,
+			artifactSha256,
+			sizeBytes: upload.sizeBytes,
+			assetFiles: assetTotals?.files ?? null,
+			assetBytes: assetTotals?.bytes ?? null,
+		},
 		queuedAt,
 	);
 	const events: DeploymentEvent[] = [];
-	const record = (event: DeploymentEvent) => {
+	const record = async (event: DeploymentEvent) => {
 		events.push(event);
-		onEvent({ deploymentId: id, ...event });
+		await onEvent({ deploymentId: id, ...event });
 	};
-	record({ from: null, to: "Queued", at: queuedAt, message: null });
+	await record({ from: null, to: "Queued", at: queuedAt, message: null });
+	await ctx.hold?.("Queued");
 
 	/** Stores one transition and records it; false when the deployment had moved on (e.g. deleted meanwhile). */
 	const move = async (
@@ -94,8 +131,9 @@ export async function runDeployment(
 	) => {
 		const at = Date.now();
 		if (!(await store(at))) return false;
-		record({ from: deployment.state, to, at, message: error?.message ?? null });
+		const from = deployment.state;
 		deployment = { ...deployment, state: to, updatedAt: at, ...(error ? { errorStage: error.stage, errorMessage: error.message } : {}) };
+		await record({ from, to, at, message: error?.message ?? null });
 		return true;
 	};
 	const ended = (): DeploymentRecord => ({ deployment, events });
@@ -105,24 +143,46 @@ export async function runDeployment(
 	let stage: DeploymentStage = "build";
 	try {
 		const manifest = buildManifest({ upload, hashes, deploymentId: id, scriptName: target.scriptName, tenantId: target.tenantId });
+		let assets: DeploymentAssets | undefined;
+		if (upload.assets && upload.assetSession && assetTotals) {
+			const routing = assetRouting(upload.assets.config, manifest.mainModule !== null, {
+				date: manifest.compatibilityDate,
+				flags: manifest.compatibilityFlags,
+			});
+			assets = await deploymentAssets(db, upload.assetSession, { id, tenantId: target.tenantId, routing });
+			await ctx.assets.putDeploymentAssets(assets);
+			manifest.assets = { binding: upload.assets.binding, ...assetTotals };
+		}
 		await artifacts.putManifest(manifest);
 		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
+		await ctx.hold?.("Built");
 
 		stage = "load";
 		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
-		await publisher.load({ manifest, blobs });
+		const tenantId = target.tenantId;
+		await publisher.load({
+			manifest,
+			blobs,
+			scriptId: target.scriptId,
+			...(assets ? { assets: { files: assets, bytes: (hash: string) => ctx.assets.bytes(tenantId, hash) } } : {}),
+		});
 		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return movedOn();
+		await ctx.hold?.("Loaded");
 
 		stage = "deploy";
 		if (!(await move("Deployed", (at) => activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }, at))))
 			return movedOn();
 	} catch (error) {
-		const known = error instanceof BuildError || error instanceof LoadError;
-		if (!known) log.error("deployment failed unexpectedly", { deploymentId: id, stage, error });
+		const unavailable = error instanceof PublishUnavailableError;
+		const known = error instanceof BuildError || error instanceof LoadError || unavailable;
+		// The tenant reads the message of an error it can act on (or that says it cannot); the operator's log has the rest.
+		if (unavailable) log.error("the runtime did not take a deployment; the platform is at fault", { deploymentId: id, stage, error });
+		else if (!known) log.error("deployment failed unexpectedly", { deploymentId: id, stage, error });
 		const message = known ? error.message : `internal error at the ${stage} stage; the platform logged it under deployment ${id}`;
 		const from = deployment.state;
 		const failure = { stage, message };
-		return (await move("Error", (at) => transition(db, id, from, "Error", { error: failure }, at), failure)) ? ended() : movedOn();
+		if (!(await move("Error", (at) => transition(db, id, from, "Error", { error: failure }, at), failure))) return movedOn();
+		return unavailable ? { ...ended(), unavailable: true } : ended();
 	}
 	await routesMoved(ctx.routeControl, [target.scriptName, previewLabel(id, target.scriptName)]);
 	return ended();

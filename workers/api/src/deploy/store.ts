@@ -20,8 +20,9 @@ import { sentDeployments } from "./queries";
 
 /**
  * A deployment still Queued, Built or Loaded this long after its last transition was interrupted
- * (the runtime restarted under it): longer than any stage may take (the Loaded probe's deadline,
- * plus margin for storage). Younger, it is in progress.
+ * (the Worker running it stopped, or locally the platform): longer than any stage may take (the
+ * Loaded probe's deadline, plus margin for storage and the dispatch-namespace upload's retries).
+ * Younger, it is in progress. docs/limits.md states it.
  */
 export const INTERRUPTED_AFTER_MS = LIMITS.loadTimeoutMs * 6;
 
@@ -29,12 +30,14 @@ export const INTERRUPTED_AFTER_MS = LIMITS.loadTimeoutMs * 6;
 export interface DeploymentRecord {
 	deployment: DeploymentRow;
 	events: DeploymentEvent[];
+	/** Set by the pipeline when the deployment ended in Error through no fault of its code (the runtime's provider refused the platform). */
+	unavailable?: true;
 }
 
 export interface Claim {
 	script: ScriptRow;
 	/** Set when the name was released by another tenant's script that never served (see claimScript). */
-	released?: { scriptName: string; sent: string[] };
+	released?: { script: { id: string; name: string }; sent: string[] };
 }
 
 /**
@@ -50,20 +53,24 @@ export async function claimScript(db: Database, tenantId: string, name: string, 
 	if (await releaseUnserved(db, holder.id, now)) {
 		// Claimed again: another tenant may have been quicker.
 		const script = await insertScript(db, tenantId, name, now);
-		if (script.tenantId === tenantId) return { script, released: { scriptName: name, sent: await sentDeployments(db, holder.id) } };
+		if (script.tenantId === tenantId)
+			return { script, released: { script: { id: holder.id, name }, sent: await sentDeployments(db, holder.id) } };
 	}
 	throw new FerryError("name_taken", `the script name '${name}' is taken: names are hostnames, unique across the platform`);
 }
 
 /** Inserts the script unless a live one has the name; returns the live one, whoever's it is. */
 async function insertScript(db: Database, tenantId: string, name: string, now: number): Promise<ScriptRow> {
-	await db.insert(scripts).values({ id: newId(), tenantId, name, createdAt: now }).onConflictDoNothing();
-	const [script] = await db
-		.select()
-		.from(scripts)
-		.where(and(eq(scripts.name, name), isNull(scripts.deletedAt)))
-		.limit(1);
-	// The insert failed only because a live script has the name: there is one.
+	// One batch (one transaction): the insert failed only because a live script has the name, and no
+	// delete can come between it and the read (as one did when they were two calls), so the read finds one.
+	const [, [script]] = await db.batch([
+		db.insert(scripts).values({ id: newId(), tenantId, name, createdAt: now }).onConflictDoNothing(),
+		db
+			.select()
+			.from(scripts)
+			.where(and(eq(scripts.name, name), isNull(scripts.deletedAt)))
+			.limit(1),
+	]);
 	return script!;
 }
 
@@ -106,6 +113,9 @@ export interface NewDeployment {
 	tenantId: string;
 	artifactSha256: string;
 	sizeBytes: number;
+	/** Static assets: files and bytes; absent or null without. */
+	assetFiles?: number | null;
+	assetBytes?: number | null;
 }
 
 /**
@@ -114,8 +124,12 @@ export interface NewDeployment {
  * which would otherwise belong to a script that is gone.
  */
 export async function createDeployment(db: Database, d: NewDeployment, now = Date.now()): Promise<DeploymentRow> {
+	const assetFiles = d.assetFiles ?? null;
+	const assetBytes = d.assetBytes ?? null;
 	const row: DeploymentRow = {
 		...d,
+		assetFiles,
+		assetBytes,
 		state: "Queued",
 		errorStage: null,
 		errorMessage: null,
@@ -125,8 +139,8 @@ export async function createDeployment(db: Database, d: NewDeployment, now = Dat
 	};
 	const [created] = await runBatch(db, [
 		db.run(sql`
-			INSERT INTO ${deployments} (id, script_id, tenant_id, state, artifact_sha256, size_bytes, created_at, updated_at)
-			SELECT ${d.id}, ${d.scriptId}, ${d.tenantId}, 'Queued', ${d.artifactSha256}, ${d.sizeBytes}, ${now}, ${now}
+			INSERT INTO ${deployments} (id, script_id, tenant_id, state, artifact_sha256, size_bytes, asset_files, asset_bytes, created_at, updated_at)
+			SELECT ${d.id}, ${d.scriptId}, ${d.tenantId}, 'Queued', ${d.artifactSha256}, ${d.sizeBytes}, ${assetFiles}, ${assetBytes}, ${now}, ${now}
 			FROM ${scripts} WHERE id = ${d.scriptId} AND deleted_at IS NULL`),
 		db.run(sql`
 			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, at)
@@ -228,32 +242,61 @@ function deleteDeployments(db: Database, scriptId: string, message: string, now:
 }
 
 /** The stage a deployment stuck in `state` was working on. */
-const STAGE_AFTER: Partial<Record<DeploymentState, DeploymentStage>> = { Queued: "build", Built: "load", Loaded: "deploy" };
+const STAGE_AFTER = { Queued: "build", Built: "load", Loaded: "deploy" } as const satisfies Partial<
+	Record<DeploymentState, DeploymentStage>
+>;
+const IN_PROGRESS = Object.keys(STAGE_AFTER) as (keyof typeof STAGE_AFTER)[];
+
+/** Deployments per batch: two statements each, well under D1's statement and parameter limits. */
+const INTERRUPTED_PER_BATCH = 50;
+
+export interface InterruptedDeployment {
+	id: string;
+	scriptId: string;
+	stage: DeploymentStage;
+}
 
 /**
- * A deployment still in progress long after the pipeline's own deadlines was interrupted: the runtime
- * restarted under it (locally: the platform was stopped or killed mid-deploy). Such deployments go to
- * Error so that their history is honest; they never touched the live route.
+ * Deployments still Queued, Built or Loaded whose last transition is older than `updatedBefore`
+ * were interrupted: the Worker (or locally the whole platform) that ran them stopped before they
+ * finished. Each goes to Error at the stage it was working on, "interrupted at <stage>", so that its
+ * history is honest; none of them ever touched a route (only the Deployed batch writes one).
+ * Platform-wide, or one script's with `scriptId`. Callers: the API Worker's cron (production, with
+ * INTERRUPTED_AFTER_MS), the local platform at every start (everything before the start), and each
+ * deploy for its own script.
  */
-export async function failInterrupted(db: Database, scriptId: string, olderThanMs: number, now = Date.now()): Promise<number> {
+export async function failInterrupted(
+	db: Database,
+	{ updatedBefore, scriptId }: { updatedBefore: number; scriptId?: string },
+	now = Date.now(),
+): Promise<InterruptedDeployment[]> {
 	const stuck = await db
-		.select({ id: deployments.id, state: deployments.state })
+		.select({ id: deployments.id, scriptId: deployments.scriptId, state: deployments.state })
 		.from(deployments)
 		.where(
 			and(
-				eq(deployments.scriptId, scriptId),
-				inArray(deployments.state, ["Queued", "Built", "Loaded"]),
-				lt(deployments.updatedAt, now - olderThanMs),
+				scriptId === undefined ? undefined : eq(deployments.scriptId, scriptId),
+				inArray(deployments.state, IN_PROGRESS),
+				lt(deployments.updatedAt, updatedBefore),
 			),
 		);
-	if (stuck.length === 0) return 0;
-	const message = "interrupted: the platform restarted before this deployment finished; deploy again";
-	await runBatch(
-		db,
-		stuck.flatMap((d) => transitionStatements(db, d.id, d.state, "Error", { error: { stage: STAGE_AFTER[d.state]!, message } }, now)),
-	);
-	return stuck.length;
+	const failed: InterruptedDeployment[] = [];
+	for (let i = 0; i < stuck.length; i += INTERRUPTED_PER_BATCH) {
+		const chunk = stuck.slice(i, i + INTERRUPTED_PER_BATCH).map((d) => ({ ...d, stage: STAGE_AFTER[d.state as keyof typeof STAGE_AFTER] }));
+		const results = await runBatch(
+			db,
+			chunk.flatMap((d) =>
+				transitionStatements(db, d.id, d.state, "Error", { error: { stage: d.stage, message: interruptedMessage(d.stage) } }, now),
+			),
+		);
+		// A deployment that moved on since the select (it was not interrupted after all) is left alone.
+		failed.push(...chunk.filter((_, j) => results[2 * j]?.meta.changes === 1).map(({ id, scriptId, stage }) => ({ id, scriptId, stage })));
+	}
+	return failed;
 }
+
+export const interruptedMessage = (stage: DeploymentStage) =>
+	`interrupted at ${stage}: the platform stopped before this deployment finished; deploy again`;
 
 /**
  * Quarantines a Deployed deployment until `until`: its requests answer the "exceeded its limits" page

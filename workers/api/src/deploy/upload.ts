@@ -8,12 +8,14 @@
  * published like any module (docs/wasm.md).
  */
 import { z } from "zod";
+import { type AssetConfig, assetConfigSchema } from "../../../shared/assets/manifest";
 import { formatBytes } from "../../../shared/format";
 import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
 import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, VAR_NAME } from "../../../shared/names";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
+import { mediaTypeOf } from "../validate";
 
 const bindingSchema = z.looseObject({ type: z.string(), name: z.string().regex(VAR_NAME), text: z.string().optional() });
 
@@ -30,6 +32,16 @@ export const metadataSchema = z.looseObject({
 	bindings: z.array(bindingSchema).default([]),
 	// Ferry's: serve the one module, a WASI preview1 command, under the WAGI contract (docs/wasm.md).
 	wasi: z.literal("wagi", { error: 'the only value is "wagi" (serve a WASI command module CGI-style)' }).optional(),
+	// Static assets (docs/assets.md): the upload session's completion token and wrangler's routing config.
+	assets: z
+		.strictObject({ jwt: z.string().min(1, "assets.jwt is the upload session's completion token"), config: assetConfigSchema })
+		.optional(),
+	keep_assets: z
+		.unknown()
+		.refine((value) => value === undefined || value === false, {
+			message: "keep_assets is not supported: send the assets again (an upload session skips the files the platform holds)",
+		})
+		.optional(),
 });
 
 export interface UploadedModule {
@@ -38,15 +50,25 @@ export interface UploadedModule {
 	bytes: ArrayBuffer;
 }
 
+/** What a deploy says about its static assets; the pipeline resolves the token to its upload session. */
+export interface UploadAssets {
+	/** The upload session's completion token (`assets.jwt`). */
+	jwt: string;
+	config: AssetConfig;
+	/** The name of the env binding that fetches them (an `assets` binding), if any. */
+	binding: string | null;
+}
+
 export interface Upload {
-	/** The module that exports the fetch handler (for a WASI upload, the shim's main module). */
-	mainModule: string;
+	/** The module that exports the fetch handler (for a WASI upload, the shim's main module); null: assets only, no Worker. */
+	mainModule: string | null;
 	/** Set when the upload is a WASI command served by the WAGI shim: the tenant's .wasm module. */
 	wagi?: { module: string };
 	compatibilityDate: string;
 	compatibilityFlags: string[];
 	vars: Record<string, string>;
 	modules: UploadedModule[];
+	assets?: UploadAssets;
 	sizeBytes: number;
 }
 
@@ -69,6 +91,7 @@ async function readBody(request: Request): Promise<Uint8Array> {
 function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, string> {
 	const vars: Record<string, string> = { ...metadata.vars };
 	for (const binding of metadata.bindings) {
+		if (binding.type === "assets") continue;
 		if (binding.type !== "plain_text" || binding.text === undefined)
 			throw new FerryError(
 				"invalid_metadata",
@@ -76,14 +99,23 @@ function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, stri
 			);
 		vars[binding.name] = binding.text;
 	}
-	const size = Object.entries(vars).reduce((n, [k, v]) => n + k.length + v.length, 0);
-	if (size > LIMITS.varsBytes) throw new FerryError("invalid_metadata", `vars are larger than ${LIMITS.varsBytes} bytes`);
+	const count = Object.keys(vars).length;
+	if (count > LIMITS.vars)
+		throw new FerryError("invalid_metadata", `${count} vars: a Worker has at most ${LIMITS.vars} vars and secrets together`);
+	for (const [name, text] of Object.entries(vars)) {
+		const bytes = new TextEncoder().encode(text).byteLength;
+		if (bytes > LIMITS.varBytes)
+			throw new FerryError(
+				"invalid_metadata",
+				`var '${name}' is ${bytes} bytes of UTF-8: a var is at most ${LIMITS.varBytes} bytes (${formatBytes(LIMITS.varBytes)})`,
+			);
+	}
 	return vars;
 }
 
 export async function readUpload(request: Request): Promise<Upload> {
 	const contentType = request.headers.get("content-type") ?? "";
-	if (!contentType.toLowerCase().startsWith("multipart/form-data"))
+	if (mediaTypeOf(contentType) !== "multipart/form-data")
 		throw new FerryError("unsupported_media_type", "upload a script as multipart/form-data (a metadata part and one part per module)");
 	const body = await readBody(request);
 
@@ -94,8 +126,12 @@ export async function readUpload(request: Request): Promise<Upload> {
 		throw new FerryError("invalid_multipart", "the body is not valid multipart/form-data");
 	}
 
-	const metadataPart = form.get("metadata");
-	if (metadataPart === null) throw new FerryError("invalid_multipart", "the upload has no 'metadata' part");
+	const metadataParts = form.getAll("metadata");
+	const [metadataPart] = metadataParts;
+	if (metadataPart === undefined) throw new FerryError("invalid_multipart", "the upload has no 'metadata' part");
+	// Which one would win is no answer: a client that sent two means one of them is a mistake.
+	if (metadataParts.length > 1)
+		throw new FerryError("invalid_multipart", `the upload has ${metadataParts.length} 'metadata' parts: send exactly one`);
 	const metadataText = typeof metadataPart === "string" ? metadataPart : await metadataPart.text();
 	if (metadataText.length > LIMITS.metadataBytes) throw new FerryError("invalid_metadata", "the metadata part is too large");
 	let metadataJson: unknown;
@@ -129,15 +165,32 @@ export async function readUpload(request: Request): Promise<Upload> {
 	}
 	if (modules.length > LIMITS.modules) throw new FerryError("invalid_multipart", `an upload has at most ${LIMITS.modules} modules`);
 
+	const assets = assetsOf(metadata);
+	// Assets only (Cloudflare's shape: no main_module, no module part): the deployment is its assets.
+	const assetsOnly = assets !== undefined && !metadata.main_module && !metadata.wasi && modules.length === 0;
 	return {
 		...(metadata.wasi
 			? wagiGraph(modules, metadata.main_module && normalizeModuleName(metadata.main_module))
-			: { mainModule: mainModule(metadata), modules }),
+			: { mainModule: assetsOnly ? null : mainModule(metadata), modules }),
 		compatibilityDate: metadata.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
 		compatibilityFlags: metadata.compatibility_flags,
 		vars: varsFrom(metadata),
+		...(assets ? { assets } : {}),
 		sizeBytes: body.byteLength,
 	};
+}
+
+/** The upload's assets: `metadata.assets` and at most one `assets` binding, which needs them. */
+function assetsOf(metadata: z.infer<typeof metadataSchema>): UploadAssets | undefined {
+	const bindings = metadata.bindings.filter((b) => b.type === "assets");
+	if (bindings.length > 1) throw new FerryError("invalid_metadata", "a deployment has at most one assets binding");
+	const binding = bindings[0]?.name ?? null;
+	if (!metadata.assets) {
+		if (binding)
+			throw new FerryError("invalid_metadata", `binding '${binding}' is an assets binding, but the upload has no assets (metadata.assets)`);
+		return undefined;
+	}
+	return { jwt: metadata.assets.jwt, config: metadata.assets.config, binding };
 }
 
 /** A NUL shown as \0: a name is quoted in a message, and messages are text. */
@@ -158,7 +211,9 @@ function mainModule(metadata: z.infer<typeof metadataSchema>): string {
 		"invalid_metadata",
 		metadata.body_part
 			? "service-worker syntax (body_part) is not supported: upload ES modules with main_module"
-			: "metadata needs main_module: the name of the module part that exports the fetch handler",
+			: metadata.assets
+				? "metadata needs main_module when the upload has modules (an assets-only upload has neither)"
+				: "metadata needs main_module: the name of the module part that exports the fetch handler",
 	);
 }
 

@@ -10,6 +10,6 @@ export const deploymentEndpoints = factory.createApp().get("/:id", async (c) => 
 		eventsFor(db, [id]),
 		row.scriptDeleted === null ? liveDeploymentId(db, row.scriptName) : undefined,
 	]);
-	const view = deploymentView(row.deployment, row.scriptName, liveId, events.get(id) ?? [], urlBuilder(c.env.PLATFORM_DOMAIN, c.req.url));
+	const view = deploymentView(row.deployment, row.scriptName, liveId, events.get(id) ?? [], urlBuilder(c.env.TENANT_DOMAIN, c.req.url));
 	return c.json({ deployment: view });
 });

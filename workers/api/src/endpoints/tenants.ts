@@ -10,7 +10,7 @@ import { factory } from "../env";
 import { validate } from "../validate";
 import { tenantView } from "../views";
 
-const createTenant = z.object({
+const createTenant = z.strictObject({
 	name: z.string().regex(DNS_LABEL, "a tenant name is 1-63 characters of a-z, 0-9 and '-'"),
 	plan: z.string().regex(PLAN_NAME).default("free"),
 });

@@ -10,7 +10,7 @@ import { tokenView } from "../views";
 
 export const tokenEndpoints = factory
 	.createApp()
-	.post("/", validate("json", z.object({ name: z.string().min(1).max(100).default("token") })), async (c) => {
+	.post("/", validate("json", z.strictObject({ name: z.string().min(1).max(100).default("token") })), async (c) => {
 		const { insert, issued } = await prepareToken(c.var.db, c.var.tenant.id, c.req.valid("json").name, Date.now());
 		await insert;
 		return c.json({ token: issued }, 201);

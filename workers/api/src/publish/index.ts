@@ -5,7 +5,7 @@ import type { Publisher } from "./types";
 import { WorkerLoaderPublisher } from "./worker-loader";
 
 export type { BuiltDeployment, Publisher } from "./types";
-export { LoadError } from "./types";
+export { LoadError, PublishUnavailableError } from "./types";
 
 /**
  * The publisher this installation uses, chosen by the RUNTIME var (the dispatcher reads the same one):

@@ -1,9 +1,14 @@
+import type { DeploymentAssets } from "../../../shared/assets/manifest";
 import type { Manifest } from "../../../shared/deployments/manifest";
 
 /** The code of a deployment that passed the Built stage. */
 export interface BuiltDeployment {
 	manifest: Manifest;
 	blobs: ReadonlyMap<string, ArrayBuffer>;
+	/** The id of the script it belongs to: unlike its name, never given to another script. */
+	scriptId: string;
+	/** Its static assets, when it has any: the manifest, and each file's bytes on demand. */
+	assets?: { files: DeploymentAssets; bytes(hash: string): Promise<ArrayBuffer> };
 }
 
 /** A deployment the runtime refused; the message is the tenant's to read. */
@@ -11,13 +16,26 @@ export class LoadError extends Error {
 	override name = "LoadError";
 }
 
+/** What both runtimes say when the main module has no fetch handler to serve requests with. */
+export const noFetchHandler = (mainModule: string) =>
+	new LoadError(`main module '${mainModule}' has no default export with a fetch handler`);
+
+/**
+ * The runtime could not take the deployment for a reason that is not the tenant's (the platform's
+ * account or token, the provider's outage or rate limit). The message is the tenant's to read and
+ * blames nothing of theirs; `cause` (what the provider said) is for the operator's log.
+ */
+export class PublishUnavailableError extends Error {
+	override name = "PublishUnavailableError";
+}
+
 /**
  * Where code goes at the Loaded stage: the runtime must accept and start it. One implementation per
  * runtime (local: Worker Loader; production: the Workers for Platforms dispatch namespace).
  */
 export interface Publisher {
-	/** Resolves once the runtime accepted the code; throws LoadError when it did not. */
+	/** Resolves once the runtime accepted the code; throws LoadError or PublishUnavailableError when it did not. */
 	load(deployment: BuiltDeployment): Promise<void>;
-	/** Forgets a deleted script's deployments that were sent to the runtime (reached Built). */
-	remove(scriptName: string, deploymentIds: readonly string[]): Promise<void>;
+	/** Forgets the deployments of a deleted script that were sent to the runtime (reached Built). */
+	remove(script: { id: string; name: string }, deploymentIds: readonly string[]): Promise<void>;
 }

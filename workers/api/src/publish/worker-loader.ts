@@ -7,15 +7,17 @@
  */
 import { LIMITS } from "../../../shared/limits";
 import { type LoadProbe, type LoadProbeResult, loadProbeCode } from "../../../shared/runtime/load-probe";
-import { type BuiltDeployment, LoadError, type Publisher } from "./types";
+import { type BuiltDeployment, LoadError, noFetchHandler, type Publisher } from "./types";
 
 export class WorkerLoaderPublisher implements Publisher {
 	constructor(private readonly probe: LoadProbe) {}
 
 	async load({ manifest, blobs }: BuiltDeployment): Promise<void> {
+		// Assets only: no code to start; the dispatcher serves the assets from R2.
+		if (manifest.mainModule === null) return;
 		const result = await withDeadline(this.probe.probe(loadProbeCode(manifest, blobs)), LIMITS.loadTimeoutMs);
 		if (!result.started) throw new LoadError(`the code did not start: ${result.error}`);
-		if (!result.hasFetch) throw new LoadError(`main module '${manifest.mainModule}' has no default export with a fetch handler`);
+		if (!result.hasFetch) throw noFetchHandler(manifest.mainModule);
 	}
 
 	async remove(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * A small client for the Cloudflare REST API (v4): the account's endpoints, bearer-token auth, the
- * `{success, errors, messages, result}` envelope, and retries of 429/5xx per ./retry.ts.
+ * `{success, errors, messages, result}` envelope (or no body: a delete's success), and retries of
+ * what ./errors.ts calls transient, per ./retry.ts.
  *
  * Why plain fetch rather than the official `cloudflare` SDK: Ferry calls two endpoints (upload and
  * delete a namespace script). The SDK would add a large generated client to the API Worker's bundle
@@ -12,12 +13,8 @@
 import { errorMessage } from "../../../../shared/describe-error";
 import { log } from "../../../../shared/log";
 import type { CloudflareConfig } from "./config";
-import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryAfterMs } from "./retry";
-
-export interface CloudflareMessage {
-	code: number;
-	message: string;
-}
+import { type CloudflareMessage, faultOf } from "./errors";
+import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy, retryAfterMs } from "./retry";
 
 /** Every Cloudflare v4 answer, success or not. */
 export interface Envelope<T = unknown> {
@@ -42,9 +39,9 @@ export class CloudflareApiError extends Error {
 	}
 }
 
-/** Cloudflare's own messages with their codes: "Uncaught SyntaxError: … (code 10021)". */
+/** Cloudflare's own messages with their codes, on one line: "Uncaught SyntaxError: … at index.js:1:16 (code 10021)". */
 export const describeErrors = (errors: readonly CloudflareMessage[]): string =>
-	errors.length === 0 ? "no error details" : errors.map((e) => `${e.message.trim()} (code ${e.code})`).join("; ");
+	errors.length === 0 ? "no error details" : errors.map((e) => `${e.message.trim().replace(/\s*\n\s*/g, " ")} (code ${e.code})`).join("; ");
 
 export interface CloudflareApiOptions {
 	retry?: RetryPolicy;
@@ -52,10 +49,21 @@ export interface CloudflareApiOptions {
 	fetch?: typeof fetch;
 }
 
+export interface CallOptions {
+	/** Multipart as it is; a plain object as JSON. */
+	body?: FormData | Record<string, unknown>;
+	/** Replaces the API token (the assets upload authenticates with its session's JWT). */
+	token?: string;
+	/** Query parameters, e.g. `{ excludeScript: "true" }`. */
+	query?: Readonly<Record<string, string>>;
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function readEnvelope(response: Response): Promise<Envelope> {
 	const text = await response.text();
+	// A delete's success has no body at all (the SDK: "This call has no response body on a successful delete").
+	if (response.ok && text.trim() === "") return { success: true, errors: [], messages: [], result: null };
 	try {
 		const body = JSON.parse(text) as Partial<Envelope>;
 		return { success: body.success === true, errors: body.errors ?? [], messages: body.messages ?? [], result: body.result ?? null };
@@ -80,25 +88,38 @@ export class CloudflareApi {
 		this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
 	}
 
-	/** The account-relative URL of `segments`, each one encoded: ["workers", "scripts", name]. */
-	url(segments: readonly string[]): string {
-		return `${this.config.apiUrl}/accounts/${encodeURIComponent(this.config.accountId)}/${segments.map(encodeURIComponent).join("/")}`;
+	/** The account-relative URL of `segments`, each one encoded (["workers", "scripts", name]), and its query. */
+	url(segments: readonly string[], query: Readonly<Record<string, string>> = {}): string {
+		const path = `${this.config.apiUrl}/accounts/${encodeURIComponent(this.config.accountId)}/${segments.map(encodeURIComponent).join("/")}`;
+		const search = new URLSearchParams(query).toString();
+		return search ? `${path}?${search}` : path;
 	}
 
-	/** Calls the API and returns `result`; throws CloudflareApiError once retrying is over. */
-	async call<T = unknown>(method: "GET" | "PUT" | "DELETE", segments: readonly string[], body?: FormData): Promise<T> {
-		const url = this.url(segments);
+	/**
+	 * Calls the API and returns `result` (null for an empty answer); throws CloudflareApiError once
+	 * retrying is over. A plain object body is sent as JSON. `token` replaces the API token (the
+	 * assets upload authenticates with its session's JWT).
+	 */
+	async call<T = unknown>(
+		method: "GET" | "POST" | "PUT" | "DELETE",
+		segments: readonly string[],
+		{ body, query, token }: CallOptions = {},
+	): Promise<T> {
+		const url = this.url(segments, query);
+		const json = body !== undefined && !(body instanceof FormData);
+		const headers: Record<string, string> = { authorization: `Bearer ${token ?? this.config.apiToken}` };
+		if (json) headers["content-type"] = "application/json";
 		for (let attempt = 1; ; attempt++) {
 			let error: CloudflareApiError;
 			let retryAfter: number | undefined;
 			try {
 				// A FormData body is encoded afresh on every attempt, with its own multipart boundary.
-				const response = await this.fetch(url, { method, body, headers: { authorization: `Bearer ${this.config.apiToken}` } });
+				const response = await this.fetch(url, { method, body: json ? JSON.stringify(body) : body, headers });
 				const envelope = await readEnvelope(response);
 				if (response.ok && envelope.success) return envelope.result as T;
 				retryAfter = retryAfterMs(response.headers.get("retry-after"));
 				error = new CloudflareApiError(response.status, envelope.errors, attempt, retryAfter);
-				if (!isRetryableStatus(response.status)) throw error;
+				if (faultOf(response.status, envelope.errors) !== "transient") throw error;
 			} catch (thrown) {
 				if (thrown instanceof CloudflareApiError) throw thrown;
 				error = new CloudflareApiError(0, [{ code: 0, message: `no answer: ${errorMessage(thrown)}` }], attempt);

@@ -6,7 +6,7 @@ export interface CloudflareConfig {
 	accountId: string;
 	/** The Workers for Platforms dispatch namespace (the dispatcher's DISPATCHER binding names the same). */
 	namespace: string;
-	/** An account API token with "Workers Scripts: Edit". */
+	/** An API token whose one permission is "Workers Namespace Editor" on the namespace. */
 	apiToken: string;
 }
 

@@ -1,30 +1,33 @@
 /**
  * The dispatch-namespace publisher (production, RUNTIME = "dispatch-namespace", Workers for Platforms):
- * a deployment is Loaded once Cloudflare accepted it into the dispatch namespace. Cloudflare validates
- * the code on upload (it parses the modules and runs their top level), so a refusal there is the
- * tenant's to read, as the Worker Loader probe's is locally.
+ * a deployment is Loaded once Cloudflare accepted it into the dispatch namespace and its answer lists a
+ * fetch handler. Cloudflare validates the code on upload (it parses the modules and runs their top
+ * level), so a refusal of the code is the tenant's to read, as the Worker Loader probe's is locally;
+ * a refusal of the platform (./errors.ts) is not.
  *
  * The namespace holds one script per deployment, named by the deployment id (see
  * workers/shared/runtime/select.ts): live and preview hosts of a deployment run that script; deploying
- * uploads once; rolling back uploads nothing. Deleting a Ferry script deletes its deployments' scripts.
+ * uploads once; rolling back uploads nothing. Deleting a Ferry script deletes its deployments'
+ * scripts in one call, by the tag they all carry.
  */
+import { z } from "zod";
 import { log } from "../../../../shared/log";
 import { namespaceScriptName } from "../../../../shared/runtime/select";
-import { type BuiltDeployment, LoadError, type Publisher } from "../types";
+import { type BuiltDeployment, LoadError, noFetchHandler, type Publisher, PublishUnavailableError } from "../types";
 import { CloudflareApi, CloudflareApiError, type CloudflareApiOptions, describeErrors } from "./api";
+import { scriptAssetsConfig, uploadAssets } from "./assets";
 import type { CloudflareConfig } from "./config";
-import { uploadForm } from "./form";
+import { faultOf, isScriptGone } from "./errors";
+import { scriptTag, uploadForm } from "./form";
 
 export { cloudflareConfig } from "./config";
 
-/** Deletes run a few at a time: a script with many deployments must not trip the API's rate limit. */
-const DELETE_CONCURRENCY = 4;
-
-/**
- * Statuses that say the platform is misconfigured (token, account, namespace), not that the code is
- * wrong: the tenant cannot fix them, so they are not LoadErrors and the pipeline logs them for the operator.
- */
-const PLATFORM_STATUSES = new Set([401, 403, 404]);
+/** What Ferry reads of the upload's answer (the SDK's `ScriptUpdateResponse`). */
+const uploadAnswer = z.looseObject({
+	/** "The names of handlers exported as part of the default export." */
+	handlers: z.array(z.string()),
+	startup_time_ms: z.number().optional(),
+});
 
 export class DispatchNamespacePublisher implements Publisher {
 	private readonly api: CloudflareApi;
@@ -36,58 +39,83 @@ export class DispatchNamespacePublisher implements Publisher {
 		this.api = new CloudflareApi(config, options);
 	}
 
-	private scriptPath(deploymentId: string): string[] {
-		return ["workers", "dispatch", "namespaces", this.config.namespace, "scripts", namespaceScriptName(deploymentId)];
+	private scriptsPath(): string[] {
+		return ["workers", "dispatch", "namespaces", this.config.namespace, "scripts"];
 	}
 
-	async load({ manifest, blobs }: BuiltDeployment): Promise<void> {
+	async load(deployment: BuiltDeployment): Promise<void> {
+		const { manifest, assets } = deployment;
+		const path = [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)];
+		let answer: unknown;
 		try {
-			await this.api.call("PUT", this.scriptPath(manifest.deploymentId), uploadForm(manifest, blobs));
+			// Assets first (./assets.ts): the script upload carries their completion token.
+			const scriptAssets = assets
+				? { jwt: await uploadAssets(this.api, path, assets), config: scriptAssetsConfig(assets.files) }
+				: undefined;
+			answer = await this.api.call("PUT", path, {
+				body: uploadForm(deployment, { assets: scriptAssets }),
+				// As wrangler does: the answer need not carry the script back.
+				query: { excludeScript: "true" },
+			});
 		} catch (error) {
 			// Anything but Cloudflare's answer (a form that could not be built, say) is the platform's own
 			// failure: it goes on as it is, for the pipeline to log and to tell the tenant only that it happened.
-			throw error instanceof CloudflareApiError ? loadFailure(error) : error;
+			throw error instanceof CloudflareApiError ? loadFailure(error, manifest.deploymentId) : error;
 		}
+		const read = uploadAnswer.safeParse(answer);
+		if (!read.success) throw new Error(`Cloudflare accepted the upload but its answer lists no handlers: ${JSON.stringify(answer)}`);
+		log.info("uploaded to the dispatch namespace", {
+			deploymentId: manifest.deploymentId,
+			handlers: read.data.handlers,
+			startupTimeMs: read.data.startup_time_ms,
+		});
+		// An assets-only script has no code, so no handler to find.
+		if (manifest.mainModule !== null && !read.data.handlers.includes("fetch")) throw noFetchHandler(manifest.mainModule);
 	}
 
 	/**
-	 * Deletes the namespace scripts of the deployments that were sent (reached Built: a refused upload
-	 * stored nothing, but one that timed out or got a 5xx may have been stored, and a 404 costs one
-	 * call). Called after the script is deleted in D1, so nothing routes to them any more; a failure
-	 * here leaves unreachable scripts behind, which is logged for the operator instead of failing a
-	 * delete that has already happened.
+	 * Deletes the namespace scripts of a deleted script: every deployment it uploaded carries the
+	 * script's tag, so one call deletes them all, however many there are (Cloudflare's rate limit is
+	 * 1,200 calls per five minutes per token, and locks the token out for five minutes past it).
+	 * Called after the script is deleted in D1, so nothing routes to them any more; a failure here
+	 * leaves unreachable scripts behind, which is logged for the operator instead of failing a delete
+	 * that has already happened. `deploymentIds` are the ones sent (reached Built): none, no call.
 	 */
-	async remove(scriptName: string, deploymentIds: readonly string[]): Promise<void> {
-		const failed: string[] = [];
-		for (let i = 0; i < deploymentIds.length; i += DELETE_CONCURRENCY) {
-			await Promise.all(
-				deploymentIds.slice(i, i + DELETE_CONCURRENCY).map(async (id) => {
-					try {
-						await this.api.call("DELETE", this.scriptPath(id));
-					} catch (error) {
-						// Already gone is what we wanted.
-						if (!(error instanceof CloudflareApiError && error.status === 404)) failed.push(id);
-					}
-				}),
-			);
-		}
-		if (failed.length > 0)
-			log.error("could not delete namespace scripts of a deleted script; delete them by hand", {
-				scriptName,
+	async remove(script: { id: string; name: string }, deploymentIds: readonly string[]): Promise<void> {
+		if (deploymentIds.length === 0) return;
+		const tag = scriptTag(script.id);
+		try {
+			await this.api.call("DELETE", this.scriptsPath(), { query: { tags: `${tag}:yes` } });
+		} catch (error) {
+			if (error instanceof CloudflareApiError && isScriptGone(error)) return;
+			log.error("could not delete the namespace scripts of a deleted script; delete them by tag", {
+				scriptName: script.name,
 				namespace: this.config.namespace,
-				namespaceScripts: failed.map(namespaceScriptName),
+				tag,
+				namespaceScripts: deploymentIds.map(namespaceScriptName),
+				error,
 			});
+		}
 	}
 }
 
-/** What the deployment's Error says. Only Cloudflare's verdict on the code is the tenant's to read. */
-function loadFailure(error: CloudflareApiError): Error {
-	if (PLATFORM_STATUSES.has(error.status)) return error;
-	if (error.status === 429 || error.status === 0 || error.status >= 500) {
-		const when = error.retryAfterMs !== undefined ? `in ${Math.ceil(error.retryAfterMs / 1000)} s` : "in a minute";
-		return new LoadError(
-			`Cloudflare did not accept the upload after ${error.attempts} attempt${error.attempts === 1 ? "" : "s"} (${describeErrors(error.errors)}); deploy again ${when}`,
-		);
+/** What the deployment's Error says: Cloudflare's verdict on the code is the tenant's to read, nothing else is. */
+function loadFailure(error: CloudflareApiError, deploymentId: string): Error {
+	switch (faultOf(error.status, error.errors)) {
+		case "code":
+			return new LoadError(`Cloudflare refused the code: ${describeErrors(error.errors)}`);
+		case "transient": {
+			const when = error.retryAfterMs !== undefined ? `in ${Math.ceil(error.retryAfterMs / 1000)} s` : "in a minute";
+			const attempts = `${error.attempts} attempt${error.attempts === 1 ? "" : "s"}`;
+			return new PublishUnavailableError(
+				`Cloudflare did not take the upload after ${attempts} (it is rate limiting or unavailable); nothing is wrong with the code: deploy again ${when}`,
+				{ cause: error },
+			);
+		}
+		case "platform":
+			return new PublishUnavailableError(
+				`the platform could not publish the deployment (its Cloudflare account refused the upload; logged under deployment ${deploymentId}); the code was not checked: deploy again once the operator has fixed it`,
+				{ cause: error },
+			);
 	}
-	return new LoadError(`Cloudflare refused the code: ${describeErrors(error.errors)}`);
 }

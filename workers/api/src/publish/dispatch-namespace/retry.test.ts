@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, DEFAULT_RETRY_POLICY, isRetryableStatus, retryAfterMs } from "./retry";
+import { backoffMs, DEFAULT_RETRY_POLICY, retryAfterMs } from "./retry";
 
 describe("retry policy", () => {
-	it("retries 429 and 5xx only", () => {
-		expect([429, 500, 502, 503, 599].map(isRetryableStatus)).toEqual([true, true, true, true, true]);
-		expect([400, 401, 403, 404, 409, 413].map(isRetryableStatus)).toEqual([false, false, false, false, false, false]);
-	});
-
 	it("reads Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3)", () => {
 		const now = Date.parse("2026-11-24T00:00:00Z");
 		expect(retryAfterMs("7", now)).toBe(7_000);

@@ -1,7 +1,8 @@
 /**
- * When to try a Cloudflare API call again, and after how long. Pure, so the policy is tested without
- * waiting. Retried: 429 (rate limited) and 5xx, and requests that got no answer at all. The wait is
- * what `Retry-After` asks for when the API sent it, else exponential backoff with full jitter.
+ * How often to try a Cloudflare API call again, and after how long. Pure, so the policy is tested
+ * without waiting. What is retried is what ./errors.ts calls transient (rate limits, outages, no
+ * answer at all). The wait is what `Retry-After` asks for when the API sent it, else exponential
+ * backoff with full jitter.
  */
 
 export interface RetryPolicy {
@@ -20,8 +21,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxWaitMs: 30_000 };
-
-export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
 
 /** `Retry-After` in milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined if absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {

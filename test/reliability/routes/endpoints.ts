@@ -1,0 +1,39 @@
+/**
+ * Every endpoint of the API, read from the Hono app's own route table, so that a test walking them
+ * cannot forget one: an endpoint added without a case in the walking test fails that test.
+ */
+import { app } from "../../../workers/api/src/app";
+
+export interface Endpoint {
+	method: string;
+	path: string;
+	/** "METHOD /path", how the tests' case tables name it. */
+	key: string;
+}
+
+/** Each method and path once (Hono lists a route once per middleware and handler; `use` is "ALL"). */
+export const endpoints: readonly Endpoint[] = [
+	...new Map(
+		app.routes.filter((route) => route.method !== "ALL").map((route) => [`${route.method} ${route.path}`, route] as const),
+	).entries(),
+].map(([key, { method, path }]) => ({ method, path, key }));
+
+/** Methods whose requests carry a body. */
+export const takesBody = (endpoint: Endpoint) => ["POST", "PUT", "PATCH"].includes(endpoint.method);
+
+/** The deploy upload: its body is multipart/form-data, not JSON. */
+export const UPLOAD = "PUT /v1/scripts/:name";
+/** A bucket of static assets: multipart too, and authenticated by the upload session's token, not a tenant's (docs/assets.md). */
+export const ASSET_UPLOAD = "POST /v1/assets/upload";
+
+/** Endpoints whose body is JSON. */
+export const takesJson = (endpoint: Endpoint) => takesBody(endpoint) && endpoint.key !== UPLOAD && endpoint.key !== ASSET_UPLOAD;
+
+/** The path with its `:params` filled in. */
+export function fill(path: string, params: Record<string, string>): string {
+	return path.replace(/:(\w+)/g, (_, name: string) => {
+		const value = params[name];
+		if (value === undefined) throw new Error(`no value for :${name} in ${path}`);
+		return encodeURIComponent(value);
+	});
+}
