@@ -5,6 +5,7 @@ import { app } from "../../workers/api/src/app";
 import { activate, createDeployment, transition } from "../../workers/api/src/deploy/store";
 import { ArtifactStore } from "../../workers/shared/artifacts";
 import { openDatabase } from "../../workers/shared/db";
+import { LoaderProbe, type LoadProbe } from "../../workers/shared/runtime/load-probe";
 import { repoFile, repoText } from "./files";
 import { ADMIN, api, deploy, hello, json, newTenant, uniqueName, uploadForm, visit } from "./platform";
 
@@ -470,6 +471,36 @@ describe("delete", () => {
 		const late = { id: "late000000", scriptId, tenantId: t.id, artifactSha256: deployment.artifact_sha256, sizeBytes: 1 };
 		await expect(createDeployment(openDatabase(env.DB), late)).rejects.toMatchObject({ code: "conflict" });
 		expect(await env.DB.prepare("SELECT id FROM deployments WHERE id = 'late000000'").first()).toBeNull();
+	});
+
+	it("answers 409 conflict to a deploy whose script was deleted while the runtime loaded its code", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		expect((await deploy(t.token, name, hello("v1"))).status).toBe(200);
+		// The Loaded probe waits (as one in the local probe process takes its time) until the delete is done.
+		let probing!: () => void;
+		const probeStarted = new Promise<void>((resolve) => (probing = resolve));
+		let release!: () => void;
+		const released = new Promise<void>((resolve) => (release = resolve));
+		const probe: LoadProbe = {
+			async probe(code) {
+				probing();
+				await released;
+				return new LoaderProbe(env.LOADER).probe(code);
+			},
+		};
+		const body = uploadForm([{ name: "index.js", content: hello("v2") }], { main_module: "index.js", compatibility_date: "2026-11-01" });
+		const deploying = app.fetch(
+			new Request(`http://api.localhost:8787/v1/scripts/${name}`, { method: "PUT", headers: { authorization: `Bearer ${t.token}` }, body }),
+			{ ...env, PROBE: probe as unknown as ApiEnv["PROBE"] },
+			createExecutionContext(),
+		);
+		await probeStarted;
+		expect((await api(`/v1/scripts/${name}`, { method: "DELETE", token: t.token })).status).toBe(200);
+		release();
+		const answer = await expectError(await deploying, 409, "conflict");
+		expect(answer.error.message).toMatch(/was deleted while this deployment was in progress/);
+		expect(answer.deployment.state).toBe("Deleted");
 	});
 });
 

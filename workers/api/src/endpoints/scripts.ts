@@ -119,7 +119,8 @@ export const scriptEndpoints = factory
 
 /**
  * The deploy call's answer body. A deployment that did not end Deployed is a `deployment_failed` error,
- * or `platform_unavailable` (503) when the platform, not the code, was at fault.
+ * or `platform_unavailable` (503) when the platform, not the code, was at fault, or `conflict` (409)
+ * when its script was deleted while it was in progress (nothing failed: there is no script to serve).
  */
 function deployAnswer(
 	{ deployment, events, unavailable }: DeploymentRecord,
@@ -128,6 +129,10 @@ function deployAnswer(
 	url: UrlFor,
 ): DeployAnswer {
 	const view = deploymentView(deployment, name, liveId, events, url);
+	if (deployment.state === "Deleted")
+		throw new FerryError("conflict", `the script was deleted while this deployment was in progress; deploy again`, {
+			deployment: view,
+		});
 	if (deployment.state !== "Deployed")
 		throw new FerryError(
 			unavailable ? "platform_unavailable" : "deployment_failed",
