@@ -1,9 +1,11 @@
 /**
  * No deployment left half-done: once the API is up, the deployments the last run left in progress
- * go to Error ("interrupted at <stage>"). Locally one process runs every deployment, so whatever was
- * still Queued, Built or Loaded before this start was interrupted by the last stop (Ctrl-C mid-deploy,
- * a kill, a crash, a restarted runtime). The API Worker does it (its `failInterrupted` method, the
- * sweep its cron runs in production with a deadline instead of a start time).
+ * go to Error ("interrupted at <stage>"). Locally the API in the control process runs every
+ * deployment's pipeline, so whatever was still Queued, Built or Loaded before this start was
+ * interrupted by the last stop (Ctrl-C mid-deploy, a kill, a crash); a runtime or probe process the
+ * supervisor replaces interrupts none. The API Worker does it (its `failInterrupted` method, reached
+ * through the control process's Miniflare; the sweep its cron runs in production with a deadline
+ * instead of a start time).
  *
  * Never rejects: a sweep that failed is said, and the next start (or the script's next deploy, which
  * sweeps that script's deployments past the deadline) tries again.
