@@ -82,6 +82,17 @@ export default defineConfig({
 				},
 			},
 			{
+				// The panel (dash.) in a real browser: Debian's Chromium driven by playwright-core, against one
+				// real local platform per file (test/browser/support.ts).
+				test: {
+					name: "browser",
+					include: ["test/browser/**/*.test.ts"],
+					environment: "node",
+					testTimeout: 60_000,
+					hookTimeout: 120_000,
+				},
+			},
+			{
 				// The real local platform in its own process, driven over HTTP as a user would.
 				test: {
 					name: "e2e",

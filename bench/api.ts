@@ -1,24 +1,24 @@
 /**
- * The control plane as the benchmark uses it: the CLI's own API client (cli/src/api/) and upload
+ * The control plane as the benchmark uses it: the CLI's own API client (workers/shared/api-client/) and upload
  * encoding (cli/src/deploy/upload.ts), so scripts are deployed exactly as `ferry deploy` sends them.
  */
-import { FerryApi } from "../cli/src/api/index.ts";
+
 import { encodeUpload } from "../cli/src/deploy/upload.ts";
 import type { Bundle } from "../cli/src/project/bundle.ts";
+import { loopbackFetch } from "../loopback/index.ts";
+import { FerryApi } from "../workers/shared/api-client/index.ts";
 import { COMPATIBILITY_DATE, helloWorker, wasiHello } from "./hello.ts";
-
-const never = new AbortController().signal;
 
 export const apiUrl = (port: number): string => `http://api.localhost:${port}`;
 
 /** A new tenant (admin token) and a client holding its token. */
 export async function createTenant(port: number, adminToken: string, name: string): Promise<{ api: FerryApi; token: string }> {
-	const admin = new FerryApi(apiUrl(port), adminToken, never);
+	const admin = new FerryApi({ baseUrl: apiUrl(port), token: adminToken, fetch: loopbackFetch });
 	const { token } = await admin.createTenant(name, undefined);
 	return { api: tenantApi(port, token.token), token: token.token };
 }
 
-export const tenantApi = (port: number, token: string): FerryApi => new FerryApi(apiUrl(port), token, never);
+export const tenantApi = (port: number, token: string): FerryApi => new FerryApi({ baseUrl: apiUrl(port), token, fetch: loopbackFetch });
 
 export const jsBundle = (name: string, text?: string): Bundle => ({
 	name,

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { FerryApi } from "../cli/src/api/index.ts";
 import { ROOT } from "../local/paths.ts";
+import type { FerryApi } from "../workers/shared/api-client/index.ts";
 import { createTenant, deploy, jsBundle, tenantApi } from "./api.ts";
 import { inPool } from "./pool.ts";
 

@@ -99,6 +99,7 @@ const rel = (p: string) => path.relative(ROOT, p);
 console.log(`
 Ferry is running (ready in ${readyMs} ms)
   API           ${api}/v1
+  Panel         ${platform.panelUrl} (sign in with a tenant's token, or the admin token for the operator's view)
   Scripts       ${platform.urlFor("<name>")}
   Port          ${platform.port} (another: npm run dev -- --port N; then ferry login --api-url http://${apiHost}:N)
   Runtimes      ${platform.runtimes} processes for tenant code, apart from the API (another count: --runtimes N)

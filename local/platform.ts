@@ -75,6 +75,8 @@ export interface LocalPlatform {
 	domains: Domains;
 	/** The API's base URL, e.g. http://api.localhost:8787 */
 	apiUrl: string;
+	/** The panel's URL, e.g. http://dash.localhost:8787/ */
+	panelUrl: string;
 	/** How many wedged processes the supervisor replaced. */
 	readonly restarts: number;
 	/** The URL of a tenant hostname label on this platform, e.g. `hello` → http://hello.localhost:8787/. */
@@ -131,8 +133,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 				FERRY_ADMIN_TOKEN: adminToken,
 				...(options.testDeployHold ? { FERRY_TEST_DEPLOY_HOLD: options.testDeployHold } : {}),
 			},
-			// The edge: api.<platform domain> to the API, hosts under the tenant domain to the runtimes.
+			// The edge: api.<platform domain> to the API, dash. to the panel, hosts under the tenant domain to the runtimes.
 			control: { PLATFORM_DOMAIN: domains.platform, TENANT_DOMAIN: domains.tenant },
+			panel: { PLATFORM_DOMAIN: domains.platform },
 			runtime: { TENANT_DOMAIN: domains.tenant },
 		}),
 	]);
@@ -174,6 +177,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 	const port = supervisor.port;
 	const urlFor = (label: string) => `http://${label}.${domains.tenant}:${port}/`;
 	const apiUrl = `http://${platformHost("api", domains)}:${port}`;
+	const panelUrl = `http://${platformHost("dash", domains)}:${port}/`;
 	return {
 		url: new URL(`http://${host}:${port}/`),
 		port,
@@ -181,6 +185,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 		runtimes,
 		domains,
 		apiUrl,
+		panelUrl,
 		get restarts() {
 			return supervisor.restarts;
 		},

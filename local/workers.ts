@@ -19,11 +19,13 @@ import { ROOT } from "./paths.ts";
  * The platform Workers by role, with the wrangler config (and environment) each comes from:
  *   api      the control-plane API (workers/api/), in the control process
  *   control  the edge, PlatformServices and the supervisor's surface (local/control/), beside it
+ *   panel    the web dashboard at dash.<PLATFORM_DOMAIN> (workers/panel/), beside them
  *   runtime  the dispatcher as a runtime process runs it (wrangler.toml's [env.runtime]), also the probe process
  */
 const WORKERS = {
 	api: { config: "workers/api/wrangler.toml", env: undefined },
 	control: { config: "local/control/wrangler.toml", env: undefined },
+	panel: { config: "workers/panel/wrangler.toml", env: undefined },
 	runtime: { config: "wrangler.toml", env: "runtime" },
 } as const;
 
@@ -31,7 +33,7 @@ export type PlatformWorker = keyof typeof WORKERS;
 export type PlatformWorkers = Record<PlatformWorker, V4WorkerOptions>;
 
 /** Bumped when the kept file's shape changes. */
-const FORMAT = 4;
+const FORMAT = 5;
 
 interface Kept {
 	format: number;
@@ -164,5 +166,5 @@ export async function platformWorkers(
 	const workers = kept!.workers;
 	const withBindings = (role: PlatformWorker) =>
 		({ ...workers[role], bindings: { ...(workers[role].bindings as Record<string, unknown>), ...bindings[role] } }) as V4WorkerOptions;
-	return { api: withBindings("api"), control: withBindings("control"), runtime: withBindings("runtime") };
+	return { api: withBindings("api"), control: withBindings("control"), panel: withBindings("panel"), runtime: withBindings("runtime") };
 }

@@ -9,11 +9,11 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { FerryApi } from "../../cli/src/api/index.ts";
 import { readAssets } from "../../cli/src/assets/manifest.ts";
 import { uploadAssets } from "../../cli/src/assets/upload.ts";
 import { encodeUpload } from "../../cli/src/deploy/upload.ts";
 import { ROOT } from "../../local/paths.ts";
+import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { COMPATIBILITY_DATE } from "../hello.ts";
 import type { Probe } from "../probe.ts";
 

@@ -7,7 +7,7 @@
  * - unprepared: scripts the running platform never served nor prepared (it was started on existing
  *   state): route read from D1, code from R2, a new isolate — a true cold start.
  */
-import type { FerryApi } from "../../cli/src/api/index.ts";
+import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { deploy, jsBundle } from "../api.ts";
 import type { Probe } from "../probe.ts";
 import { median } from "../stats.ts";

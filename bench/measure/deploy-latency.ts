@@ -2,8 +2,9 @@
  * Deploy latency: from sending the upload (the body is encoded beforehand) to the first 200 carrying
  * the new deployment's answer, redeploying one script again and again.
  */
-import type { FerryApi } from "../../cli/src/api/index.ts";
+
 import { encodeUpload } from "../../cli/src/deploy/upload.ts";
+import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { jsBundle } from "../api.ts";
 import type { Probe } from "../probe.ts";
 

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import type { FerryApi } from "../../cli/src/api/index.ts";
+import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { formatMs } from "../../workers/shared/format.ts";
 import { apiUrl, createTenant, deploy, jsBundle, wasiBundle } from "../api.ts";
 import { DIRECT_HOST, HOP_HOST, startBaseline } from "../baseline.ts";

@@ -1,6 +1,6 @@
 /**
  * The edge: the public port of the local platform. The platform's own hosts under PLATFORM_DOMAIN go
- * to their Workers in this process (`api.` the API; `dash.` the panel, once it exists); every other
+ * to their Workers in this process (`api.` the API; `dash.` the panel); every other
  * host to the runtime process that owns its script under TENANT_DOMAIN (./slots.ts), unchanged: the
  * runtime's dispatcher resolves the route itself, from its own cache. The edge never runs tenant code
  * and reads no storage; per request it picks a slot, notes the request in flight until its response
@@ -12,8 +12,8 @@ import { requestIdOf } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import { added, inFlight, slots } from "./state";
 
-/** The platform's own hosts and the binding of the Worker each goes to (the panel adds `dash: "PANEL"`). */
-const PLATFORM_WORKERS: Partial<Record<PlatformHost, "API">> = { api: "API" };
+/** The platform's own hosts and the binding of the Worker each goes to. */
+const PLATFORM_WORKERS: Record<PlatformHost, "API" | "PANEL"> = { api: "API", dash: "PANEL" };
 
 export function edge(request: Request, env: ControlEnv): Response | Promise<Response> {
 	const host = hostOf(request.url);

@@ -1,7 +1,7 @@
 /**
  * The platform's workerd processes, one Miniflare each:
  *
- *   control   the control Worker (the edge on the public port) and the API, with D1 and R2 persisted
+ *   control   the control Worker (the edge on the public port), the API and the panel, with D1 and R2 persisted
  *   runtime   the dispatcher (runtime Worker) with LOADER and PLATFORM; a slot's process
  *   probe     the same Worker, serving the API's Loaded probe
  *
@@ -168,7 +168,7 @@ export async function startControl(options: ControlProcessOptions): Promise<Cont
 		],
 	} as V4WorkerOptions;
 	// wrangler's --persist-to layout, so `wrangler d1 … --local --persist-to <stateDir>` sees the same data.
-	const process = await started(await miniflare([control, workers.api], options, path.join(options.stateDir, "v3")));
+	const process = await started(await miniflare([control, workers.api, workers.panel], options, path.join(options.stateDir, "v3")));
 	const name = workers.control.name!;
 	const [edge, supervisionUrl] = await Promise.all([
 		process.mf.unsafeGetDirectURL(name),

@@ -1,7 +1,7 @@
 /**
  * Hostnames. Tenant content is `<label>.<TENANT_DOMAIN>`: the label is a script name (live) or
  * `<deployment-id>--<script>` (preview). The platform's own hosts are `api.<PLATFORM_DOMAIN>` (the
- * control plane) and later `dash.`. The two domains may be the same (locally, by default); in
+ * control plane) and `dash.` (the panel). The two domains may be the same (locally, by default); in
  * production the tenant domain is a registrable domain of its own, so tenant content can never set
  * cookies for the platform's hosts (docs/deploy-to-cloudflare.md, "Two domains").
  */
@@ -44,6 +44,11 @@ export function platformHostOf(host: string | null, platformDomain: string): Pla
 }
 
 export const previewLabel = (deploymentId: string, scriptName: string) => `${deploymentId}--${scriptName}`;
+
+/** The origin of one of the platform's own hosts (`api`, `dash`), on the same scheme and port the caller reached the platform with. */
+export function platformOrigin(name: PlatformHost, platformDomain: string, via: URL): string {
+	return `${via.protocol}//${name}.${platformDomain}${via.port ? `:${via.port}` : ""}`;
+}
 
 /** The public URL of a tenant label, on the same scheme and port the caller reached the platform with. */
 export function labelUrl(label: string, tenantDomain: string, via: URL): string {

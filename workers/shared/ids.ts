@@ -23,7 +23,7 @@ export function newToken(): string {
 	return `ferry_${base64url(bytes)}`;
 }
 
-function base64url(bytes: Uint8Array): string {
+export function base64url(bytes: Uint8Array): string {
 	let binary = "";
 	for (const byte of bytes) binary += String.fromCharCode(byte);
 	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -33,4 +33,12 @@ export async function sha256Hex(data: BufferSource | string): Promise<string> {
 	const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
 	const digest = await crypto.subtle.digest("SHA-256", bytes);
 	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Constant-time comparison, so a secret (the admin token, a CSRF token) cannot be guessed byte by byte from response times. */
+export async function sameSecret(a: string, b: string): Promise<boolean> {
+	// Hashing first gives equal-length inputs, which timingSafeEqual requires.
+	const [ha, hb] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
+	const enc = new TextEncoder();
+	return crypto.subtle.timingSafeEqual(enc.encode(ha), enc.encode(hb));
 }

@@ -4,7 +4,7 @@
  * hash and typed as it will be served; the last bucket's answer is the completion token.
  */
 import { readFile } from "node:fs/promises";
-import type { FerryApi } from "../api/index.ts";
+import type { FerryApi } from "../../../workers/shared/api-client/index.ts";
 import type { LocalAsset } from "./manifest.ts";
 
 const BUCKETS_AT_ONCE = 3;

@@ -1,7 +1,7 @@
+import type { DeployResult } from "../../../workers/shared/api-client/types.ts";
 import { formatBytes, formatMs } from "../../../workers/shared/format.ts";
 import { DEFAULT_COMPATIBILITY_DATE } from "../../../workers/shared/limits.ts";
 import { COMPATIBILITY_DATE, scriptNameProblem, VAR_NAME } from "../../../workers/shared/names.ts";
-import type { DeployResult } from "../api/types.ts";
 import { mayHaveAssets, type ProjectAssets, type ProjectConfig, projectAssets, readProjectConfig } from "../assets/config.ts";
 import { type LocalAsset, readAssets } from "../assets/manifest.ts";
 import { type AssetUpload, uploadAssets } from "../assets/upload.ts";

@@ -2,7 +2,7 @@
  * The CLI's error vocabulary. Commands throw; main() hands every error to reportError(), the one place
  * that prints them (wrangler's core/handle-errors.ts is the model). A stack trace only with --debug.
  */
-import type { ErrorCode } from "../../../workers/shared/http/errors.ts";
+import { ApiError, CancelledError, NetworkError } from "../../../workers/shared/api-client/errors.ts";
 
 export const EXIT = { ok: 0, failed: 1, cancelled: 130 } as const;
 
@@ -19,47 +19,8 @@ export class UserError extends Error {
 	override name = "UserError";
 }
 
-export interface RequestInfo {
-	method: string;
-	/** The API URL the request went to. */
-	url: string;
-}
-
-const describeRequest = ({ method, url }: RequestInfo) => `${method} ${url}`;
-
-/** The API answered with an error. `code` is the API's (docs/api.md); clients branch on it. */
-export class ApiError extends Error {
-	override name = "ApiError";
-	readonly status: number;
-	readonly code: ErrorCode | "unexpected_response";
-	readonly request: RequestInfo;
-	/** The whole error body (a failed deploy carries its deployment). */
-	readonly body: Record<string, unknown>;
-
-	constructor(status: number, code: ApiError["code"], message: string, request: RequestInfo, body: Record<string, unknown> = {}) {
-		super(`${message} (${describeRequest(request)} → ${status} ${code})`);
-		this.status = status;
-		this.code = code;
-		this.request = request;
-		this.body = body;
-	}
-}
-
-/** The API could not be reached at all. */
-export class NetworkError extends Error {
-	override name = "NetworkError";
-	readonly request: RequestInfo;
-
-	constructor(request: RequestInfo, reason: string, options?: ErrorOptions) {
-		super(`could not reach the Ferry API: ${describeRequest(request)} failed (${reason})`, options);
-		this.request = request;
-	}
-}
-
-/** Ctrl-C. The message says what was left on the platform (nothing, or a deploy that finishes on its own). */
-export class CancelledError extends Error {
-	override name = "CancelledError";
-}
+// The API client's errors (workers/shared/api-client/errors.ts), printed here like the CLI's own.
+export { ApiError, CancelledError, NetworkError, type RequestInfo } from "../../../workers/shared/api-client/errors.ts";
 
 export interface ErrorPrinter {
 	error(message: string): void;

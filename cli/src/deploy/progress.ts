@@ -3,7 +3,7 @@
  * replaced by a ✔ line per finished step; otherwise (CI, a pipe, --json) one plain line per step and
  * per state, so logs read well.
  */
-import type { DeploymentEvent } from "../api/types.ts";
+import type { DeploymentEvent } from "../../../workers/shared/api-client/types.ts";
 import type { Output } from "../core/output.ts";
 
 export interface DeployProgress {

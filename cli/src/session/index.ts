@@ -3,7 +3,8 @@
  * FERRY_API_TOKEN, then the stored login, then the local platform's URL. Operator commands use the
  * admin token (--admin-token or FERRY_ADMIN_TOKEN), which is never stored.
  */
-import { FerryApi } from "../api/index.ts";
+import { loopbackFetch } from "../../../loopback/index.ts";
+import { FerryApi } from "../../../workers/shared/api-client/index.ts";
 import { UserError } from "../core/errors.ts";
 import type { Io } from "../core/io.ts";
 import { readStoredConfig } from "./config-file.ts";
@@ -70,6 +71,6 @@ export class Session {
 	}
 
 	client(apiUrl: string, token: string | undefined): FerryApi {
-		return new FerryApi(apiUrl, token, this.io.signal);
+		return new FerryApi({ baseUrl: apiUrl, token, signal: this.io.signal, fetch: loopbackFetch });
 	}
 }

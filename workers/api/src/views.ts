@@ -1,7 +1,7 @@
 /**
  * The JSON shapes the API answers with (docs/api.md), as types and as the pure functions that build
- * them from rows. Times are ISO 8601; field names are snake_case like Cloudflare's API. The ferry CLI
- * reads its API types from here (cli/src/api/types.ts), so there is one definition of each shape.
+ * them from rows. Times are ISO 8601; field names are snake_case like Cloudflare's API. The API client
+ * (the CLI's and the panel's) reads its types from here (workers/shared/api-client/types.ts), so there is one definition of each shape.
  */
 import type { DeploymentRow } from "../../shared/db/schema";
 import type { DeploymentEvent, DeploymentState } from "../../shared/deployments/states";
@@ -45,6 +45,20 @@ export interface ScriptView {
 	created_at: string;
 	live_deployment_id: string | null;
 	url: string | null;
+}
+
+/** An operator's plan: the per-request limits of every tenant on it. */
+export interface PlanView {
+	name: string;
+	cpu_ms: number;
+	sub_requests: number;
+	updated_at: string;
+}
+
+/** `GET /v1/plans`: the plans with rows, and what a plan without one gets. */
+export interface PlansAnswer {
+	plans: PlanView[];
+	default: { cpu_ms: number; sub_requests: number };
 }
 
 export interface TenantView {

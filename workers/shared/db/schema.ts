@@ -170,3 +170,29 @@ export const assets = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.tenantId, t.hash] })],
 );
+
+/**
+ * The panel's sign-in sessions (workers/panel/src/session/). The browser holds only a random secret
+ * (its `__Host-` cookie); the row is found by the secret's sha256 and holds the API token the user
+ * signed in with encrypted (AES-GCM) under a key derived from that secret, so neither a copy of the
+ * database nor the cookie alone yields a token. `kind` says whose view it is: a tenant's token or
+ * the operator's admin token. Expiry is the server's (`expires_at`); signing out deletes the row.
+ */
+export const panelSessions = sqliteTable(
+	"panel_sessions",
+	{
+		// sha256 (hex) of the cookie's secret.
+		id: text("id").primaryKey(),
+		kind: text("kind", { enum: ["tenant", "operator"] }).notNull(),
+		// The tenant's id and name for a tenant's session; null for the operator's.
+		tenantId: text("tenant_id").references(() => tenants.id),
+		tenantName: text("tenant_name"),
+		// IV and AES-GCM ciphertext of the API token, base64.
+		tokenCiphertext: text("token_ciphertext").notNull(),
+		createdAt: integer("created_at").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+	},
+	(t) => [index("panel_sessions_expires").on(t.expiresAt)],
+);
+
+export type PanelSessionRow = typeof panelSessions.$inferSelect;

@@ -1,6 +1,7 @@
 import { FerryError } from "../../../shared/http/errors";
+import { sameSecret } from "../../../shared/ids";
 import { factory } from "../env";
-import { sameSecret, tenantForToken } from "./tokens";
+import { tenantForToken } from "./tokens";
 
 function bearerToken(header: string | undefined): string {
 	const match = header?.match(/^Bearer\s+(\S+)\s*$/i);

@@ -26,11 +26,3 @@ export async function tenantForToken(db: Database, token: string): Promise<Tenan
 		.limit(1);
 	return rows[0];
 }
-
-/** Constant-time comparison, so the admin token cannot be guessed byte by byte from response times. */
-export async function sameSecret(a: string, b: string): Promise<boolean> {
-	// Hashing first gives equal-length inputs, which timingSafeEqual requires.
-	const [ha, hb] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
-	const enc = new TextEncoder();
-	return crypto.subtle.timingSafeEqual(enc.encode(ha), enc.encode(hb));
-}

@@ -12,6 +12,7 @@ import { iso } from "../../../shared/time";
 import { requireAdmin } from "../auth/middleware";
 import { factory } from "../env";
 import { validate } from "../validate";
+import type { PlanView } from "../views";
 
 const planBody = z.strictObject({
 	cpu_ms: z.number().int().min(PLAN_LIMIT_BOUNDS.cpuMs.min).max(PLAN_LIMIT_BOUNDS.cpuMs.max),
@@ -22,7 +23,7 @@ const planName = z.object({ name: z.string().regex(PLAN_NAME, "a plan name is 1-
 
 type PlanRow = typeof plans.$inferSelect;
 
-export const planView = (row: PlanRow) => ({
+export const planView = (row: PlanRow): PlanView => ({
 	name: row.name,
 	cpu_ms: row.cpuMs,
 	sub_requests: row.subRequests,

@@ -1,11 +1,25 @@
 /**
  * One HTTP call to the API, with the API's error shape turned into ApiError, an unreachable API into
- * NetworkError and Ctrl-C into CancelledError. *.localhost goes to loopback (loopback/ at the root).
+ * NetworkError and an aborted signal (Ctrl-C) into CancelledError. How the bytes travel is the
+ * caller's: the CLI's fetch reaches *.localhost (loopback/ at the root), the panel's is its service
+ * binding to the API.
  */
 
-import { loopbackFetch } from "../../../loopback/index.ts";
-import { ERROR_STATUS, type ErrorCode } from "../../../workers/shared/http/errors.ts";
-import { ApiError, CancelledError, NetworkError, type RequestInfo } from "../core/errors.ts";
+import { ERROR_STATUS, type ErrorCode } from "../http/errors.ts";
+import { ApiError, CancelledError, NetworkError, type RequestInfo } from "./errors.ts";
+
+/** The fetch a client sends its calls with. */
+export type ApiFetch = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+	/** The API's origin, e.g. http://api.localhost:8787 (no /v1). */
+	baseUrl: string;
+	/** A tenant's token or the operator's admin token; none for calls that need none. */
+	token: string | undefined;
+	fetch: ApiFetch;
+	/** Aborts every call (the CLI's Ctrl-C); never aborted when omitted. */
+	signal?: AbortSignal;
+}
 
 export interface CallInit {
 	json?: unknown;
@@ -17,11 +31,13 @@ export class Transport {
 	readonly baseUrl: string;
 	readonly signal: AbortSignal;
 	private readonly token: string | undefined;
+	private readonly fetch: ApiFetch;
 
-	constructor(baseUrl: string, token: string | undefined, signal: AbortSignal) {
-		this.baseUrl = baseUrl;
-		this.token = token;
-		this.signal = signal;
+	constructor(options: ApiClientOptions) {
+		this.baseUrl = options.baseUrl;
+		this.token = options.token;
+		this.fetch = options.fetch;
+		this.signal = options.signal ?? new AbortController().signal;
 	}
 
 	request(method: string, path: string): RequestInfo {
@@ -41,7 +57,7 @@ export class Transport {
 		}
 		let response: Response;
 		try {
-			response = await loopbackFetch(request.url, {
+			response = await this.fetch(request.url, {
 				method,
 				headers,
 				body,

@@ -1,7 +1,11 @@
-/** The Ferry API as the CLI uses it: one method per endpoint of docs/api.md. */
-import { NDJSON } from "../../../workers/shared/http/ndjson.ts";
-import { NetworkError } from "../core/errors.ts";
-import { cancelled, errorFromBody, Transport } from "./transport.ts";
+/**
+ * The Ferry API as its clients use it, one method per endpoint of docs/api.md: the CLI (over
+ * loopback fetch) and the panel (over its service binding) both call through here, so there is one
+ * client of the API, whose types are the server's own (./types.ts).
+ */
+import { NDJSON } from "../http/ndjson.ts";
+import { NetworkError } from "./errors.ts";
+import { type ApiClientOptions, cancelled, errorFromBody, Transport } from "./transport.ts";
 import type {
 	AssetUploadAnswer,
 	AssetUploadSessionAnswer,
@@ -9,12 +13,15 @@ import type {
 	DeploymentEvent,
 	DeployResult,
 	IssuedToken,
+	PlansAnswer,
 	ProgressLine,
 	RollbackResult,
 	Script,
 	Tenant,
 	TokenInfo,
 } from "./types.ts";
+
+export type { ApiClientOptions, ApiFetch } from "./transport.ts";
 
 const segment = encodeURIComponent;
 
@@ -26,8 +33,8 @@ export interface UploadBody {
 export class FerryApi {
 	private readonly http: Transport;
 
-	constructor(baseUrl: string, token: string | undefined, signal: AbortSignal) {
-		this.http = new Transport(baseUrl, token, signal);
+	constructor(options: ApiClientOptions) {
+		this.http = new Transport(options);
 	}
 
 	get baseUrl(): string {
@@ -40,6 +47,11 @@ export class FerryApi {
 
 	createTenant(name: string, plan: string | undefined) {
 		return this.http.json<{ tenant: Tenant; token: IssuedToken }>("POST", "/v1/tenants", { json: { name, plan } });
+	}
+
+	/** Operator: the plans and the default limits. */
+	listPlans() {
+		return this.http.json<PlansAnswer>("GET", "/v1/plans");
 	}
 
 	createToken(name: string | undefined) {
@@ -56,6 +68,10 @@ export class FerryApi {
 
 	listScripts() {
 		return this.http.json<{ scripts: Script[] }>("GET", "/v1/scripts");
+	}
+
+	getScript(name: string) {
+		return this.http.json<{ script: Script }>("GET", `/v1/scripts/${segment(name)}`);
 	}
 
 	deleteScript(name: string) {

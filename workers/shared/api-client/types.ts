@@ -1,6 +1,6 @@
 /**
- * The API's JSON shapes (docs/api.md), as the CLI reads them: the server's own definitions
- * (workers/api/src/views.ts), under the CLI's names. Types only: nothing of the server is bundled.
+ * The API's JSON shapes (docs/api.md), as its clients read them: the server's own definitions
+ * (workers/api/src/views.ts), under the clients' names. Types only: nothing of the server is bundled.
  */
 export type {
 	AssetUploadAnswer,
@@ -9,9 +9,11 @@ export type {
 	DeploymentEventView as DeploymentEvent,
 	DeploymentView as Deployment,
 	IssuedTokenView as IssuedToken,
+	PlansAnswer,
+	PlanView as Plan,
 	ProgressLine,
 	RollbackAnswer as RollbackResult,
 	ScriptView as Script,
 	TenantView as Tenant,
 	TokenView as TokenInfo,
-} from "../../../workers/api/src/views.ts";
+} from "../../api/src/views.ts";

@@ -1,0 +1,158 @@
+/**
+ * What the panel refuses, in Chromium and with the browser context's own requests: forged and
+ * expired session cookies, a form without its CSRF token or from another origin, a crafted rollback
+ * to another tenant's deployment, and HTML in error messages and names (escaped, and the CSP would
+ * have reported any script that got in).
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import { checkPage, harnessForFile, hello, pageProblems, signIn, type Tenant } from "./support.ts";
+
+const harness = harnessForFile();
+let acme: Tenant;
+let bob: Tenant;
+let bobV1: string;
+let bobV2: string;
+
+beforeAll(async () => {
+	[acme, bob] = await Promise.all([harness().tenant("acme"), harness().tenant("bob")]);
+	await acme.deploy("hello", hello("acme v1"));
+	await acme.deploy("hello", hello("acme v2"));
+	bobV1 = await bob.deploy("bobs", hello("bob v1"));
+	bobV2 = await bob.deploy("bobs", hello("bob v2"));
+});
+
+/** The platform's D1 database file (Miniflare's layout), opened beside the running workerd. */
+function database(): DatabaseSync {
+	const dir = path.join(harness().stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
+	const file = readdirSync(dir).find((name) => name.endsWith(".sqlite") && name !== "metadata.sqlite");
+	return new DatabaseSync(path.join(dir, file!));
+}
+
+const csrfOf = (page: Page) => page.locator('input[name="csrf"]').first().inputValue();
+
+/** A form POST from the panel's own page (same origin, the session's cookie), as crafted by hand: the answer's status (0 for a redirect, i.e. accepted). */
+const postFromPanel = (page: Page, path: string, fields: Record<string, string>) =>
+	page.evaluate(
+		async ([path, fields]) => (await fetch(path, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" })).status,
+		[path, fields] as const,
+	);
+
+/** What a tenant's page serves at its URL, read in the browser. */
+async function served(page: Page, url: string): Promise<{ status: number; text: string }> {
+	const answer = await page.goto(url);
+	return { status: answer?.status() ?? 0, text: (await page.textContent("body")) ?? "" };
+}
+
+async function signedIn(tenant: Tenant) {
+	const { page, context } = await harness().newPage();
+	await signIn(page, harness().panel, tenant.token);
+	return { page, context };
+}
+
+it("sends a forged session cookie to sign in and drops it", async () => {
+	const { panel } = harness();
+	const { page, context } = await harness().newPage();
+	await context.addCookies([
+		{
+			name: "__Host-ferry_session",
+			value: "A".repeat(43),
+			domain: "dash.localhost",
+			path: "/",
+			secure: true,
+			httpOnly: true,
+			sameSite: "Lax",
+		},
+	]);
+	await page.goto(`${panel}/scripts`);
+	expect(new URL(page.url()).pathname).toBe("/sign-in");
+	expect((await context.cookies()).map((c) => c.name)).not.toContain("__Host-ferry_session");
+	await checkPage(page);
+});
+
+it("ends a session the server says has expired, whatever the cookie says", async () => {
+	const { panel } = harness();
+	const { page } = await signedIn(acme);
+	const db = database();
+	try {
+		// The token is sealed at rest: the row has no trace of it in clear.
+		const rows = db.prepare("SELECT token_ciphertext FROM panel_sessions").all() as { token_ciphertext: string }[];
+		expect(rows.length).toBeGreaterThan(0);
+		for (const row of rows) expect(row.token_ciphertext).not.toContain(acme.token.slice(6, 20));
+		db.prepare("UPDATE panel_sessions SET expires_at = 1").run();
+	} finally {
+		db.close();
+	}
+	await page.goto(`${panel}/scripts`);
+	expect(new URL(page.url()).pathname).toBe("/sign-in");
+	expect(await page.getByRole("status").textContent()).toBe("Your session ended: sign in again.");
+});
+
+it("refuses a form without its CSRF token, and one posted from another origin", async () => {
+	const { panel, platform } = harness();
+	const { page } = await signedIn(acme);
+	await page.goto(`${panel}/scripts/hello/delete`);
+	const csrf = await csrfOf(page);
+	expect(await postFromPanel(page, "/scripts/hello/delete", {})).toBe(403);
+	expect(await postFromPanel(page, "/scripts/hello/delete", { csrf: "x".repeat(43) })).toBe(403);
+
+	// Another site's page posting the panel's form, even with the right token, in the signed-in browser.
+	const attacker = await harness().tenant("mallory");
+	const form = `<!doctype html><title>win</title><form method="post" action="${panel}/scripts/hello/delete"><input name="csrf" value="${csrf}"><button>win</button></form>`;
+	await attacker.deploy(
+		"evil",
+		`export default { fetch: () => new Response(${JSON.stringify(form)}, { headers: { "content-type": "text/html" } }) };`,
+	);
+	await page.goto(platform.urlFor("evil"));
+	const [refused] = await Promise.all([
+		page.waitForResponse(`${panel}/scripts/hello/delete`),
+		page.getByRole("button", { name: "win" }).click(),
+	]);
+	expect(refused.status()).toBe(403);
+	// Nothing was deleted: the script still serves.
+	expect(await served(page, platform.urlFor("hello"))).toEqual({ status: 200, text: "acme v2" });
+
+	// The same form, sent from the panel's page, works.
+	await page.goto(`${panel}/scripts/hello/delete`);
+	await page.getByRole("button", { name: "Delete hello" }).click();
+	await page.waitForURL(`${panel}/scripts?deleted=hello`);
+	expect(await page.getByRole("status").textContent()).toBe("Deleted hello.");
+	expect((await served(page, platform.urlFor("hello"))).status).toBe(404);
+});
+
+it("answers 404 for another tenant's script and deployments, through pages and crafted forms alike", async () => {
+	const { panel, platform } = harness();
+	await acme.deploy("hello2", hello("acme v1"));
+	await acme.deploy("hello2", hello("acme v2"));
+	const { page } = await signedIn(acme);
+	expect((await page.goto(`${panel}/scripts/bobs`))?.status()).toBe(404);
+	expect((await page.goto(`${panel}/scripts/hello2/rollback/${bobV1}`))?.status()).toBe(404);
+	await page.goto(`${panel}/scripts/hello2`);
+	const csrf = await csrfOf(page);
+	expect(await postFromPanel(page, "/scripts/bobs/rollback", { csrf, deployment_id: bobV1 })).toBe(404);
+	expect(await postFromPanel(page, "/scripts/hello2/rollback", { csrf, deployment_id: bobV1 })).toBe(404);
+	expect(await served(page, platform.urlFor("bobs"))).toEqual({ status: 200, text: "bob v2" });
+	expect(bobV2).not.toBe(bobV1);
+	expect(await served(page, platform.urlFor("hello2"))).toEqual({ status: 200, text: "acme v2" });
+});
+
+it("escapes HTML in error messages and names", async () => {
+	const { panel } = harness();
+	const payload = `<img src=x id=injected><script>document.title="pwned"</script>`;
+	await acme.deploy("broken", `throw new Error(${JSON.stringify(payload)});\nexport default {};`, { expectFailure: true });
+	const { page } = await signedIn(acme);
+	await page.goto(`${panel}/scripts/broken`);
+	expect(await page.locator(".problem .message").first().textContent()).toContain(payload);
+	expect(await page.locator("#injected").count()).toBe(0);
+	expect(await page.title()).toBe("broken · Ferry");
+	await checkPage(page);
+
+	const name = `<script>document.title="pwned"</script>`;
+	const answer = await page.goto(`${panel}/scripts/${encodeURIComponent(name)}`);
+	expect(answer?.status()).toBeGreaterThanOrEqual(400);
+	expect(await page.title()).not.toBe("pwned");
+	expect(await pageProblems(page)).toEqual([]);
+});

@@ -1,0 +1,170 @@
+/**
+ * The browser tests' harness: one real local platform per test file (startLocalPlatform in this
+ * process, as the CLI tests run it) and one headless Chromium, Debian's (/usr/bin/chromium, installed
+ * by .ci/run; playwright-core never downloads a browser). Every page a test opens records its
+ * errors, console errors and CSP violations, and `checkPage` fails on any of them; `axe` runs
+ * axe-core on the page and fails on serious or critical violations.
+ */
+
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+import { type LocalPlatform, startLocalPlatform } from "../../local/platform.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+export const CHROMIUM = process.env.FERRY_CHROMIUM ?? "/usr/bin/chromium";
+
+export interface Tenant {
+	name: string;
+	token: string;
+	/** PUT /v1/scripts/:script with one module; the deployment's id (throws unless it was Deployed, or `expectFailure`). */
+	deploy(script: string, source: string, options?: { expectFailure?: boolean }): Promise<string>;
+}
+
+export interface Harness {
+	platform: LocalPlatform;
+	/** The platform's state directory (D1 and R2 files). */
+	stateDir: string;
+	browser: Browser;
+	/** The panel's origin, e.g. http://dash.localhost:18123 */
+	panel: string;
+	tenant(name: string): Promise<Tenant>;
+	/** A fresh browser context (no cookies) and a page in it that records its problems. */
+	newPage(): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+export const hello = (text: string) => `export default { fetch: () => new Response(${JSON.stringify(text)}) };`;
+
+interface Problems {
+	errors: string[];
+}
+
+const problems = new WeakMap<Page, Problems>();
+
+/** What went wrong on the page so far: uncaught errors, console errors (CSP reports among them), failed subresources and securitypolicyviolation events. */
+export async function pageProblems(page: Page): Promise<string[]> {
+	const violations = (await page.evaluate(() => (globalThis as { __cspViolations?: string[] }).__cspViolations ?? [])) as string[];
+	return [...(problems.get(page)?.errors ?? []), ...violations.map((v) => `CSP violation: ${v}`)];
+}
+
+/** No page error, no console error, no CSP violation so far, and axe-core finds nothing serious. */
+export async function checkPage(page: Page): Promise<void> {
+	expect(await pageProblems(page)).toEqual([]);
+	await axe(page);
+}
+
+/** axe-core's serious and critical violations on the page (run through the DevTools protocol, which the page's CSP does not govern). */
+export async function axe(page: Page): Promise<void> {
+	await page.evaluate(AXE_SOURCE);
+	const violations = (await page.evaluate(async () => {
+		const result = await (
+			globalThis as unknown as {
+				axe: { run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: { html: string }[] }[] }> };
+			}
+		).axe.run();
+		return result.violations;
+	})) as { id: string; impact: string; help: string; nodes: { html: string }[] }[];
+	const serious = violations
+		.filter((v) => v.impact === "serious" || v.impact === "critical")
+		.map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.html).join(" | ")}`);
+	expect(serious, `axe-core on ${page.url()}`).toEqual([]);
+}
+
+/** One platform and one browser for the file that calls it. */
+export function harnessForFile(): () => Harness {
+	let harness: Harness;
+	let stateDir: string;
+	const contexts: BrowserContext[] = [];
+	beforeAll(async () => {
+		stateDir = mkdtempSync(path.join(tmpdir(), "ferry-browser-"));
+		const adminToken = `browser-admin-${process.pid}`;
+		const [platform, browser] = await Promise.all([
+			startLocalPlatform({ port: 0, stateDir, adminToken, health: false, onEvent: () => undefined }),
+			chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] }),
+		]);
+		const panel = platform.panelUrl.replace(/\/$/, "");
+		harness = {
+			platform,
+			stateDir,
+			browser,
+			panel,
+			async tenant(name) {
+				const created = await loopbackFetch(`${platform.apiUrl}/v1/tenants`, {
+					method: "POST",
+					headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+					body: JSON.stringify({ name }),
+				});
+				if (created.status !== 201) throw new Error(`creating tenant ${name}: ${created.status} ${await created.text()}`);
+				const token = ((await created.json()) as { token: { token: string } }).token.token;
+				return {
+					name,
+					token,
+					async deploy(script, source, { expectFailure = false } = {}) {
+						const form = new FormData();
+						form.set("metadata", JSON.stringify({ main_module: "index.js", compatibility_date: "2026-11-01" }));
+						form.set("index.js", new File([source], "index.js", { type: "application/javascript+module" }));
+						const answer = await loopbackFetch(`${platform.apiUrl}/v1/scripts/${script}`, {
+							method: "PUT",
+							headers: { authorization: `Bearer ${token}` },
+							body: form,
+						});
+						const body = (await answer.json()) as { deployment?: { id: string } };
+						if (answer.status !== (expectFailure ? 422 : 200) || !body.deployment)
+							throw new Error(`deploying ${script}: ${answer.status} ${JSON.stringify(body)}`);
+						return body.deployment.id;
+					},
+				};
+			},
+			async newPage() {
+				const context = await browser.newContext();
+				contexts.push(context);
+				// Init scripts run through the DevTools protocol, outside the page's CSP: they only listen.
+				await context.addInitScript(() => {
+					const list: string[] = [];
+					(globalThis as { __cspViolations?: string[] }).__cspViolations = list;
+					document.addEventListener("securitypolicyviolation", (event) => list.push(`${event.violatedDirective} ${event.blockedURI}`));
+				});
+				const page = await context.newPage();
+				const record: Problems = { errors: [] };
+				problems.set(page, record);
+				page.on("pageerror", (error) => record.errors.push(`page error: ${error.message}`));
+				page.on("console", (message) => {
+					// Chromium logs every 4xx/5xx answer as a console error, pages whose status a test asserts
+					// included; failed subresources are caught below instead.
+					if (message.type() === "error" && !message.text().startsWith("Failed to load resource: the server responded with a status"))
+						record.errors.push(`console error: ${message.text()}`);
+				});
+				page.on("response", (response) => {
+					if (response.status() >= 400 && response.request().resourceType() !== "document")
+						record.errors.push(`${response.status()} for ${response.url()}`);
+				});
+				page.on("requestfailed", (request) => record.errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+				page.on("dialog", (dialog) => {
+					record.errors.push(`dialog: ${dialog.message()}`);
+					void dialog.dismiss();
+				});
+				return { context, page };
+			},
+		};
+	}, 120_000);
+	afterAll(async () => {
+		await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+		await harness?.browser.close();
+		await harness?.platform.stop();
+		rmSync(stateDir, { recursive: true, force: true });
+	}, 60_000);
+	return () => harness;
+}
+
+/** Signs in on the panel's form with `token`; resolves once the page after sign-in has loaded. */
+export async function signIn(page: Page, panel: string, token: string): Promise<void> {
+	await page.goto(`${panel}/sign-in`);
+	await page.getByLabel("API token").fill(token);
+	await page.getByRole("button", { name: "Sign in" }).click();
+	await page.waitForURL((url) => url.pathname !== "/sign-in");
+}
