@@ -199,7 +199,7 @@ describe("bad uploads", () => {
 				}),
 			),
 			400,
-			"invalid_metadata",
+			"unsupported_config",
 		);
 		// Nothing was created for any of these.
 		await expectError(await api(`/v1/scripts/${name}`, { token: t.token }), 404, "not_found");

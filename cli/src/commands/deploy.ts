@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs";
 import type { DeployResult } from "../../../workers/shared/api-client/types.ts";
 import { formatBytes, formatMs } from "../../../workers/shared/format.ts";
 import { DEFAULT_COMPATIBILITY_DATE } from "../../../workers/shared/limits.ts";
 import { COMPATIBILITY_DATE, scriptNameProblem, VAR_NAME } from "../../../workers/shared/names.ts";
-import { mayHaveAssets, type ProjectAssets, type ProjectConfig, projectAssets, readProjectConfig } from "../assets/config.ts";
+import { type ProjectAssets, projectAssets } from "../assets/config.ts";
 import { type LocalAsset, readAssets } from "../assets/manifest.ts";
 import { type AssetUpload, uploadAssets } from "../assets/upload.ts";
 import { defineCommand, jsonArg } from "../core/command.ts";
@@ -10,7 +11,8 @@ import { CancelledError, UserError } from "../core/errors.ts";
 import { deployProgress } from "../deploy/progress.ts";
 import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
 import { type Bundle, bundleProject } from "../project/bundle.ts";
-import { configFile, findConfig, projectArgs } from "../project/config.ts";
+import { checkCompatibility } from "../project/compatibility.ts";
+import { configFile, findConfig, type ProjectConfig, projectArgs, readProjectConfig } from "../project/config.ts";
 import { bundleWasm, findWasmEntry } from "../project/wasm.ts";
 
 /** `--var KEY:VALUE`, KEY a var name. */
@@ -63,13 +65,18 @@ export default defineCommand({
 		const date = args["compatibility-date"];
 		if (date !== undefined && !COMPATIBILITY_DATE.test(date))
 			throw new UserError(`--compatibility-date '${date}' is not a date: use YYYY-MM-DD (e.g. ${DEFAULT_COMPATIBILITY_DATE})`);
-		// Credentials first: a missing login, a token the API refuses or an API that cannot be reached
+		// The config next: a key Ferry refuses stops the deploy before anything is bundled or sent.
+		const projectOptions = { cwd: io.cwd, config: args.config, env: args.env };
+		const config = await readProject(projectOptions, io.env);
+		if (config) checkCompatibility(config, io.cwd);
+		// Then credentials: a missing login, a token the API refuses or an API that cannot be reached
 		// fails before a second of bundling and the upload (one GET /v1/whoami).
 		const api = args["dry-run"] ? undefined : session.api();
 		if (api) await api.whoami();
 
-		const wasm = await findWasmEntry(args.entry, { cwd: io.cwd, config: args.config, env: args.env });
-		const project = wasm ? undefined : await findProjectAssets({ cwd: io.cwd, config: args.config, env: args.env }, io.env);
+		const wasm = await findWasmEntry(args.entry, projectOptions);
+		const assetsConfig = wasm || !config ? undefined : projectAssets(config);
+		const project = assetsConfig && config ? { config, assets: assetsConfig } : undefined;
 		// Assets only (no main): nothing to bundle, the deployment is its assets.
 		const assetsOnly = project !== undefined && !args.entry && !project.config.main;
 		const preparing = wasm ? "reading" : assetsOnly ? "reading assets" : "bundling";
@@ -184,13 +191,11 @@ export default defineCommand({
 	},
 });
 
-/** The project's config and assets, when its config has an `assets` section (wrangler's reader only if it could). */
-async function findProjectAssets(options: { cwd: string; config?: string; env?: string }, env: Record<string, string | undefined>) {
+/** The project's config as wrangler reads it, when there is one (a deploy of a named entry may have none). */
+async function readProject(options: { cwd: string; config?: string; env?: string }, env: Record<string, string | undefined>) {
 	const file = configFile(options);
-	if (!file || !mayHaveAssets(file)) return undefined;
-	const config = await readProjectConfig(file, options, env);
-	const assets = projectAssets(config);
-	return assets ? { config, assets } : undefined;
+	if (!file || (!options.config && !existsSync(file))) return undefined;
+	return readProjectConfig(file, options, env);
 }
 
 /** An assets-only project: no module, the config's name and compatibility settings. */

@@ -77,7 +77,11 @@ export interface StoredScript {
 		main_module?: string;
 		compatibility_date: string;
 		compatibility_flags?: string[];
-		bindings?: ({ type: string; name: string; text: string } | { type: "assets"; name: string })[];
+		bindings?: (
+			| { type: string; name: string; text: string }
+			| { type: "json"; name: string; json: unknown }
+			| { type: "assets"; name: string }
+		)[];
 		tags?: string[];
 		limits?: { cpu_ms?: number; subrequests?: number };
 		assets?: { jwt: string; config?: Record<string, unknown> };

@@ -12,7 +12,8 @@
  * - Its answer (`ScriptUpdateResponse`): `startup_time_ms` (always), `handlers` ("the names of handlers
  *   exported as part of the default export"), `id`, `etag`, `tags`, `compatibility_date`, ….
  * - Metadata: `main_module`, `compatibility_date`, `compatibility_flags`, `bindings`
- *   (`{type: "plain_text" | "secret_text", name, text}`), `tags` and `limits` (`{cpu_ms, subrequests}`).
+ *   (`{type: "plain_text" | "secret_text", name, text}`, `{type: "json", name, json}`), `tags` and
+ *   `limits` (`{cpu_ms, subrequests}`).
  * - Module content types: the SDK's list (`ScriptUpdateParams.files`): `application/javascript+module`,
  *   `text/javascript+module`, `application/javascript`, `text/javascript`, `text/x-python`,
  *   `text/x-python-requirement`, `application/wasm`, `text/plain`, `application/octet-stream`,
@@ -97,6 +98,9 @@ export const TAG = /^[^,&:]{1,256}$/;
 
 const assetsBindingSchema = z.strictObject({ type: z.literal("assets"), name: bindingName });
 
+/** A var of any JSON type (`{type: "json", name, json}`): the value arrives in `env` as parsed JSON. */
+const jsonBindingSchema = z.strictObject({ type: z.literal("json"), name: bindingName, json: z.json() });
+
 export const ASSET_HASH = /^[0-9a-f]{32}$/;
 export const MAX_ASSET_FILES = 20_000;
 export const MAX_ASSET_BYTES = 25 * 1024 * 1024;
@@ -117,14 +121,14 @@ const assetsConfigSchema = z.strictObject({
 /**
  * The metadata fields Ferry may send. Strict: a field Cloudflare does not document (a typo such as
  * `compatibility_flag`) fails the contract instead of being silently ignored by the real API.
- * Binding types other than text and assets are documented too, but Ferry never sends them.
+ * Binding types other than text, JSON and assets are documented too, but Ferry never sends them.
  */
 export const scriptMetadataSchema = z.strictObject({
 	// Required but for an assets-only script (checked with the parts).
 	main_module: z.string().min(1).optional(),
 	compatibility_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 	compatibility_flags: z.array(z.string().min(1)).optional(),
-	bindings: z.array(z.union([textBindingSchema, assetsBindingSchema])).optional(),
+	bindings: z.array(z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema])).optional(),
 	assets: z.strictObject({ jwt: z.string().min(1), config: assetsConfigSchema.optional() }).optional(),
 	tags: z.array(z.string().regex(TAG, "a tag is 1-256 characters, none of them ',', '&' or ':'")).optional(),
 	limits: z

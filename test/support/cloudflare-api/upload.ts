@@ -92,7 +92,7 @@ async function readModules(form: FormData, metadata: ScriptMetadata): Promise<St
 	return modules;
 }
 
-/** Names unique; text and secret bindings within Cloudflare's per-Worker count and per-variable size. */
+/** Names unique; text, JSON and secret bindings within Cloudflare's per-Worker count and per-variable size. */
 function checkBindings(metadata: ScriptMetadata): void {
 	const bindings = metadata.bindings ?? [];
 	const seen = new Set<string>();
@@ -100,10 +100,15 @@ function checkBindings(metadata: ScriptMetadata): void {
 		if (seen.has(binding.name)) throw refuse(400, 10021, `binding name '${binding.name}' used twice`);
 		seen.add(binding.name);
 	}
-	const variables = bindings.filter((binding) => "text" in binding).length;
+	// A JSON var is an environment variable too, measured as its JSON text.
+	const textOf = (binding: (typeof bindings)[number]) =>
+		"text" in binding ? binding.text : "json" in binding ? JSON.stringify(binding.json) : undefined;
+	const variables = bindings.filter((binding) => textOf(binding) !== undefined).length;
 	if (variables > CLOUDFLARE_LIMITS.envVars)
 		throw refuse(400, 10055, `This Worker has ${variables} environment variables and secrets; the limit is ${CLOUDFLARE_LIMITS.envVars}`);
-	for (const binding of bindings)
-		if ("text" in binding && new TextEncoder().encode(binding.text).byteLength > CLOUDFLARE_LIMITS.envVarBytes)
+	for (const binding of bindings) {
+		const value = textOf(binding);
+		if (value !== undefined && new TextEncoder().encode(value).byteLength > CLOUDFLARE_LIMITS.envVarBytes)
 			throw refuse(400, 10054, `The environment variable '${binding.name}' exceeds the size limit of 5 KB`);
+	}
 }

@@ -3,9 +3,9 @@
  * proxies to a real account). It runs exactly what the fake Cloudflare API accepted: on every
  * fetch() it reads the namespace script from the fake (test/support/cloudflare-api/) and starts the
  * uploaded parts in a Worker Loader isolate, converted the way Cloudflare reads them (content type →
- * module kind, `plain_text`/`secret_text` bindings → env). So a test that passes through it proves the
- * multipart form Ferry uploaded actually runs, with the limits and outbound parameters the dispatcher
- * passed to `get()`.
+ * module kind, `plain_text`/`secret_text` bindings → env as strings, `json` bindings as their values).
+ * So a test that passes through it proves the multipart form Ferry uploaded actually runs, with the
+ * limits and outbound parameters the dispatcher passed to `get()`.
  *
  * Cloudflare's behaviour copied here:
  * - `get()` never throws; a script the namespace does not hold makes the returned Fetcher's `fetch()`
@@ -74,7 +74,9 @@ function workerCode(script: StoredScript, globalOutbound: Fetcher): WorkerLoader
 		compatibilityFlags: script.metadata.compatibility_flags ?? [],
 		mainModule: script.metadata.main_module,
 		modules,
-		env: Object.fromEntries((script.metadata.bindings ?? []).flatMap((b) => ("text" in b ? [[b.name, b.text]] : []))),
+		env: Object.fromEntries(
+			(script.metadata.bindings ?? []).flatMap((b) => ("text" in b ? [[b.name, b.text]] : "json" in b ? [[b.name, b.json]] : [])),
+		),
 		globalOutbound,
 	};
 }

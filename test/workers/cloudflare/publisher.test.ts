@@ -84,6 +84,23 @@ describe("the upload request", () => {
 		expect(await (await p.visit(`${name}.localhost`)).json()).toEqual({ n: 1, c: { k: "v", ["__proto__"]: { p: 1 } }, own: true });
 	});
 
+	it("sends a var that is not a string as a json binding, which the script reads with its type", async () => {
+		const tenant = await p.newTenant();
+		const name = uniqueName("cf");
+		const result = await deploy(tenant.token, name, "export default { fetch: (r, env) => Response.json(env) };", {
+			vars: { TEXT: "t", COUNT: 3, ON: true, LIST: [1, { k: "v" }] },
+		});
+		expect(result.status).toBe(200);
+		const [upload] = await cloudflare.requests({ script: result.deployment.id });
+		expect(scriptMetadataSchema.parse(upload!.metadata).bindings).toEqual([
+			{ type: "plain_text", name: "TEXT", text: "t" },
+			{ type: "json", name: "COUNT", json: 3 },
+			{ type: "json", name: "ON", json: true },
+			{ type: "json", name: "LIST", json: [1, { k: "v" }] },
+		]);
+		expect(await (await p.visit(`${name}.localhost`)).json()).toEqual({ TEXT: "t", COUNT: 3, ON: true, LIST: [1, { k: "v" }] });
+	});
+
 	it("sends secrets as secret_text bindings beside the vars", async () => {
 		const built = await builtDeployment(hello("s"));
 		const form = cloudflareForm(built, { secrets: { API_KEY: "s3cret" } });

@@ -88,6 +88,36 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 			});
 		});
 
+		it("gives vars of every wrangler type to env with their types (plain_text and json bindings, the vars shorthand)", async () => {
+			// What wrangler sends for vars = { S = "x", N = 3, B = true, O = { a = [1, "two", null] }, L = [1, 2] }.
+			const { name } = await deployed(
+				`export default { fetch: (request, env) => Response.json(Object.fromEntries(
+					Object.entries(env).map(([key, value]) => [key, { type: Array.isArray(value) ? "array" : value === null ? "null" : typeof value, value }]),
+				)) };`,
+				{
+					bindings: [
+						{ type: "plain_text", name: "S", text: "x" },
+						{ type: "json", name: "N", json: 3 },
+						{ type: "json", name: "B", json: true },
+						{ type: "json", name: "O", json: { a: [1, "two", null] } },
+						{ type: "json", name: "L", json: [1, 2] },
+						{ type: "json", name: "T", json: "a JSON string" },
+					],
+					vars: { F: 1.5, Z: false },
+				},
+			);
+			expect(await (await p.visit(`${name}.localhost`)).json()).toEqual({
+				S: { type: "string", value: "x" },
+				N: { type: "number", value: 3 },
+				B: { type: "boolean", value: true },
+				O: { type: "object", value: { a: [1, "two", null] } },
+				L: { type: "array", value: [1, 2] },
+				T: { type: "string", value: "a JSON string" },
+				F: { type: "number", value: 1.5 },
+				Z: { type: "boolean", value: false },
+			});
+		});
+
 		it("serves the live deployment on the script's host and each deployment on its preview host", async () => {
 			const { tenant, name, deployment: v1 } = await deployed(hello("v1"));
 			const v2 = ((await (await p.deploy(tenant.token, name, hello("v2"))).json()) as { deployment: { id: string } }).deployment;

@@ -52,7 +52,8 @@ export const manifestSchema = z.object({
 	mainModule: z.string().nullable(),
 	compatibilityDate: z.string(),
 	compatibilityFlags: z.array(z.string()),
-	vars: z.record(z.string(), z.string()),
+	/** The script's vars as its env holds them: strings, or any other JSON value (typed vars, docs/compatibility.md). */
+	vars: z.record(z.string(), z.json()),
 	modules: z.array(manifestModuleSchema),
 	/** Set when the deployment has static assets (their paths are in its asset manifest, workers/shared/assets/). */
 	assets: z

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { type AssetConfig, assetConfigSchema } from "../../../shared/assets/manifest";
+import { bindingTypeProblem, metadataFieldProblem } from "../../../shared/compatibility";
 import { formatBytes } from "../../../shared/format";
 import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
@@ -17,18 +18,18 @@ import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, VAR_NAME } 
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
 import { mediaTypeOf } from "../validate";
 
-const bindingSchema = z.looseObject({ type: z.string(), name: z.string().regex(VAR_NAME), text: z.string().optional() });
+/** A binding's own fields are checked by its type (varsFrom); which types Ferry takes is the compatibility table's. */
+const bindingSchema = z.looseObject({ type: z.string(), name: z.string().regex(VAR_NAME, "binding names are identifiers") });
 
-export const metadataSchema = z.looseObject({
+export const metadataSchema = z.object({
 	main_module: z.string().min(1).optional(),
-	body_part: z.string().optional(),
 	compatibility_date: z.string().regex(COMPATIBILITY_DATE, "must be YYYY-MM-DD").optional(),
 	compatibility_flags: z
 		.array(z.string().regex(/^[a-z0-9_]+$/, "flags are lowercase words joined by '_'"))
 		.max(64)
 		.default([]),
-	vars: z.record(z.string().regex(VAR_NAME, "var names are identifiers"), z.string()).default({}),
-	// wrangler sends vars as `plain_text` bindings.
+	vars: z.record(z.string().regex(VAR_NAME, "var names are identifiers"), z.json()).default({}),
+	// wrangler sends vars as `plain_text` and `json` bindings.
 	bindings: z.array(bindingSchema).default([]),
 	// Ferry's: serve the one module, a WASI preview1 command, under the WAGI contract (docs/wasm.md).
 	wasi: z.literal("wagi", { error: 'the only value is "wagi" (serve a WASI command module CGI-style)' }).optional(),
@@ -36,13 +37,11 @@ export const metadataSchema = z.looseObject({
 	assets: z
 		.strictObject({ jwt: z.string().min(1, "assets.jwt is the upload session's completion token"), config: assetConfigSchema })
 		.optional(),
-	keep_assets: z
-		.unknown()
-		.refine((value) => value === undefined || value === false, {
-			message: "keep_assets is not supported: send the assets again (an upload session skips the files the platform holds)",
-		})
-		.optional(),
+	// The other fields the compatibility table accepts carry nothing a deployment keeps (checked by metadataFieldProblem).
 });
+
+/** A var's value: a string (`plain_text`) or any other JSON value (`json`), as the script's env holds it. */
+export type VarValue = z.infer<ReturnType<typeof z.json>>;
 
 export interface UploadedModule {
 	name: string;
@@ -66,7 +65,7 @@ export interface Upload {
 	wagi?: { module: string };
 	compatibilityDate: string;
 	compatibilityFlags: string[];
-	vars: Record<string, string>;
+	vars: Record<string, VarValue>;
 	modules: UploadedModule[];
 	assets?: UploadAssets;
 	sizeBytes: number;
@@ -88,29 +87,47 @@ async function readBody(request: Request): Promise<Uint8Array> {
 	}
 }
 
-function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, string> {
-	const vars: Record<string, string> = { ...metadata.vars };
+const plainTextBinding = z.object({ text: z.string({ error: "a plain_text binding needs text, a string" }) });
+const jsonBinding = z.object({ json: z.json({ error: "a json binding needs json, a JSON value" }) });
+
+function bindingValue(binding: z.infer<typeof bindingSchema>): VarValue {
+	const parsed = binding.type === "json" ? jsonBinding.safeParse(binding) : plainTextBinding.safeParse(binding);
+	if (!parsed.success)
+		throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+	return "json" in parsed.data ? parsed.data.json : parsed.data.text;
+}
+
+function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, VarValue> {
+	const vars: Record<string, VarValue> = { ...metadata.vars };
 	for (const binding of metadata.bindings) {
+		const problem = bindingTypeProblem(binding.name, binding.type);
+		if (problem) throw new FerryError("unsupported_config", problem);
 		if (binding.type === "assets") continue;
-		if (binding.type !== "plain_text" || binding.text === undefined)
-			throw new FerryError(
-				"invalid_metadata",
-				`binding '${binding.name}' has type '${binding.type}': only plain_text bindings (vars) are supported`,
-			);
-		vars[binding.name] = binding.text;
+		if (Object.hasOwn(vars, binding.name)) throw new FerryError("invalid_metadata", `var '${binding.name}' is given twice`);
+		vars[binding.name] = bindingValue(binding);
 	}
 	const count = Object.keys(vars).length;
 	if (count > LIMITS.vars)
 		throw new FerryError("invalid_metadata", `${count} vars: a Worker has at most ${LIMITS.vars} vars and secrets together`);
-	for (const [name, text] of Object.entries(vars)) {
-		const bytes = new TextEncoder().encode(text).byteLength;
+	for (const [name, value] of Object.entries(vars)) {
+		// A JSON var is measured as its JSON text, as Cloudflare measures a json binding.
+		const bytes = new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value)).byteLength;
 		if (bytes > LIMITS.varBytes)
 			throw new FerryError(
 				"invalid_metadata",
-				`var '${name}' is ${bytes} bytes of UTF-8: a var is at most ${LIMITS.varBytes} bytes (${formatBytes(LIMITS.varBytes)})`,
+				`var '${name}' is ${bytes} bytes${typeof value === "string" ? " of UTF-8" : " of JSON"}: a var is at most ${LIMITS.varBytes} bytes (${formatBytes(LIMITS.varBytes)})`,
 			);
 	}
 	return vars;
+}
+
+/** Every field the metadata has, checked against the compatibility table before anything else reads it. */
+function checkMetadataFields(metadata: unknown): void {
+	if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) return;
+	for (const [field, value] of Object.entries(metadata)) {
+		const problem = metadataFieldProblem(field, value);
+		if (problem) throw new FerryError("unsupported_config", problem);
+	}
 }
 
 export async function readUpload(request: Request): Promise<Upload> {
@@ -140,6 +157,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 	} catch {
 		throw new FerryError("invalid_metadata", "the metadata part is not valid JSON");
 	}
+	checkMetadataFields(metadataJson);
 	const parsed = metadataSchema.safeParse(metadataJson);
 	if (!parsed.success) throw new FerryError("invalid_metadata", `invalid metadata: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
 	const metadata = parsed.data;
@@ -209,11 +227,9 @@ function mainModule(metadata: z.infer<typeof metadataSchema>): string {
 	if (metadata.main_module) return normalizeModuleName(metadata.main_module);
 	throw new FerryError(
 		"invalid_metadata",
-		metadata.body_part
-			? "service-worker syntax (body_part) is not supported: upload ES modules with main_module"
-			: metadata.assets
-				? "metadata needs main_module when the upload has modules (an assets-only upload has neither)"
-				: "metadata needs main_module: the name of the module part that exports the fetch handler",
+		metadata.assets
+			? "metadata needs main_module when the upload has modules (an assets-only upload has neither)"
+			: "metadata needs main_module: the name of the module part that exports the fetch handler",
 	);
 }
 

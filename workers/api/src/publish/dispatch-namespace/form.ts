@@ -8,8 +8,10 @@ import { KIND_CONTENT_TYPES, type Manifest, type ManifestModule } from "../../..
 import { PLAN_LIMIT_BOUNDS } from "../../../../shared/runtime/plans";
 import type { BuiltDeployment } from "../types";
 
-/** A binding of a user Worker. Ferry gives tenant code text only: its vars, and secrets when it has them. */
+/** A binding of a user Worker. Ferry gives tenant code values only: its vars (text or JSON), and secrets when it has them. */
 export type TextBinding = { type: "plain_text" | "secret_text"; name: string; text: string };
+/** A var that is not a string: a number, boolean, object or array, in `env` as that value (wrangler's `json` binding). */
+export type JsonBinding = { type: "json"; name: string; json: unknown };
 /** The Worker's static assets, served by Cloudflare for the namespace script (docs/assets.md). */
 export type AssetsBinding = { type: "assets"; name: string };
 
@@ -25,7 +27,7 @@ export interface ScriptMetadata {
 	main_module?: string;
 	compatibility_date: string;
 	compatibility_flags: string[];
-	bindings?: (TextBinding | AssetsBinding)[];
+	bindings?: (TextBinding | JsonBinding | AssetsBinding)[];
 	tags: string[];
 	limits: { cpu_ms: number };
 	assets?: ScriptAssets;
@@ -74,7 +76,9 @@ export function scriptMetadata(
 		main_module: manifest.mainModule,
 		...common,
 		bindings: [
-			...Object.entries(manifest.vars).map(([name, text]): TextBinding => ({ type: "plain_text", name, text })),
+			...Object.entries(manifest.vars).map(([name, value]): TextBinding | JsonBinding =>
+				typeof value === "string" ? { type: "plain_text", name, text: value } : { type: "json", name, json: value },
+			),
 			...Object.entries(secrets).map(([name, text]): TextBinding => ({ type: "secret_text", name, text })),
 			...(binding ? [{ type: "assets", name: binding } satisfies AssetsBinding] : []),
 		],

@@ -1,0 +1,26 @@
+/**
+ * The config half of "nothing dropped in silence": before anything is bundled, every key the
+ * project's wrangler config sets is held against Ferry's compatibility table
+ * (workers/shared/compatibility/, docs/compatibility.md), and a key Ferry refuses stops the deploy
+ * in one line naming it.
+ */
+import path from "node:path";
+import { configKeyProblem, WRANGLER_CONFIG } from "../../../workers/shared/compatibility/index.ts";
+import { UserError } from "../core/errors.ts";
+import type { ProjectConfig } from "./config.ts";
+
+export function checkCompatibility(config: ProjectConfig, cwd: string): void {
+	const problems: string[] = [];
+	for (const [key, value] of Object.entries(config.configured)) {
+		// A key wrangler knows but the table does not (a newer wrangler): refused rather than ignored.
+		const problem = Object.hasOwn(WRANGLER_CONFIG, key)
+			? configKeyProblem(key, value)
+			: `'${key}' is not a key Ferry knows (see docs/compatibility.md)`;
+		if (problem) problems.push(problem);
+	}
+	const [first, ...others] = problems;
+	if (first === undefined) return;
+	const file = config.configPath ? path.relative(cwd, config.configPath) || config.configPath : "the config";
+	const more = others.length ? ` (and ${others.length} more: ${others.map((p) => p.slice(0, p.indexOf(" "))).join(", ")})` : "";
+	throw new UserError(`${file}: ${first}${more}`);
+}

@@ -1,0 +1,111 @@
+/**
+ * Every field of a script upload's `metadata` part (Cloudflare's format, as wrangler's
+ * `createWorkerUploadForm` writes it, plus Ferry's own `vars` and `wasi`) and every binding type
+ * inside `bindings`, with what Ferry does. The API refuses a refused field or binding type, and any
+ * field or type not listed, with 400 `unsupported_config` naming it (workers/api/src/deploy/upload.ts).
+ * A binding type has a twin in wrangler-config.ts (the config key it comes from): flip both.
+ */
+import { differently, type Row, refused, supported } from "./rows.ts";
+
+const NOT_PROVIDED = "a Cloudflare product Ferry does not provide to tenant code";
+const BINDINGS_LATER = "per-tenant bindings are not available yet";
+
+/** Secrets that survive a deploy: Ferry keeps nothing else from an earlier deployment. */
+const KEPT_SECRETS = new Set(["secret_text", "secret_key"]);
+
+export const UPLOAD_METADATA = {
+	main_module: supported("the module that exports the handlers"),
+	compatibility_date: supported("passed to the runtime as is"),
+	compatibility_flags: supported("passed to the runtime as is"),
+	bindings: supported("by type, below"),
+	vars: supported("Ferry's shorthand for vars: `{NAME: value}`, any JSON value, the same as `plain_text` and `json` bindings"),
+	wasi: supported('Ferry\'s: `"wagi"` serves the one module, a WASI command, CGI-style (docs/wasm.md)'),
+	assets: supported("the upload session's completion token and the routing config (docs/assets.md)"),
+	keep_assets: differently(
+		"the assets are always the upload's: send them again (only what the platform lacks is uploaded); `true` is refused",
+		{
+			when: (value) => value !== false,
+			example: true,
+		},
+	),
+	keep_bindings: differently(
+		'wrangler sends `["secret_text", "secret_key"]`: nothing is kept from an earlier deployment but its secrets; keeping any other type is refused',
+		{
+			when: (value) => !Array.isArray(value) || value.some((type) => !KEPT_SECRETS.has(type)),
+			example: ["plain_text", "json"],
+		},
+	),
+	observability: differently(
+		"the platform keeps the telemetry of every script whatever the block says (its own tail consumer, not Workers Logs); its settings are not applied",
+	),
+	package_dependencies: differently("the project's packages, listed by wrangler for Cloudflare's dashboard; not used"),
+	body_part: refused("service-worker syntax is not supported: upload ES modules with `main_module`", "index.js"),
+	migrations: refused("Durable Object migrations need Durable Object bindings, which are not available yet", {
+		new_tag: "v1",
+		new_sqlite_classes: ["Counter"],
+	}),
+	code_update_strategy: refused("Durable Object bindings are not available yet", "immediate"),
+	exports: refused("declarative Durable Object and container exports need bindings Ferry does not provide yet", {
+		Counter: { type: "durable-object", storage: "sqlite" },
+	}),
+	containers: refused(NOT_PROVIDED, [{ class_name: "Box" }]),
+	capnp_schema: refused("unsafe capnp schemas are Cloudflare's internals", "schema.capnp"),
+	logpush: refused("Workers Logpush belongs to a Cloudflare account, not a tenant", true),
+	placement: refused("Ferry does not place Workers (Smart Placement is Cloudflare's)", { mode: "smart" }),
+	tail_consumers: refused("tenant tail Workers are not supported", [{ service: "my-tail" }]),
+	streaming_tail_consumers: refused("tenant tail Workers are not supported", [{ service: "my-tail" }]),
+	limits: refused("CPU and subrequest limits come from the tenant's plan (docs/limits.md), not from the script", { cpu_ms: 50 }),
+	annotations: refused("deployment messages and tags are not kept: leave out `--message` and `--tag`", { "workers/message": "hello" }),
+	cache_options: refused("the Workers cache settings are Cloudflare's", { enabled: true }),
+	usage_model: refused("limits come from the tenant's plan (docs/limits.md)", "unbound"),
+} satisfies Record<string, Row>;
+
+/** A binding of each refused type, as wrangler would send it (`name` is added by the test). */
+export const BINDING_TYPES = {
+	plain_text: supported("a string var"),
+	json: supported("a var of any JSON type (number, boolean, object, array), arriving in `env` as that value"),
+	assets: supported("the deployment's static assets as a Fetcher (docs/assets.md)"),
+	secret_text: refused("secrets are not available yet", { text: "value" }),
+	inherit: refused("a binding kept from the previous version: a Ferry deployment is always whole", {}),
+	kv_namespace: refused(BINDINGS_LATER, { namespace_id: "0123456789abcdef0123456789abcdef" }),
+	d1: refused(BINDINGS_LATER, { id: "00000000-0000-0000-0000-000000000000" }),
+	r2_bucket: refused(BINDINGS_LATER, { bucket_name: "bucket" }),
+	durable_object_namespace: refused(BINDINGS_LATER, { class_name: "Counter" }),
+	service: refused(BINDINGS_LATER, { service: "other" }),
+	secret_key: refused(NOT_PROVIDED, { algorithm: { name: "HMAC" }, format: "raw", usages: ["sign"] }),
+	send_email: refused(NOT_PROVIDED, {}),
+	workflow: refused(NOT_PROVIDED, { workflow_name: "flow", class_name: "Flow" }),
+	queue: refused(NOT_PROVIDED, { queue_name: "queue" }),
+	vectorize: refused(NOT_PROVIDED, { index_name: "index" }),
+	ai_search_namespace: refused(NOT_PROVIDED, { namespace: "ns" }),
+	ai_search: refused(NOT_PROVIDED, { instance_name: "search" }),
+	agent_memory: refused(NOT_PROVIDED, { namespace: "memory" }),
+	hyperdrive: refused(NOT_PROVIDED, { id: "0123456789abcdef0123456789abcdef" }),
+	secrets_store_secret: refused(NOT_PROVIDED, { store_id: "store", secret_name: "secret" }),
+	artifacts: refused(NOT_PROVIDED, { namespace: "ns" }),
+	unsafe_hello_world: refused(NOT_PROVIDED, {}),
+	flagship: refused(NOT_PROVIDED, { app_id: "app" }),
+	ratelimit: refused(NOT_PROVIDED, { namespace_id: "1001", simple: { limit: 10, period: 60 } }),
+	vpc_service: refused(NOT_PROVIDED, { service_id: "service" }),
+	vpc_network: refused(NOT_PROVIDED, { network_id: "network" }),
+	analytics_engine: refused(NOT_PROVIDED, { dataset: "dataset" }),
+	dispatch_namespace: refused(NOT_PROVIDED, { namespace: "ns" }),
+	mtls_certificate: refused(NOT_PROVIDED, { certificate_id: "cert" }),
+	pipelines: refused(NOT_PROVIDED, { pipeline: "pipeline" }),
+	k2: refused(NOT_PROVIDED, { stream: "stream" }),
+	worker_loader: refused(NOT_PROVIDED, {}),
+	logfwdr: refused(NOT_PROVIDED, { destination: "dest" }),
+	wasm_module: refused("service-worker syntax only: import the .wasm file from an ES module instead", { part: "module.wasm" }),
+	text_blob: refused("service-worker syntax only: import the file from an ES module instead", { part: "file.txt" }),
+	data_blob: refused("service-worker syntax only: import the file from an ES module instead", { part: "file.bin" }),
+	browser: refused(NOT_PROVIDED, {}),
+	analytics: refused(NOT_PROVIDED, {}),
+	ai: refused(NOT_PROVIDED, {}),
+	images: refused(NOT_PROVIDED, {}),
+	stream: refused(NOT_PROVIDED, {}),
+	media: refused(NOT_PROVIDED, {}),
+	version_metadata: refused(NOT_PROVIDED, {}),
+} satisfies Record<string, Row>;
+
+export type UploadMetadataField = keyof typeof UPLOAD_METADATA;
+export type BindingType = keyof typeof BINDING_TYPES;
