@@ -194,7 +194,8 @@ export default defineCommand({
 /** The project's config as wrangler reads it, when there is one (a deploy of a named entry may have none). */
 async function readProject(options: { cwd: string; config?: string; env?: string }, env: Record<string, string | undefined>) {
 	const file = configFile(options);
-	if (!file || (!options.config && !existsSync(file))) return undefined;
+	if (!file) return undefined;
+	if (!existsSync(file)) throw new UserError(`no config file at ${options.config}`);
 	return readProjectConfig(file, options, env);
 }
 
