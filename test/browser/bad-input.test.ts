@@ -29,7 +29,8 @@ beforeAll(async () => {
 function database(): DatabaseSync {
 	const dir = path.join(harness().stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
 	const file = readdirSync(dir).find((name) => name.endsWith(".sqlite") && name !== "metadata.sqlite");
-	return new DatabaseSync(path.join(dir, file!));
+	// workerd may hold a write lock for a moment: wait for it rather than fail.
+	return new DatabaseSync(path.join(dir, file!), { timeout: 5_000 });
 }
 
 const csrfOf = (page: Page) => page.locator('input[name="csrf"]').first().inputValue();

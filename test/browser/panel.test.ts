@@ -5,7 +5,8 @@
  * violations.
  */
 import { beforeAll, expect, it } from "vitest";
-import { checkPage, harnessForFile, hello, signIn, type Tenant } from "./support.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
+import { checkPage, harnessForFile, hello, screenshot, signIn, type Tenant } from "./support.ts";
 
 const harness = harnessForFile();
 let acme: Tenant;
@@ -25,8 +26,10 @@ it("signs a tenant in, shows its scripts, rolls back through the confirmation an
 	await page.goto(`${panel}/`);
 	await expect.poll(() => new URL(page.url()).pathname).toBe("/sign-in");
 	await checkPage(page);
+	await screenshot(page, "sign-in");
 	await signIn(page, panel, acme.token);
 	expect(new URL(page.url()).pathname).toBe("/scripts");
+	await screenshot(page, "scripts");
 	expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Scripts");
 	const row = page.getByRole("row", { name: /hello/ });
 	expect(await row.textContent()).toContain(v2);
@@ -50,10 +53,12 @@ it("signs a tenant in, shows its scripts, rolls back through the confirmation an
 	// The live deployment has no rollback button; the earlier one has.
 	expect(await page.getByRole("link", { name: `Roll back to ${v2}` }).count()).toBe(0);
 	await checkPage(page);
+	await screenshot(page, "script");
 
 	await page.getByRole("link", { name: `Roll back to ${v1}` }).click();
 	await page.waitForURL(`${panel}/scripts/hello/rollback/${v1}`);
 	await checkPage(page);
+	await screenshot(page, "rollback");
 	await page.getByRole("button", { name: `Roll back to ${v1}` }).click();
 	await page.waitForURL((url) => url.pathname === "/scripts/hello" && url.searchParams.has("rolled-back"));
 	expect(await page.getByRole("status").textContent()).toBe(`Rolled back: ${v1} is live.`);
@@ -74,18 +79,105 @@ it("signs a tenant in, shows its scripts, rolls back through the confirmation an
 	expect(new URL(page.url()).pathname).toBe("/sign-in");
 });
 
-it("signs the operator in with the admin token and refuses a token the API does not take", async () => {
+it("creates a token shown once, revokes it, and its session and the API then refuse it", async () => {
+	const { panel, platform } = harness();
+	const { page } = await harness().newPage();
+	await signIn(page, panel, acme.token);
+	await page.getByRole("link", { name: "Tokens" }).click();
+	await page.waitForURL(`${panel}/tokens`);
+	await checkPage(page);
+	await page.getByLabel("Name").fill("ci");
+	await page.getByRole("button", { name: "Create token" }).click();
+	await page.waitForURL(`${panel}/tokens`);
+	const secret = (await page.locator("#issued-token").textContent())!;
+	expect(secret).toMatch(/^ferry_/);
+	await checkPage(page);
+	await screenshot(page, "token-created");
+	// Shown once: the list never has it again.
+	await page.goto(`${panel}/tokens`);
+	expect(await page.content()).not.toContain(secret);
+	await screenshot(page, "tokens");
+
+	// A second browser signs in with the new token.
+	const ci = await harness().newPage();
+	await signIn(ci.page, panel, secret);
+	expect(new URL(ci.page.url()).pathname).toBe("/scripts");
+
+	const row = page.locator("tr", { has: page.getByRole("rowheader", { name: "ci", exact: true }) });
+	await row.getByRole("link", { name: /^Revoke ci/ }).click();
+	await page.waitForURL(/\/tokens\/\w+\/revoke$/);
+	await checkPage(page);
+	await page.getByRole("button", { name: "Revoke ci" }).click();
+	await page.waitForURL((url) => url.pathname === "/tokens" && url.searchParams.has("revoked"));
+	expect(await row.textContent()).toContain("revoked");
+
+	// Refused everywhere from now on: the other browser's session, the API, and a new sign-in.
+	await ci.page.goto(`${panel}/scripts`);
+	expect(new URL(ci.page.url()).pathname).toBe("/sign-in");
+	expect(await ci.page.getByRole("status").textContent()).toBe("Your session ended: sign in again.");
+	const whoami = await loopbackFetch(`${platform.apiUrl}/v1/whoami`, { headers: { authorization: `Bearer ${secret}` } });
+	expect(whoami.status).toBe(401);
+	await ci.page.getByLabel("API token").fill(secret);
+	await ci.page.getByRole("button", { name: "Sign in" }).click();
+	await ci.page.waitForLoadState();
+	expect(await ci.page.getByRole("alert").textContent()).toContain("That token is not valid");
+});
+
+it("lets the operator create a tenant, set its plan and egress allow-list, and define plans", async () => {
 	const { panel, platform } = harness();
 	const { page } = await harness().newPage();
 	await signIn(page, panel, platform.adminToken);
-	expect(new URL(page.url()).pathname).toBe("/plans");
-	expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Plans");
+	expect(new URL(page.url()).pathname).toBe("/tenants");
 	expect(await page.locator(".who").textContent()).toBe("Operator");
+	expect(await page.getByRole("row", { name: /acme/ }).count()).toBe(1);
 	await checkPage(page);
 	// A tenant's pages are not the operator's.
-	const scripts = await page.goto(`${panel}/scripts`);
-	expect(scripts?.status()).toBe(404);
+	expect((await page.goto(`${panel}/scripts`))?.status()).toBe(404);
 
+	await page.goto(`${panel}/tenants`);
+	await page.getByLabel("Name (a-z, 0-9 and -)").fill("globex");
+	await page.getByRole("button", { name: "Create tenant" }).click();
+	await page.waitForURL(`${panel}/tenants`);
+	const token = (await page.locator("#issued-token").textContent())!;
+	const whoami = await loopbackFetch(`${platform.apiUrl}/v1/whoami`, { headers: { authorization: `Bearer ${token}` } });
+	expect(((await whoami.json()) as { tenant: { name: string } }).tenant.name).toBe("globex");
+	await checkPage(page);
+
+	await page.goto(`${panel}/plans`);
+	await page.getByLabel("Name (a-z, 0-9 and -)").fill("pro");
+	await page.getByLabel("CPU per request (ms)").fill("120");
+	await page.getByLabel("Subrequests per request").fill("40");
+	await page.getByRole("button", { name: "Save plan" }).click();
+	await page.waitForURL(`${panel}/plans?saved=pro`);
+	expect(await page.getByRole("row", { name: /pro/ }).textContent()).toContain("120 ms");
+	await checkPage(page);
+	await screenshot(page, "plans");
+
+	await page.goto(`${panel}/tenants`);
+	await page.getByRole("link", { name: "globex" }).click();
+	await page.getByLabel("Plan", { exact: true }).fill("pro");
+	await page.getByRole("button", { name: "Set plan" }).click();
+	await page.waitForURL((url) => url.searchParams.has("plan"));
+	expect(await page.getByRole("status").textContent()).toBe("Plan saved.");
+	expect(await page.locator("dd", { hasText: "ms CPU" }).textContent()).toBe("120 ms CPU, 40 subrequests (plan pro)");
+
+	await page.getByLabel(/Hosts its code may reach/).fill("api.example.com\n*.example.net");
+	await page.getByRole("button", { name: "Save allow-list" }).click();
+	await page.waitForURL((url) => url.searchParams.has("egress"));
+	expect(await page.getByLabel(/Hosts its code may reach/).inputValue()).toBe("*.example.net\napi.example.com");
+	await checkPage(page);
+	await screenshot(page, "tenant");
+
+	// The API's refusal, as a page.
+	await page.getByLabel(/Hosts its code may reach/).fill("localhost");
+	await page.getByRole("button", { name: "Save allow-list" }).click();
+	await page.waitForLoadState();
+	expect(await page.getByRole("alert").textContent()).toContain("'localhost'");
+	await checkPage(page);
+});
+
+it("refuses a token the API does not take", async () => {
+	const { panel } = harness();
 	const other = await harness().newPage();
 	await other.page.goto(`${panel}/sign-in`);
 	await other.page.getByLabel("API token").fill("ferry_not-a-real-token");

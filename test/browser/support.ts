@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
+import { ROOT } from "../../local/paths.ts";
 import { type LocalPlatform, startLocalPlatform } from "../../local/platform.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
 
@@ -121,7 +122,7 @@ export function harnessForFile(): () => Harness {
 				};
 			},
 			async newPage() {
-				const context = await browser.newContext();
+				const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
 				contexts.push(context);
 				// Init scripts run through the DevTools protocol, outside the page's CSP: they only listen.
 				await context.addInitScript(() => {
@@ -159,6 +160,15 @@ export function harnessForFile(): () => Harness {
 		rmSync(stateDir, { recursive: true, force: true });
 	}, 60_000);
 	return () => harness;
+}
+
+/**
+ * With FERRY_PANEL_SCREENSHOTS set (`npm run docs:panel`), the page as docs/panel/<name>.png, which
+ * docs/panel.md shows; otherwise nothing. The viewport is fixed, so the pictures are comparable.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+	if (!process.env.FERRY_PANEL_SCREENSHOTS) return;
+	await page.screenshot({ path: path.join(ROOT, "docs", "panel", `${name}.png`), fullPage: true });
 }
 
 /** Signs in on the panel's form with `token`; resolves once the page after sign-in has loaded. */

@@ -32,6 +32,19 @@ describe("plans", () => {
 	});
 });
 
+describe("tenants", () => {
+	it("lists every tenant by name, to the operator only", async () => {
+		const [a, b] = await Promise.all([newTenant(), newTenant()]);
+		const list = await json(await api("/v1/tenants", { token: ADMIN }));
+		const names = list.tenants.map((t: { name: string }) => t.name);
+		expect(names).toEqual([...names].sort());
+		expect(list.tenants).toEqual(
+			expect.arrayContaining([expect.objectContaining({ id: a.id, plan: "free" }), expect.objectContaining({ id: b.id })]),
+		);
+		await expectError(await api("/v1/tenants", { token: a.token }), 403, "forbidden");
+	});
+});
+
 describe("a tenant's settings", () => {
 	it("moves a tenant to a plan and shows the limits it now gets", async () => {
 		const t = await newTenant();

@@ -68,6 +68,13 @@ export interface TenantView {
 	created_at: string;
 }
 
+/** `GET /v1/tenants/:id` (operator): the tenant, the limits its plan gives, its egress allow-list. */
+export interface TenantSettingsView {
+	tenant: TenantView;
+	limits: { name: string; cpu_ms: number; sub_requests: number; source: "plan" | "default" };
+	egress: { hosts: string[] };
+}
+
 /** A token as issued: the secret is in the answer once and never again. */
 export interface IssuedTokenView {
 	id: string;

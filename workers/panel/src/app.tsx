@@ -22,6 +22,8 @@ import { render } from "./pages/render";
 import { authRoutes } from "./routes/auth";
 import { planRoutes } from "./routes/plans";
 import { scriptRoutes } from "./routes/scripts";
+import { tenantRoutes } from "./routes/tenants";
+import { tokenRoutes } from "./routes/tokens";
 import { requireOperator, requireSession, requireTenant, signInAgain } from "./session/middleware";
 import { endSession } from "./session/store";
 import { faviconRoute, staticRoutes } from "./static/routes";
@@ -52,10 +54,16 @@ export const app = factory
 	.route("/", faviconRoute)
 	.route("/", authRoutes)
 	.use("*", requireSession)
-	.get("/", (c) => c.redirect(c.var.session.kind === "operator" ? "/plans" : "/scripts", 303))
+	.get("/", (c) => c.redirect(c.var.session.kind === "operator" ? "/tenants" : "/scripts", 303))
 	.use("/scripts/*", requireTenant)
 	.use("/scripts", requireTenant)
 	.route("/scripts", scriptRoutes)
+	.use("/tokens/*", requireTenant)
+	.use("/tokens", requireTenant)
+	.route("/tokens", tokenRoutes)
+	.use("/tenants/*", requireOperator)
+	.use("/tenants", requireOperator)
+	.route("/tenants", tenantRoutes)
 	.use("/plans/*", requireOperator)
 	.use("/plans", requireOperator)
 	.route("/plans", planRoutes);

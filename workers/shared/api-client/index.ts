@@ -13,11 +13,13 @@ import type {
 	DeploymentEvent,
 	DeployResult,
 	IssuedToken,
+	Plan,
 	PlansAnswer,
 	ProgressLine,
 	RollbackResult,
 	Script,
 	Tenant,
+	TenantSettings,
 	TokenInfo,
 } from "./types.ts";
 
@@ -43,6 +45,33 @@ export class FerryApi {
 
 	whoami() {
 		return this.http.json<{ tenant: Tenant; token: { id: string } }>("GET", "/v1/whoami");
+	}
+
+	/** Operator: every tenant, by name. */
+	listTenants() {
+		return this.http.json<{ tenants: Tenant[] }>("GET", "/v1/tenants");
+	}
+
+	/** Operator: a tenant with its plan's limits and its egress allow-list. */
+	getTenant(id: string) {
+		return this.http.json<TenantSettings>("GET", `/v1/tenants/${segment(id)}`);
+	}
+
+	/** Operator: moves a tenant to another plan. */
+	setTenantPlan(id: string, plan: string) {
+		return this.http.json<{ tenant: { id: string; name: string; plan: string } }>("PUT", `/v1/tenants/${segment(id)}/plan`, {
+			json: { plan },
+		});
+	}
+
+	/** Operator: replaces a tenant's egress allow-list. */
+	setTenantEgress(id: string, hosts: string[]) {
+		return this.http.json<{ egress: { hosts: string[] } }>("PUT", `/v1/tenants/${segment(id)}/egress`, { json: { hosts } });
+	}
+
+	/** Operator: creates or replaces a plan. */
+	putPlan(name: string, limits: { cpu_ms: number; sub_requests: number }) {
+		return this.http.json<{ plan: Plan }>("PUT", `/v1/plans/${segment(name)}`, { json: limits });
 	}
 
 	createTenant(name: string, plan: string | undefined) {

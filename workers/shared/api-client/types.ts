@@ -14,6 +14,7 @@ export type {
 	ProgressLine,
 	RollbackAnswer as RollbackResult,
 	ScriptView as Script,
+	TenantSettingsView as TenantSettings,
 	TenantView as Tenant,
 	TokenView as TokenInfo,
 } from "../../api/src/views.ts";

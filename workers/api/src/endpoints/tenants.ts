@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { tenants } from "../../../shared/db/schema";
 import { FerryError } from "../../../shared/http/errors";
@@ -15,17 +15,23 @@ const createTenant = z.strictObject({
 	plan: z.string().regex(PLAN_NAME).default("free"),
 });
 
-export const tenantEndpoints = factory.createApp().post("/", requireAdmin, validate("json", createTenant), async (c) => {
-	const { name, plan } = c.req.valid("json");
-	const db = c.var.db;
-	const id = newId();
-	const now = Date.now();
-	const { insert, issued } = await prepareToken(db, id, "default", now);
-	const [created] = await db.insert(tenants).values({ id, name, plan, createdAt: now }).onConflictDoNothing().returning();
-	if (!created) throw new FerryError("conflict", `a tenant named '${name}' already exists`);
-	await insert;
-	return c.json({ tenant: tenantView(created), token: issued }, 201);
-});
+export const tenantEndpoints = factory
+	.createApp()
+	.get("/", requireAdmin, async (c) => {
+		const rows = await c.var.db.select().from(tenants).orderBy(asc(tenants.name));
+		return c.json({ tenants: rows.map(tenantView) });
+	})
+	.post("/", requireAdmin, validate("json", createTenant), async (c) => {
+		const { name, plan } = c.req.valid("json");
+		const db = c.var.db;
+		const id = newId();
+		const now = Date.now();
+		const { insert, issued } = await prepareToken(db, id, "default", now);
+		const [created] = await db.insert(tenants).values({ id, name, plan, createdAt: now }).onConflictDoNothing().returning();
+		if (!created) throw new FerryError("conflict", `a tenant named '${name}' already exists`);
+		await insert;
+		return c.json({ tenant: tenantView(created), token: issued }, 201);
+	});
 
 export const whoamiEndpoints = factory.createApp().get("/", async (c) => {
 	const { id, name, plan, tokenId } = c.var.tenant;

@@ -13,6 +13,15 @@ export const CsrfField = ({ token }: { token: string }) => <input type="hidden" 
 export const Time = ({ iso }: { iso: string | null }) =>
 	iso ? <time datetime={iso}>{iso.replace("T", " ").replace(/\.\d+Z$/, " UTC")}</time> : <span>—</span>;
 
+const TENANT_PAGES = [
+	["/scripts", "Scripts"],
+	["/tokens", "Tokens"],
+] as const;
+const OPERATOR_PAGES = [
+	["/tenants", "Tenants"],
+	["/plans", "Plans"],
+] as const;
+
 function Navigation({ session }: { session: Session }) {
 	return (
 		<header class="top">
@@ -21,15 +30,11 @@ function Navigation({ session }: { session: Session }) {
 			</a>
 			<nav aria-label="Main">
 				<ul>
-					{session.kind === "tenant" ? (
+					{(session.kind === "tenant" ? TENANT_PAGES : OPERATOR_PAGES).map(([href, label]) => (
 						<li>
-							<a href="/scripts">Scripts</a>
+							<a href={href}>{label}</a>
 						</li>
-					) : (
-						<li>
-							<a href="/plans">Plans</a>
-						</li>
-					)}
+					))}
 				</ul>
 			</nav>
 			<form class="sign-out" method="post" action="/sign-out">

@@ -1,10 +1,10 @@
 import type { PlansAnswer } from "../../../shared/api-client/types.ts";
 import type { Session } from "../env";
-import { Layout, Time } from "./layout";
+import { CsrfField, Layout, Time } from "./layout";
 
-export function PlansPage({ session, plans }: { session: Session; plans: PlansAnswer }) {
+export function PlansPage({ session, plans, notice }: { session: Session; plans: PlansAnswer; notice?: string | undefined }) {
 	return (
-		<Layout title="Plans" session={session}>
+		<Layout title="Plans" session={session} notice={notice}>
 			<p>
 				A plan without its own row gets the default limits: {plans.default.cpu_ms} ms of CPU and {plans.default.sub_requests} subrequests
 				per request.
@@ -32,6 +32,17 @@ export function PlansPage({ session, plans }: { session: Session; plans: PlansAn
 					))}
 				</tbody>
 			</table>
+			<h2>Create or change a plan</h2>
+			<form method="post" action="/plans" class="stack">
+				<CsrfField token={session.csrf} />
+				<label for="plan-name">Name (a-z, 0-9 and -)</label>
+				<input id="plan-name" name="name" required maxlength={32} />
+				<label for="plan-cpu">CPU per request (ms)</label>
+				<input id="plan-cpu" name="cpu_ms" type="number" min={1} required />
+				<label for="plan-sub">Subrequests per request</label>
+				<input id="plan-sub" name="sub_requests" type="number" min={0} required />
+				<button type="submit">Save plan</button>
+			</form>
 		</Layout>
 	);
 }
