@@ -1,13 +1,14 @@
 /**
  * The edge: the public port of the local platform. The platform's own hosts under PLATFORM_DOMAIN go
- * to their Workers in this process (`api.` the API; `dash.` the panel); every other
+ * to their Workers in this process (`api.` the API; `dash.` the panel), and so does `/client/v4` on
+ * `localhost` or `127.0.0.1` (stock Node clients cannot resolve `api.localhost`); every other
  * host to the runtime process that owns its script under TENANT_DOMAIN (./slots.ts), unchanged: the
  * runtime's dispatcher resolves the route itself, from its own cache. The edge never runs tenant code
  * and reads no storage; per request it picks a slot, notes the request in flight until its response
  * headers arrive (./in-flight.ts) and forwards it through the slot's external service binding.
  */
 import { unavailablePage } from "../../dispatch/src/pages";
-import { hostOf, type PlatformHost, platformHostOf, routeLabel } from "../../workers/shared/hosts";
+import { hostOf, isLoopbackClientV4, type PlatformHost, platformHostOf, routeLabel } from "../../workers/shared/hosts";
 import { requestIdOf } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import { added, inFlight, slots } from "./state";
@@ -20,6 +21,7 @@ export function edge(request: Request, env: ControlEnv): Response | Promise<Resp
 	const own = platformHostOf(host, env.PLATFORM_DOMAIN);
 	const worker = own && PLATFORM_WORKERS[own];
 	if (worker) return env[worker].fetch(request);
+	if (isLoopbackClientV4(host, request.url)) return env.API.fetch(request);
 	// A host that is not a tenant's still goes to a runtime, whose dispatcher answers its 404 page.
 	return forward(request, env, routeLabel(host, env.TENANT_DOMAIN) ?? "");
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostOf, labelUrl, platformHostOf, routeLabel } from "./hosts";
+import { hostOf, isLoopbackClientV4, labelUrl, platformHostOf, routeLabel } from "./hosts";
 
 describe("routeLabel", () => {
 	it.each([
@@ -45,5 +45,26 @@ describe("platformHostOf", () => {
 		expect(platformHostOf("hello.localhost", "localhost")).toBeUndefined();
 		expect(platformHostOf("api.x.localhost", "localhost")).toBeUndefined();
 		expect(platformHostOf(null, "localhost")).toBeUndefined();
+	});
+});
+
+describe("isLoopbackClientV4", () => {
+	it.each([
+		["localhost:8787", "http://localhost:8787/client/v4/accounts"],
+		["127.0.0.1:8787", "http://127.0.0.1:8787/client/v4"],
+		["[::1]:8787", "http://[::1]:8787/client/v4?x=1"],
+		["localhost", "http://localhost/client/v4/user/tokens/verify"],
+	])("%s %s reaches the API", (host, url) => {
+		expect(isLoopbackClientV4(host, url)).toBe(true);
+	});
+
+	it.each([
+		["hello.localhost:8787", "http://hello.localhost:8787/client/v4/accounts"],
+		["localhost:8787", "http://localhost:8787/"],
+		["localhost:8787", "http://localhost:8787/client/v44"],
+		["localhost.example.com", "http://localhost.example.com/client/v4"],
+		["127.0.0.2:8787", "http://127.0.0.2:8787/client/v4"],
+	])("%s %s does not", (host, url) => {
+		expect(isLoopbackClientV4(host, url)).toBe(false);
 	});
 });

@@ -43,6 +43,24 @@ export function platformHostOf(host: string | null, platformDomain: string): Pla
 	return label === undefined ? undefined : PLATFORM_HOSTS.find((name) => name === label);
 }
 
+/**
+ * Whether a request is for Cloudflare's API path on the platform's bare loopback name (`localhost`,
+ * `127.0.0.1`, `[::1]`, any port): stock Node clients (wrangler, the `cloudflare` SDK) cannot
+ * resolve `api.localhost`, so locally `http://localhost:8787/client/v4` reaches the API too
+ * (docs/wrangler.md). No tenant is ever served on these names.
+ */
+export function isLoopbackClientV4(host: string, url: string): boolean {
+	// A URL's host is already lowercase; one regex test and no allocation for every other host.
+	if (!LOOPBACK_HOST.test(host)) return false;
+	const path = url.slice(url.indexOf(host) + host.length);
+	return path === CLIENT_V4 || path.startsWith(`${CLIENT_V4}/`) || path.startsWith(`${CLIENT_V4}?`);
+}
+
+const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+/** Where Cloudflare's API subset lives on the API host. */
+export const CLIENT_V4 = "/client/v4";
+
 export const previewLabel = (deploymentId: string, scriptName: string) => `${deploymentId}--${scriptName}`;
 
 /** The origin of one of the platform's own hosts (`api`, `dash`), on the same scheme and port the caller reached the platform with. */

@@ -11,12 +11,20 @@ export interface Endpoint {
 	key: string;
 }
 
-/** Each method and path once (Hono lists a route once per middleware and handler; `use` is "ALL"). */
-export const endpoints: readonly Endpoint[] = [
+/** Each method and path once (Hono lists a route once per middleware and handler; `use` and catch-alls are "ALL"). */
+const all: readonly Endpoint[] = [
 	...new Map(
 		app.routes.filter((route) => route.method !== "ALL").map((route) => [`${route.method} ${route.path}`, route] as const),
 	).entries(),
 ].map(([key, { method, path }]) => ({ method, path, key }));
+
+/** Cloudflare's API subset (docs/wrangler.md): its own envelope and auth, walked by ./client-v4.test.ts. */
+export const CLIENT_V4 = "/client/v4";
+const isClientV4 = (e: Endpoint) => e.path.startsWith(`${CLIENT_V4}/`);
+
+/** Ferry's own endpoints (/v1 and /): one error shape, `{"error":{"code","message"}}`. */
+export const endpoints: readonly Endpoint[] = all.filter((e) => !isClientV4(e));
+export const clientV4Endpoints: readonly Endpoint[] = all.filter(isClientV4);
 
 /** Methods whose requests carry a body. */
 export const takesBody = (endpoint: Endpoint) => ["POST", "PUT", "PATCH"].includes(endpoint.method);

@@ -1,7 +1,8 @@
-/** The control-plane API: everything under /v1, JSON in and out, one error shape. */
+/** The control-plane API: everything under /v1, JSON in and out, one error shape; Cloudflare's API subset under /client/v4 (./client-v4/). */
 import { openDatabase } from "../../shared/db";
 import { FerryError } from "../../shared/http/errors";
 import { requireTenant } from "./auth/middleware";
+import { clientV4 } from "./client-v4";
 import { assetSessionEndpoints, assetUploadEndpoints } from "./endpoints/assets";
 import { deploymentEndpoints } from "./endpoints/deployments";
 import { planEndpoints } from "./endpoints/plans";
@@ -31,7 +32,8 @@ export const app = factory
 	.route("/v1/scripts", assetSessionEndpoints)
 	.route("/v1/scripts", scriptEndpoints)
 	.route("/v1/assets", assetUploadEndpoints)
-	.route("/v1/deployments", deploymentEndpoints);
+	.route("/v1/deployments", deploymentEndpoints)
+	.route("/client/v4", clientV4);
 
 app.notFound((c) => new FerryError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());
 

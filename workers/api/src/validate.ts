@@ -18,6 +18,7 @@ import { z } from "zod";
 import { formatBytes } from "../../shared/format";
 import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../shared/http/body";
 import { FerryError } from "../../shared/http/errors";
+import { scriptNameProblem } from "../../shared/names";
 
 /** A JSON request body is a few settings; the largest (an allow-list of 100 hosts) is ~25 KB. */
 export const JSON_BODY_BYTES = 64 * 1024;
@@ -90,4 +91,10 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
 		if (error instanceof BodyIncompleteError) throw new FerryError("invalid_request", "the body broke off before its end");
 		throw error;
 	}
+}
+
+/** A script name from a path, checked before anything is read or stored. */
+export function checkScriptName(name: string): void {
+	const problem = scriptNameProblem(name);
+	if (problem) throw new FerryError("invalid_script_name", `invalid script name '${name}': ${problem}`);
 }

@@ -44,7 +44,14 @@ export const UPLOAD_METADATA = {
 		new_tag: "v1",
 		new_sqlite_classes: ["Counter"],
 	}),
-	code_update_strategy: refused("Durable Object bindings are not available yet", "immediate"),
+	// Stock wrangler sends its default with every first upload (`PUT …/scripts/:name` through /client/v4).
+	code_update_strategy: differently(
+		"Durable Object bindings are not available yet: wrangler's default (`{mode: deferred, max_delay: 300}`), which has nothing to update, is taken; any other strategy is refused",
+		{
+			when: (value) => JSON.stringify(value) !== JSON.stringify({ mode: "deferred", max_delay: 300 }),
+			example: "immediate",
+		},
+	),
 	exports: refused("declarative Durable Object and container exports need bindings Ferry does not provide yet", {
 		Counter: { type: "durable-object", storage: "sqlite" },
 	}),
@@ -55,7 +62,11 @@ export const UPLOAD_METADATA = {
 	tail_consumers: refused("tenant tail Workers are not supported", [{ service: "my-tail" }]),
 	streaming_tail_consumers: refused("tenant tail Workers are not supported", [{ service: "my-tail" }]),
 	limits: refused("CPU and subrequest limits come from the tenant's plan (docs/limits.md), not from the script", { cpu_ms: 50 }),
-	annotations: refused("deployment messages and tags are not kept: leave out `--message` and `--tag`", { "workers/message": "hello" }),
+	// `wrangler versions upload` always sends the block, empty without --message and --tag.
+	annotations: differently("deployment messages and tags are not kept: leave out `--message` and `--tag` (an empty block is taken)", {
+		when: (value) => typeof value !== "object" || value === null || Object.keys(value).length > 0,
+		example: { "workers/message": "hello" },
+	}),
 	cache_options: refused("the Workers cache settings are Cloudflare's", { enabled: true }),
 	usage_model: refused("limits come from the tenant's plan (docs/limits.md)", "unbound"),
 } satisfies Record<string, Row>;

@@ -119,6 +119,31 @@ export const routes = sqliteTable(
 );
 
 /**
+ * The history of each script's live route, written in the same batch as the route itself
+ * (workers/api/src/deploy/store.ts): which deployment went live when, and how. `deploy`: its
+ * pipeline reached Deployed; `rollback`: a rollback moved the route back to it; `version`: a version
+ * uploaded without going live was deployed later (/client/v4's deployments, docs/wrangler.md).
+ */
+export const LIVE_MOVE_REASONS = ["deploy", "rollback", "version"] as const;
+export type LiveMoveReason = (typeof LIVE_MOVE_REASONS)[number];
+
+export const liveMoves = sqliteTable(
+	"live_moves",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		scriptId: text("script_id")
+			.notNull()
+			.references(() => scripts.id),
+		deploymentId: text("deployment_id")
+			.notNull()
+			.references(() => deployments.id),
+		reason: text("reason", { enum: LIVE_MOVE_REASONS }).notNull(),
+		at: integer("at").notNull(),
+	},
+	(t) => [index("live_moves_script").on(t.scriptId, t.id)],
+);
+
+/**
  * What a tenant's plan (`tenants.plan`) allows per request. The dispatcher passes these to the runtime
  * (`limits` of the dispatch-namespace binding / Worker Loader entrypoint). A plan without a row gets
  * DEFAULT_PLAN_LIMITS (workers/shared/runtime/plans.ts); operators manage rows with `PUT /v1/plans/:name`.

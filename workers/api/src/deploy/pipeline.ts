@@ -34,6 +34,8 @@ export interface DeployTarget {
 	tenantId: string;
 	scriptId: string;
 	scriptName: string;
+	/** False: at Deployed only the preview route points at it (a Cloudflare version uploaded, not deployed). */
+	live?: boolean;
 }
 
 /** An upload, with the asset upload session its `assets.jwt` named (resolved before anything was stored). */
@@ -170,7 +172,11 @@ export async function runDeployment(
 		await ctx.hold?.("Loaded");
 
 		stage = "deploy";
-		if (!(await move("Deployed", (at) => activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName }, at))))
+		if (
+			!(await move("Deployed", (at) =>
+				activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName, live: target.live !== false }, at),
+			))
+		)
 			return movedOn();
 	} catch (error) {
 		const unavailable = error instanceof PublishUnavailableError;
@@ -184,7 +190,8 @@ export async function runDeployment(
 		if (!(await move("Error", (at) => transition(db, id, from, "Error", { error: failure }, at), failure))) return movedOn();
 		return unavailable ? { ...ended(), unavailable: true } : ended();
 	}
-	await routesMoved(ctx.routeControl, [target.scriptName, previewLabel(id, target.scriptName)]);
+	const preview = previewLabel(id, target.scriptName);
+	await routesMoved(ctx.routeControl, target.live === false ? [preview] : [target.scriptName, preview]);
 	return ended();
 }
 

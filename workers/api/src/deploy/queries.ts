@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../../../shared/db";
-import { type DeploymentRow, deploymentEvents, deployments, routes, type ScriptRow, scripts } from "../../../shared/db/schema";
+import { type DeploymentRow, deploymentEvents, deployments, liveMoves, routes, type ScriptRow, scripts } from "../../../shared/db/schema";
 import type { DeploymentEvent } from "../../../shared/deployments/states";
 import { notFound } from "../../../shared/http/errors";
 import type { DeploymentRecord } from "./store";
@@ -141,4 +141,18 @@ export async function sentDeployments(db: Database, scriptId: string): Promise<s
 		.from(deployments)
 		.where(and(eq(deployments.scriptId, scriptId), sql`EXISTS ${built}`));
 	return rows.map((row) => row.id);
+}
+
+/** The script's live route moves, newest first (deploys that went live, rollbacks, versions deployed). */
+export function liveMovesOf(db: Database, scriptId: string, limit: number) {
+	return db.select().from(liveMoves).where(eq(liveMoves.scriptId, scriptId)).orderBy(desc(liveMoves.id)).limit(limit);
+}
+
+/** The script's Deployed deployments, oldest first: what Cloudflare calls its versions. */
+export function deployedOf(db: Database, scriptId: string): Promise<DeploymentRow[]> {
+	return db
+		.select()
+		.from(deployments)
+		.where(and(eq(deployments.scriptId, scriptId), eq(deployments.state, "Deployed")))
+		.orderBy(asc(deployments.createdAt), asc(deployments.id));
 }

@@ -13,10 +13,11 @@ export async function rollback(
 	db: Database,
 	script: ScriptRow,
 	requested: string | undefined,
+	reason: "rollback" | "version" = "rollback",
 ): Promise<{ target: DeploymentRow; previousId: string | undefined }> {
 	const previousId = await liveDeploymentId(db, script.name);
 	const target = requested ? await requestedTarget(db, script, requested) : await previousDeployed(db, script, previousId);
-	if (target.id !== previousId && !(await moveLiveRoute(db, script.id, script.name, target.id)))
+	if (target.id !== previousId && !(await moveLiveRoute(db, script.id, script.name, target.id, reason)))
 		throw new FerryError("conflict", `script '${script.name}' changed during the rollback; try again`);
 	return { target, previousId };
 }

@@ -3,14 +3,24 @@
  * are ./queries.ts). A transition is one D1 batch: the event row and the state change are both
  * conditional on the deployment still being in the `from` state, so a concurrent move (a delete,
  * say) makes the transition a no-op instead of a lost or doubled event. Route rows are written only
- * here: by the Deployed batch, a rollback and a delete.
+ * here: by the Deployed batch, a rollback and a delete; every move of a live route is recorded in
+ * `live_moves` by the batch that makes it.
  *
  * Besides transitions, a deployment's history holds notes: events whose `from` and `to` are the same
  * state. The one note today is a quarantine (see quarantine()).
  */
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { type Database, runBatch } from "../../../shared/db";
-import { type DeploymentRow, deploymentEvents, deployments, routes, type ScriptRow, scripts } from "../../../shared/db/schema";
+import {
+	type DeploymentRow,
+	deploymentEvents,
+	deployments,
+	type LiveMoveReason,
+	liveMoves,
+	routes,
+	type ScriptRow,
+	scripts,
+} from "../../../shared/db/schema";
 import { assertTransition, type DeploymentEvent, type DeploymentStage, type DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { FerryError } from "../../../shared/http/errors";
@@ -197,10 +207,15 @@ export async function transition(
 }
 
 /**
- * Loaded → Deployed and the route flip, in one batch: the live label and the deployment's preview label
- * point at it exactly when it is Deployed. Returns false when the deployment was no longer Loaded.
+ * Loaded → Deployed and the route flip, in one batch: the live label (unless `live` is false: a
+ * version uploaded but not deployed) and the deployment's preview label point at it exactly when it
+ * is Deployed. Returns false when the deployment was no longer Loaded.
  */
-export async function activate(db: Database, d: { id: string; scriptId: string; scriptName: string }, now = Date.now()): Promise<boolean> {
+export async function activate(
+	db: Database,
+	d: { id: string; scriptId: string; scriptName: string; live?: boolean },
+	now = Date.now(),
+): Promise<boolean> {
 	const route = (label: string, kind: "live" | "preview") =>
 		db.run(sql`
 			INSERT INTO ${routes} (label, kind, script_id, script_name, deployment_id, updated_at)
@@ -209,19 +224,47 @@ export async function activate(db: Database, d: { id: string; scriptId: string; 
 			ON CONFLICT (label) DO UPDATE SET deployment_id = excluded.deployment_id, updated_at = excluded.updated_at`);
 	const [event] = await runBatch(db, [
 		...transitionStatements(db, d.id, "Loaded", "Deployed", {}, now),
-		route(d.scriptName, "live"),
 		route(previewLabel(d.id, d.scriptName), "preview"),
+		...(d.live === false
+			? []
+			: [
+					route(d.scriptName, "live"),
+					db.run(sql`
+						INSERT INTO ${liveMoves} (script_id, deployment_id, reason, at)
+						SELECT script_id, id, 'deploy', ${now} FROM ${deployments} WHERE id = ${d.id} AND state = 'Deployed'`),
+				]),
 	]);
 	return event?.meta.changes === 1;
 }
 
-/** Points the script's live route at an earlier Deployed deployment. No rebuild: its artifact is reused. */
-export async function moveLiveRoute(db: Database, scriptId: string, scriptName: string, deploymentId: string, now = Date.now()) {
-	const result = await db.run(sql`
-		UPDATE ${routes} SET deployment_id = ${deploymentId}, updated_at = ${now}
-		WHERE label = ${scriptName} AND kind = 'live' AND script_id = ${scriptId}
-		AND EXISTS (SELECT 1 FROM ${deployments} WHERE id = ${deploymentId} AND script_id = ${scriptId} AND state = 'Deployed')`);
-	return result.meta.changes === 1;
+/**
+ * Points the script's live route at another of its Deployed deployments (a rollback, or a version
+ * deployed), and records the move in the same batch. No rebuild: its artifact is reused. Returns
+ * false when the route or the deployment was not as required.
+ */
+export async function moveLiveRoute(
+	db: Database,
+	scriptId: string,
+	scriptName: string,
+	deploymentId: string,
+	reason: Exclude<LiveMoveReason, "deploy"> = "rollback",
+	now = Date.now(),
+): Promise<boolean> {
+	const [moved] = await runBatch(db, [
+		// An upsert: a script whose deployments all failed has no live route yet (its first version deployed).
+		db.run(sql`
+			INSERT INTO ${routes} (label, kind, script_id, script_name, deployment_id, updated_at)
+			SELECT ${scriptName}, 'live', ${scriptId}, ${scriptName}, id, ${now} FROM ${deployments}
+			WHERE id = ${deploymentId} AND script_id = ${scriptId} AND state = 'Deployed'
+			ON CONFLICT (label) DO UPDATE SET deployment_id = excluded.deployment_id, updated_at = excluded.updated_at
+			WHERE kind = 'live' AND script_id = excluded.script_id`),
+		db.run(sql`
+			INSERT INTO ${liveMoves} (script_id, deployment_id, reason, at)
+			SELECT ${scriptId}, ${deploymentId}, ${reason}, ${now}
+			WHERE EXISTS (SELECT 1 FROM ${routes} WHERE label = ${scriptName} AND kind = 'live'
+				AND deployment_id = ${deploymentId} AND updated_at = ${now})`),
+	]);
+	return moved?.meta.changes === 1;
 }
 
 /**

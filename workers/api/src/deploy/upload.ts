@@ -1,6 +1,7 @@
 /**
  * Reads a Cloudflare-shaped script upload: `multipart/form-data` with a `metadata` JSON part and one
- * part per module, named by its module path and typed by its content type. Only the envelope is
+ * part per module, named by its module path (or a `files` part named by its filename, as the
+ * `cloudflare` SDK sends them) and typed by its content type. Only the envelope is
  * checked here (a 4xx before anything is stored); what the modules mean is the Built stage's job.
  *
  * Ferry's one extension: `"wasi": "wagi"` in the metadata makes the upload's single module a WASI
@@ -169,16 +170,18 @@ export async function readUpload(request: Request): Promise<Upload> {
 		if (part === "metadata") continue;
 		if (typeof value === "string")
 			throw new FerryError("invalid_multipart", `part '${shown(part)}' is not a file: send modules as file parts`);
-		const name = moduleName(part);
+		// The `cloudflare` SDK sends every module as a `files` part, named by its filename (Cloudflare's `files` field).
+		const sent = part === "files" || part === "files[]" ? value.name : part;
+		const name = moduleName(sent);
 		const first = seen.get(name);
 		if (first !== undefined)
 			throw new FerryError(
 				"invalid_multipart",
-				first === part
+				first === sent
 					? `module '${name}' appears twice`
-					: `module '${name}' appears twice: parts '${first}' and '${part}' name the same module`,
+					: `module '${name}' appears twice: parts '${first}' and '${sent}' name the same module`,
 			);
-		seen.set(name, part);
+		seen.set(name, sent);
 		modules.push({ name, contentType: value.type.split(";")[0]!.trim().toLowerCase(), bytes: await value.arrayBuffer() });
 	}
 	if (modules.length > LIMITS.modules) throw new FerryError("invalid_multipart", `an upload has at most ${LIMITS.modules} modules`);

@@ -8,10 +8,9 @@
  * HTTP only: the flow is ../assets/sessions.ts.
  */
 import { R2AssetStore } from "../../../shared/assets/store";
-import { FerryError } from "../../../shared/http/errors";
-import { scriptNameProblem } from "../../../shared/names";
 import { createSession, readUploadManifest, receiveBucket, type SessionContext, sessionForUpload } from "../assets/sessions";
 import { factory } from "../env";
+import { checkScriptName } from "../validate";
 import type { AssetUploadAnswer, AssetUploadSessionAnswer } from "../views";
 
 const sessionContext = (c: { env: ApiEnv; var: { db: SessionContext["db"] } }): SessionContext => ({
@@ -23,8 +22,7 @@ const sessionContext = (c: { env: ApiEnv; var: { db: SessionContext["db"] } }): 
 /** Mounted under /v1/scripts, behind the tenant's token. */
 export const assetSessionEndpoints = factory.createApp().post("/:name/assets-upload-session", async (c) => {
 	const name = c.req.param("name");
-	const problem = scriptNameProblem(name);
-	if (problem) throw new FerryError("invalid_script_name", `invalid script name '${name}': ${problem}`);
+	checkScriptName(name);
 	const manifest = await readUploadManifest(c.req.raw);
 	const answer: AssetUploadSessionAnswer = await createSession(sessionContext(c), c.var.tenant.id, name, manifest);
 	return c.json(answer);

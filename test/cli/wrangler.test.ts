@@ -1,0 +1,246 @@
+/**
+ * Stock wrangler (the repo's pinned binary) and the `cloudflare` SDK against the real local platform
+ * through /client/v4, configured only by the environment a user sets (docs/wrangler.md): the base
+ * URL, the tenant's token as the API token and the tenant id as the account id. create-cloudflare's
+ * templates deploy unchanged and answer; versions, deployments and rollback move the live route; a
+ * delete takes the script away. One platform (the CLI project's), wrangler runs one at a time.
+ */
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import Cloudflare from "cloudflare";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../../local/paths.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
+import { Cli, platform, scriptUrl, tempDir, uniqueName, uploadDirect, visit } from "./support.ts";
+import { fromTemplate } from "./templates.ts";
+
+const execFileAsync = promisify(execFile);
+const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+
+interface Tenant {
+	id: string;
+	name: string;
+	token: string;
+}
+
+async function tenant(prefix: string): Promise<Tenant> {
+	const name = uniqueName(prefix);
+	const created = await new Cli({ FERRY_ADMIN_TOKEN: platform().adminToken }).json(["tenants", "create", name]);
+	return { id: created.tenant.id, name, token: created.token.token };
+}
+
+/** The base URL docs/wrangler.md gives: Node cannot resolve api.localhost, localhost it can. */
+const baseUrl = () => `http://localhost:${platform().port}/client/v4`;
+
+/** Only what a user sets: no Cloudflare credentials of this machine, a config home of its own, no metrics. */
+function wranglerEnv(who: Tenant, accountId = who.id): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = { ...process.env };
+	for (const name of Object.keys(env))
+		if (name.startsWith("CLOUDFLARE_") || name.startsWith("WRANGLER_") || name === "CI") delete env[name];
+	return {
+		...env,
+		PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+		XDG_CONFIG_HOME: configHome,
+		CLOUDFLARE_API_BASE_URL: baseUrl(),
+		CLOUDFLARE_API_TOKEN: who.token,
+		CLOUDFLARE_ACCOUNT_ID: accountId,
+		WRANGLER_SEND_METRICS: "false",
+	};
+}
+
+async function wrangler(who: Tenant, args: string[], cwd: string, accountId?: string) {
+	try {
+		const { stdout, stderr } = await execFileAsync(process.execPath, [WRANGLER, ...args], {
+			cwd,
+			env: wranglerEnv(who, accountId),
+			timeout: 90_000,
+		});
+		return { code: 0, stdout, stderr };
+	} catch (error) {
+		const failed = error as { code?: number; stdout?: string; stderr?: string };
+		return { code: failed.code ?? 1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
+	}
+}
+
+async function ok(who: Tenant, args: string[], cwd: string): Promise<string> {
+	const result = await wrangler(who, args, cwd);
+	expect(result.code, `wrangler ${args.join(" ")}: ${result.stdout}${result.stderr}`).toBe(0);
+	return result.stdout;
+}
+
+async function json<T>(who: Tenant, args: string[], cwd: string): Promise<T> {
+	return JSON.parse(await ok(who, [...args, "--json"], cwd)) as T;
+}
+
+let configHome: string;
+let alice: Tenant;
+let bob: Tenant;
+beforeAll(async () => {
+	configHome = tempDir("ferry-wrangler-config-");
+	[alice, bob] = await Promise.all([tenant("wr-alice"), tenant("wr-bob")]);
+});
+
+interface Version {
+	id: string;
+	metadata: { created_on: string };
+}
+interface Deployment {
+	created_on: string;
+	versions: { version_id: string; percentage: number }[];
+}
+
+describe("wrangler against /client/v4", () => {
+	it("hello-world/ts: deploy, redeploy, versions, deployments, rollback, whoami, delete", async () => {
+		const name = uniqueName("wr-hello");
+		const dir = fromTemplate("hello-world/ts", name);
+		const first = await ok(alice, ["deploy"], dir);
+		expect(first).toContain(`Uploaded ${name}`);
+		expect(first).toContain(`${name}.localhost`);
+		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello World!" });
+
+		// A redeploy of an existing Worker goes through versions and deployments, as on Cloudflare.
+		const source = path.join(dir, "src", "index.ts");
+		writeFileSync(source, readFileSync(source, "utf8").replace("Hello World!", "Hello again!"));
+		await ok(alice, ["deploy"], dir);
+		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello again!" });
+
+		const versions = await json<Version[]>(alice, ["versions", "list"], dir);
+		expect(versions).toHaveLength(2);
+		const [v1, v2] = versions.sort((a, b) => a.metadata.created_on.localeCompare(b.metadata.created_on));
+		const view = await ok(alice, ["versions", "view", v1!.id], dir);
+		expect(view).toContain(v1!.id);
+		expect(view).toMatch(/Compatibility Date:\s+2026-11-01/);
+
+		const deployments = await json<Deployment[]>(alice, ["deployments", "list"], dir);
+		expect(deployments.map((d) => d.versions)).toEqual([
+			[{ version_id: v1!.id, percentage: 100 }],
+			[{ version_id: v2!.id, percentage: 100 }],
+		]);
+		expect((await json<Deployment>(alice, ["deployments", "status"], dir)).versions[0]?.version_id).toBe(v2!.id);
+
+		// Rollback with no version: the one deployed before the current one; the live route moves back.
+		const rolled = await ok(alice, ["rollback", "--yes"], dir);
+		expect(rolled).toContain(`Worker Version ${v1!.id} has been deployed to 100% of traffic`);
+		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello World!" });
+		expect((await json<Deployment>(alice, ["deployments", "status"], dir)).versions[0]?.version_id).toBe(v1!.id);
+		// And forward again, by version id.
+		await ok(alice, ["rollback", v2!.id, "--yes"], dir);
+		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello again!" });
+
+		const whoami = await ok(alice, ["whoami"], dir);
+		expect(whoami).toContain(alice.name);
+		expect(whoami).toContain(alice.id);
+
+		// Another tenant's account id answers as Cloudflare does for an account the token cannot reach.
+		const foreign = await wrangler(alice, ["deployments", "list"], dir, bob.id);
+		expect(foreign.code).not.toBe(0);
+		expect(foreign.stderr + foreign.stdout).toContain("Authentication error");
+		expect(foreign.stderr + foreign.stdout).toContain("[code: 10000]");
+		// Bob's own token and account do not see Alice's script: "not found", as for any missing one.
+		const unseen = await wrangler(bob, ["deployments", "list", "--name", name], tempDir());
+		expect(unseen.code).not.toBe(0);
+		expect(unseen.stderr + unseen.stdout).toContain("[code: 10007]");
+
+		expect(await ok(alice, ["delete"], dir)).toContain(`Successfully deleted ${name}`);
+		expect((await visit(scriptUrl(name))).status).toBe(404);
+		const again = await wrangler(alice, ["delete"], dir);
+		expect(again.code).not.toBe(0);
+		expect(again.stderr + again.stdout).toContain("[code: 10007]");
+	});
+
+	it("openapi/ts (chanfana on Hono): deploys and answers its API", async () => {
+		const name = uniqueName("wr-openapi");
+		const dir = fromTemplate("openapi/ts", name);
+		await ok(alice, ["deploy"], dir);
+		const response = await loopbackFetch(new URL("/api/tasks", scriptUrl(name)));
+		expect(response.status).toBe(200);
+		expect(await response.json()).toMatchObject({ success: true, tasks: expect.any(Array) });
+		// The OpenAPI document chanfana serves from the same Worker.
+		expect((await visit(new URL("/openapi.json", scriptUrl(name)).href)).text).toContain('"/api/tasks"');
+	});
+});
+
+describe("the cloudflare SDK against /client/v4", () => {
+	const client = (who: Tenant) => new Cloudflare({ apiToken: who.token, baseURL: baseUrl(), maxRetries: 0 });
+
+	it("workers.scripts.update, list and delete", async () => {
+		const name = uniqueName("sdk");
+		const cf = client(alice);
+		const script = await cf.workers.scripts.update(name, {
+			account_id: alice.id,
+			metadata: { main_module: "index.js", compatibility_date: "2026-11-01" },
+			files: [
+				new File(['export default { fetch: () => new Response("from the SDK") }'], "index.js", { type: "application/javascript+module" }),
+			],
+		});
+		expect(script).toMatchObject({ id: name, has_modules: true });
+		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "from the SDK" });
+
+		const listed: string[] = [];
+		for await (const s of cf.workers.scripts.list({ account_id: alice.id })) listed.push(s.id ?? "");
+		expect(listed).toContain(name);
+		const bobs: string[] = [];
+		for await (const s of client(bob).workers.scripts.list({ account_id: bob.id })) bobs.push(s.id ?? "");
+		expect(bobs).not.toContain(name);
+
+		await cf.workers.scripts.delete(name, { account_id: alice.id });
+		expect((await visit(scriptUrl(name))).status).toBe(404);
+		await expect(cf.workers.scripts.delete(name, { account_id: alice.id })).rejects.toMatchObject({
+			status: 404,
+			errors: [{ code: 10007, message: `script '${name}' not found` }],
+		});
+	});
+});
+
+describe("bad input, in Cloudflare's envelope", () => {
+	const call = (who: Tenant | undefined, urlPath: string, init: RequestInit = {}) =>
+		loopbackFetch(`${baseUrl()}${urlPath}`, {
+			...init,
+			headers: { ...(who ? { authorization: `Bearer ${who.token}` } : {}), ...init.headers },
+		}).then(async (r) => ({ status: r.status, body: (await r.json()) as { errors: { code: number; message: string }[] } }));
+
+	it("no token, a wrong token, another tenant's account, a path Ferry does not speak", async () => {
+		expect(await call(undefined, "/user/tokens/verify")).toMatchObject({ status: 400, body: { success: false, errors: [{ code: 9106 }] } });
+		expect(await call({ ...alice, token: "ferry_nope" }, "/accounts")).toMatchObject({
+			status: 401,
+			body: { success: false, errors: [{ code: 10000 }] },
+		});
+		const foreign = await call(alice, `/accounts/${bob.id}/workers/scripts`);
+		const missing = await call(alice, "/accounts/no-such-account/workers/scripts");
+		expect(foreign).toEqual(missing);
+		expect(foreign).toMatchObject({ status: 403, body: { errors: [{ code: 10000 }] } });
+		const unknown = await call(alice, `/accounts/${alice.id}/workers/dispatch/namespaces`);
+		expect(unknown.status).toBe(404);
+		expect(unknown.body).toMatchObject({ success: false, result: null, errors: [{ code: 7000 }] });
+		expect(unknown.body.errors[0]?.message).toContain("Ferry does not implement GET /client/v4/accounts/");
+	});
+
+	it("malformed metadata and unsupported settings are refused with their reason", async () => {
+		const form = new FormData();
+		form.set("metadata", "{not json");
+		form.set("index.js", new File(["export default {}"], "index.js", { type: "application/javascript+module" }));
+		const name = uniqueName("bad");
+		const bad = await call(alice, `/accounts/${alice.id}/workers/scripts/${name}`, { method: "PUT", body: form });
+		expect(bad).toMatchObject({
+			status: 400,
+			body: { success: false, errors: [{ code: 10026, message: "the metadata part is not valid JSON" }] },
+		});
+		// One version at 100% is all Ferry serves: a split is refused by name.
+		await uploadDirect(alice.token, name, "one");
+		const split = await call(alice, `/accounts/${alice.id}/workers/scripts/${name}/deployments`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ strategy: "percentage", versions: [{ version_id: "00000000-0000-0000-0000-000000000000", percentage: 50 }] }),
+		});
+		expect(split.status).toBe(400);
+		expect(split.body.errors[0]?.message).toContain("gradual deployments are not supported");
+		const nowhere = await call(alice, `/accounts/${alice.id}/workers/scripts/${name}/deployments`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ versions: [{ version_id: "00000000-0000-0000-0000-000000000000", percentage: 100 }] }),
+		});
+		expect(nowhere).toMatchObject({ status: 404, body: { errors: [{ code: 10237 }] } });
+	});
+});

@@ -1,0 +1,198 @@
+/**
+ * The /client/v4 walks (docs/wrangler.md), from the app's route table (./endpoints.ts): on every
+ * Cloudflare-compatible endpoint, bad credentials, another tenant's account, another tenant's
+ * script, junk path parameters and junk JSON bodies each answer a client error in Cloudflare's
+ * envelope (never a 5xx, a stack or Ferry's own error shape), exactly as for something missing, and
+ * change nothing.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { versionIdOf } from "../../../workers/api/src/client-v4/ids";
+import { api, deploy, hello, json, newTenant, uniqueName, visit } from "../../workers/platform";
+import { clientV4Endpoints, type Endpoint, fill } from "./endpoints";
+
+/** Asserts a client error in Cloudflare's envelope; returns its first code. */
+async function cloudflareError(res: Response, what: string): Promise<number> {
+	const text = await res.text();
+	expect(res.status, `${what}: ${text}`).toBeGreaterThanOrEqual(400);
+	expect(res.status, `${what}: ${text}`).toBeLessThan(500);
+	expect(res.headers.get("content-type"), what).toContain("application/json");
+	const body = JSON.parse(text) as { success: boolean; errors: { code: number; message: string }[]; messages: unknown[]; result: unknown };
+	expect(body, what).toMatchObject({ success: false, messages: [], result: null });
+	expect(body.errors.length, what).toBeGreaterThan(0);
+	for (const error of body.errors) {
+		expect(Object.keys(error).sort(), what).toEqual(["code", "message"]);
+		expect(typeof error.code, what).toBe("number");
+	}
+	expect(text, what).not.toMatch(/workers\/api|workers\/shared|dispatch\/src|node_modules|\.ts:\d+|\n\s+at /);
+	return body.errors[0]!.code;
+}
+
+/** The endpoints whose body is JSON, each with a body it would accept. */
+const JSON_BODIES: Record<string, unknown> = {
+	"POST /client/v4/accounts/:account_id/workers/scripts/:name/subdomain": { enabled: true, previews_enabled: true },
+	"PATCH /client/v4/accounts/:account_id/workers/scripts/:name/script-settings": { logpush: false },
+	"POST /client/v4/accounts/:account_id/workers/scripts/:name/deployments": {
+		strategy: "percentage",
+		versions: [{ version_id: versionIdOf("missing"), percentage: 100 }],
+	},
+};
+/** Uploads: multipart, refused for another tenant's script before the body is read. */
+const MULTIPART = [
+	"PUT /client/v4/accounts/:account_id/workers/scripts/:name",
+	"POST /client/v4/accounts/:account_id/workers/scripts/:name/versions",
+];
+/** Names are hostnames, global to the platform: an upload to another tenant's name is refused as taken. */
+const GLOBAL_NAME = "PUT /client/v4/accounts/:account_id/workers/scripts/:name";
+
+const accountScoped = clientV4Endpoints.filter((e) => e.path.includes(":account_id"));
+const byName = accountScoped.filter((e) => e.path.includes(":name"));
+const bodyOf = (e: Endpoint) => (e.key in JSON_BODIES ? JSON.stringify(JSON_BODIES[e.key]) : undefined);
+
+function call(e: Endpoint, params: Record<string, string>, token: string | undefined, init: RequestInit = {}) {
+	const body = bodyOf(e);
+	return api(fill(e.path, params), {
+		method: e.method,
+		...(token ? { token } : {}),
+		...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body }),
+		...init,
+	});
+}
+
+/** An answer with the identifiers it was asked about blanked. */
+async function shape(res: Response, ids: string[]) {
+	let text = await res.text();
+	for (const id of ids) text = text.replaceAll(id, "<id>");
+	return { status: res.status, body: text };
+}
+
+/** Alice's script with two Deployed deployments, v2 live; and what of it may never change. */
+async function victim() {
+	const alice = await newTenant("cf-victim");
+	const script = uniqueName("cf-victim");
+	const v1 = (await json(await deploy(alice.token, script, hello("v1")))).deployment.id as string;
+	const v2 = (await json(await deploy(alice.token, script, hello("v2")))).deployment.id as string;
+	const state = async () => ({
+		deployments: (await json(await api(`/v1/scripts/${script}/deployments`, { token: alice.token }))).deployments,
+		serving: await (await visit(`${script}.localhost`)).text(),
+	});
+	return { alice, script, v1, v2, state };
+}
+
+describe("/client/v4 walks", () => {
+	it("knows every JSON and multipart endpoint (the list comes from the app's routes)", () => {
+		const withBody = clientV4Endpoints.filter((e) => ["POST", "PUT", "PATCH"].includes(e.method)).map((e) => e.key);
+		expect(withBody.sort()).toEqual([...Object.keys(JSON_BODIES), ...MULTIPART].sort());
+	});
+
+	it.each(clientV4Endpoints.map((e) => [e.key, e] as const))("%s: bad credentials are 400 or 401", async (_, e) => {
+		const path = fill(e.path, { account_id: "x", name: "x", version_id: "x" });
+		for (const authorization of [
+			"",
+			"Bearer",
+			"Bearer ",
+			"Basic dXNlcjpwYXNz",
+			`Bearer ${"ferry_".padEnd(10_000, "x")}`,
+			"Bearer ferry_x extra",
+		]) {
+			const res = await api(path, { method: e.method, headers: { authorization } });
+			const code = await cloudflareError(res, `${e.key} with '${authorization.slice(0, 20)}'`);
+			expect([9106, 10000]).toContain(code);
+		}
+	});
+
+	it.each(accountScoped.map((e) => [e.key, e] as const))(
+		"%s: another tenant's account answers exactly like a missing one (403) and changes nothing",
+		async (_, e) => {
+			const v = await victim();
+			const bob = await newTenant("cf-intruder");
+			const before = await v.state();
+			const params = { name: v.script, version_id: versionIdOf(v.v1) };
+			const theirs = await shape(await call(e, { ...params, account_id: v.alice.id }, bob.token), [v.alice.id]);
+			const none = await shape(await call(e, { ...params, account_id: "no-such-account" }, bob.token), ["no-such-account"]);
+			expect(theirs.status).toBe(403);
+			expect(theirs).toEqual(none);
+			expect(await v.state()).toEqual(before);
+		},
+	);
+
+	it.each(byName.filter((e) => e.key !== GLOBAL_NAME).map((e) => [e.key, e] as const))(
+		"%s: another tenant's script answers exactly like a missing one and changes nothing",
+		async (_, e) => {
+			const v = await victim();
+			const bob = await newTenant("cf-intruder");
+			const before = await v.state();
+			const missing = uniqueName("nobody");
+			const theirs = await shape(await call(e, { account_id: bob.id, name: v.script, version_id: versionIdOf(v.v1) }, bob.token), [
+				v.script,
+			]);
+			const none = await shape(await call(e, { account_id: bob.id, name: missing, version_id: versionIdOf(v.v1) }, bob.token), [missing]);
+			expect(theirs).toEqual(none);
+			expect(await v.state()).toEqual(before);
+		},
+	);
+
+	it(`${GLOBAL_NAME}: another tenant's live name is taken, and its script keeps serving`, async () => {
+		const v = await victim();
+		const bob = await newTenant("cf-intruder");
+		const before = await v.state();
+		const form = new FormData();
+		form.set("metadata", JSON.stringify({ main_module: "index.js" }));
+		form.set("index.js", new File([hello("hijacked")], "index.js", { type: "application/javascript+module" }));
+		const res = await api(`/client/v4/accounts/${bob.id}/workers/scripts/${v.script}`, { method: "PUT", token: bob.token, body: form });
+		expect(res.status).toBe(409);
+		expect(await cloudflareError(res, "taken name")).toBe(10016);
+		expect(await v.state()).toEqual(before);
+	});
+
+	it.each(accountScoped.filter((e) => /:name|:version_id/.test(e.path)).map((e) => [e.key, e] as const))(
+		"%s: junk path parameters are client errors and create nothing",
+		async (_, e) => {
+			const t = await newTenant("cf-junk");
+			for (const junk of ["x".repeat(300), "UPPER", "%C3%A9t%C3%A9", "a%2Fb", "%00", "-", "%20", "'%20OR%201=1--"]) {
+				const path = fill(e.path, { account_id: t.id, name: "placeholder", version_id: "placeholder" }).replace(/placeholder/g, junk);
+				const body = bodyOf(e);
+				const res = await api(path, {
+					method: e.method,
+					token: t.token,
+					...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body }),
+				});
+				await cloudflareError(res, `${e.key} with ${junk}`);
+			}
+			const created = await env.DB.prepare("SELECT count(*) AS n FROM scripts WHERE tenant_id = ?1").bind(t.id).first<{ n: number }>();
+			expect(created?.n).toBe(0);
+		},
+	);
+
+	it.each(Object.keys(JSON_BODIES))("%s: junk JSON bodies are client errors", async (key) => {
+		const e = clientV4Endpoints.find((x) => x.key === key)!;
+		const v = await victim();
+		const before = await v.state();
+		for (const body of [
+			"{nope",
+			"[]",
+			"null",
+			'"text"',
+			"42",
+			'{"enabled":"yes","versions":{},"logpush":7}',
+			JSON.stringify({ x: "x".repeat(70_000) }),
+		]) {
+			const res = await api(fill(e.path, { account_id: v.alice.id, name: v.script }), {
+				method: e.method,
+				token: v.alice.token,
+				headers: { "content-type": "application/json" },
+				body,
+			});
+			await cloudflareError(res, `${key} with ${body.slice(0, 20)}`);
+		}
+		const form = await api(fill(e.path, { account_id: v.alice.id, name: v.script }), {
+			method: e.method,
+			token: v.alice.token,
+			headers: { "content-type": "text/plain" },
+			body: "{}",
+		});
+		expect(form.status).toBe(415);
+		await cloudflareError(form, `${key} as text/plain`);
+		expect(await v.state()).toEqual(before);
+	});
+});

@@ -1,0 +1,31 @@
+/**
+ * `/client/v4`: the subset of Cloudflare's REST API that wrangler and the `cloudflare` SDK use, in
+ * Cloudflare's envelope (./envelope.ts), on the same store and pipeline as /v1 (docs/wrangler.md).
+ * The token is a tenant token, the account id the tenant's id (./auth.ts). Anything else answers
+ * Cloudflare's error shape saying Ferry does not implement it, never a bare 404.
+ */
+import { factory } from "../env";
+import { accountEndpoints, userEndpoints } from "./accounts";
+import { requireAccount, requireToken } from "./auth";
+import { deploymentEndpoints } from "./deployments";
+import { cloudflareError, notImplemented } from "./envelope";
+import { scriptEndpoints } from "./scripts";
+import { storageEndpoints } from "./storage";
+import { versionEndpoints } from "./versions";
+
+export const clientV4 = factory
+	.createApp()
+	.use(requireToken)
+	.use("/accounts/:account_id", requireAccount)
+	.use("/accounts/:account_id/*", requireAccount)
+	.route("/", userEndpoints)
+	.route("/accounts/:account_id", accountEndpoints)
+	.route("/accounts/:account_id/workers", scriptEndpoints)
+	.route("/accounts/:account_id/workers/scripts/:name/versions", versionEndpoints)
+	.route("/accounts/:account_id/workers/scripts/:name/deployments", deploymentEndpoints)
+	.route("/accounts/:account_id/storage", storageEndpoints)
+	.all("*", (c) => {
+		throw notImplemented(c.req.method, new URL(c.req.url).pathname);
+	});
+
+clientV4.onError((error, c) => cloudflareError(error, c.req.raw).toResponse());

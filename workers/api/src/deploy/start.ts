@@ -1,0 +1,87 @@
+/**
+ * Starts a deploy of an upload already read (./upload.ts): the one way every API surface deploys
+ * (`PUT /v1/scripts/:name`, and /client/v4's script upload and version upload). The asset token is
+ * checked before anything is stored; then the name is claimed and the pipeline runs under
+ * waitUntil, so the deployment finishes even if the client goes away (Ctrl-C). Never half a deploy.
+ */
+import { ArtifactStore } from "../../../shared/artifacts";
+import { R2AssetStore } from "../../../shared/assets/store";
+import type { Database } from "../../../shared/db";
+import { previewLabel } from "../../../shared/hosts";
+import { FerryError } from "../../../shared/http/errors";
+import { sessionForDeploy } from "../assets/deploy";
+import type { TestBindings } from "../env";
+import { publisherFor } from "../publish";
+import { type DeployAnswer, deploymentView, type UrlFor } from "../views";
+import { routeControl, runDeployment, type StateListener } from "./pipeline";
+import { claimScript, type DeploymentRecord } from "./store";
+import { deployHold } from "./test-hold";
+import type { Upload } from "./upload";
+
+export interface DeployRequest {
+	tenantId: string;
+	name: string;
+	upload: Upload;
+	/** False: the deployment ends Deployed with its preview route only; the live route stays where it is. */
+	live?: boolean;
+	onEvent?: StateListener;
+}
+
+/** The deployment's pipeline, started; rejects with a FerryError for a refusal before anything was stored. */
+export async function startDeploy(
+	env: ApiEnv & TestBindings,
+	executionCtx: { waitUntil(promise: Promise<unknown>): void },
+	db: Database,
+	{ tenantId, name, upload, live = true, onEvent }: DeployRequest,
+): Promise<{ work: Promise<DeploymentRecord> }> {
+	const assets = new R2AssetStore(env.ARTIFACTS);
+	// The asset token is checked before anything is stored (or a script claimed): a 400 leaves no trace.
+	const assetSession = upload.assets
+		? await sessionForDeploy({ store: assets, adminToken: env.FERRY_ADMIN_TOKEN }, tenantId, name, upload.assets)
+		: undefined;
+	const publisher = publisherFor(env);
+	const work = claimScript(db, tenantId, name).then(({ script, released }) => {
+		// A name released by another tenant's script that never served: its uploads, if any, go.
+		if (released) executionCtx.waitUntil(publisher.remove(released.script, released.sent));
+		return runDeployment(
+			{
+				db,
+				artifacts: new ArtifactStore(env.ARTIFACTS),
+				assets,
+				publisher,
+				routeControl: routeControl(env),
+				hold: deployHold(env.FERRY_TEST_DEPLOY_HOLD, name),
+			},
+			{ tenantId, scriptId: script.id, scriptName: name, live },
+			{ ...upload, ...(assetSession ? { assetSession } : {}) },
+			onEvent,
+		);
+	});
+	executionCtx.waitUntil(work.catch(() => undefined));
+	return { work };
+}
+
+/**
+ * The deploy call's answer body. A deployment that did not end Deployed is a `deployment_failed` error,
+ * or `platform_unavailable` (503) when the platform, not the code, was at fault, or `conflict` (409)
+ * when its script was deleted while it was in progress (nothing failed: there is no script to serve).
+ */
+export function deployAnswer(
+	{ deployment, events, unavailable }: DeploymentRecord,
+	name: string,
+	liveId: string | undefined,
+	url: UrlFor,
+): DeployAnswer {
+	const view = deploymentView(deployment, name, liveId, events, url);
+	if (deployment.state === "Deleted")
+		throw new FerryError("conflict", `the script was deleted while this deployment was in progress; deploy again`, {
+			deployment: view,
+		});
+	if (deployment.state !== "Deployed")
+		throw new FerryError(
+			unavailable ? "platform_unavailable" : "deployment_failed",
+			`deployment ${deployment.id} failed at the ${deployment.errorStage} stage: ${deployment.errorMessage}`,
+			{ deployment: view },
+		);
+	return { deployment: view, url: url(name), preview_url: url(previewLabel(deployment.id, name)) };
+}
