@@ -157,3 +157,21 @@ it("escapes HTML in error messages and names", async () => {
 	expect(await page.title()).not.toBe("pwned");
 	expect(await pageProblems(page)).toEqual([]);
 });
+
+it("would see a script the CSP blocks (the check every page gets is not blind)", async () => {
+	const { panel } = harness();
+	const { page } = await harness().newPage();
+	await page.goto(`${panel}/sign-in`);
+	await page.evaluate(() => {
+		const doc = (
+			globalThis as unknown as { document: { createElement(tag: string): { textContent: string }; body: { append(node: unknown): void } } }
+		).document;
+		const script = doc.createElement("script");
+		script.textContent = "globalThis.injected = true";
+		doc.body.append(script);
+	});
+	// Both ways of seeing it: Chromium's console error and the securitypolicyviolation event.
+	await expect
+		.poll(() => pageProblems(page))
+		.toEqual([expect.stringMatching(/^console error: Executing inline script violates/), "CSP violation: script-src-elem inline"]);
+});

@@ -41,6 +41,12 @@ export interface Harness {
 
 export const hello = (text: string) => `export default { fetch: () => new Response(${JSON.stringify(text)}) };`;
 
+/** Collects the page's CSP violations into `__cspViolations`, from before its first script. */
+const CSP_LISTENER = `
+	globalThis.__cspViolations = [];
+	document.addEventListener("securitypolicyviolation", (event) => globalThis.__cspViolations.push(event.violatedDirective + " " + event.blockedURI));
+`;
+
 interface Problems {
 	errors: string[];
 }
@@ -125,11 +131,8 @@ export function harnessForFile(): () => Harness {
 				const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
 				contexts.push(context);
 				// Init scripts run through the DevTools protocol, outside the page's CSP: they only listen.
-				await context.addInitScript(() => {
-					const list: string[] = [];
-					(globalThis as { __cspViolations?: string[] }).__cspViolations = list;
-					document.addEventListener("securitypolicyviolation", (event) => list.push(`${event.violatedDirective} ${event.blockedURI}`));
-				});
+				// (Source text: it runs in the page, whose DOM types this Node-side file does not have.)
+				await context.addInitScript({ content: CSP_LISTENER });
 				const page = await context.newPage();
 				const record: Problems = { errors: [] };
 				problems.set(page, record);
@@ -144,7 +147,11 @@ export function harnessForFile(): () => Harness {
 					if (response.status() >= 400 && response.request().resourceType() !== "document")
 						record.errors.push(`${response.status()} for ${response.url()}`);
 				});
-				page.on("requestfailed", (request) => record.errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+				page.on("requestfailed", (request) => {
+					// ERR_ABORTED: the page went on to another one before this (the icon, say) arrived; not a fault.
+					if (request.failure()?.errorText !== "net::ERR_ABORTED")
+						record.errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+				});
 				page.on("dialog", (dialog) => {
 					record.errors.push(`dialog: ${dialog.message()}`);
 					void dialog.dismiss();
