@@ -92,60 +92,69 @@ interface Deployment {
 }
 
 describe("wrangler against /client/v4", () => {
-	it("hello-world/ts: deploy, redeploy, versions, deployments, rollback, whoami, delete", async () => {
-		const name = uniqueName("wr-hello");
-		const dir = fromTemplate("hello-world/ts", name);
-		const first = await ok(alice, ["deploy"], dir);
-		expect(first).toContain(`Uploaded ${name}`);
-		expect(first).toContain(`${name}.localhost`);
-		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello World!" });
+	// One script through its life, a step per test (they run in order and share it).
+	const hello = { name: "", dir: "", v1: "", v2: "" };
 
-		// A redeploy of an existing Worker goes through versions and deployments, as on Cloudflare.
-		const source = path.join(dir, "src", "index.ts");
+	it("hello-world/ts: the first deploy uploads the script and it answers", async () => {
+		hello.name = uniqueName("wr-hello");
+		hello.dir = fromTemplate("hello-world/ts", hello.name);
+		const first = await ok(alice, ["deploy"], hello.dir);
+		expect(first).toContain(`Uploaded ${hello.name}`);
+		expect(first).toContain(`${hello.name}.localhost`);
+		expect(await visit(scriptUrl(hello.name))).toEqual({ status: 200, text: "Hello World!" });
+	});
+
+	it("a redeploy goes through versions and deployments, as on Cloudflare; versions list and view", async () => {
+		const source = path.join(hello.dir, "src", "index.ts");
 		writeFileSync(source, readFileSync(source, "utf8").replace("Hello World!", "Hello again!"));
-		await ok(alice, ["deploy"], dir);
-		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello again!" });
+		await ok(alice, ["deploy"], hello.dir);
+		expect(await visit(scriptUrl(hello.name))).toEqual({ status: 200, text: "Hello again!" });
 
-		const versions = await json<Version[]>(alice, ["versions", "list"], dir);
+		const versions = await json<Version[]>(alice, ["versions", "list"], hello.dir);
 		expect(versions).toHaveLength(2);
 		const [v1, v2] = versions.sort((a, b) => a.metadata.created_on.localeCompare(b.metadata.created_on));
-		const view = await ok(alice, ["versions", "view", v1!.id], dir);
-		expect(view).toContain(v1!.id);
+		hello.v1 = v1!.id;
+		hello.v2 = v2!.id;
+		const view = await ok(alice, ["versions", "view", hello.v1], hello.dir);
+		expect(view).toContain(hello.v1);
 		expect(view).toMatch(/Compatibility Date:\s+2026-11-01/);
+	});
 
+	it("deployments list and status; rollback moves the live route back, and forward by version id", async () => {
+		const { name, dir, v1, v2 } = hello;
 		const deployments = await json<Deployment[]>(alice, ["deployments", "list"], dir);
-		expect(deployments.map((d) => d.versions)).toEqual([
-			[{ version_id: v1!.id, percentage: 100 }],
-			[{ version_id: v2!.id, percentage: 100 }],
-		]);
-		expect((await json<Deployment>(alice, ["deployments", "status"], dir)).versions[0]?.version_id).toBe(v2!.id);
+		expect(deployments.map((d) => d.versions)).toEqual([[{ version_id: v1, percentage: 100 }], [{ version_id: v2, percentage: 100 }]]);
+		expect((await json<Deployment>(alice, ["deployments", "status"], dir)).versions[0]?.version_id).toBe(v2);
 
-		// Rollback with no version: the one deployed before the current one; the live route moves back.
+		// With no version: the one deployed before the current one.
 		const rolled = await ok(alice, ["rollback", "--yes"], dir);
-		expect(rolled).toContain(`Worker Version ${v1!.id} has been deployed to 100% of traffic`);
+		expect(rolled).toContain(`Worker Version ${v1} has been deployed to 100% of traffic`);
 		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello World!" });
-		expect((await json<Deployment>(alice, ["deployments", "status"], dir)).versions[0]?.version_id).toBe(v1!.id);
-		// And forward again, by version id.
-		await ok(alice, ["rollback", v2!.id, "--yes"], dir);
+		expect((await json<Deployment>(alice, ["deployments", "status"], dir)).versions[0]?.version_id).toBe(v1);
+		await ok(alice, ["rollback", v2, "--yes"], dir);
 		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello again!" });
+	});
 
-		const whoami = await ok(alice, ["whoami"], dir);
+	it("whoami shows the tenant as the account; other accounts and other tenants' scripts are refused", async () => {
+		const whoami = await ok(alice, ["whoami"], hello.dir);
 		expect(whoami).toContain(alice.name);
 		expect(whoami).toContain(alice.id);
 
 		// Another tenant's account id answers as Cloudflare does for an account the token cannot reach.
-		const foreign = await wrangler(alice, ["deployments", "list"], dir, bob.id);
+		const foreign = await wrangler(alice, ["deployments", "list"], hello.dir, bob.id);
 		expect(foreign.code).not.toBe(0);
 		expect(foreign.stderr + foreign.stdout).toContain("Authentication error");
 		expect(foreign.stderr + foreign.stdout).toContain("[code: 10000]");
 		// Bob's own token and account do not see Alice's script: "not found", as for any missing one.
-		const unseen = await wrangler(bob, ["deployments", "list", "--name", name], tempDir());
+		const unseen = await wrangler(bob, ["deployments", "list", "--name", hello.name], tempDir());
 		expect(unseen.code).not.toBe(0);
 		expect(unseen.stderr + unseen.stdout).toContain("[code: 10007]");
+	});
 
-		expect(await ok(alice, ["delete"], dir)).toContain(`Successfully deleted ${name}`);
-		expect((await visit(scriptUrl(name))).status).toBe(404);
-		const again = await wrangler(alice, ["delete"], dir);
+	it("delete takes the script away; a second delete says it does not exist", async () => {
+		expect(await ok(alice, ["delete"], hello.dir)).toContain(`Successfully deleted ${hello.name}`);
+		expect((await visit(scriptUrl(hello.name))).status).toBe(404);
+		const again = await wrangler(alice, ["delete"], hello.dir);
 		expect(again.code).not.toBe(0);
 		expect(again.stderr + again.stdout).toContain("[code: 10007]");
 	});
