@@ -28,8 +28,8 @@ export interface Results {
 	 */
 	hop: LoadResult;
 	hopOne: LoadResult;
-	/** WASI hello world through the dispatcher, `connections` connections. */
-	wasi: LoadResult;
+	/** WASI hello world through the dispatcher, and the JS hello world measured alternately with it. */
+	wasi: { wasi: LoadResult; hello: LoadResult };
 	/** Milliseconds: the first request to a newly deployed script (which its deploy prepared), and warm requests to the same. */
 	coldStart: FirstRequests;
 	/** The same for deployed scripts the running platform never prepared (started on existing state): a true cold start. */

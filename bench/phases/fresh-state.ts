@@ -16,7 +16,6 @@ import { deploySmallAssetSite, measureAssetRedeploys } from "../measure/assets.t
 import { measureFirstAfterDeploy } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
-import { measureLoad } from "../measure/load.ts";
 import type { BenchOptions } from "../options.ts";
 import { type BenchPlatform, startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
@@ -102,9 +101,10 @@ export async function freshStateMeasurements(
 	const [asset, assetHello] = await compareLoads(options.load, [{ port, host: ASSET_HOST }, hello]);
 	log(`  ${formatRate(asset.requestsPerSecond)} asset, ${formatRate(assetHello.requestsPerSecond)} hello world`);
 
-	log("WASI hello world, dispatched");
-	const wasi = await measureLoad(options.load, { port, host: "hello-wasi.localhost" });
-	log(`  ${formatRate(wasi.requestsPerSecond)}`);
+	log("WASI hello world and the JS hello world, dispatched, alternately");
+	const [wasiHello, wasiJs] = await compareLoads(options.load, [{ port, host: "hello-wasi.localhost" }, hello]);
+	log(`  ${formatRate(wasiHello.requestsPerSecond)} WASI, ${formatRate(wasiJs.requestsPerSecond)} JS`);
+	const wasi = { wasi: wasiHello, hello: wasiJs };
 
 	const pinned = probe(port);
 	try {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { uploadForm } from "../../workers/api/src/publish/dispatch-namespace/form";
 import { ArtifactStore } from "../../workers/shared/artifacts";
 import { LIMITS } from "../../workers/shared/limits";
+import { importMemory } from "../../workers/wasm/imported-memory";
 import { WAGI_MAIN_MODULE, WAGI_SHIM_MODULE } from "../../workers/wasm/wagi";
 import { WAGI_SHIM_SOURCE } from "../../workers/wasm/wagi-shim.generated";
 import { repoFile } from "./files";
@@ -182,6 +183,28 @@ describe("the WAGI shim", () => {
 		expect(await (await visit(host, "/counter")).text()).toBe("served=1\n");
 	});
 
+	it("gives every request a memory as a new instance has it, after one that marked it or grew it", async () => {
+		const { host } = await deployed(CASES);
+		const state = async (path: string) =>
+			Object.fromEntries(
+				(await (await visit(host, path)).text())
+					.trim()
+					.split("\n")
+					.map((l) => l.split("=")),
+			);
+		const fresh = await state("/memory");
+		expect(fresh.marked).toBe("0");
+		// A request that marks its memory without growing it; the next one sees no mark.
+		expect(await state("/memory?mark")).toEqual(fresh);
+		expect(await state("/memory")).toEqual(fresh);
+		const grown = await state("/memory?grow");
+		expect(Number(grown.pages)).toBeGreaterThan(Number(fresh.pages));
+		expect(grown.marked).toBe("0");
+		// The next request sees neither the larger memory nor the marks the last one left in it.
+		expect(await state("/memory")).toEqual(fresh);
+		expect(await (await visit(host, "/counter")).text()).toBe("served=1\n");
+	});
+
 	it("refuses to sleep instead of spinning until the CPU limit", async () => {
 		const { host } = await deployed(CASES);
 		const text = await (await visit(host, "/sleep")).text();
@@ -236,8 +259,8 @@ describe("the WAGI shim", () => {
 			expect(line).toContain("tenant script failed");
 			expect(line).toContain(reason);
 			if (stderr) expect(line).toContain(stderr);
-			// The isolate keeps serving: the next request gets a fresh instance.
-			expect((await visit(host, "/counter")).status).toBe(200);
+			// The isolate keeps serving: the next request gets a fresh instance, on a zeroed memory.
+			expect(await (await visit(host, "/counter")).text()).toBe("served=1\n");
 		});
 	});
 });
@@ -366,7 +389,8 @@ describe("WASI deployments", () => {
 		expect(JSON.parse(await (form.get("metadata") as File).text()).main_module).toBe(WAGI_MAIN_MODULE);
 		const wasm = form.get("app.wasm") as File;
 		expect(wasm.type).toBe(WASM);
-		expect(new Uint8Array(await wasm.arrayBuffer())).toEqual(hello);
+		// The module as uploaded, its memory moved to an import (workers/wasm/imported-memory.ts).
+		expect(new Uint8Array(await wasm.arrayBuffer())).toEqual(importMemory(hello)!.bytes);
 		const shim = form.get(WAGI_SHIM_MODULE) as File;
 		expect(shim.type).toBe("application/javascript+module");
 		expect(await shim.text()).toBe(WAGI_SHIM_SOURCE);

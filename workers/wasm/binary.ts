@@ -31,11 +31,14 @@ const SECTION = { import: 2, export: 7 } as const;
 /** Reference types written as one byte followed by a heap type (the GC proposal's `ref null ht` / `ref ht`). */
 const REF_WITH_HEAP_TYPE = new Set([0x63, 0x64]);
 
-class Reader {
+export class Reader {
 	private offset = 0;
 	private readonly decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+	private readonly bytes: Uint8Array;
 
-	constructor(private readonly bytes: Uint8Array) {}
+	constructor(bytes: Uint8Array) {
+		this.bytes = bytes;
+	}
 
 	get done(): boolean {
 		return this.offset >= this.bytes.length;

@@ -18,6 +18,7 @@ const PLATFORM_HEADERS = new Set(["content-length", "transfer-encoding", "connec
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 const LF = 0x0a;
+const decoder = new TextDecoder();
 const CR = 0x0d;
 
 /** Where the header block ends and the body starts, or null when no blank line ends the headers. */
@@ -49,7 +50,7 @@ export function cgiResponse(output: Uint8Array): Response {
 	const split = splitHeaders(output);
 	if (!split) throw new CgiResponseError("no blank line ends the CGI headers");
 
-	const lines = new TextDecoder().decode(output.subarray(0, split.headersEnd)).split(/\r?\n/);
+	const lines = decoder.decode(output.subarray(0, split.headersEnd)).split(/\r?\n/);
 	const headers = new Headers();
 	let status: number | undefined;
 	let documentOrRedirect = false;

@@ -66,9 +66,9 @@ function isUtf8(bytes: ArrayBuffer): boolean {
 }
 
 /** A WASI upload's module, valid WebAssembly by now, must be a WASI preview1 command the WAGI shim can run. */
-function checkWasiCommand(upload: Upload, name: string): void {
-	const problem = wasiCommandProblem(new Uint8Array(upload.modules.find((m) => m.name === name)!.bytes));
-	if (problem) throw new BuildError(`WASI module '${name}' ${problem}`);
+function checkWasiCommand({ module, uploaded }: NonNullable<Upload["wagi"]>): void {
+	const problem = wasiCommandProblem(new Uint8Array(uploaded));
+	if (problem) throw new BuildError(`WASI module '${module}' ${problem}`);
 }
 
 export interface BuildInput {
@@ -97,10 +97,11 @@ export function buildManifest({ upload, hashes, deploymentId, scriptName, tenant
 		const kind = moduleKind(name, contentType);
 		if (name === upload.wagi?.module && kind !== "wasm")
 			throw new BuildError(`the WASI module '${name}' is not WebAssembly: send it typed application/wasm (or named *.wasm)`);
-		checkContent(name, kind, bytes);
+		// The WASI module is checked as the tenant sent it (upload.ts may have imported its memory).
+		checkContent(name, kind, name === upload.wagi?.module ? upload.wagi.uploaded : bytes);
 		return { name, kind, sha256: hashes.get(name)!, size: bytes.byteLength };
 	});
-	if (upload.wagi) checkWasiCommand(upload, upload.wagi.module);
+	if (upload.wagi) checkWasiCommand(upload.wagi);
 	const main = modules.find((m) => m.name === upload.mainModule);
 	if (!main)
 		throw new BuildError(`main module '${upload.mainModule}' is not among the uploaded modules (${modules.map((m) => m.name).join(", ")})`);

@@ -62,8 +62,11 @@ export interface UploadAssets {
 export interface Upload {
 	/** The module that exports the fetch handler (for a WASI upload, the shim's main module); null: assets only, no Worker. */
 	mainModule: string | null;
-	/** Set when the upload is a WASI command served by the WAGI shim: the tenant's .wasm module. */
-	wagi?: { module: string };
+	/**
+	 * Set when the upload is a WASI command served by the WAGI shim: the tenant's .wasm module, and its
+	 * bytes as uploaded (the Built stage checks these; `modules` may hold it with its memory imported).
+	 */
+	wagi?: { module: string; uploaded: ArrayBuffer };
 	compatibilityDate: string;
 	compatibilityFlags: string[];
 	vars: Record<string, VarValue>;
@@ -248,5 +251,5 @@ function wagiGraph(uploaded: UploadedModule[], declaredMain: string | undefined)
 		throw new FerryError("invalid_metadata", `main_module '${declaredMain}' is not the uploaded module '${module.name}'`);
 	if (module.name.startsWith(PLATFORM_MODULE_FOLDER))
 		throw new FerryError("invalid_multipart", `module names in '${PLATFORM_MODULE_FOLDER}' are the platform's: rename '${module.name}'`);
-	return { mainModule: WAGI_MAIN_MODULE, modules: [module, ...wagiModules(module.name)], wagi: { module: module.name } };
+	return { mainModule: WAGI_MAIN_MODULE, modules: wagiModules(module), wagi: { module: module.name, uploaded: module.bytes } };
 }
