@@ -38,7 +38,12 @@ export default defineConfig({
 								TEST_FILES: repoFiles,
 							},
 							// The API invalidates the dispatcher's route cache through this binding; here both live in one Worker.
-							serviceBindings: { ROUTES: { name: kCurrentWorker, entrypoint: "RouteControl" } },
+							// Likewise the telemetry Worker (its entrypoint and store are exported by the test Worker).
+							serviceBindings: {
+								ROUTES: { name: kCurrentWorker, entrypoint: "RouteControl" },
+								TELEMETRY: { name: kCurrentWorker, entrypoint: "Telemetry" },
+							},
+							durableObjects: { SCRIPT_TELEMETRY: { className: "ScriptTelemetry", useSQLite: true } },
 							// The test Worker's fetches: the fake Cloudflare API and a stand-in for public hosts.
 							outboundService: internet,
 						},

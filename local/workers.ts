@@ -21,19 +21,21 @@ import { ROOT } from "./paths.ts";
  *   control  the edge, PlatformServices and the supervisor's surface (local/control/), beside it
  *   panel    the web dashboard at dash.<PLATFORM_DOMAIN> (workers/panel/), beside them
  *   runtime  the dispatcher as a runtime process runs it (wrangler.toml's [env.runtime]), also the probe process
+ *   telemetry invocation records of tenant code (workers/telemetry/), in the control process
  */
 const WORKERS = {
 	api: { config: "workers/api/wrangler.toml", env: undefined },
 	control: { config: "local/control/wrangler.toml", env: undefined },
 	panel: { config: "workers/panel/wrangler.toml", env: undefined },
 	runtime: { config: "wrangler.toml", env: "runtime" },
+	telemetry: { config: "workers/telemetry/wrangler.toml", env: undefined },
 } as const;
 
 export type PlatformWorker = keyof typeof WORKERS;
 export type PlatformWorkers = Record<PlatformWorker, V4WorkerOptions>;
 
 /** Bumped when the kept file's shape changes. */
-const FORMAT = 5;
+const FORMAT = 6;
 
 interface Kept {
 	format: number;
@@ -166,5 +168,11 @@ export async function platformWorkers(
 	const workers = kept!.workers;
 	const withBindings = (role: PlatformWorker) =>
 		({ ...workers[role], bindings: { ...(workers[role].bindings as Record<string, unknown>), ...bindings[role] } }) as V4WorkerOptions;
-	return { api: withBindings("api"), control: withBindings("control"), panel: withBindings("panel"), runtime: withBindings("runtime") };
+	return {
+		api: withBindings("api"),
+		control: withBindings("control"),
+		panel: withBindings("panel"),
+		runtime: withBindings("runtime"),
+		telemetry: withBindings("telemetry"),
+	};
 }

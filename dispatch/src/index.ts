@@ -8,7 +8,7 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { hostOf, routeLabel } from "../../workers/shared/hosts";
-import { requestIdOf } from "../../workers/shared/http/request-id";
+import { requestIdOf, withRequestId } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import { platformReads } from "../../workers/shared/platform";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
@@ -21,6 +21,8 @@ import { failurePage, quarantineOf, runtimeFor } from "./runtime";
 export { FerryEgress } from "../../workers/outbound/src/entrypoint";
 // A tenant Worker's `env.ASSETS` (its assets binding) when the runtime is Worker Loader (see assets/).
 export { FerryAssets } from "./assets/entrypoint";
+// The tail consumer of tenant isolates when the runtime is Worker Loader (see telemetry/).
+export { FerryTail } from "./telemetry/tail";
 
 function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): Response | Promise<Response> {
 	if (!target) return notFoundPage(requestIdOf(request));
@@ -46,7 +48,7 @@ function runWorker(target: RouteTarget, request: Request, env: DispatchEnv): Pro
 	const fail = (error: unknown) =>
 		failurePage(error, target, platformReads(env), requestIdOf(request)).catch(() => platformFailure(error, request));
 	try {
-		return runtimeFor(env).fetch(target, request).catch(fail);
+		return runtimeFor(env).fetch(target, withRequestId(request)).catch(fail);
 	} catch (error) {
 		return fail(error);
 	}

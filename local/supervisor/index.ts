@@ -22,7 +22,15 @@ import { otherSide, type Side } from "../control/bindings.ts";
 import { freePorts } from "../ports.ts";
 import type { PlatformWorkers } from "../workers.ts";
 import { ControlClient } from "./control-client.ts";
-import { type ControlProcess, controlSockets, type RuntimeProcess, type SlotPorts, startControl, startRuntime } from "./processes.ts";
+import {
+	type ControlPorts,
+	type ControlProcess,
+	controlSockets,
+	type RuntimeProcess,
+	type SlotPorts,
+	startControl,
+	startRuntime,
+} from "./processes.ts";
 import { decide } from "./suspicion.ts";
 
 /** How long labels under suspicion stay on their isolation slot without another incident. */
@@ -102,7 +110,7 @@ export class Supervisor {
 	private readonly options: SupervisorOptions;
 	private control!: ControlProcess;
 	private client!: ControlClient;
-	private platformPort = 0;
+	private controlPorts: ControlPorts = { platform: 0, telemetry: 0 };
 	private readonly slots: Slot[] = [];
 	private probe!: Slot;
 	/** Labels under suspicion → their isolation slot, until when, and the wedge that made them suspects. */
@@ -163,13 +171,13 @@ export class Supervisor {
 	private async boot(): Promise<void> {
 		const { runtimes } = this.options;
 		// Every port is chosen before any process starts, so all start at once. 2 per side of each slot.
-		const ports = await freePorts(1 + (runtimes + ISOLATION_SLOTS + 1) * 4);
+		const ports = await freePorts(2 + (runtimes + ISOLATION_SLOTS + 1) * 4);
 		const take = () => ports.pop()!;
 		const slotPorts = (): SlotPorts => ({
 			A: { serve: take(), routeControl: take() },
 			B: { serve: take(), routeControl: take() },
 		});
-		this.platformPort = take();
+		this.controlPorts = { platform: take(), telemetry: take() };
 		const slot = (kind: SlotKind, index: number): Slot => ({
 			kind,
 			index,
@@ -191,7 +199,7 @@ export class Supervisor {
 			workers: this.options.workers,
 			host: this.options.host,
 			port: this.options.port,
-			platformPort: this.platformPort,
+			controlPorts: this.controlPorts,
 			slots: this.slots.map((s) => s.ports),
 			probe: this.probe.ports,
 			supervisorToken: token,
@@ -227,7 +235,7 @@ export class Supervisor {
 			workers: this.options.workers,
 			role: slot.kind === "probe" ? "probe" : "runtime",
 			ports: slot.ports[side],
-			control: controlSockets(this.options.workers, this.platformPort),
+			control: controlSockets(this.options.workers, this.controlPorts),
 			wallClockLimitMs: this.options.wallClockLimitMs,
 			outbound: this.options.outbound,
 			verbose: this.options.verbose,

@@ -93,9 +93,16 @@ function linked(worker: V4WorkerOptions, elsewhere: ControlSockets): Record<stri
 	return bindings;
 }
 
-/** The control Worker's sockets for the other processes (its name from the config). */
-export const controlSockets = (workers: PlatformWorkers, platformPort: number): ControlSockets => ({
-	[`${workers.control.name}#PlatformServices`]: platformPort,
+/** The control process's ports for the other processes: PlatformServices, and the telemetry Worker's Telemetry. */
+export interface ControlPorts {
+	platform: number;
+	telemetry: number;
+}
+
+/** The control process's sockets for the other processes (the Workers' names from their configs). */
+export const controlSockets = (workers: PlatformWorkers, ports: ControlPorts): ControlSockets => ({
+	[`${workers.control.name}#PlatformServices`]: ports.platform,
+	[`${workers.telemetry.name}#Telemetry`]: ports.telemetry,
 });
 
 async function miniflare(workers: V4WorkerOptions[], options: ProcessOptions, persistTo?: string): Promise<Miniflare> {
@@ -130,8 +137,8 @@ export interface ControlProcessOptions extends ProcessOptions {
 	/** The public socket: the edge. */
 	host: string;
 	port: number;
-	/** PlatformServices, for the runtime processes' PLATFORM binding. */
-	platformPort: number;
+	/** PlatformServices and Telemetry, for the runtime processes' PLATFORM and TELEMETRY bindings. */
+	controlPorts: ControlPorts;
 	/** Every slot's ports, the isolation slot's last. */
 	slots: SlotPorts[];
 	probe: SlotPorts;
@@ -163,12 +170,18 @@ export async function startControl(options: ControlProcessOptions): Promise<Cont
 		serviceBindings: { ...(workers.control.serviceBindings as Record<string, unknown>), ...slotBindings },
 		unsafeDirectSockets: [
 			{ host: options.host, port: options.port },
-			{ host: LOOPBACK, port: options.platformPort, entrypoint: "PlatformServices" },
+			{ host: LOOPBACK, port: options.controlPorts.platform, entrypoint: "PlatformServices" },
 			{ host: LOOPBACK, port: 0, entrypoint: "Supervision" },
 		],
 	} as V4WorkerOptions;
 	// wrangler's --persist-to layout, so `wrangler d1 … --local --persist-to <stateDir>` sees the same data.
-	const process = await started(await miniflare([control, workers.api, workers.panel], options, path.join(options.stateDir, "v3")));
+	const telemetry: V4WorkerOptions = {
+		...workers.telemetry,
+		unsafeDirectSockets: [{ host: LOOPBACK, port: options.controlPorts.telemetry, entrypoint: "Telemetry" }],
+	} as V4WorkerOptions;
+	const process = await started(
+		await miniflare([control, workers.api, workers.panel, telemetry], options, path.join(options.stateDir, "v3")),
+	);
 	const name = workers.control.name!;
 	const [edge, supervisionUrl] = await Promise.all([
 		process.mf.unsafeGetDirectURL(name),

@@ -163,15 +163,15 @@ export const scriptUrl = (name: string) => `http://${name}.localhost:${platform(
  * Deploys a one-module Worker answering `text` straight through the API (no bundling): for tests
  * about what happens after a deploy, where wrangler's second of bundling would only cost time.
  */
-export async function uploadDirect(token: string, name: string, text: string): Promise<string> {
+export async function uploadDirect(
+	token: string,
+	name: string,
+	text: string,
+	source = `export default { fetch: () => new Response(${JSON.stringify(text)}) };`,
+): Promise<string> {
 	const form = new FormData();
 	form.set("metadata", JSON.stringify({ main_module: "index.js", compatibility_date: "2026-11-01" }));
-	form.set(
-		"index.js",
-		new File([`export default { fetch: () => new Response(${JSON.stringify(text)}) };`], "index.js", {
-			type: "application/javascript+module",
-		}),
-	);
+	form.set("index.js", new File([source], "index.js", { type: "application/javascript+module" }));
 	const response = await loopbackFetch(`${platform().apiUrl}/v1/scripts/${name}`, {
 		method: "PUT",
 		headers: { authorization: `Bearer ${token}` },

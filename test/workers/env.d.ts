@@ -17,6 +17,11 @@ declare namespace Cloudflare {
 	}
 }
 
+// The telemetry Worker's env (its generated TelemetryEnv is not part of this project's types).
+interface TelemetryEnv {
+	SCRIPT_TELEMETRY: DurableObjectNamespace<import("../../workers/telemetry/src/store").ScriptTelemetry>;
+}
+
 // The outbound Worker's env (its generated OutboundEnv is not part of this project's types).
 interface OutboundEnv {
 	DB: D1Database;

@@ -18,6 +18,7 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 	init: () => import("./init.ts"),
 	deploy: () => import("./deploy.ts"),
 	rollback: () => import("./rollback.ts"),
+	logs: () => import("./logs.ts"),
 	scripts: {
 		description: "Your scripts",
 		commands: {

@@ -5,6 +5,7 @@ import { LIMITS } from "../../../workers/shared/limits";
 import { platformReads } from "../../../workers/shared/platform";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
+import type { InvocationSource } from "../../../workers/shared/telemetry/record";
 import type { AssetsBindingProps } from "../assets/entrypoint";
 import { createCodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
@@ -25,6 +26,10 @@ const egressGate = (context: EgressContext): Fetcher =>
 /** The loopback binding of the FerryAssets entrypoint (a deployment's assets binding), cast for the same reason. */
 const assetsBinding = (props: AssetsBindingProps): Fetcher =>
 	(exports as unknown as { FerryAssets(options: { props: AssetsBindingProps }): Fetcher }).FerryAssets({ props });
+
+/** The loopback binding of the FerryTail entrypoint (a deployment's tail consumer), cast for the same reason. */
+const tailConsumer = (source: InvocationSource): Fetcher =>
+	(exports as unknown as { FerryTail(options: { props: InvocationSource }): Fetcher }).FerryTail({ props: source });
 
 /**
  * Deployments' code in memory, for the whole isolate (deployment ids are unique and immutable, so
@@ -64,6 +69,8 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				onIsolateStart: () => isolatesStarted++,
 				egress: egressGate,
 				assets: assetsBinding,
+				// Without the telemetry Worker (a test env, a config without it) tenant code runs untraced.
+				...(env.TELEMETRY ? { tail: tailConsumer } : {}),
 			});
 		case "dispatch-namespace":
 			if (!env.DISPATCHER) throw new Error("RUNTIME is 'dispatch-namespace' but the DISPATCHER binding is missing");

@@ -12,6 +12,7 @@ import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-p
 import type { PlatformReads } from "../../../workers/shared/platform";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
+import type { InvocationSource } from "../../../workers/shared/telemetry/record";
 import type { CodeCache, DeploymentCode } from "./code-cache";
 import type { PlanLimits } from "./plans";
 import { withinWallClock } from "./wall-clock";
@@ -43,6 +44,8 @@ export interface WorkerLoaderRuntimeDeps {
 	egress(context: EgressContext): Fetcher;
 	/** A deployment's assets as its Worker's assets binding (the dispatcher's FerryAssets entrypoint). */
 	assets(deployment: { tenantId: string; deploymentId: string }): Fetcher;
+	/** The tail consumer of a deployment's isolate (the dispatcher's FerryTail); none: no telemetry. */
+	tail?(source: InvocationSource): Fetcher;
 }
 
 export class WorkerLoaderRuntime implements RuntimeAdapter {
@@ -91,7 +94,8 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 			const deployment = { tenantId: target.tenantId, deploymentId: target.deploymentId };
 			const globalOutbound = this.deps.egress(deployment);
 			const assets = manifest.assets?.binding ? this.deps.assets(deployment) : undefined;
-			return workerCode(manifest, blobs, { globalOutbound, ...(assets ? { assets } : {}) });
+			const tail = this.deps.tail?.({ ...deployment, scriptId: target.scriptId, scriptName: target.scriptName });
+			return workerCode(manifest, blobs, { globalOutbound, ...(assets ? { assets } : {}), ...(tail ? { tails: [tail] } : {}) });
 		});
 	}
 

@@ -107,6 +107,14 @@ describe("bad input on every endpoint", () => {
 		}
 	});
 
+	it("GET /v1/scripts/:name/logs: a bad filter, cursor or limit is 400", async () => {
+		const t = await newTenant();
+		for (const query of ["limit=0", "limit=101", "cursor=x", "since=soon", "status=600", "level=shout", "unknown=1"]) {
+			const res = await api(`/v1/scripts/nothing/logs?${query}`, { token: t.token });
+			expect(await clientError(res, query)).toBe("invalid_request");
+		}
+	});
+
 	it(`${UPLOAD}: junk uploads are client errors and create nothing`, async () => {
 		const t = await newTenant();
 		const put = (body: BodyInit, headers: Record<string, string> = {}) =>

@@ -12,8 +12,10 @@
  * - Its answer (`ScriptUpdateResponse`): `startup_time_ms` (always), `handlers` ("the names of handlers
  *   exported as part of the default export"), `id`, `etag`, `tags`, `compatibility_date`, ….
  * - Metadata: `main_module`, `compatibility_date`, `compatibility_flags`, `bindings`
- *   (`{type: "plain_text" | "secret_text", name, text}`, `{type: "json", name, json}`), `tags` and
- *   `limits` (`{cpu_ms, subrequests}`).
+ *   (`{type: "plain_text" | "secret_text", name, text}`, `{type: "json", name, json}`), `tags`,
+ *   `limits` (`{cpu_ms, subrequests}`) and `tail_consumers` ("List of Workers that will consume logs
+ *   from the attached Worker": `{service, environment?, namespace?}`; the SDK's
+ *   `ScriptUpdateParams.Metadata.tail_consumers`).
  * - Module content types: the SDK's list (`ScriptUpdateParams.files`): `application/javascript+module`,
  *   `text/javascript+module`, `application/javascript`, `text/javascript`, `text/x-python`,
  *   `text/x-python-requirement`, `application/wasm`, `text/plain`, `application/octet-stream`,
@@ -131,6 +133,11 @@ export const scriptMetadataSchema = z.strictObject({
 	bindings: z.array(z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema])).optional(),
 	assets: z.strictObject({ jwt: z.string().min(1), config: assetsConfigSchema.optional() }).optional(),
 	tags: z.array(z.string().regex(TAG, "a tag is 1-256 characters, none of them ',', '&' or ':'")).optional(),
+	tail_consumers: z
+		.array(
+			z.strictObject({ service: z.string().min(1), environment: z.string().min(1).optional(), namespace: z.string().min(1).optional() }),
+		)
+		.optional(),
 	limits: z
 		.strictObject({
 			cpu_ms: z.number().int().min(1).max(CLOUDFLARE_LIMITS.maxCpuMs).optional(),

@@ -123,6 +123,7 @@ describe("the fake Cloudflare API refuses what Cloudflare refuses", () => {
 			10021,
 			"A script can have at most 8 tags",
 		],
+		["a tail consumer without a service", { ...valid, tail_consumers: [{ environment: "production" }] }, undefined, 400, 10021, undefined],
 		["a CPU limit over five minutes", { ...valid, limits: { cpu_ms: 300_001 } }, undefined, 400, 10021, undefined],
 		[
 			"a var over 5 KB",

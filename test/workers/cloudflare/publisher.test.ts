@@ -79,6 +79,8 @@ describe("the upload request", () => {
 			bindings: [{ type: "plain_text", name: "GREETING", text: "hi" }],
 			tags: ["ferry", `tenant-${tenant.id}`, `script-${await scriptIdOf(name)}`, `name-${name}`, `deployment-${id}`],
 			limits: { cpu_ms: PLAN_LIMIT_BOUNDS.cpuMs.max },
+			// The namespace script's traces go to the telemetry Worker (docs/telemetry.md).
+			tail_consumers: [{ service: "ferry-telemetry" }],
 		});
 		// JSON.parse's semantics: "__proto__" is an own key, as importing the JSON module gives.
 		expect(await (await p.visit(`${name}.localhost`)).json()).toEqual({ n: 1, c: { k: "v", ["__proto__"]: { p: 1 } }, own: true });

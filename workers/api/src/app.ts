@@ -5,6 +5,7 @@ import { requireTenant } from "./auth/middleware";
 import { clientV4 } from "./client-v4";
 import { assetSessionEndpoints, assetUploadEndpoints } from "./endpoints/assets";
 import { deploymentEndpoints } from "./endpoints/deployments";
+import { logEndpoints } from "./endpoints/logs";
 import { planEndpoints } from "./endpoints/plans";
 import { scriptEndpoints } from "./endpoints/scripts";
 import { tenantSettingsEndpoints } from "./endpoints/tenant-settings";
@@ -31,6 +32,7 @@ export const app = factory
 	.route("/v1/tokens", tokenEndpoints)
 	.route("/v1/scripts", assetSessionEndpoints)
 	.route("/v1/scripts", scriptEndpoints)
+	.route("/v1/scripts", logEndpoints)
 	.route("/v1/assets", assetUploadEndpoints)
 	.route("/v1/deployments", deploymentEndpoints)
 	.route("/client/v4", clientV4);

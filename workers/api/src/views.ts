@@ -185,3 +185,7 @@ export const tenantView = (t: { id: string; name: string; plan: string; createdA
 	plan: t.plan,
 	created_at: iso(t.createdAt),
 });
+
+/** A script's invocation records (`GET /v1/scripts/:name/logs`): the telemetry store's own shapes (docs/telemetry.md). */
+export type { LogsPage as LogsAnswer } from "../../shared/telemetry/query";
+export type { InvocationRecord as InvocationView, LogLine as LogLineView } from "../../shared/telemetry/record";

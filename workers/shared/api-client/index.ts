@@ -13,6 +13,7 @@ import type {
 	DeploymentEvent,
 	DeployResult,
 	IssuedToken,
+	LogsAnswer,
 	Plan,
 	PlansAnswer,
 	ProgressLine,
@@ -111,6 +112,11 @@ export class FerryApi {
 		return this.http.json<{ deployments: Deployment[] }>("GET", `/v1/scripts/${segment(script)}/deployments?limit=${limit}`);
 	}
 
+	/** A script's invocation records, newest first; `filters` are the query parameters of docs/api.md, "Logs". */
+	scriptLogs(script: string, filters: Record<string, string | undefined>) {
+		return this.http.json<LogsAnswer>("GET", `/v1/scripts/${segment(script)}/logs${queryString(filters)}`);
+	}
+
 	getDeployment(id: string) {
 		return this.http.json<{ deployment: Deployment }>("GET", `/v1/deployments/${segment(id)}`);
 	}
@@ -161,6 +167,12 @@ export class FerryApi {
 		if (typeof last === "object" && last !== null && "error" in last) throw errorFromBody(last, request);
 		return last as DeployResult;
 	}
+}
+
+/** `?a=1&b=2` of the parameters that are set; empty when none is. */
+export function queryString(parameters: Record<string, string | undefined>): string {
+	const set = Object.entries(parameters).filter((entry): entry is [string, string] => entry[1] !== undefined);
+	return set.length === 0 ? "" : `?${new URLSearchParams(set).toString()}`;
 }
 
 const isProgress = (line: unknown): line is ProgressLine => typeof line === "object" && line !== null && "event" in line;

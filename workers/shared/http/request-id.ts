@@ -18,3 +18,15 @@ export function requestIdOf(request: Request): string {
 	}
 	return id;
 }
+
+/**
+ * The request as tenant code gets it: with its id as `cf-ray`, as Cloudflare delivers every request,
+ * so the invocation's trace carries the id the platform's pages name (workers/shared/telemetry/).
+ * Unchanged when it has one (always, on Cloudflare); locally a copy with the header added.
+ */
+export function withRequestId(request: Request): Request {
+	if (request.headers.has("cf-ray")) return request;
+	const headers = new Headers(request.headers);
+	headers.set("cf-ray", requestIdOf(request));
+	return new Request(request, { headers });
+}

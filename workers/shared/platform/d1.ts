@@ -9,7 +9,7 @@ import { DEFAULT_PLAN_LIMITS, type PlanLimits } from "../runtime/plans";
 import type { RouteTarget } from "../runtime/route";
 import type { DeploymentCode, PlatformReads } from "./reads";
 
-const ROUTE_COLUMNS = `r.label, r.script_name AS scriptName, r.deployment_id AS deploymentId, s.tenant_id AS tenantId,
+const ROUTE_COLUMNS = `r.label, r.script_name AS scriptName, r.script_id AS scriptId, r.deployment_id AS deploymentId, s.tenant_id AS tenantId,
 	d.asset_files AS assetFiles, d.quarantined_until AS quarantinedUntil`;
 const ROUTES_FROM = "routes r JOIN scripts s ON s.id = r.script_id JOIN deployments d ON d.id = r.deployment_id";
 

@@ -2,6 +2,8 @@
 export interface RouteTarget {
 	label: string;
 	scriptName: string;
+	/** The script's id: never reused, unlike its name (telemetry is kept per script id). */
+	scriptId: string;
 	deploymentId: string;
 	tenantId: string;
 	/** How many static asset files the deployment has; null when it has none (docs/assets.md). */

@@ -28,6 +28,8 @@ export interface WorkerCodeOptions {
 	globalOutbound?: Fetcher | null;
 	/** The deployment's assets as its `assets.binding` (the dispatcher's FerryAssets entrypoint for it). */
 	assets?: Fetcher;
+	/** Tail consumers of the isolate: the dispatcher's FerryTail for the deployment (dispatch/src/telemetry/). */
+	tails?: Fetcher[];
 }
 
 /**
@@ -57,5 +59,6 @@ export function workerCode(
 		modules,
 		env: { ...manifest.vars, ...(binding && options.assets ? { [binding]: options.assets } : {}) },
 		globalOutbound: options.globalOutbound ?? null,
+		...(options.tails ? { tails: options.tails } : {}),
 	};
 }

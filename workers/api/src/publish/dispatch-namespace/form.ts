@@ -6,6 +6,8 @@
  */
 import { KIND_CONTENT_TYPES, type Manifest, type ManifestModule } from "../../../../shared/deployments/manifest";
 import { PLAN_LIMIT_BOUNDS } from "../../../../shared/runtime/plans";
+import { TAG_PREFIX } from "../../../../shared/telemetry/tags";
+import { TELEMETRY_WORKER } from "../../../../shared/telemetry/worker";
 import type { BuiltDeployment } from "../types";
 
 /** A binding of a user Worker. Ferry gives tenant code values only: its vars (text or JSON), and secrets when it has them. */
@@ -30,6 +32,8 @@ export interface ScriptMetadata {
 	bindings?: (TextBinding | JsonBinding | AssetsBinding)[];
 	tags: string[];
 	limits: { cpu_ms: number };
+	/** Where the script's traces go: the telemetry Worker (workers/telemetry/, docs/telemetry.md). */
+	tail_consumers: { service: string }[];
 	assets?: ScriptAssets;
 }
 
@@ -42,19 +46,20 @@ export interface ScriptMetadata {
 export const SCRIPT_LIMITS = { cpu_ms: PLAN_LIMIT_BOUNDS.cpuMs.max } as const;
 
 /** The tag every namespace script of a Ferry script carries: by id, never reused (a name is released and claimed again). */
-export const scriptTag = (scriptId: string) => `script-${scriptId}`;
+export const scriptTag = (scriptId: string) => `${TAG_PREFIX.script}${scriptId}`;
 
 /**
  * Tags find a deployment's namespace scripts (dashboard, API filters) and delete a script's in one
  * call. A tag is used in `tags=<tag>:yes` filters, so it holds no ':', ',' or '&'; ids and script
- * names never do. Cloudflare allows eight per script.
+ * names never do. Cloudflare allows eight per script. The telemetry Worker reads which script a trace
+ * is from them (workers/shared/telemetry/tags.ts).
  */
 export const scriptTags = (manifest: Manifest, scriptId: string): string[] => [
 	"ferry",
-	`tenant-${manifest.tenantId}`,
+	`${TAG_PREFIX.tenant}${manifest.tenantId}`,
 	scriptTag(scriptId),
-	`name-${manifest.scriptName}`,
-	`deployment-${manifest.deploymentId}`,
+	`${TAG_PREFIX.name}${manifest.scriptName}`,
+	`${TAG_PREFIX.deployment}${manifest.deploymentId}`,
 ];
 
 export function scriptMetadata(
@@ -67,6 +72,7 @@ export function scriptMetadata(
 		compatibility_flags: manifest.compatibilityFlags,
 		tags: scriptTags(manifest, scriptId),
 		limits: SCRIPT_LIMITS,
+		tail_consumers: [{ service: TELEMETRY_WORKER }],
 		...(assets ? { assets } : {}),
 	};
 	// Assets only: Cloudflare's shape has no main module and no bindings.

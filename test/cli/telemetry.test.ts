@@ -1,0 +1,59 @@
+/**
+ * What a tenant sees of its code running, through the real platform's processes: a runtime process's
+ * tail consumer sends each invocation to the telemetry Worker in the control process; `ferry logs`
+ * reads them back.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Cli, newTenant, scriptUrl, uniqueName, uploadDirect, visit } from "./support.ts";
+
+let cli: Cli;
+let token: string;
+beforeAll(async () => {
+	({ cli, token } = await newTenant("watcher"));
+});
+
+const SOURCE = `export default {
+	async fetch(request) {
+		const { pathname } = new URL(request.url);
+		console.log("serving", pathname);
+		if (pathname === "/fail") throw new RangeError("out of range");
+		return new Response("fine");
+	},
+};`;
+
+describe("ferry logs", () => {
+	it("prints each invocation with its status, path and console lines, and the exception with the 500 page's request id", async () => {
+		const name = uniqueName("logs");
+		await uploadDirect(token, name, "", SOURCE);
+		expect((await visit(`${scriptUrl(name)}ok`)).text).toBe("fine");
+		const failed = await visit(`${scriptUrl(name)}fail`);
+		expect(failed.status).toBe(500);
+		const requestId = /Request id: <code>([^<]+)<\/code>/.exec(failed.text)?.[1];
+		expect(requestId).toBeDefined();
+
+		let invocations: { path: string; request_id: string; exception: { name: string } | null }[] = [];
+		await expect
+			.poll(async () => {
+				({ invocations } = await cli.json(["logs", name]));
+				return invocations.length;
+			})
+			.toBe(2);
+		expect(invocations[0]).toMatchObject({ path: "/fail", request_id: requestId, exception: { name: "RangeError" } });
+
+		const text = await cli.ok(["logs", name]);
+		expect(text).toMatch(/200 {2}GET \/ok {2}[\d.]+ ms\n {4}log {3}serving \/ok\n/);
+		expect(text).toMatch(/500 {2}GET \/fail {2}[\d.]+ ms {2}exception\n {4}log {3}serving \/fail\n {4}✘ RangeError: out of range/);
+		expect(await cli.ok(["logs", name, "--status", "error"])).not.toContain("/ok");
+		expect(await cli.ok(["logs", name, "--search", "nothing-like-this"])).toBe(`No invocations of ${name} match.\n`);
+	});
+
+	it("says in one line which flag the API refused", async () => {
+		const name = uniqueName("logs-bad");
+		await uploadDirect(token, name, "x");
+		const bad = await cli.run(["logs", name, "--since", "yesterday"]);
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toContain("invalid_request");
+		expect(bad.stderr).toContain("since");
+		expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+	});
+});

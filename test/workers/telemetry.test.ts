@@ -1,0 +1,196 @@
+/**
+ * One record per invocation, collected by the dispatcher's tail consumer (Worker Loader `tails`) into
+ * the telemetry Worker's per-script store, read through `GET /v1/scripts/:name/logs`.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import telemetryWorker from "../../workers/telemetry/src/index";
+import { api, deploy, json, newTenant, uniqueName, visit } from "./platform";
+
+async function deployed(source: string) {
+	const t = await newTenant();
+	const name = uniqueName();
+	const res = await deploy(t.token, name, source);
+	if (res.status !== 200) throw new Error(`deploy failed: ${await res.text()}`);
+	return { t, name, deployment: (await json(res)).deployment };
+}
+
+const logs = (token: string, name: string, query = "") => api(`/v1/scripts/${name}/logs${query}`, { token });
+
+async function logsOnceThere(token: string, name: string, count: number, query = "") {
+	let page: { invocations: Record<string, unknown>[]; cursor: string | null } = { invocations: [], cursor: null };
+	await expect
+		.poll(async () => {
+			page = await json(await logs(token, name, query));
+			return page.invocations.length;
+		})
+		.toBeGreaterThanOrEqual(count);
+	return page;
+}
+
+const LOGGING = `export default {
+	async fetch(request) {
+		const url = new URL(request.url);
+		console.log("hello", { path: url.pathname });
+		console.warn("careful");
+		if (url.pathname === "/throw") throw new TypeError("it broke");
+		if (url.pathname === "/big") for (let i = 0; i < 500; i++) console.log("x".repeat(10_000));
+		return new Response("ok", { status: url.pathname === "/missing" ? 404 : 200 });
+	},
+};`;
+
+describe("invocation records", () => {
+	it("records each request with its id, status, outcome, console lines and the tenant's exception", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		const ok = await visit(`${name}.localhost`, "/hi?x=1", { method: "POST", body: "b" });
+		expect(ok.status).toBe(200);
+		// An invocation ends (and its trace is sent) once its response has been read.
+		expect(await ok.text()).toBe("ok");
+		const thrown = await visit(`${name}.localhost`, "/throw");
+		expect(thrown.status).toBe(500);
+		const requestId = thrown.headers.get("x-ferry-request-id");
+		expect(await thrown.text()).toContain(requestId!);
+
+		const page = await logsOnceThere(t.token, name, 2);
+		const [failed, served] = page.invocations;
+		expect(failed).toMatchObject({
+			script: name,
+			deployment_id: deployment.id,
+			request_id: requestId,
+			event: "fetch",
+			method: "GET",
+			path: "/throw",
+			status: 500,
+			outcome: "exception",
+			exception: { name: "TypeError", message: "it broke" },
+		});
+		expect((failed!.exception as { stack: string }).stack).toContain("index.js:6");
+		expect(served).toMatchObject({ method: "POST", path: "/hi?x=1", status: 200, outcome: "ok", exception: null, cpu_ms: null });
+		expect(served!.logs).toMatchObject([
+			{ level: "log", message: 'hello {"path":"/hi"}' },
+			{ level: "warn", message: "careful" },
+		]);
+		expect(served!.wall_ms).toEqual(expect.any(Number));
+		expect(served!.request_id).toMatch(/^[0-9a-z]{16}$/);
+		expect(served!.request_id).not.toBe(requestId);
+	});
+
+	it("truncates a flood of console output and counts what it dropped", async () => {
+		const { t, name } = await deployed(LOGGING);
+		expect(await (await visit(`${name}.localhost`, "/big")).text()).toBe("ok");
+		const [record] = (await logsOnceThere(t.token, name, 1)).invocations;
+		const lines = record!.logs as { message: string; truncated?: boolean }[];
+		expect(lines.length).toBeLessThanOrEqual(100);
+		expect(lines.reduce((sum, line) => sum + line.message.length, 0)).toBeLessThanOrEqual(32 * 1024);
+		expect(lines[2]).toMatchObject({ truncated: true });
+		// 502 lines of ~10 KB: the runtime's own trace cap already took most; what reached us past ours is counted.
+		expect(record!.logs_dropped).toBeGreaterThan(0);
+		expect(record!.logs_truncated).toBe(true);
+	});
+
+	it("never records the platform's own log lines in a tenant's logs", async () => {
+		// A denied subrequest makes the egress gate (the dispatcher's code) log; the tenant's record has only its own line.
+		const { t, name } = await deployed(
+			`export default { async fetch() { const r = await fetch("https://api.example.com/"); console.log("got", r.status); return new Response("x"); } };`,
+		);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("x");
+		const [record] = (await logsOnceThere(t.token, name, 1)).invocations;
+		expect(record!.logs).toMatchObject([{ level: "log", message: "got 403" }]);
+	});
+});
+
+describe("GET /v1/scripts/:name/logs", () => {
+	it("filters by status, level, deployment, text and time, and pages with a cursor", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		for (const path of ["/a", "/missing", "/throw", "/b", "/c"]) await (await visit(`${name}.localhost`, path)).text();
+		await logsOnceThere(t.token, name, 5);
+		const paths = async (query: string) =>
+			(await json(await logs(t.token, name, query))).invocations.map((record: { path: string }) => record.path);
+		expect(await paths("?status=error")).toEqual(["/throw"]);
+		expect(await paths("?status=4xx")).toEqual(["/missing"]);
+		expect(await paths("?status=404")).toEqual(["/missing"]);
+		expect(await paths("?status=ok")).toEqual(["/c", "/b", "/missing", "/a"]);
+		expect(await paths("?level=error")).toEqual(["/throw"]);
+		expect(await paths("?q=BROKE")).toEqual(["/throw"]);
+		expect(await paths(`?deployment=${deployment.id}&limit=2`)).toEqual(["/c", "/b"]);
+		expect(await paths("?deployment=zzzzzzzzzz")).toEqual([]);
+		expect(await paths("?since=1h")).toHaveLength(5);
+		expect(await paths(`?until=${new Date(Date.now() - 3_600_000).toISOString()}`)).toEqual([]);
+
+		const first = await json(await logs(t.token, name, "?limit=2"));
+		expect(first.invocations.map((r: { path: string }) => r.path)).toEqual(["/c", "/b"]);
+		const second = await json(await logs(t.token, name, `?limit=2&cursor=${first.cursor}`));
+		expect(second.invocations.map((r: { path: string }) => r.path)).toEqual(["/throw", "/missing"]);
+		const last = await json(await logs(t.token, name, `?limit=2&cursor=${second.cursor}`));
+		expect(last.invocations.map((r: { path: string }) => r.path)).toEqual(["/a"]);
+		expect(last.cursor).toBeNull();
+	});
+
+	it("answers 400 naming the bad parameter", async () => {
+		const { t, name } = await deployed(LOGGING);
+		for (const [query, parameter] of [
+			["?since=yesterday", "since"],
+			["?until=12", "until"],
+			["?level=loud", "level"],
+			["?status=6xx", "status"],
+			["?cursor=nope", "cursor"],
+			["?limit=0", "limit"],
+			["?deployment=NOPE!", "deployment"],
+			["?colour=red", "colour"],
+		]) {
+			const res = await logs(t.token, name, query);
+			expect(res.status, query).toBe(400);
+			const body = await json(res);
+			expect(body.error.code).toBe("invalid_request");
+			expect(body.error.message, query).toContain(parameter);
+		}
+	});
+
+	it("answers another tenant's script exactly like a missing one", async () => {
+		const { name } = await deployed(LOGGING);
+		const other = await newTenant();
+		const theirs = await logs(other.token, name);
+		const missing = await logs(other.token, uniqueName());
+		expect(theirs.status).toBe(404);
+		expect(missing.status).toBe(404);
+		expect((await json(theirs)).error.code).toBe("not_found");
+	});
+});
+
+describe("production: the namespace scripts' tail consumer", () => {
+	it("files a trace under the script its tags name, and skips a trace without Ferry's tags", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		const scriptId = (await env.DB.prepare("SELECT id FROM scripts WHERE name = ?").bind(name).first<{ id: string }>())!.id;
+		const trace = (tags: string[]) =>
+			({
+				scriptName: deployment.id,
+				scriptTags: tags,
+				eventTimestamp: Date.now() - 40,
+				event: {
+					request: { method: "GET", url: `https://${name}.example.net/p`, headers: { "cf-ray": "8f0c0ffee0c0ffee-DFW" } },
+					response: { status: 201 },
+				},
+				logs: [{ timestamp: Date.now() - 30, level: "info", message: ["from production"] }],
+				exceptions: [],
+				outcome: "ok",
+				truncated: false,
+				wallTime: 12,
+				cpuTime: 3,
+			}) as unknown as TraceItem;
+		await telemetryWorker.tail!(
+			[trace(["ferry", `tenant-${t.id}`, `script-${scriptId}`, `name-${name}`, `deployment-${deployment.id}`]), trace(["someone-else"])],
+			env as unknown as TelemetryEnv,
+		);
+		const { invocations } = await json(await logs(t.token, name));
+		expect(invocations).toEqual([
+			expect.objectContaining({
+				request_id: "8f0c0ffee0c0ffee-DFW",
+				path: "/p",
+				status: 201,
+				wall_ms: 12,
+				cpu_ms: 3,
+				logs: [expect.objectContaining({ level: "info", message: "from production" })],
+			}),
+		]);
+	});
+});

@@ -1,0 +1,62 @@
+/**
+ * The telemetry Worker (docs/telemetry.md): where every invocation record of tenant code ends up.
+ *
+ *   tail()     production: the tail consumer of every namespace script (the upload names it in
+ *              `tail_consumers`); which script a trace belongs to comes from the script's tags,
+ *              which only the platform sets.
+ *   Telemetry  RPC: records from the local runtime processes' tail consumer (dispatch/src/telemetry/)
+ *              and reads for the API.
+ *
+ * Records go to one Durable Object per script (./store.ts).
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { log } from "../../shared/log";
+import type { TelemetryApi } from "../../shared/telemetry/api";
+import type { LogsPage, LogsQuery } from "../../shared/telemetry/query";
+import type { CollectedInvocation, InvocationSource } from "../../shared/telemetry/record";
+import { sourceFromTags } from "../../shared/telemetry/tags";
+import { invocationOf } from "../../shared/telemetry/trace";
+
+export { ScriptTelemetry } from "./store";
+
+const storeOf = (env: TelemetryEnv, scriptId: string) => env.SCRIPT_TELEMETRY.get(env.SCRIPT_TELEMETRY.idFromName(scriptId));
+
+/** Each script's records to its store, all scripts at once; one store failing loses only its own batch. */
+async function store(env: TelemetryEnv, batch: CollectedInvocation[]): Promise<void> {
+	const byScript = new Map<string, CollectedInvocation["record"][]>();
+	for (const { source, record } of batch) {
+		const records = byScript.get(source.scriptId) ?? [];
+		records.push(record);
+		byScript.set(source.scriptId, records);
+	}
+	await Promise.all(
+		[...byScript].map(([scriptId, records]) =>
+			storeOf(env, scriptId)
+				.append(records)
+				.catch((error: unknown) => log.error("could not store invocation records", { scriptId, count: records.length, error })),
+		),
+	);
+}
+
+export class Telemetry extends WorkerEntrypoint<TelemetryEnv> implements TelemetryApi {
+	record(batch: CollectedInvocation[]): Promise<void> {
+		return store(this.env, batch);
+	}
+
+	logs(scriptId: string, query: LogsQuery): Promise<LogsPage> {
+		return storeOf(this.env, scriptId).logs(query);
+	}
+}
+
+export default {
+	/** Production: traces of namespace scripts. One without Ferry's tags is not a tenant's and is skipped. */
+	async tail(events, env) {
+		const now = Date.now();
+		const batch: CollectedInvocation[] = [];
+		for (const item of events) {
+			const source: InvocationSource | undefined = sourceFromTags(item.scriptTags ?? [], item.scriptName);
+			if (source) batch.push(invocationOf(item, source, now));
+		}
+		await store(env, batch);
+	},
+} satisfies ExportedHandler<TelemetryEnv>;

@@ -1,0 +1,92 @@
+/**
+ * One script's telemetry: a Durable Object per script id, with SQLite storage. A script's
+ * invocations arrive one batch at a time from one writer per runtime process, and are read a page
+ * at a time; a Durable Object keeps that write volume off the platform's D1 database (which every
+ * deploy and every route miss reads), and each script's data apart (docs/telemetry.md).
+ *
+ * Retention: the last RETAINED_INVOCATIONS invocations, and none older than RETENTION_MS.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { cursorOf, type LogsPage, type LogsQuery, searchText } from "../../shared/telemetry/query";
+import { type InvocationRecord, levelRank, worstLevel } from "../../shared/telemetry/record";
+
+export const RETAINED_INVOCATIONS = 10_000;
+export const RETENTION_MS = 7 * 86_400_000;
+
+type Stored = Omit<InvocationRecord, "id">;
+
+interface Row extends Record<string, SqlStorageValue> {
+	id: number;
+	record: string;
+}
+
+export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
+	private readonly sql: SqlStorage;
+
+	constructor(ctx: DurableObjectState, env: TelemetryEnv) {
+		super(ctx, env);
+		this.sql = ctx.storage.sql;
+		this.sql.exec(`CREATE TABLE IF NOT EXISTS invocations (
+			id INTEGER PRIMARY KEY AUTOINCREMENT,
+			time INTEGER NOT NULL,
+			deployment TEXT NOT NULL,
+			level INTEGER NOT NULL,
+			status INTEGER,
+			failed INTEGER NOT NULL,
+			text TEXT NOT NULL,
+			record TEXT NOT NULL
+		)`);
+		this.sql.exec("CREATE INDEX IF NOT EXISTS invocations_time ON invocations (time)");
+	}
+
+	append(records: Stored[]): void {
+		for (const record of records) {
+			const failed = (record.outcome !== "ok" && record.outcome !== "canceled") || (record.status ?? 0) >= 500;
+			this.sql.exec(
+				"INSERT INTO invocations (time, deployment, level, status, failed, text, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				Date.parse(record.time),
+				record.deployment_id,
+				worstLevel(record),
+				record.status,
+				failed ? 1 : 0,
+				searchText(record),
+				JSON.stringify(record),
+			);
+		}
+		this.sql.exec(
+			"DELETE FROM invocations WHERE id <= (SELECT MAX(id) FROM invocations) - ? OR time < ?",
+			RETAINED_INVOCATIONS,
+			Date.now() - RETENTION_MS,
+		);
+	}
+
+	logs(query: LogsQuery): LogsPage {
+		const where: string[] = [];
+		const params: SqlStorageValue[] = [];
+		const add = (clause: string, ...values: SqlStorageValue[]) => {
+			where.push(clause);
+			params.push(...values);
+		};
+		if (query.before !== undefined) add("id < ?", query.before);
+		if (query.since !== undefined) add("time >= ?", query.since);
+		if (query.until !== undefined) add("time < ?", query.until);
+		if (query.deployment !== undefined) add("deployment = ?", query.deployment);
+		if (query.level !== undefined) add("level >= ?", levelRank(query.level));
+		if (query.q !== undefined) add("instr(text, ?) > 0", query.q.toLowerCase());
+		const status = query.status;
+		if (status === "error") add("failed = 1");
+		else if (status === "ok") add("failed = 0");
+		else if (typeof status === "number") add("status = ?", status);
+		else if (status !== undefined) add("status >= ? AND status < ?", Number(status[0]) * 100, Number(status[0]) * 100 + 100);
+		const rows = this.sql
+			.exec<Row>(
+				`SELECT id, record FROM invocations ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
+				...params,
+				query.limit + 1,
+			)
+			.toArray();
+		const page = rows.slice(0, query.limit);
+		const invocations = page.map((row) => ({ id: cursorOf(row.id), ...(JSON.parse(row.record) as Stored) }));
+		return { invocations, cursor: rows.length > query.limit ? cursorOf(page[page.length - 1]!.id) : null };
+	}
+}
