@@ -45,3 +45,13 @@ export function fill(path: string, params: Record<string, string>): string {
 		return encodeURIComponent(value);
 	});
 }
+
+/** Authorization headers no credential check may take: absent, empty, another scheme, oversize, trailing junk. */
+export const BAD_AUTHORIZATIONS = [
+	"",
+	"Bearer",
+	"Bearer ",
+	"Basic dXNlcjpwYXNz",
+	`Bearer ${"ferry_".padEnd(10_000, "x")}`,
+	"Bearer ferry_x extra",
+] as const;
