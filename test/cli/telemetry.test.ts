@@ -57,3 +57,55 @@ describe("ferry logs", () => {
 		expect(bad.stderr.trim().split("\n")).toHaveLength(1);
 	});
 });
+
+/** Runs `ferry argv` until its output shows `until` (then Ctrl-C), requesting `paths` of the script over and over meanwhile. */
+async function tailWhileVisiting(argv: string[], until: string, urls: string[]) {
+	let done = false;
+	const run = cli.run(argv, { interruptOn: until }).finally(() => {
+		done = true;
+	});
+	// The tail starts listening a moment after the command starts: ask until a request is seen.
+	while (!done) for (const url of urls) if (!done) await visit(url);
+	return run;
+}
+
+describe("ferry tail", () => {
+	it("prints each invocation as it is answered, with its console lines, until Ctrl-C", async () => {
+		const name = uniqueName("tail");
+		await uploadDirect(token, name, "", SOURCE);
+		const result = await tailWhileVisiting(["tail", name], "serving /live", [`${scriptUrl(name)}live`]);
+		expect(result.code).toBe(0);
+		expect(result.stderr).toContain(`tailing ${name}`);
+		expect(result.stderr).not.toContain("✘");
+		expect(result.stdout).toMatch(/200 {2}GET \/live {2}[\d.]+ ms\n {4}log {3}serving \/live\n/);
+	});
+
+	it("filters by status and prints JSON lines with --format json", async () => {
+		const name = uniqueName("tail-json");
+		await uploadDirect(token, name, "", SOURCE);
+		const result = await tailWhileVisiting(["tail", name, "--status", "error", "--search", "FAIL", "--format", "json"], '"RangeError"', [
+			`${scriptUrl(name)}ok`,
+			`${scriptUrl(name)}fail`,
+		]);
+		expect(result.code).toBe(0);
+		const records = result.stdout
+			.trim()
+			.split("\n")
+			.map((line) => JSON.parse(line) as { path: string; status: number });
+		expect(records.length).toBeGreaterThan(0);
+		for (const record of records) expect(record).toMatchObject({ path: "/fail", status: 500 });
+	});
+
+	it("says in one line which flag the API refused, and that another tenant's script is not found", async () => {
+		const name = uniqueName("tail-bad");
+		await uploadDirect(token, name, "x");
+		const bad = await cli.run(["tail", name, "--sampling", "2"]);
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toContain("sampling");
+		expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+		const { cli: other } = await newTenant("other");
+		const theirs = await other.run(["tail", name]);
+		expect(theirs.code).toBe(1);
+		expect(theirs.stderr).toContain("not_found");
+	});
+});

@@ -4,6 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { readEvents } from "../../workers/shared/http/sse";
 import telemetryWorker from "../../workers/telemetry/src/index";
 import { api, deploy, json, newTenant, uniqueName, visit } from "./platform";
 
@@ -192,5 +193,140 @@ describe("production: the namespace scripts' tail consumer", () => {
 				logs: [expect.objectContaining({ level: "info", message: "from production" })],
 			}),
 		]);
+	});
+});
+
+/** A live tail, read as events; `next(kind)` waits for the next event of that kind. */
+async function openTail(token: string, name: string, query = "") {
+	const res = await api(`/v1/scripts/${name}/tail${query}`, { token });
+	if (res.status !== 200) throw new Error(`tail: ${res.status} ${await res.text()}`);
+	expect(res.headers.get("content-type")).toContain("text/event-stream");
+	const events = readEvents(res.body!);
+	const next = async (kind: string) => {
+		for (;;) {
+			const { value, done } = await events.next();
+			if (done) throw new Error("the tail ended");
+			if (value.event === kind) return JSON.parse(value.data);
+		}
+	};
+	await next("ready");
+	return { next, close: () => events.return(undefined) };
+}
+
+const scriptIdOf = async (name: string) =>
+	(await env.DB.prepare("SELECT id FROM scripts WHERE name = ?").bind(name).first<{ id: string }>())!.id;
+const storeOf = async (name: string) => {
+	const namespace = (env as unknown as TelemetryEnv).SCRIPT_TELEMETRY;
+	return namespace.get(namespace.idFromName(await scriptIdOf(name)));
+};
+
+/** A record as the collector hands it to the store, for tests that need many at once. */
+const fakeRecord = (deployment: string, path: string, logs: { level: "log"; message: string; time: string }[] = []) => ({
+	time: new Date().toISOString(),
+	script: "x",
+	deployment_id: deployment,
+	request_id: null,
+	event: "fetch" as const,
+	method: "GET",
+	path,
+	cron: null,
+	status: 200,
+	outcome: "ok" as const,
+	wall_ms: 1,
+	cpu_ms: null,
+	logs,
+	logs_dropped: 0,
+	logs_truncated: false,
+	exception: null,
+});
+
+describe("GET /v1/scripts/:name/tail", () => {
+	it("streams each matching invocation to every tail open on the script, as it happens", async () => {
+		const { t, name } = await deployed(LOGGING);
+		const all = await openTail(t.token, name);
+		const errors = await openTail(t.token, name, "?status=error");
+		await (await visit(`${name}.localhost`, "/a")).text();
+		await (await visit(`${name}.localhost`, "/throw")).text();
+		expect(await all.next("invocation")).toMatchObject({ path: "/a", status: 200, logs: [{ message: 'hello {"path":"/a"}' }, {}] });
+		expect(await all.next("invocation")).toMatchObject({ path: "/throw", exception: { name: "TypeError" } });
+		const failed = await errors.next("invocation");
+		expect(failed).toMatchObject({ path: "/throw", outcome: "exception" });
+		// The same record as the logs: its id is a logs cursor.
+		expect((await json(await logs(t.token, name))).invocations[0].id).toBe(failed.id);
+
+		const store = await storeOf(name);
+		expect(await store.openTails()).toBe(2);
+		await all.close();
+		await errors.close();
+		await expect.poll(() => store.openTails()).toBe(0);
+	});
+
+	it("skips past its rate and says how many, and samples when asked", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		const tail = await openTail(t.token, name);
+		const store = await storeOf(name);
+		await store.append(Array.from({ length: 120 }, (_, i) => fakeRecord(deployment.id, `/r${i}`)));
+		for (let i = 0; i < 50; i++) expect(await tail.next("invocation")).toMatchObject({ path: `/r${i}` });
+		expect(await tail.next("skipped")).toEqual({ count: 70, reason: "rate" });
+		await tail.close();
+
+		const sampled = await openTail(t.token, name, "?sampling=0.000001&q=/s");
+		await store.append(Array.from({ length: 40 }, () => fakeRecord(deployment.id, "/s")));
+		await store.append([fakeRecord(deployment.id, "/other")]);
+		expect(await sampled.next("skipped")).toEqual({ count: 40, reason: "sampling" });
+		await sampled.close();
+	});
+
+	it("drops a client that never reads, and never holds more than its buffer for it", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		const res = await api(`/v1/scripts/${name}/tail`, { token: t.token });
+		expect(res.status).toBe(200);
+		const store = await storeOf(name);
+		expect(await store.openTails()).toBe(1);
+		const line = { level: "log" as const, time: new Date().toISOString(), message: "y".repeat(4_000) };
+		const big = Array.from({ length: 8 }, () => line);
+		// 50 records of ~32 KB a second reach a tail: its 1 MiB buffer is full within a second or two.
+		await expect
+			.poll(
+				async () => {
+					await store.append(Array.from({ length: 50 }, (_, i) => fakeRecord(deployment.id, `/big${i}`, big)));
+					return store.openTails();
+				},
+				{ timeout: 20_000, interval: 200 },
+			)
+			.toBe(0);
+		// The store kept taking records all along.
+		expect((await json(await logs(t.token, name, "?limit=1"))).invocations).toHaveLength(1);
+		await res.body?.cancel().catch(() => {});
+	});
+
+	it("refuses more tails than a script may have open", async () => {
+		const { t, name } = await deployed(LOGGING);
+		const open = await Promise.all(Array.from({ length: 10 }, () => openTail(t.token, name)));
+		const refused = await api(`/v1/scripts/${name}/tail`, { token: t.token });
+		expect(refused.status).toBe(429);
+		expect((await json(refused)).error.code).toBe("too_many_requests");
+		await Promise.all(open.map((tail) => tail.close()));
+		const store = await storeOf(name);
+		await expect.poll(() => store.openTails()).toBe(0);
+	});
+
+	it("answers another tenant's script like a missing one, and a bad filter with 400 naming it", async () => {
+		const { t, name } = await deployed(LOGGING);
+		const other = await newTenant();
+		expect((await api(`/v1/scripts/${name}/tail`, { token: other.token })).status).toBe(404);
+		expect((await api(`/v1/scripts/${uniqueName()}/tail`, { token: other.token })).status).toBe(404);
+		for (const [query, parameter] of [
+			["?sampling=0", "sampling"],
+			["?sampling=2", "sampling"],
+			["?sampling=half", "sampling"],
+			["?status=6xx", "status"],
+			["?since=1h", "since"],
+			["?cursor=c1", "cursor"],
+		]) {
+			const res = await api(`/v1/scripts/${name}/tail${query}`, { token: t.token });
+			expect(res.status, query).toBe(400);
+			expect((await json(res)).error.message, query).toContain(parameter);
+		}
 	});
 });

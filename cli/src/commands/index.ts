@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 	deploy: () => import("./deploy.ts"),
 	rollback: () => import("./rollback.ts"),
 	logs: () => import("./logs.ts"),
+	tail: () => import("./tail.ts"),
 	scripts: {
 		description: "Your scripts",
 		commands: {

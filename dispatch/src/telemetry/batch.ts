@@ -3,6 +3,12 @@
  * invocation ended (never on a request's path), is turned into a record and waits here at most
  * FLUSH_MS for others to share one RPC. The queue is bounded: when the telemetry Worker is slow or
  * gone, what does not fit is dropped and counted, never held without bound.
+ *
+ * Each tail call runs in its own IoContext (workerd's per-event context). No promise and no binding
+ * crosses from one to another: the call that finds no flush scheduled becomes the flusher and sends,
+ * with its own sink, everything queued while it runs; the calls during its flush only queue. (Sharing
+ * one flush promise across calls made workerd drop the other contexts' continuations: "IoContext
+ * dropped queued cross-context actions".)
  */
 import { log } from "../../../workers/shared/log";
 import type { TelemetryApi } from "../../../workers/shared/telemetry/api";
@@ -14,29 +20,39 @@ export const FLUSH_MS = 50;
 export const MAX_BATCH = 100;
 /** Records waiting at most; past it new ones are dropped. */
 export const MAX_QUEUED = 2_000;
+/**
+ * How long one call's context keeps flushing under continuous load before it stops (its `waitUntil`
+ * is bounded by the runtime): the next trace's call takes over.
+ */
+export const MAX_FLUSHER_MS = 10_000;
+
+export type RecordSink = Pick<TelemetryApi, "record">;
 
 export class RecordBatcher {
 	private queued: CollectedInvocation[] = [];
-	private flushing: Promise<void> | null = null;
+	private flushing = false;
 	private dropped = 0;
 
-	constructor(private readonly sink: () => Pick<TelemetryApi, "record">) {}
-
-	/** Queues records; the returned promise (for `waitUntil`) settles once they were sent or given up. */
-	add(records: CollectedInvocation[]): Promise<void> {
+	/**
+	 * Queues records. Returns the flush this call runs (for its own `waitUntil`), or undefined when
+	 * another call's flush, already scheduled, takes them.
+	 */
+	add(records: CollectedInvocation[], sink: RecordSink): Promise<void> | undefined {
 		const room = MAX_QUEUED - this.queued.length;
 		if (records.length > room) this.dropped += records.length - Math.max(0, room);
 		this.queued.push(...records.slice(0, Math.max(0, room)));
-		this.flushing ??= this.flushSoon();
-		return this.flushing;
+		if (this.flushing) return undefined;
+		this.flushing = true;
+		return this.flush(sink);
 	}
 
-	private async flushSoon(): Promise<void> {
-		await scheduler.wait(FLUSH_MS);
+	private async flush(sink: RecordSink): Promise<void> {
+		const started = Date.now();
 		try {
-			while (this.queued.length > 0) {
+			await scheduler.wait(FLUSH_MS);
+			while (this.queued.length > 0 && Date.now() - started < MAX_FLUSHER_MS) {
 				const batch = this.queued.splice(0, MAX_BATCH);
-				await this.sink()
+				await sink
 					.record(batch)
 					.catch((error: unknown) => log.warn("could not send invocation records to telemetry", { count: batch.length, error }));
 			}
@@ -45,7 +61,8 @@ export class RecordBatcher {
 				this.dropped = 0;
 			}
 		} finally {
-			this.flushing = null;
+			// Synchronously after the last check: a record queued from here on starts the next flush.
+			this.flushing = false;
 		}
 	}
 }

@@ -11,18 +11,17 @@ import type { InvocationSource } from "../../../workers/shared/telemetry/record"
 import { invocationOf } from "../../../workers/shared/telemetry/trace";
 import { RecordBatcher } from "./batch";
 
-// One batcher per isolate; its sink is the env of the latest tail call (the same binding each time).
-let sinkEnv: DispatchEnv | undefined;
-const batcher = new RecordBatcher(() => {
-	if (!sinkEnv?.TELEMETRY) throw new Error("the TELEMETRY binding is missing");
-	return telemetryOf(sinkEnv.TELEMETRY);
-});
+/** One queue per isolate; each flush uses the binding of the call that runs it (./batch.ts). */
+const batcher = new RecordBatcher();
 
 export class FerryTail extends WorkerEntrypoint<DispatchEnv, InvocationSource> {
 	override tail(events: TraceItem[]): void {
 		if (!this.env.TELEMETRY) return;
-		sinkEnv = this.env;
 		const now = Date.now();
-		this.ctx.waitUntil(batcher.add(events.map((item) => invocationOf(item, this.ctx.props, now))));
+		const flush = batcher.add(
+			events.map((item) => invocationOf(item, this.ctx.props, now)),
+			telemetryOf(this.env.TELEMETRY),
+		);
+		if (flush) this.ctx.waitUntil(flush);
 	}
 }

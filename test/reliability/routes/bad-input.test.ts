@@ -108,6 +108,14 @@ describe("bad input on every endpoint", () => {
 		}
 	});
 
+	it("GET /v1/scripts/:name/tail: a bad filter or sampling is 400", async () => {
+		const t = await newTenant();
+		for (const query of ["sampling=0", "sampling=1.5", "sampling=x", "since=1h", "cursor=c1", "status=600", "unknown=1"]) {
+			const res = await api(`/v1/scripts/nothing/tail?${query}`, { token: t.token });
+			expect(await clientError(res, query)).toBe("invalid_request");
+		}
+	});
+
 	it(`${UPLOAD}: junk uploads are client errors and create nothing`, async () => {
 		const t = await newTenant();
 		const put = (body: BodyInit, headers: Record<string, string> = {}) =>

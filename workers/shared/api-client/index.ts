@@ -4,6 +4,7 @@
  * client of the API, whose types are the server's own (./types.ts).
  */
 import { NDJSON } from "../http/ndjson.ts";
+import { EVENT_STREAM, readEvents } from "../http/sse.ts";
 import { NetworkError } from "./errors.ts";
 import { type ApiClientOptions, cancelled, errorFromBody, Transport } from "./transport.ts";
 import type {
@@ -12,6 +13,7 @@ import type {
 	Deployment,
 	DeploymentEvent,
 	DeployResult,
+	Invocation,
 	IssuedToken,
 	LogsAnswer,
 	Plan,
@@ -25,6 +27,12 @@ import type {
 } from "./types.ts";
 
 export type { ApiClientOptions, ApiFetch } from "./transport.ts";
+
+/** What a live tail delivers (docs/api.md, "Live tail"). */
+export type TailEvent =
+	| { type: "ready"; max_per_second: number; sampling: number }
+	| { type: "invocation"; invocation: Invocation }
+	| { type: "skipped"; count: number; reason: "rate" | "sampling" };
 
 const segment = encodeURIComponent;
 
@@ -115,6 +123,29 @@ export class FerryApi {
 	/** A script's invocation records, newest first; `filters` are the query parameters of docs/api.md, "Logs". */
 	scriptLogs(script: string, filters: Record<string, string | undefined>) {
 		return this.http.json<LogsAnswer>("GET", `/v1/scripts/${segment(script)}/logs${queryString(filters)}`);
+	}
+
+	/**
+	 * A script's live tail: its invocations as they happen, until the caller's signal aborts (then
+	 * CancelledError) or the platform ends it (NetworkError). `filters` as for scriptLogs, without the
+	 * time range, plus `sampling`.
+	 */
+	async *tail(script: string, filters: Record<string, string | undefined>): AsyncGenerator<TailEvent> {
+		const path = `/v1/scripts/${segment(script)}/tail${queryString(filters)}`;
+		const request = this.http.request("GET", path);
+		const response = await this.http.call("GET", path, { headers: { accept: EVENT_STREAM } });
+		try {
+			for await (const { event, data } of readEvents(response.body!)) {
+				const value = JSON.parse(data) as Record<string, unknown>;
+				if (event === "invocation") yield { type: "invocation", invocation: value as unknown as Invocation };
+				else if (event === "ready" || event === "skipped") yield { type: event, ...value } as TailEvent;
+			}
+		} catch (error) {
+			if (this.http.signal.aborted) throw cancelled(request);
+			throw new NetworkError(request, "the tail broke off (the platform dropped it or restarted)", { cause: error });
+		}
+		if (this.http.signal.aborted) throw cancelled(request);
+		throw new NetworkError(request, "the platform ended the tail");
 	}
 
 	getDeployment(id: string) {

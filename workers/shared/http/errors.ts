@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
 	no_previous_deployment: 409,
 	payload_too_large: 413,
 	unsupported_media_type: 415,
+	too_many_requests: 429,
 	invalid_request: 400,
 	invalid_multipart: 400,
 	invalid_metadata: 400,

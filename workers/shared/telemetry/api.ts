@@ -2,7 +2,7 @@
  * The telemetry Worker's RPC surface (workers/telemetry/, its `Telemetry` entrypoint): the local
  * runtime processes' tail consumer sends it records, the API reads a script's logs through it.
  */
-import type { LogsPage, LogsQuery } from "./query";
+import type { LogsPage, LogsQuery, TailQuery } from "./query";
 import type { CollectedInvocation } from "./record";
 
 export interface TelemetryApi {
@@ -10,6 +10,8 @@ export interface TelemetryApi {
 	record(batch: CollectedInvocation[]): Promise<void>;
 	/** A script's stored records, newest first (by script id: a name may be reused after a delete). */
 	logs(scriptId: string, query: LogsQuery): Promise<LogsPage>;
+	/** A live tail of a script's records as an event stream (docs/telemetry.md); null when too many are open. */
+	liveTail(scriptId: string, query: TailQuery): Promise<ReadableStream<Uint8Array> | null>;
 }
 
 /** A TELEMETRY service binding as what it is (the generated binding types do not name the entrypoint's class). */

@@ -28,6 +28,12 @@ export interface LogsQuery extends InvocationFilter {
 	limit: number;
 }
 
+/** A live tail's filters: the logs' filters without the time range, and the share of records to send. */
+export interface TailQuery extends Omit<InvocationFilter, "since" | "until"> {
+	/** 0 < sampling ≤ 1: each matching record is sent with this probability. */
+	sampling?: number;
+}
+
 export interface LogsPage {
 	invocations: InvocationRecord[];
 	/** Pass as `cursor` for the next (older) page; null when there is none. */

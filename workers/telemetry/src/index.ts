@@ -12,7 +12,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { log } from "../../shared/log";
 import type { TelemetryApi } from "../../shared/telemetry/api";
-import type { LogsPage, LogsQuery } from "../../shared/telemetry/query";
+import type { LogsPage, LogsQuery, TailQuery } from "../../shared/telemetry/query";
 import type { CollectedInvocation, InvocationSource } from "../../shared/telemetry/record";
 import { sourceFromTags } from "../../shared/telemetry/tags";
 import { invocationOf } from "../../shared/telemetry/trace";
@@ -45,6 +45,10 @@ export class Telemetry extends WorkerEntrypoint<TelemetryEnv> implements Telemet
 
 	logs(scriptId: string, query: LogsQuery): Promise<LogsPage> {
 		return storeOf(this.env, scriptId).logs(query);
+	}
+
+	liveTail(scriptId: string, query: TailQuery): Promise<ReadableStream<Uint8Array> | null> {
+		return storeOf(this.env, scriptId).liveTail(query);
 	}
 }
 

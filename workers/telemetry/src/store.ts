@@ -7,8 +7,9 @@
  * Retention: the last RETAINED_INVOCATIONS invocations, and none older than RETENTION_MS.
  */
 import { DurableObject } from "cloudflare:workers";
-import { cursorOf, type LogsPage, type LogsQuery, searchText } from "../../shared/telemetry/query";
+import { cursorOf, type LogsPage, type LogsQuery, searchText, type TailQuery } from "../../shared/telemetry/query";
 import { type InvocationRecord, levelRank, worstLevel } from "../../shared/telemetry/record";
+import { LiveTails } from "./live";
 
 export const RETAINED_INVOCATIONS = 10_000;
 export const RETENTION_MS = 7 * 86_400_000;
@@ -22,6 +23,7 @@ interface Row extends Record<string, SqlStorageValue> {
 
 export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 	private readonly sql: SqlStorage;
+	private readonly live = new LiveTails();
 
 	constructor(ctx: DurableObjectState, env: TelemetryEnv) {
 		super(ctx, env);
@@ -40,24 +42,39 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 	}
 
 	append(records: Stored[]): void {
+		const stored: InvocationRecord[] = [];
 		for (const record of records) {
 			const failed = (record.outcome !== "ok" && record.outcome !== "canceled") || (record.status ?? 0) >= 500;
-			this.sql.exec(
-				"INSERT INTO invocations (time, deployment, level, status, failed, text, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				Date.parse(record.time),
-				record.deployment_id,
-				worstLevel(record),
-				record.status,
-				failed ? 1 : 0,
-				searchText(record),
-				JSON.stringify(record),
-			);
+			const { id } = this.sql
+				.exec<{ id: number }>(
+					"INSERT INTO invocations (time, deployment, level, status, failed, text, record) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+					Date.parse(record.time),
+					record.deployment_id,
+					worstLevel(record),
+					record.status,
+					failed ? 1 : 0,
+					searchText(record),
+					JSON.stringify(record),
+				)
+				.one();
+			stored.push({ id: cursorOf(id), ...record });
 		}
+		this.live.publish(stored);
 		this.sql.exec(
 			"DELETE FROM invocations WHERE id <= (SELECT MAX(id) FROM invocations) - ? OR time < ?",
 			RETAINED_INVOCATIONS,
 			Date.now() - RETENTION_MS,
 		);
+	}
+
+	/** A live tail of the records appended from now on (./live.ts); null when the script has as many open as it may. */
+	liveTail(query: TailQuery): ReadableStream<Uint8Array> | null {
+		return this.live.subscribe(query);
+	}
+
+	/** How many live tails are open (the tests' and the operator's view of their bounds). */
+	openTails(): number {
+		return this.live.open;
 	}
 
 	logs(query: LogsQuery): LogsPage {

@@ -55,6 +55,8 @@ const CLOUDFLARE_CODES: Record<ErrorCode, { code: number; status?: number }> = {
 	invalid_script_name: { code: 10016 },
 	payload_too_large: { code: 10027 },
 	unsupported_media_type: { code: 10026 },
+	// Cloudflare's "rate limited" code.
+	too_many_requests: { code: 971 },
 	invalid_request: { code: 10026 },
 	invalid_multipart: { code: 10026 },
 	invalid_metadata: { code: 10026 },
