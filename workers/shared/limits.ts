@@ -58,6 +58,14 @@ export const LIMITS = {
 	assetUploadBodyBytes: 48 * 1024 * 1024,
 	/** How long an upload session's tokens (upload and completion) are valid, as Cloudflare's. */
 	assetTokenTtlSeconds: 60 * 60,
+	/**
+	 * Cron triggers of one script (docs/cron.md). Cloudflare bounds them per account: 5 on Workers
+	 * Free, 250 on Workers Paid (https://developers.cloudflare.com/workers/platform/limits/); a script
+	 * here gets the smaller, so one script never needs more than any Cloudflare account may have.
+	 */
+	cronsPerScript: 5,
+	/** One cron expression's length (five fields; the longest sensible ones are lists of values). */
+	cronLength: 256,
 } as const;
 
 /** The compatibility date a deployment gets when its metadata names none. */

@@ -11,7 +11,7 @@ import { CancelledError, UserError } from "../core/errors.ts";
 import { deployProgress } from "../deploy/progress.ts";
 import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
 import { type Bundle, bundleProject } from "../project/bundle.ts";
-import { checkCompatibility } from "../project/compatibility.ts";
+import { checkCompatibility, schedulesOf } from "../project/compatibility.ts";
 import { configFile, findConfig, type ProjectConfig, projectArgs, readProjectConfig } from "../project/config.ts";
 import { bundleWasm, findWasmEntry } from "../project/wasm.ts";
 
@@ -109,6 +109,9 @@ export default defineCommand({
 							...(debug ? { debug: (text: string) => out.debug(text) } : {}),
 						});
 			checkName(bundle.name, "the config's name");
+			// The config's cron triggers travel with the upload; the platform checks the code has a scheduled handler.
+			const schedules = schedulesOf(config);
+			if (schedules) bundle = { ...bundle, metadata: { ...bundle.metadata, ...schedules } };
 			const bundledMs = performance.now() - started;
 			if (!assetsOnly)
 				progress.done(

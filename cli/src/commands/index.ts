@@ -34,6 +34,12 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 			view: () => import("./deployments/view.ts"),
 		},
 	},
+	schedules: {
+		description: "A script's cron triggers and their last runs",
+		commands: {
+			list: () => import("./schedules/list.ts"),
+		},
+	},
 	tokens: {
 		description: "Your API tokens",
 		commands: {

@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { configKeyProblem, WRANGLER_CONFIG } from "../../../workers/shared/compatibility/index.ts";
+import { cronsProblem } from "../../../workers/shared/schedules/cron.ts";
 import { UserError } from "../core/errors.ts";
 import type { ProjectConfig } from "./config.ts";
 
@@ -18,9 +19,26 @@ export function checkCompatibility(config: ProjectConfig, cwd: string): void {
 			: `'${key}' is not a key Ferry knows (see docs/compatibility.md)`;
 		if (problem) problems.push(problem);
 	}
+	// Cron triggers are honoured: held to the same rules the API holds them to (docs/cron.md).
+	const crons = config.triggers?.crons;
+	const cronProblem = crons && cronsProblem(crons);
+	if (cronProblem) problems.unshift(`[triggers] crons: ${cronProblem}`);
 	const [first, ...others] = problems;
 	if (first === undefined) return;
-	const file = config.configPath ? path.relative(cwd, config.configPath) || config.configPath : "the config";
+	const file = configName(config, cwd);
 	const more = others.length ? ` (and ${others.length} more: ${others.map((p) => p.slice(0, p.indexOf(" "))).join(", ")})` : "";
 	throw new UserError(`${file}: ${first}${more}`);
+}
+
+const configName = (config: ProjectConfig, cwd: string) =>
+	config.configPath ? path.relative(cwd, config.configPath) || config.configPath : "the config";
+
+/**
+ * The upload's `schedules` (Ferry's metadata field, Cloudflare's schedules shape) from the config's
+ * `[triggers] crons`: a deploy replaces the script's cron triggers with them, as `wrangler deploy`
+ * does. No `[triggers]`: none sent, and the script's stay as they are.
+ */
+export function schedulesOf(config: ProjectConfig | undefined): { schedules: { cron: string }[] } | undefined {
+	const crons = config?.triggers?.crons;
+	return crons ? { schedules: crons.map((cron: string) => ({ cron })) } : undefined;
 }

@@ -61,7 +61,7 @@ export async function readConfigFile(file: string, { cwd, env }: ProjectOptions)
 /** What a deploy reads of the config: the fields it uses, and every key the config sets (for the compatibility check). */
 export type ProjectConfig = Pick<
 	WranglerConfig,
-	"name" | "main" | "compatibility_date" | "compatibility_flags" | "assets" | "configPath"
+	"name" | "main" | "compatibility_date" | "compatibility_flags" | "assets" | "configPath" | "triggers"
 > & {
 	/** Each key whose value is not wrangler's default, with that value (`./compatibility.ts`). */
 	configured: Record<string, unknown>;
@@ -85,7 +85,7 @@ function configuredKeys(config: WranglerConfig, defaults: Record<string, unknown
 
 const WRANGLER_VERSION: string = createRequire(import.meta.url)("wrangler/package.json").version;
 /** Bumped when what is remembered of a config changes. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 function cacheFile(env: Io["env"], key: string): string {
 	const base = env.XDG_CACHE_HOME || path.join(env.HOME || env.USERPROFILE || homedir(), ".cache");
@@ -101,6 +101,7 @@ async function readProjectConfigNow(file: string, options: ProjectOptions): Prom
 		compatibility_date: full.compatibility_date,
 		compatibility_flags: full.compatibility_flags,
 		assets: full.assets,
+		triggers: full.triggers,
 		configPath: full.configPath,
 		configured: configuredKeys(full, unstable_defaultWranglerConfig as unknown as Record<string, unknown>),
 	};

@@ -36,6 +36,7 @@ const JSON_BODIES: Record<string, unknown> = {
 		strategy: "percentage",
 		versions: [{ version_id: versionIdOf("missing"), percentage: 100 }],
 	},
+	"PUT /client/v4/accounts/:account_id/workers/scripts/:name/schedules": [],
 };
 /** Uploads: multipart, refused for another tenant's script before the body is read. */
 const MULTIPART = [
@@ -169,7 +170,8 @@ describe("/client/v4 walks", () => {
 			"42",
 			'{"enabled":"yes","versions":{},"logpush":7}',
 			JSON.stringify({ x: "x".repeat(70_000) }),
-		]) {
+			// The body the endpoint takes is not junk (`[]` is an empty list of schedules).
+		].filter((junk) => junk !== JSON.stringify(JSON_BODIES[key]))) {
 			const res = await api(fill(e.path, { account_id: v.alice.id, name: v.script }), {
 				method: e.method,
 				token: v.alice.token,

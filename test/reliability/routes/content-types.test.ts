@@ -67,6 +67,16 @@ const CASES: Record<string, JsonCase> = {
 		observe: async () => (await env.ARTIFACTS.list({ prefix: "asset-sessions/" })).objects.length,
 		ok: 200,
 	},
+	"PUT /v1/scripts/:name/schedules": {
+		setup: async () => {
+			const t = await newTenant();
+			const name = uniqueName();
+			await deploy(t.token, name, "export default { fetch() { return new Response('hi'); }, scheduled() {} };");
+			return { params: { name }, token: t.token, body: [{ cron: "*/5 * * * *" }] };
+		},
+		observe: async ({ name }, token) => (await json(await api(`/v1/scripts/${name}/schedules`, { token }))).schedules,
+		ok: 200,
+	},
 	"POST /v1/scripts/:name/rollback": {
 		setup: async () => {
 			const { t, name, v1 } = await twoDeployments();

@@ -39,6 +39,8 @@ const SCOPED: Record<string, ScopedCase> = {
 	"GET /v1/scripts/:name/deployments": script,
 	"GET /v1/scripts/:name/logs": script,
 	"GET /v1/scripts/:name/tail": script,
+	"GET /v1/scripts/:name/schedules": script,
+	"PUT /v1/scripts/:name/schedules": { ...script, body: () => [] },
 	"POST /v1/scripts/:name/rollback": { ...script, body: (v) => ({ deployment_id: v.v1 }) },
 	"DELETE /v1/scripts/:name": script,
 	"GET /v1/deployments/:id": { params: (v) => ({ id: v.v1 }), missing: () => ({ id: newId() }) },

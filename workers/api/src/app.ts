@@ -7,6 +7,7 @@ import { assetSessionEndpoints, assetUploadEndpoints } from "./endpoints/assets"
 import { deploymentEndpoints } from "./endpoints/deployments";
 import { logEndpoints } from "./endpoints/logs";
 import { planEndpoints } from "./endpoints/plans";
+import { scheduleEndpoints } from "./endpoints/schedules";
 import { scriptEndpoints } from "./endpoints/scripts";
 import { tenantSettingsEndpoints } from "./endpoints/tenant-settings";
 import { tenantEndpoints, whoamiEndpoints } from "./endpoints/tenants";
@@ -33,6 +34,7 @@ export const app = factory
 	.route("/v1/scripts", assetSessionEndpoints)
 	.route("/v1/scripts", scriptEndpoints)
 	.route("/v1/scripts", logEndpoints)
+	.route("/v1/scripts", scheduleEndpoints)
 	.route("/v1/assets", assetUploadEndpoints)
 	.route("/v1/deployments", deploymentEndpoints)
 	.route("/client/v4", clientV4);

@@ -3,7 +3,7 @@
  * them from rows. Times are ISO 8601; field names are snake_case like Cloudflare's API. The API client
  * (the CLI's and the panel's) reads its types from here (workers/shared/api-client/types.ts), so there is one definition of each shape.
  */
-import type { DeploymentRow } from "../../shared/db/schema";
+import type { DeploymentRow, ScheduleRow } from "../../shared/db/schema";
 import type { DeploymentEvent, DeploymentState } from "../../shared/deployments/states";
 import { labelUrl, previewLabel } from "../../shared/hosts";
 import { iso } from "../../shared/time";
@@ -121,6 +121,40 @@ export interface AssetUploadAnswer {
 export interface ProgressLine {
 	event: DeploymentEventView & { deployment_id: string };
 }
+
+/** One cron trigger of a script (docs/cron.md), with its last run: null until it first fired. */
+export interface ScheduleView {
+	cron: string;
+	created_at: string;
+	last_run: {
+		/** The minute it fired for (the controller's `scheduledTime`). */
+		at: string;
+		/** The runtime's outcome: "ok", "exception", "exceededCpu", …, or "unavailable" (the platform could not run it). */
+		outcome: string;
+		duration_ms: number;
+		deployment_id: string | null;
+	} | null;
+}
+
+/** `GET` and `PUT /v1/scripts/:name/schedules`. */
+export interface SchedulesAnswer {
+	script: string;
+	schedules: ScheduleView[];
+}
+
+export const scheduleView = (row: ScheduleRow): ScheduleView => ({
+	cron: row.cron,
+	created_at: iso(row.createdAt),
+	last_run:
+		row.lastRunAt === null
+			? null
+			: {
+					at: iso(row.lastRunAt),
+					outcome: row.lastOutcome ?? "unknown",
+					duration_ms: row.lastDurationMs ?? 0,
+					deployment_id: row.lastDeploymentId,
+				},
+});
 
 /** Builds public URLs for labels, on the scheme and port the API was reached on. */
 export type UrlFor = (label: string) => string;

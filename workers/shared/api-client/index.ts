@@ -20,6 +20,7 @@ import type {
 	PlansAnswer,
 	ProgressLine,
 	RollbackResult,
+	SchedulesAnswer,
 	Script,
 	Tenant,
 	TenantSettings,
@@ -146,6 +147,18 @@ export class FerryApi {
 		}
 		if (this.http.signal.aborted) throw cancelled(request);
 		throw new NetworkError(request, "the platform ended the tail");
+	}
+
+	/** A script's cron triggers, each with its last run (docs/cron.md). */
+	listSchedules(script: string) {
+		return this.http.json<SchedulesAnswer>("GET", `/v1/scripts/${segment(script)}/schedules`);
+	}
+
+	/** Replaces a script's cron triggers (Cloudflare's shape: `[{cron}]`). */
+	setSchedules(script: string, crons: readonly string[]) {
+		return this.http.json<SchedulesAnswer>("PUT", `/v1/scripts/${segment(script)}/schedules`, {
+			json: crons.map((cron) => ({ cron })),
+		});
 	}
 
 	getDeployment(id: string) {

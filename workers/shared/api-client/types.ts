@@ -16,6 +16,8 @@ export type {
 	PlanView as Plan,
 	ProgressLine,
 	RollbackAnswer as RollbackResult,
+	SchedulesAnswer,
+	ScheduleView as Schedule,
 	ScriptView as Script,
 	TenantSettingsView as TenantSettings,
 	TenantView as Tenant,

@@ -21,6 +21,9 @@ export const UPLOAD_METADATA = {
 	vars: supported("Ferry's shorthand for vars: `{NAME: value}`, any JSON value, the same as `plain_text` and `json` bindings"),
 	wasi: supported('Ferry\'s: `"wagi"` serves the one module, a WASI command, CGI-style (docs/wasm.md)'),
 	assets: supported("the upload session's completion token and the routing config (docs/assets.md)"),
+	schedules: supported(
+		"Ferry's: the script's cron triggers, `[{\"cron\": \"…\"}]` (wrangler's `[triggers] crons`); they replace the script's schedules when the deployment goes live (docs/cron.md)",
+	),
 	keep_assets: differently(
 		"the assets are always the upload's: send them again (only what the platform lacks is uploaded); `true` is refused",
 		{

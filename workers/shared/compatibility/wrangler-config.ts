@@ -59,7 +59,13 @@ export const WRANGLER_CONFIG = {
 		when: (value) => value === true,
 		example: true,
 	}),
-	triggers: refused("cron triggers are not available yet", { crons: ["* * * * *"] }),
+	triggers: differently(
+		"`crons`: the script's cron triggers, in UTC with Cloudflare's syntax; a deploy replaces the script's schedules with them (`crons = []` removes them, no `[triggers]` leaves them as they are; docs/cron.md). `events` (Artifacts event triggers for Workflows) is refused",
+		{
+			when: (value) => Array.isArray((value as { events?: unknown } | null)?.events) && (value as { events: unknown[] }).events.length > 0,
+			example: { events: [{ type: "cf.artifacts.repo.pushed", targets: [{ type: "workflow", workflow_name: "flow" }] }] },
+		},
+	),
 	secrets: refused("secrets are not available yet", { required: ["API_KEY"] }),
 	routes: refused("a script is served at its own hostname; routes and custom domains are not supported", [
 		{ pattern: "example.com/*", zone_name: "example.com" },

@@ -73,6 +73,10 @@ export const deployments = sqliteTable(
 		// endless loop, runaway memory): until then its requests answer the 503 "exceeded its limits"
 		// page without running its code. Written by deploy/store.ts's quarantine().
 		quarantinedUntil: integer("quarantined_until"),
+		// The handlers its main module's default export has (JSON array: "fetch", "scheduled", …), as the
+		// runtime found them at Loaded; null before Loaded, for assets only, and for deployments older
+		// than the column.
+		handlers: text("handlers", { mode: "json" }).$type<string[]>(),
 		createdAt: integer("created_at").notNull(),
 		updatedAt: integer("updated_at").notNull(),
 	},
@@ -80,6 +84,33 @@ export const deployments = sqliteTable(
 );
 
 export type ScriptRow = typeof scripts.$inferSelect;
+
+/**
+ * A script's cron triggers (docs/cron.md): the script's, not a deployment's (as Cloudflare's), so a
+ * rollback keeps them; a deploy whose upload names `schedules` (wrangler's `[triggers] crons`)
+ * replaces them in its Deployed batch, `PUT /v1/scripts/:name/schedules` sets them. The last run is
+ * written by the fan-out each minute a cron fires (the dispatcher's own cron in production, the local
+ * platform's minute tick locally): its scheduled time, the runtime's outcome and how long it took.
+ */
+export const schedules = sqliteTable(
+	"schedules",
+	{
+		scriptId: text("script_id")
+			.notNull()
+			.references(() => scripts.id),
+		cron: text("cron").notNull(),
+		createdAt: integer("created_at").notNull(),
+		lastRunAt: integer("last_run_at"),
+		// The runtime's outcome of the last run: "ok", "exception", "exceededCpu", … (workerd's), or
+		// Ferry's own "unavailable" when the platform could not run it.
+		lastOutcome: text("last_outcome"),
+		lastDurationMs: integer("last_duration_ms"),
+		lastDeploymentId: text("last_deployment_id"),
+	},
+	(t) => [primaryKey({ columns: [t.scriptId, t.cron] })],
+);
+
+export type ScheduleRow = typeof schedules.$inferSelect;
 export type DeploymentRow = typeof deployments.$inferSelect;
 
 export const deploymentEvents = sqliteTable(

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
 	invalid_assets: 400,
 	invalid_asset_token: 400,
 	unsupported_config: 400,
+	invalid_cron: 400,
 	deployment_failed: 422,
 	internal_error: 500,
 	platform_unavailable: 503,

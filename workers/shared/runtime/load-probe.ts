@@ -1,7 +1,8 @@
 /**
  * The Loaded stage's check for the Worker Loader runtime: a fresh isolate imports the tenant's main
- * module through a generated wrapper and reports whether it has a fetch handler. The tenant's handler
- * never runs; its top level does, so a syntax error or a throwing top level fails the stage.
+ * module through a generated wrapper and reports which handlers its default export has (fetch,
+ * scheduled, …). The tenant's handlers never run; its top level does, so a syntax error or a
+ * throwing top level fails the stage.
  *
  * One implementation, two callers: the API runs it against its own LOADER in production, and the
  * local platform runs it in its probe process (local/runtime/), which the API reaches by RPC, so a
@@ -14,16 +15,20 @@ import { workerCode } from "./worker-code";
 
 const PROBE_MODULE = "__ferry_probe__.js";
 
+/** The handler names workerd calls on a default export (Cloudflare's upload answer lists the same, as `handlers`). */
+export const HANDLER_NAMES = ["fetch", "scheduled", "queue", "tail", "tailStream", "trace", "email", "test"] as const;
+
 const probeSource = (mainModule: string) => `
 import * as tenant from ${JSON.stringify(`./${mainModule}`)};
 const handler = tenant.default;
-const hasFetch = typeof handler?.fetch === "function" ||
-	(typeof handler === "function" && typeof handler.prototype?.fetch === "function");
-export default { fetch: () => Response.json({ hasFetch }) };
+const names = ${JSON.stringify(HANDLER_NAMES)};
+const handlers = names.filter((name) => typeof handler?.[name] === "function" ||
+	(typeof handler === "function" && typeof handler.prototype?.[name] === "function"));
+export default { fetch: () => Response.json({ handlers }) };
 `;
 
-/** What a probe found: the code started (with or without a fetch handler), or why it did not. */
-export type LoadProbeResult = { started: true; hasFetch: boolean } | { started: false; error: string };
+/** What a probe found: the code started (with the handlers its default export has), or why it did not. */
+export type LoadProbeResult = { started: true; handlers: string[] } | { started: false; error: string };
 
 /** Starts code in a fresh isolate; plain data in and out, so it can run across RPC. */
 export interface LoadProbe {
@@ -50,8 +55,8 @@ export class LoaderProbe implements LoadProbe {
 		} catch (error) {
 			return { started: false, error: startupError(error) };
 		}
-		const { hasFetch } = (await response.json()) as { hasFetch: boolean };
-		return { started: true, hasFetch };
+		const { handlers } = (await response.json()) as { handlers: string[] };
+		return { started: true, handlers };
 	}
 }
 

@@ -61,6 +61,7 @@ const CLOUDFLARE_CODES: Record<ErrorCode, { code: number; status?: number }> = {
 	invalid_multipart: { code: 10026 },
 	invalid_metadata: { code: 10026 },
 	unsupported_config: { code: 10026 },
+	invalid_cron: { code: 10026 },
 	invalid_assets: { code: 10026 },
 	invalid_asset_token: { code: 10026 },
 	// Cloudflare answers a Worker that did not start with 400 and 10021.

@@ -9,6 +9,7 @@ import { accountEndpoints, userEndpoints } from "./accounts";
 import { requireAccount, requireToken } from "./auth";
 import { deploymentEndpoints } from "./deployments";
 import { cloudflareError, notImplemented } from "./envelope";
+import { scheduleEndpoints } from "./schedules";
 import { scriptEndpoints } from "./scripts";
 import { storageEndpoints } from "./storage";
 import { versionEndpoints } from "./versions";
@@ -23,6 +24,7 @@ export const clientV4 = factory
 	.route("/accounts/:account_id/workers", scriptEndpoints)
 	.route("/accounts/:account_id/workers/scripts/:name/versions", versionEndpoints)
 	.route("/accounts/:account_id/workers/scripts/:name/deployments", deploymentEndpoints)
+	.route("/accounts/:account_id/workers/scripts/:name/schedules", scheduleEndpoints)
 	.route("/accounts/:account_id/storage", storageEndpoints)
 	.all("*", (c) => {
 		throw notImplemented(c.req.method, new URL(c.req.url).pathname);

@@ -37,7 +37,7 @@ async function scriptResult(db: Parameters<typeof findScript>[0], script: Pick<S
 		tag: script.id,
 		tags: [],
 		etag: live?.artifactSha256 ?? null,
-		handlers: ["fetch"],
+		handlers: live?.handlers ?? ["fetch"],
 		has_modules: true,
 		has_assets: live ? live.assetFiles !== null : false,
 		usage_model: "standard",

@@ -15,7 +15,7 @@ import type { RouteControlApi } from "../../../shared/runtime/route";
 import { deploymentAssets, sessionTotals } from "../assets/deploy";
 import { LoadError, type Publisher, PublishUnavailableError } from "../publish";
 import { BuildError, buildManifest } from "./build";
-import { deploymentRecord } from "./queries";
+import { deploymentRecord, schedulesOf } from "./queries";
 import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
 import type { DeployHold } from "./test-hold";
 import type { Upload } from "./upload";
@@ -162,19 +162,30 @@ export async function runDeployment(
 		stage = "load";
 		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
 		const tenantId = target.tenantId;
-		await publisher.load({
+		const { handlers } = await publisher.load({
 			manifest,
 			blobs,
 			scriptId: target.scriptId,
 			...(assets ? { assets: { files: assets, bytes: (hash: string) => ctx.assets.bytes(tenantId, hash) } } : {}),
 		});
-		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", {}, at)))) return movedOn();
+		await checkScheduledHandler(db, target, upload, manifest.mainModule, handlers);
+		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", { handlers }, at)))) return movedOn();
 		await ctx.hold?.("Loaded");
 
 		stage = "deploy";
 		if (
 			!(await move("Deployed", (at) =>
-				activate(db, { id, scriptId: target.scriptId, scriptName: target.scriptName, live: target.live !== false }, at),
+				activate(
+					db,
+					{
+						id,
+						scriptId: target.scriptId,
+						scriptName: target.scriptName,
+						live: target.live !== false,
+						...(upload.schedules ? { schedules: upload.schedules } : {}),
+					},
+					at,
+				),
 			))
 		)
 			return movedOn();
@@ -193,6 +204,30 @@ export async function runDeployment(
 	const preview = previewLabel(id, target.scriptName);
 	await routesMoved(ctx.routeControl, target.live === false ? [preview] : [target.scriptName, preview]);
 	return ended();
+}
+
+/**
+ * A script with cron triggers needs a scheduled handler: a deployment that would leave it with crons
+ * (the upload's, or the script's own when the upload names none) and no handler for them fails at
+ * Loaded, rather than going live to fire into nothing every minute (docs/cron.md).
+ */
+async function checkScheduledHandler(
+	db: Database,
+	target: DeployTarget,
+	upload: DeployInput,
+	mainModule: string | null,
+	handlers: string[] | null,
+): Promise<void> {
+	if (handlers?.includes("scheduled")) return;
+	const crons = upload.schedules ?? (await schedulesOf(db, target.scriptId)).map((row) => row.cron);
+	if (crons.length === 0) return;
+	const which = crons.map((cron) => JSON.stringify(cron)).join(", ");
+	const from = upload.schedules ? "this upload gives the script cron triggers" : "the script has cron triggers";
+	throw new LoadError(
+		mainModule === null
+			? `${from} (${which}) but the deployment has no Worker to run them: add a main module with a scheduled handler, or remove the crons ([triggers] crons = [])`
+			: `${from} (${which}) but main module '${mainModule}' has no scheduled handler in its default export: add one, or remove the crons ([triggers] crons = [])`,
+	);
 }
 
 /** The API's ROUTES binding: the dispatcher's RouteControl (locally the control process's, which fans out). */

@@ -5,7 +5,17 @@
  */
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../../../shared/db";
-import { type DeploymentRow, deploymentEvents, deployments, liveMoves, routes, type ScriptRow, scripts } from "../../../shared/db/schema";
+import {
+	type DeploymentRow,
+	deploymentEvents,
+	deployments,
+	liveMoves,
+	routes,
+	type ScheduleRow,
+	type ScriptRow,
+	schedules,
+	scripts,
+} from "../../../shared/db/schema";
 import type { DeploymentEvent } from "../../../shared/deployments/states";
 import { notFound } from "../../../shared/http/errors";
 import type { DeploymentRecord } from "./store";
@@ -155,4 +165,9 @@ export function deployedOf(db: Database, scriptId: string): Promise<DeploymentRo
 		.from(deployments)
 		.where(and(eq(deployments.scriptId, scriptId), eq(deployments.state, "Deployed")))
 		.orderBy(asc(deployments.createdAt), asc(deployments.id));
+}
+
+/** The script's cron triggers, in the order they were first set. */
+export function schedulesOf(db: Database, scriptId: string): Promise<ScheduleRow[]> {
+	return db.select().from(schedules).where(eq(schedules.scriptId, scriptId)).orderBy(asc(schedules.createdAt), asc(schedules.cron));
 }

@@ -34,6 +34,12 @@ export async function startDeploy(
 	db: Database,
 	{ tenantId, name, upload, live = true, onEvent }: DeployRequest,
 ): Promise<{ work: Promise<DeploymentRecord> }> {
+	// A version that does not go live has nothing to give its schedules to (they are the live script's).
+	if (!live && upload.schedules)
+		throw new FerryError(
+			"invalid_metadata",
+			"metadata.schedules is for a deployment that goes live: a version upload leaves the script's cron triggers as they are (set them with PUT /v1/scripts/:name/schedules)",
+		);
 	const assets = new R2AssetStore(env.ARTIFACTS);
 	// The asset token is checked before anything is stored (or a script claimed): a 400 leaves no trace.
 	const assetSession = upload.assets

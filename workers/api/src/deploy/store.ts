@@ -19,6 +19,7 @@ import {
 	liveMoves,
 	routes,
 	type ScriptRow,
+	schedules,
 	scripts,
 } from "../../../shared/db/schema";
 import { assertTransition, type DeploymentEvent, type DeploymentStage, type DeploymentState } from "../../../shared/deployments/states";
@@ -112,6 +113,7 @@ export async function deleteScript(db: Database, scriptId: string, now = Date.no
 		db.update(scripts).set({ deletedAt: now }).where(eq(scripts.id, scriptId)),
 		db.delete(routes).where(eq(routes.scriptId, scriptId)).returning({ label: routes.label }),
 		...deleteDeployments(db, scriptId, "script deleted", now),
+		db.delete(schedules).where(eq(schedules.scriptId, scriptId)),
 	]);
 	const labels = ((removed?.results ?? []) as { label: string }[]).map((row) => row.label);
 	return { deletedAt: now, labels, sent: await sentDeployments(db, scriptId) };
@@ -144,6 +146,7 @@ export async function createDeployment(db: Database, d: NewDeployment, now = Dat
 		errorStage: null,
 		errorMessage: null,
 		quarantinedUntil: null,
+		handlers: null,
 		createdAt: now,
 		updatedAt: now,
 	};
@@ -163,6 +166,8 @@ export async function createDeployment(db: Database, d: NewDeployment, now = Dat
 interface TransitionDetails {
 	message?: string;
 	error?: { stage: DeploymentStage; message: string };
+	/** Loaded: the handlers the runtime found. */
+	handlers?: string[] | null;
 }
 
 /** The statements of one transition, for callers that add their own to the same batch. */
@@ -188,6 +193,7 @@ function transitionStatements(
 				state: to,
 				updatedAt: now,
 				...(details.error ? { errorStage: details.error.stage, errorMessage: details.error.message } : {}),
+				...(details.handlers !== undefined ? { handlers: details.handlers } : {}),
 			})
 			.where(inFrom),
 	] as const;
@@ -209,13 +215,15 @@ export async function transition(
 /**
  * Loaded → Deployed and the route flip, in one batch: the live label (unless `live` is false: a
  * version uploaded but not deployed) and the deployment's preview label point at it exactly when it
- * is Deployed. Returns false when the deployment was no longer Loaded.
+ * is Deployed. With `schedules` (the upload named them, and it goes live), the script's cron
+ * triggers become those in the same batch. Returns false when the deployment was no longer Loaded.
  */
 export async function activate(
 	db: Database,
-	d: { id: string; scriptId: string; scriptName: string; live?: boolean },
+	d: { id: string; scriptId: string; scriptName: string; live?: boolean; schedules?: readonly string[] },
 	now = Date.now(),
 ): Promise<boolean> {
+	const deployed = sql`EXISTS (SELECT 1 FROM ${deployments} WHERE id = ${d.id} AND state = 'Deployed')`;
 	const route = (label: string, kind: "live" | "preview") =>
 		db.run(sql`
 			INSERT INTO ${routes} (label, kind, script_id, script_name, deployment_id, updated_at)
@@ -232,9 +240,39 @@ export async function activate(
 					db.run(sql`
 						INSERT INTO ${liveMoves} (script_id, deployment_id, reason, at)
 						SELECT script_id, id, 'deploy', ${now} FROM ${deployments} WHERE id = ${d.id} AND state = 'Deployed'`),
+					...(d.schedules ? replaceSchedules(db, d.scriptId, d.schedules, now, deployed) : []),
 				]),
 	]);
 	return event?.meta.changes === 1;
+}
+
+/**
+ * The statements that make the script's cron triggers exactly `crons`, where `when` holds: the others
+ * go, new ones are added; one that stays keeps its creation time and its last run.
+ */
+function replaceSchedules(db: Database, scriptId: string, crons: readonly string[], now: number, when = sql`1`) {
+	const kept =
+		crons.length === 0
+			? sql`0`
+			: sql`cron IN (${sql.join(
+					crons.map((cron) => sql`${cron}`),
+					sql`, `,
+				)})`;
+	return [
+		db.run(sql`DELETE FROM ${schedules} WHERE script_id = ${scriptId} AND NOT (${kept}) AND ${when}`),
+		...crons.map((cron) =>
+			db.run(sql`
+				INSERT INTO ${schedules} (script_id, cron, created_at) SELECT ${scriptId}, ${cron}, ${now} WHERE ${when}
+				ON CONFLICT (script_id, cron) DO NOTHING`),
+		),
+	];
+}
+
+/** Sets the script's cron triggers (`PUT /v1/scripts/:name/schedules`), conditional on the script still existing. */
+export async function setSchedules(db: Database, scriptId: string, crons: readonly string[], now = Date.now()): Promise<boolean> {
+	const exists = sql`EXISTS (SELECT 1 FROM ${scripts} WHERE id = ${scriptId} AND deleted_at IS NULL)`;
+	const [check] = await runBatch(db, [db.run(sql`SELECT 1 WHERE ${exists}`), ...replaceSchedules(db, scriptId, crons, now, exists)]);
+	return (check?.results.length ?? 0) === 1;
 }
 
 /**

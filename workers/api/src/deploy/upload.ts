@@ -16,6 +16,7 @@ import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../sh
 import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
 import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, VAR_NAME } from "../../../shared/names";
+import { cronsProblem } from "../../../shared/schedules/cron";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
 import { mediaTypeOf } from "../validate";
 
@@ -38,6 +39,9 @@ export const metadataSchema = z.object({
 	assets: z
 		.strictObject({ jwt: z.string().min(1, "assets.jwt is the upload session's completion token"), config: assetConfigSchema })
 		.optional(),
+	// Ferry's: the script's cron triggers (wrangler's `[triggers] crons`), in the shape of Cloudflare's
+	// schedules endpoint; they replace the script's schedules when the deployment goes live (docs/cron.md).
+	schedules: z.array(z.strictObject({ cron: z.string({ error: 'each schedule is {"cron": "…"}' }) })).optional(),
 	// The other fields the compatibility table accepts carry nothing a deployment keeps (checked by metadataFieldProblem).
 });
 
@@ -72,6 +76,8 @@ export interface Upload {
 	vars: Record<string, VarValue>;
 	modules: UploadedModule[];
 	assets?: UploadAssets;
+	/** The script's cron triggers once this deployment is live; absent: the script's stay as they are. */
+	schedules?: string[];
 	sizeBytes: number;
 }
 
@@ -189,6 +195,9 @@ export async function readUpload(request: Request): Promise<Upload> {
 	}
 	if (modules.length > LIMITS.modules) throw new FerryError("invalid_multipart", `an upload has at most ${LIMITS.modules} modules`);
 
+	const schedules = metadata.schedules?.map((schedule) => schedule.cron);
+	const cronProblem = schedules && cronsProblem(schedules);
+	if (cronProblem) throw new FerryError("invalid_cron", cronProblem);
 	const assets = assetsOf(metadata);
 	// Assets only (Cloudflare's shape: no main_module, no module part): the deployment is its assets.
 	const assetsOnly = assets !== undefined && !metadata.main_module && !metadata.wasi && modules.length === 0;
@@ -200,6 +209,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 		compatibilityFlags: metadata.compatibility_flags,
 		vars: varsFrom(metadata),
 		...(assets ? { assets } : {}),
+		...(schedules ? { schedules } : {}),
 		sizeBytes: body.byteLength,
 	};
 }

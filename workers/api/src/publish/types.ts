@@ -11,6 +11,12 @@ export interface BuiltDeployment {
 	assets?: { files: DeploymentAssets; bytes(hash: string): Promise<ArrayBuffer> };
 }
 
+/** What the runtime found in a deployment it accepted. */
+export interface LoadedDeployment {
+	/** The handlers of its main module's default export ("fetch", "scheduled", …); null for assets only. */
+	handlers: string[] | null;
+}
+
 /** A deployment the runtime refused; the message is the tenant's to read. */
 export class LoadError extends Error {
 	override name = "LoadError";
@@ -35,7 +41,7 @@ export class PublishUnavailableError extends Error {
  */
 export interface Publisher {
 	/** Resolves once the runtime accepted the code; throws LoadError or PublishUnavailableError when it did not. */
-	load(deployment: BuiltDeployment): Promise<void>;
+	load(deployment: BuiltDeployment): Promise<LoadedDeployment>;
 	/** Forgets the deployments of a deleted script that were sent to the runtime (reached Built). */
 	remove(script: { id: string; name: string }, deploymentIds: readonly string[]): Promise<void>;
 }

@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { log } from "../../../../shared/log";
 import { namespaceScriptName } from "../../../../shared/runtime/select";
-import { type BuiltDeployment, LoadError, noFetchHandler, type Publisher, PublishUnavailableError } from "../types";
+import { type BuiltDeployment, LoadError, type LoadedDeployment, noFetchHandler, type Publisher, PublishUnavailableError } from "../types";
 import { CloudflareApi, CloudflareApiError, type CloudflareApiOptions, describeErrors } from "./api";
 import { scriptAssetsConfig, uploadAssets } from "./assets";
 import type { CloudflareConfig } from "./config";
@@ -43,7 +43,7 @@ export class DispatchNamespacePublisher implements Publisher {
 		return ["workers", "dispatch", "namespaces", this.config.namespace, "scripts"];
 	}
 
-	async load(deployment: BuiltDeployment): Promise<void> {
+	async load(deployment: BuiltDeployment): Promise<LoadedDeployment> {
 		const { manifest, assets } = deployment;
 		const path = [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)];
 		let answer: unknown;
@@ -70,7 +70,9 @@ export class DispatchNamespacePublisher implements Publisher {
 			startupTimeMs: read.data.startup_time_ms,
 		});
 		// An assets-only script has no code, so no handler to find.
-		if (manifest.mainModule !== null && !read.data.handlers.includes("fetch")) throw noFetchHandler(manifest.mainModule);
+		if (manifest.mainModule === null) return { handlers: null };
+		if (!read.data.handlers.includes("fetch")) throw noFetchHandler(manifest.mainModule);
+		return { handlers: read.data.handlers };
 	}
 
 	/**
