@@ -4,7 +4,7 @@
  * reads them back.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Cli, newTenant, scriptUrl, uniqueName, uploadDirect, visit } from "./support.ts";
+import { Cli, newTenant, platform, scriptUrl, uniqueName, uploadDirect, visit } from "./support.ts";
 
 let cli: Cli;
 let token: string;
@@ -107,5 +107,32 @@ describe("ferry tail", () => {
 		const theirs = await other.run(["tail", name]);
 		expect(theirs.code).toBe(1);
 		expect(theirs.stderr).toContain("not_found");
+	});
+});
+
+describe("ferry metrics and ferry usage", () => {
+	it("prints a table per step with sparklines, and the month's usage per script", async () => {
+		const name = uniqueName("metrics");
+		await uploadDirect(token, name, "", SOURCE);
+		for (const path of ["ok", "ok", "fail"]) await visit(`${scriptUrl(name)}${path}`);
+		await expect
+			.poll(async () => {
+				const metrics = await cli.json(["metrics", name]);
+				return metrics.points.reduce((sum: number, point: { requests: number }) => sum + point.requests, 0);
+			})
+			.toBe(3);
+		const text = await cli.ok(["metrics", name, "--since", "10m", "--step", "1m"]);
+		expect(text).toMatch(/time +requests +errors +2xx +3xx +4xx +5xx +p50 +p95 +p99 +cpu p99\n/);
+		expect(text).toMatch(/ {2}requests {2}[▁-█]{10,11}\n/);
+		expect(text).toMatch(/ {2}errors {4}[▁-█]+\n/);
+
+		const usage = await cli.json(["usage"]);
+		expect(usage.scripts).toContainEqual(expect.objectContaining({ script: name, requests: 3 }));
+		expect(await cli.ok(["usage"])).toMatch(new RegExp(`${name} +3 +`));
+		const all = await new Cli({ FERRY_ADMIN_TOKEN: platform().adminToken }).json(["usage", "--all"]);
+		expect(all.tenants.length).toBeGreaterThan(0);
+		const bad = await cli.run(["usage", "--month", "2026-13"]);
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toContain("month");
 	});
 });

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../../workers/shared/http/sse";
 import telemetryWorker from "../../workers/telemetry/src/index";
-import { api, deploy, json, newTenant, uniqueName, visit } from "./platform";
+import { ADMIN, api, deploy, json, newTenant, uniqueName, visit } from "./platform";
 
 async function deployed(source: string) {
 	const t = await newTenant();
@@ -328,5 +328,131 @@ describe("GET /v1/scripts/:name/tail", () => {
 			expect(res.status, query).toBe(400);
 			expect((await json(res)).error.message, query).toContain(parameter);
 		}
+	});
+});
+
+describe("GET /v1/scripts/:name/metrics", () => {
+	const metrics = (token: string, name: string, query = "") => api(`/v1/scripts/${name}/metrics${query}`, { token });
+
+	it("counts requests, errors and status classes per step, overall and per deployment", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		for (const path of ["/a", "/missing", "/throw"]) await (await visit(`${name}.localhost`, path)).text();
+		const second = (await json(await deploy(t.token, name, LOGGING.replace("careful", "careful v2")))).deployment;
+		await (await visit(`${name}.localhost`, "/b")).text();
+		type Point = { requests: number; errors: number; status: Record<string, number>; wall_ms: unknown; cpu_ms: unknown };
+		let body: { step: string; points: Point[]; deployments: { deployment_id: string; points: Point[] }[] } = {
+			step: "",
+			points: [],
+			deployments: [],
+		};
+		await expect
+			.poll(async () => {
+				body = await json(await metrics(t.token, name, "?since=10m&step=5m"));
+				return body.points.reduce((sum, point) => sum + point.requests, 0);
+			})
+			.toBe(4);
+		expect(body.step).toBe("5m");
+		expect(body.points.length).toBeGreaterThanOrEqual(2);
+		const total = (key: string, series = body.points) =>
+			series.reduce((sum, point) => sum + (key.includes("xx") ? point.status[key]! : (point[key as "requests" | "errors"] ?? 0)), 0);
+		expect(total("errors")).toBe(1);
+		expect(total("2xx")).toBe(2);
+		expect(total("4xx")).toBe(1);
+		expect(total("5xx")).toBe(1);
+		const busy = body.points.find((point) => point.requests > 0)!;
+		expect(busy.wall_ms).toEqual({ p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number) });
+		expect(busy.cpu_ms).toBeNull();
+		expect(body.points.find((point) => point.requests === 0)?.wall_ms ?? null).toBeNull();
+		expect(body.deployments.map((series) => series.deployment_id)).toEqual([deployment.id, second.id]);
+		expect(total("requests", body.deployments[0]!.points)).toBe(3);
+		expect(total("errors", body.deployments[1]!.points)).toBe(0);
+
+		const only = await json(await metrics(t.token, name, `?since=10m&deployment=${second.id}`));
+		expect(only.step).toBe("1m");
+		expect(only.deployments).toHaveLength(1);
+		expect(total("requests", only.points)).toBe(1);
+	});
+
+	it("reads percentiles of wall and CPU time from the minutes' histograms", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		const store = await storeOf(name);
+		await store.append(
+			Array.from({ length: 100 }, (_, i) => ({ ...fakeRecord(deployment.id, "/p"), wall_ms: i + 1, cpu_ms: (i + 1) / 10 })),
+		);
+		const body = await json(await metrics(t.token, name, "?since=5m&step=1h"));
+		expect(body.points).toHaveLength(1);
+		const [point] = body.points;
+		expect(point.requests).toBe(100);
+		for (const [value, exact] of [
+			[point.wall_ms.p50, 50],
+			[point.wall_ms.p95, 95],
+			[point.wall_ms.p99, 99],
+			[point.cpu_ms.p50, 5],
+			[point.cpu_ms.p99, 9.9],
+		]) {
+			expect(value / exact).toBeGreaterThanOrEqual(0.999);
+			expect(value / exact).toBeLessThanOrEqual(1.091);
+		}
+	});
+
+	it("answers 400 naming a bad parameter, and another tenant's script like a missing one", async () => {
+		const { t, name } = await deployed(LOGGING);
+		for (const [query, parameter] of [
+			["?step=2m", "step"],
+			["?since=7d&step=1m", "step"],
+			["?since=soon", "since"],
+			["?since=1h&until=2h", "since"],
+			["?deployment=NO!", "deployment"],
+			["?limit=3", "limit"],
+		]) {
+			const res = await metrics(t.token, name, query);
+			expect(res.status, query).toBe(400);
+			expect((await json(res)).error.message, query).toContain(parameter);
+		}
+		const other = await newTenant();
+		expect((await metrics(other.token, name)).status).toBe(404);
+	});
+});
+
+describe("GET /v1/usage", () => {
+	it("gives each of the tenant's scripts its month's requests, CPU and wall time, and the totals; the operator sees every tenant", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		const store = await storeOf(name);
+		await store.append([
+			{ ...fakeRecord(deployment.id, "/u"), wall_ms: 10, cpu_ms: 2 },
+			{ ...fakeRecord(deployment.id, "/u"), wall_ms: 30, cpu_ms: 4 },
+		]);
+		const other = await deployed(LOGGING);
+		await (await visit(`${other.name}.localhost`, "/x")).text();
+
+		const mine = await json(await api("/v1/usage", { token: t.token }));
+		expect(mine.month).toBe(new Date().toISOString().slice(0, 7));
+		expect(mine.scripts).toEqual([{ script: name, deleted_at: null, requests: 2, cpu_ms: 6, wall_ms: 40 }]);
+		expect(mine.totals).toEqual({ requests: 2, cpu_ms: 6, wall_ms: 40 });
+		expect(mine.tenant.id).toBe(t.id);
+
+		const past = await json(await api("/v1/usage?month=2020-01", { token: t.token }));
+		expect(past.scripts).toEqual([]);
+
+		await expect
+			.poll(async () => {
+				const all = await json(await api("/v1/usage", { token: ADMIN }));
+				const theirs = all.tenants.find((entry: { tenant: { id: string } }) => entry.tenant.id === other.t.id);
+				return theirs?.totals.requests;
+			})
+			.toBe(1);
+		const all = await json(await api("/v1/usage", { token: ADMIN }));
+		expect(all.tenants.find((entry: { tenant: { id: string } }) => entry.tenant.id === t.id).scripts[0]).toMatchObject({ requests: 2 });
+		expect(all.totals.requests).toBeGreaterThanOrEqual(3);
+	});
+
+	it("answers 400 naming a bad month and 401 without a token", async () => {
+		const t = await newTenant();
+		for (const month of ["2026-13", "26-01", "now"]) {
+			const res = await api(`/v1/usage?month=${month}`, { token: t.token });
+			expect(res.status, month).toBe(400);
+			expect((await json(res)).error.message).toContain("month");
+		}
+		expect((await api("/v1/usage")).status).toBe(401);
 	});
 });

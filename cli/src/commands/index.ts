@@ -20,6 +20,8 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 	rollback: () => import("./rollback.ts"),
 	logs: () => import("./logs.ts"),
 	tail: () => import("./tail.ts"),
+	metrics: () => import("./metrics.ts"),
+	usage: () => import("./usage.ts"),
 	scripts: {
 		description: "Your scripts",
 		commands: {

@@ -41,19 +41,21 @@ const SCOPED: Record<string, ScopedCase> = {
 	"GET /v1/scripts/:name/tail": script,
 	"GET /v1/scripts/:name/schedules": script,
 	"PUT /v1/scripts/:name/schedules": { ...script, body: () => [] },
+	"GET /v1/scripts/:name/metrics": script,
 	"POST /v1/scripts/:name/rollback": { ...script, body: (v) => ({ deployment_id: v.v1 }) },
 	"DELETE /v1/scripts/:name": script,
 	"GET /v1/deployments/:id": { params: (v) => ({ id: v.v1 }), missing: () => ({ id: newId() }) },
 	"DELETE /v1/tokens/:id": { params: (v) => ({ id: v.tokenId }), missing: () => ({ id: newId() }) },
 };
 /** Tenant-scoped endpoints that name no resource: they answer about the caller only. */
-const OWN = ["GET /v1/whoami", "GET /v1/tokens", "POST /v1/tokens", "GET /v1/scripts"];
+const OWN = ["GET /v1/whoami", "GET /v1/tokens", "POST /v1/tokens", "GET /v1/scripts", "GET /v1/usage"];
 /** Names are hostnames, global to the platform: a deploy to another tenant's name is name_taken (docs/api.md). */
 const GLOBAL_NAME = "PUT /v1/scripts/:name";
 /** An asset upload session under any name: it holds only the caller's files (docs/assets.md). */
 const ASSET_SESSION = "POST /v1/scripts/:name/assets-upload-session";
 
-const TENANT_PREFIXES = ["/v1/whoami", "/v1/tokens", "/v1/scripts", "/v1/deployments"];
+// /v1/usage answers the operator too (every tenant's), with the admin token.
+const TENANT_PREFIXES = ["/v1/whoami", "/v1/tokens", "/v1/scripts", "/v1/deployments", "/v1/usage"];
 const isTenantScoped = (e: Endpoint) => TENANT_PREFIXES.some((prefix) => e.path === prefix || e.path.startsWith(`${prefix}/`));
 const tenantEndpoints = endpoints.filter(isTenantScoped);
 // The asset bucket upload's credential is its session's token, tested with the sessions (test/workers/assets.test.ts).

@@ -6,12 +6,14 @@ import { clientV4 } from "./client-v4";
 import { assetSessionEndpoints, assetUploadEndpoints } from "./endpoints/assets";
 import { deploymentEndpoints } from "./endpoints/deployments";
 import { logEndpoints } from "./endpoints/logs";
+import { metricsEndpoints } from "./endpoints/metrics";
 import { planEndpoints } from "./endpoints/plans";
 import { scheduleEndpoints } from "./endpoints/schedules";
 import { scriptEndpoints } from "./endpoints/scripts";
 import { tenantSettingsEndpoints } from "./endpoints/tenant-settings";
 import { tenantEndpoints, whoamiEndpoints } from "./endpoints/tenants";
 import { tokenEndpoints } from "./endpoints/tokens";
+import { usageEndpoints } from "./endpoints/usage";
 import { factory } from "./env";
 import { clientError } from "./errors";
 
@@ -35,6 +37,8 @@ export const app = factory
 	.route("/v1/scripts", scriptEndpoints)
 	.route("/v1/scripts", logEndpoints)
 	.route("/v1/scripts", scheduleEndpoints)
+	.route("/v1/scripts", metricsEndpoints)
+	.route("/v1/usage", usageEndpoints)
 	.route("/v1/assets", assetUploadEndpoints)
 	.route("/v1/deployments", deploymentEndpoints)
 	.route("/client/v4", clientV4);

@@ -213,6 +213,8 @@ export const tokenView = (
 	current: t.id === currentTokenId,
 });
 
+import type { ScriptUsage } from "../../shared/telemetry/metrics";
+
 export const tenantView = (t: { id: string; name: string; plan: string; createdAt: number }): TenantView => ({
 	id: t.id,
 	name: t.name,
@@ -220,6 +222,30 @@ export const tenantView = (t: { id: string; name: string; plan: string; createdA
 	created_at: iso(t.createdAt),
 });
 
+/** A script's metrics (`GET /v1/scripts/:name/metrics`), from its rollups (docs/telemetry.md, "Metrics"). */
+export type { MetricsAnswer, MetricsPoint as MetricsPointView, ScriptUsage as UsageView } from "../../shared/telemetry/metrics";
 /** A script's invocation records (`GET /v1/scripts/:name/logs`): the telemetry store's own shapes (docs/telemetry.md). */
 export type { LogsPage as LogsAnswer } from "../../shared/telemetry/query";
 export type { InvocationRecord as InvocationView, LogLine as LogLineView } from "../../shared/telemetry/record";
+
+/** One script's line of `GET /v1/usage`. */
+export interface UsageLineView extends ScriptUsage {
+	script: string;
+	/** When the script was deleted, if it was: its use in the month still counts. */
+	deleted_at: string | null;
+}
+
+export interface TenantUsageView {
+	tenant: { id: string; name: string; plan: string };
+	scripts: UsageLineView[];
+	totals: ScriptUsage;
+}
+
+/** `GET /v1/usage` with a tenant's token. */
+export type UsageAnswer = { month: string } & TenantUsageView;
+/** `GET /v1/usage` with the operator's admin token. */
+export interface AllUsageAnswer {
+	month: string;
+	tenants: TenantUsageView[];
+	totals: ScriptUsage;
+}

@@ -8,6 +8,7 @@ import { EVENT_STREAM, readEvents } from "../http/sse.ts";
 import { NetworkError } from "./errors.ts";
 import { type ApiClientOptions, cancelled, errorFromBody, Transport } from "./transport.ts";
 import type {
+	AllUsageAnswer,
 	AssetUploadAnswer,
 	AssetUploadSessionAnswer,
 	Deployment,
@@ -16,6 +17,7 @@ import type {
 	Invocation,
 	IssuedToken,
 	LogsAnswer,
+	MetricsAnswer,
 	Plan,
 	PlansAnswer,
 	ProgressLine,
@@ -25,6 +27,7 @@ import type {
 	Tenant,
 	TenantSettings,
 	TokenInfo,
+	UsageAnswer,
 } from "./types.ts";
 
 export type { ApiClientOptions, ApiFetch } from "./transport.ts";
@@ -124,6 +127,21 @@ export class FerryApi {
 	/** A script's invocation records, newest first; `filters` are the query parameters of docs/api.md, "Logs". */
 	scriptLogs(script: string, filters: Record<string, string | undefined>) {
 		return this.http.json<LogsAnswer>("GET", `/v1/scripts/${segment(script)}/logs${queryString(filters)}`);
+	}
+
+	/** A script's metrics per step (docs/api.md, "Metrics"): `since`, `until`, `step`, `deployment`. */
+	scriptMetrics(script: string, query: Record<string, string | undefined>) {
+		return this.http.json<MetricsAnswer>("GET", `/v1/scripts/${segment(script)}/metrics${queryString(query)}`);
+	}
+
+	/** What the caller's scripts used in a month (default: this one). */
+	usage(month: string | undefined) {
+		return this.http.json<UsageAnswer>("GET", `/v1/usage${queryString({ month })}`);
+	}
+
+	/** Operator: every tenant's use in a month. */
+	allUsage(month: string | undefined) {
+		return this.http.json<AllUsageAnswer>("GET", `/v1/usage${queryString({ month })}`);
 	}
 
 	/**

@@ -3,6 +3,7 @@
  * (workers/api/src/views.ts), under the clients' names. Types only: nothing of the server is bundled.
  */
 export type {
+	AllUsageAnswer,
 	AssetUploadAnswer,
 	AssetUploadSessionAnswer,
 	DeployAnswer as DeployResult,
@@ -12,6 +13,8 @@ export type {
 	IssuedTokenView as IssuedToken,
 	LogLineView as LogLine,
 	LogsAnswer,
+	MetricsAnswer,
+	MetricsPointView as MetricsPoint,
 	PlansAnswer,
 	PlanView as Plan,
 	ProgressLine,
@@ -22,4 +25,6 @@ export type {
 	TenantSettingsView as TenantSettings,
 	TenantView as Tenant,
 	TokenView as TokenInfo,
+	UsageAnswer,
+	UsageView as Usage,
 } from "../../api/src/views.ts";

@@ -12,12 +12,15 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { log } from "../../shared/log";
 import type { TelemetryApi } from "../../shared/telemetry/api";
+import type { MetricsAnswer, MetricsQuery, ScriptUsage } from "../../shared/telemetry/metrics";
 import type { LogsPage, LogsQuery, TailQuery } from "../../shared/telemetry/query";
 import type { CollectedInvocation, InvocationSource } from "../../shared/telemetry/record";
 import { sourceFromTags } from "../../shared/telemetry/tags";
 import { invocationOf } from "../../shared/telemetry/trace";
 
 export { ScriptTelemetry } from "./store";
+
+const USAGE_CONCURRENCY = 20;
 
 const storeOf = (env: TelemetryEnv, scriptId: string) => env.SCRIPT_TELEMETRY.get(env.SCRIPT_TELEMETRY.idFromName(scriptId));
 
@@ -45,6 +48,23 @@ export class Telemetry extends WorkerEntrypoint<TelemetryEnv> implements Telemet
 
 	logs(scriptId: string, query: LogsQuery): Promise<LogsPage> {
 		return storeOf(this.env, scriptId).logs(query);
+	}
+
+	metrics(scriptId: string, query: MetricsQuery): Promise<MetricsAnswer> {
+		return storeOf(this.env, scriptId).metrics(query);
+	}
+
+	/** Asks the scripts' objects USAGE_CONCURRENCY at a time (an operator's view spans every script). */
+	async usage(scriptIds: string[], month: string): Promise<Record<string, ScriptUsage>> {
+		const usage: Record<string, ScriptUsage> = {};
+		for (let i = 0; i < scriptIds.length; i += USAGE_CONCURRENCY) {
+			const chunk = scriptIds.slice(i, i + USAGE_CONCURRENCY);
+			const answers = await Promise.all(chunk.map((id) => storeOf(this.env, id).usage(month)));
+			chunk.forEach((id, j) => {
+				usage[id] = answers[j]!;
+			});
+		}
+		return usage;
 	}
 
 	liveTail(scriptId: string, query: TailQuery): Promise<ReadableStream<Uint8Array> | null> {

@@ -4,12 +4,15 @@
  * at a time; a Durable Object keeps that write volume off the platform's D1 database (which every
  * deploy and every route miss reads), and each script's data apart (docs/telemetry.md).
  *
- * Retention: the last RETAINED_INVOCATIONS invocations, and none older than RETENTION_MS.
+ * Retention: the last RETAINED_INVOCATIONS invocations, and none older than RETENTION_MS; the
+ * per-minute rollups and monthly usage (./rollups.ts) longer.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { MetricsAnswer, MetricsQuery, ScriptUsage } from "../../shared/telemetry/metrics";
 import { cursorOf, type LogsPage, type LogsQuery, searchText, type TailQuery } from "../../shared/telemetry/query";
 import { type InvocationRecord, levelRank, worstLevel } from "../../shared/telemetry/record";
 import { LiveTails } from "./live";
+import { isFailed, Rollups } from "./rollups";
 
 export const RETAINED_INVOCATIONS = 10_000;
 export const RETENTION_MS = 7 * 86_400_000;
@@ -24,6 +27,7 @@ interface Row extends Record<string, SqlStorageValue> {
 export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 	private readonly sql: SqlStorage;
 	private readonly live = new LiveTails();
+	private readonly rollups: Rollups;
 
 	constructor(ctx: DurableObjectState, env: TelemetryEnv) {
 		super(ctx, env);
@@ -39,12 +43,13 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 			record TEXT NOT NULL
 		)`);
 		this.sql.exec("CREATE INDEX IF NOT EXISTS invocations_time ON invocations (time)");
+		this.rollups = new Rollups(this.sql);
 	}
 
 	append(records: Stored[]): void {
 		const stored: InvocationRecord[] = [];
 		for (const record of records) {
-			const failed = (record.outcome !== "ok" && record.outcome !== "canceled") || (record.status ?? 0) >= 500;
+			const failed = isFailed(record);
 			const { id } = this.sql
 				.exec<{ id: number }>(
 					"INSERT INTO invocations (time, deployment, level, status, failed, text, record) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -59,6 +64,7 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 				.one();
 			stored.push({ id: cursorOf(id), ...record });
 		}
+		this.rollups.add(records);
 		this.live.publish(stored);
 		this.sql.exec(
 			"DELETE FROM invocations WHERE id <= (SELECT MAX(id) FROM invocations) - ? OR time < ?",
@@ -75,6 +81,14 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 	/** How many live tails are open (the tests' and the operator's view of their bounds). */
 	openTails(): number {
 		return this.live.open;
+	}
+
+	metrics(query: MetricsQuery): MetricsAnswer {
+		return this.rollups.metrics(query);
+	}
+
+	usage(month: string): ScriptUsage {
+		return this.rollups.usage(month);
 	}
 
 	logs(query: LogsQuery): LogsPage {
