@@ -171,6 +171,45 @@ describe("wrangler against /client/v4", () => {
 	});
 });
 
+describe("wrangler deploy with static assets", () => {
+	it("hello-world-with-assets/ts: the files upload once, the assets and the Worker answer, a redeploy uploads only what changed", async () => {
+		const name = uniqueName("wr-assets");
+		const dir = fromTemplate("hello-world-with-assets/ts", name);
+		const first = await ok(alice, ["deploy"], dir);
+		expect(first).toContain("Found 1 new or modified static asset to upload");
+		const page = await visit(scriptUrl(name));
+		expect(page.status).toBe(200);
+		expect(page.text).toContain("This page comes from a static asset");
+		expect(await visit(new URL("/message", scriptUrl(name)).href)).toEqual({ status: 200, text: "Hello, World!" });
+
+		// Nothing changed: nothing is sent again. One new file: only it is.
+		expect(await ok(alice, ["deploy"], dir)).toContain("No updated asset files to upload");
+		writeFileSync(path.join(dir, "public", "about.txt"), "about this site\n");
+		expect(await ok(alice, ["deploy"], dir)).toContain("Found 1 new or modified static asset to upload");
+		expect(await visit(new URL("/about.txt", scriptUrl(name)).href)).toEqual({ status: 200, text: "about this site\n" });
+	});
+
+	it("a bucket upload takes the session's token only, for its own account", async () => {
+		const session = await loopbackFetch(`${baseUrl()}/accounts/${alice.id}/workers/scripts/${uniqueName("wr-up")}/assets-upload-session`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${alice.token}`, "content-type": "application/json" },
+			body: JSON.stringify({ manifest: { "/a.txt": { hash: "0123456789abcdef0123456789abcdef", size: 1 } } }),
+		});
+		expect(session.status).toBe(200);
+		const { result } = (await session.json()) as { result: { jwt: string; buckets: string[][] } };
+		expect(result.buckets).toEqual([["0123456789abcdef0123456789abcdef"]]);
+		const upload = (token: string, account: string) =>
+			loopbackFetch(`${baseUrl()}/accounts/${account}/workers/assets/upload?base64=true`, {
+				method: "POST",
+				headers: { authorization: `Bearer ${token}` },
+				body: new FormData(),
+			}).then(async (r) => ({ status: r.status, body: (await r.json()) as { success: boolean; errors: { code: number }[] } }));
+		// The tenant's own API token is not an upload credential; the session's token does not reach another account.
+		expect(await upload(alice.token, alice.id)).toMatchObject({ status: 401, body: { success: false, errors: [{ code: 10000 }] } });
+		expect(await upload(result.jwt, bob.id)).toMatchObject({ status: 403, body: { success: false, errors: [{ code: 10000 }] } });
+	});
+});
+
 describe("the cloudflare SDK against /client/v4", () => {
 	const client = (who: Tenant) => new Cloudflare({ apiToken: who.token, baseURL: baseUrl(), maxRetries: 0 });
 

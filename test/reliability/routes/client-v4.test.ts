@@ -32,6 +32,9 @@ async function cloudflareError(res: Response, what: string): Promise<number> {
 const JSON_BODIES: Record<string, unknown> = {
 	"POST /client/v4/accounts/:account_id/workers/scripts/:name/subdomain": { enabled: true, previews_enabled: true },
 	"PATCH /client/v4/accounts/:account_id/workers/scripts/:name/script-settings": { logpush: false },
+	"POST /client/v4/accounts/:account_id/workers/scripts/:name/assets-upload-session": {
+		manifest: { "/a.txt": { hash: "0123456789abcdef0123456789abcdef", size: 1 } },
+	},
 	"POST /client/v4/accounts/:account_id/workers/scripts/:name/deployments": {
 		strategy: "percentage",
 		versions: [{ version_id: versionIdOf("missing"), percentage: 100 }],
@@ -43,10 +46,12 @@ const MULTIPART = [
 	"PUT /client/v4/accounts/:account_id/workers/scripts/:name",
 	"POST /client/v4/accounts/:account_id/workers/scripts/:name/versions",
 ];
+/** A bucket of assets: multipart, and its credential is the upload session's token, never a tenant's (its own case below). */
+const ASSET_UPLOAD = "POST /client/v4/accounts/:account_id/workers/assets/upload";
 /** Names are hostnames, global to the platform: an upload to another tenant's name is refused as taken. */
 const GLOBAL_NAME = "PUT /client/v4/accounts/:account_id/workers/scripts/:name";
 
-const accountScoped = clientV4Endpoints.filter((e) => e.path.includes(":account_id"));
+const accountScoped = clientV4Endpoints.filter((e) => e.path.includes(":account_id") && e.key !== ASSET_UPLOAD);
 const byName = accountScoped.filter((e) => e.path.includes(":name"));
 const bodyOf = (e: Endpoint) => (e.key in JSON_BODIES ? JSON.stringify(JSON_BODIES[e.key]) : undefined);
 
@@ -60,9 +65,9 @@ function call(e: Endpoint, params: Record<string, string>, token: string | undef
 	});
 }
 
-/** An answer with the identifiers it was asked about blanked. */
+/** An answer with the identifiers it was asked about blanked (and tokens, which are new each time). */
 async function shape(res: Response, ids: string[]) {
-	let text = await res.text();
+	let text = (await res.text()).replace(/"jwt":"[^"]+"/g, '"jwt":"<jwt>"');
 	for (const id of ids) text = text.replaceAll(id, "<id>");
 	return { status: res.status, body: text };
 }
@@ -83,7 +88,30 @@ async function victim() {
 describe("/client/v4 walks", () => {
 	it("knows every JSON and multipart endpoint (the list comes from the app's routes)", () => {
 		const withBody = clientV4Endpoints.filter((e) => ["POST", "PUT", "PATCH"].includes(e.method)).map((e) => e.key);
-		expect(withBody.sort()).toEqual([...Object.keys(JSON_BODIES), ...MULTIPART].sort());
+		expect(withBody.sort()).toEqual([...Object.keys(JSON_BODIES), ...MULTIPART, ASSET_UPLOAD].sort());
+	});
+
+	it(`${ASSET_UPLOAD}: a session's token reaches its own account only; another's answers like a missing one`, async () => {
+		const v = await victim();
+		const bob = await newTenant("cf-intruder");
+		const session = await api(`/client/v4/accounts/${bob.id}/workers/scripts/${uniqueName("cf-assets")}/assets-upload-session`, {
+			method: "POST",
+			token: bob.token,
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify(JSON_BODIES["POST /client/v4/accounts/:account_id/workers/scripts/:name/assets-upload-session"]),
+		});
+		const { jwt } = ((await session.json()) as { result: { jwt: string } }).result;
+		const upload = (account: string, token: string) =>
+			api(fill(clientV4Endpoints.find((e) => e.key === ASSET_UPLOAD)!.path, { account_id: account }), {
+				method: "POST",
+				token,
+				body: new FormData(),
+			});
+		const theirs = await shape(await upload(v.alice.id, jwt), [v.alice.id]);
+		expect(theirs.status).toBe(403);
+		expect(theirs).toEqual(await shape(await upload("no-such-account", jwt), ["no-such-account"]));
+		// A tenant's API token is not an upload credential, on its own account either.
+		expect(await cloudflareError(await upload(bob.id, bob.token), "a tenant token")).toBe(10000);
 	});
 
 	it.each(clientV4Endpoints.map((e) => [e.key, e] as const))("%s: bad credentials are 400 or 401", async (_, e) => {

@@ -8,7 +8,7 @@
 
 import { assetHashOfBase64 } from "../../../shared/assets/hash";
 import { type UploadManifest, uploadManifestSchema } from "../../../shared/assets/manifest";
-import type { R2AssetStore, UploadSession } from "../../../shared/assets/store";
+import { R2AssetStore, type UploadSession } from "../../../shared/assets/store";
 import type { Database } from "../../../shared/db";
 import { formatBytes } from "../../../shared/format";
 import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
@@ -24,6 +24,13 @@ export interface SessionContext {
 	store: R2AssetStore;
 	adminToken: string | undefined;
 }
+
+/** The session flow's parts, from a request's context (/v1's and /client/v4's endpoints alike). */
+export const sessionContext = (c: { env: ApiEnv; var: { db: Database } }): SessionContext => ({
+	db: c.var.db,
+	store: new R2AssetStore(c.env.ARTIFACTS),
+	adminToken: c.env.FERRY_ADMIN_TOKEN,
+});
 
 /** What `POST /v1/scripts/:name/assets-upload-session` answers: Cloudflare's `{jwt, buckets}`. */
 export interface UploadSessionAnswer {

@@ -19,7 +19,7 @@ export interface ResultInfo {
 }
 
 /** A success answer around `result`. */
-export const ok = (c: Context, result: unknown, resultInfo?: ResultInfo, status: 200 | 201 = 200) =>
+export const ok = (c: Context, result: unknown, resultInfo?: ResultInfo, status: 200 | 201 | 202 = 200) =>
 	c.json({ success: true, errors: [], messages: [], result, ...(resultInfo ? { result_info: resultInfo } : {}) }, status);
 
 /** A whole list as one page. */

@@ -6,6 +6,7 @@
  */
 import { factory } from "../env";
 import { accountEndpoints, userEndpoints } from "./accounts";
+import { assetSessionEndpoints, assetUploadEndpoints } from "./assets";
 import { requireAccount, requireToken } from "./auth";
 import { deploymentEndpoints } from "./deployments";
 import { cloudflareError, notImplemented } from "./envelope";
@@ -16,12 +17,15 @@ import { versionEndpoints } from "./versions";
 
 export const clientV4 = factory
 	.createApp()
+	// A bucket upload's credential is its session's token, not the tenant's: before the token check.
+	.route("/", assetUploadEndpoints)
 	.use(requireToken)
 	.use("/accounts/:account_id", requireAccount)
 	.use("/accounts/:account_id/*", requireAccount)
 	.route("/", userEndpoints)
 	.route("/accounts/:account_id", accountEndpoints)
 	.route("/accounts/:account_id/workers", scriptEndpoints)
+	.route("/accounts/:account_id/workers", assetSessionEndpoints)
 	.route("/accounts/:account_id/workers/scripts/:name/versions", versionEndpoints)
 	.route("/accounts/:account_id/workers/scripts/:name/deployments", deploymentEndpoints)
 	.route("/accounts/:account_id/workers/scripts/:name/schedules", scheduleEndpoints)

@@ -5,19 +5,12 @@
  *   POST /v1/assets/upload[?base64=true]            the session's upload token, not the tenant's;
  *                                                    one bucket → 202 {} or, after the last, 201 {jwt}
  *
- * HTTP only: the flow is ../assets/sessions.ts.
+ * HTTP only: the flow is ../assets/sessions.ts (/client/v4 speaks the same flow: ../client-v4/assets.ts).
  */
-import { R2AssetStore } from "../../../shared/assets/store";
-import { createSession, readUploadManifest, receiveBucket, type SessionContext, sessionForUpload } from "../assets/sessions";
+import { createSession, readUploadManifest, receiveBucket, sessionContext, sessionForUpload } from "../assets/sessions";
 import { factory } from "../env";
 import { checkScriptName } from "../validate";
 import type { AssetUploadAnswer, AssetUploadSessionAnswer } from "../views";
-
-const sessionContext = (c: { env: ApiEnv; var: { db: SessionContext["db"] } }): SessionContext => ({
-	db: c.var.db,
-	store: new R2AssetStore(c.env.ARTIFACTS),
-	adminToken: c.env.FERRY_ADMIN_TOKEN,
-});
 
 /** Mounted under /v1/scripts, behind the tenant's token. */
 export const assetSessionEndpoints = factory.createApp().post("/:name/assets-upload-session", async (c) => {
