@@ -42,8 +42,12 @@ export default defineConfig({
 							serviceBindings: {
 								ROUTES: { name: kCurrentWorker, entrypoint: "RouteControl" },
 								TELEMETRY: { name: kCurrentWorker, entrypoint: "Telemetry" },
+								RESOURCES: { name: kCurrentWorker, entrypoint: "Resources" },
 							},
-							durableObjects: { SCRIPT_TELEMETRY: { className: "ScriptTelemetry", useSQLite: true } },
+							durableObjects: {
+								SCRIPT_TELEMETRY: { className: "ScriptTelemetry", useSQLite: true },
+								TENANT_RESOURCE: { className: "TenantResource", useSQLite: true },
+							},
 							// The test Worker's fetches: the fake Cloudflare API and a stand-in for public hosts.
 							outboundService: internet,
 						},

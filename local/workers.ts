@@ -22,6 +22,7 @@ import { ROOT } from "./paths.ts";
  *   panel    the web dashboard at dash.<PLATFORM_DOMAIN> (workers/panel/), beside them
  *   runtime  the dispatcher as a runtime process runs it (wrangler.toml's [env.runtime]), also the probe process
  *   telemetry invocation records of tenant code (workers/telemetry/), in the control process
+ *   resources tenants' KV namespaces (workers/resources/), in the control process
  */
 const WORKERS = {
 	api: { config: "workers/api/wrangler.toml", env: undefined },
@@ -29,13 +30,14 @@ const WORKERS = {
 	panel: { config: "workers/panel/wrangler.toml", env: undefined },
 	runtime: { config: "wrangler.toml", env: "runtime" },
 	telemetry: { config: "workers/telemetry/wrangler.toml", env: undefined },
+	resources: { config: "workers/resources/wrangler.toml", env: undefined },
 } as const;
 
 export type PlatformWorker = keyof typeof WORKERS;
 export type PlatformWorkers = Record<PlatformWorker, V4WorkerOptions>;
 
 /** Bumped when the kept file's shape changes. */
-const FORMAT = 6;
+const FORMAT = 7;
 
 interface Kept {
 	format: number;
@@ -174,5 +176,6 @@ export async function platformWorkers(
 		panel: withBindings("panel"),
 		runtime: withBindings("runtime"),
 		telemetry: withBindings("telemetry"),
+		resources: withBindings("resources"),
 	};
 }

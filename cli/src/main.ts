@@ -15,7 +15,7 @@ export const VERSION = packageJson.version;
 
 type Resolved = { kind: "command"; name: string; load: LoadCommand; rest: string[] } | { kind: "list"; group?: [string, CommandGroup] };
 
-/** The command the first words name: `deploy …` or `scripts list …`. */
+/** The command the first words name: `deploy …`, `scripts list …` or, wrangler's three words, `kv key get …`. */
 function resolve(words: string[]): Resolved {
 	const [noun, verb, ...rest] = words;
 	if (noun === undefined || noun.startsWith("-")) return { kind: "list" };
@@ -23,6 +23,10 @@ function resolve(words: string[]): Resolved {
 	if (!entry) throw new UserError(`unknown command '${noun}'; run 'ferry --help' for the list`);
 	if (!isGroup(entry)) return { kind: "command", name: noun, load: entry, rest: words.slice(1) };
 	if (verb === undefined || verb.startsWith("-")) return { kind: "list", group: [noun, entry] };
+	const [object, ...after] = rest;
+	const pair = object === undefined ? undefined : `${verb} ${object}`;
+	if (pair && Object.hasOwn(entry.commands, pair))
+		return { kind: "command", name: `${noun} ${pair}`, load: entry.commands[pair]!, rest: after };
 	const load = Object.hasOwn(entry.commands, verb) ? entry.commands[verb] : undefined;
 	if (!load) throw new UserError(`unknown command '${noun} ${verb}'; run 'ferry ${noun} --help' for its commands`);
 	return { kind: "command", name: `${noun} ${verb}`, load, rest };

@@ -21,6 +21,8 @@ import { failurePage, quarantineOf, runtimeFor } from "./runtime";
 export { FerryEgress } from "../../workers/outbound/src/entrypoint";
 // A tenant Worker's `env.ASSETS` (its assets binding) when the runtime is Worker Loader (see assets/).
 export { FerryAssets } from "./assets/entrypoint";
+// A tenant Worker's KV namespace bindings when the runtime is Worker Loader (see resources/).
+export { FerryKV } from "./resources/kv";
 // The tail consumer of tenant isolates when the runtime is Worker Loader (see telemetry/).
 export { FerryTail } from "./telemetry/tail";
 

@@ -110,7 +110,7 @@ export class Supervisor {
 	private readonly options: SupervisorOptions;
 	private control!: ControlProcess;
 	private client!: ControlClient;
-	private controlPorts: ControlPorts = { platform: 0, telemetry: 0 };
+	private controlPorts: ControlPorts = { platform: 0, telemetry: 0, resources: 0 };
 	private readonly slots: Slot[] = [];
 	private probe!: Slot;
 	/** Labels under suspicion → their isolation slot, until when, and the wedge that made them suspects. */
@@ -171,13 +171,13 @@ export class Supervisor {
 	private async boot(): Promise<void> {
 		const { runtimes } = this.options;
 		// Every port is chosen before any process starts, so all start at once. 2 per side of each slot.
-		const ports = await freePorts(2 + (runtimes + ISOLATION_SLOTS + 1) * 4);
+		const ports = await freePorts(3 + (runtimes + ISOLATION_SLOTS + 1) * 4);
 		const take = () => ports.pop()!;
 		const slotPorts = (): SlotPorts => ({
 			A: { serve: take(), routeControl: take() },
 			B: { serve: take(), routeControl: take() },
 		});
-		this.controlPorts = { platform: take(), telemetry: take() };
+		this.controlPorts = { platform: take(), telemetry: take(), resources: take() };
 		const slot = (kind: SlotKind, index: number): Slot => ({
 			kind,
 			index,

@@ -1,7 +1,8 @@
 /**
  * The platform's workerd processes, one Miniflare each:
  *
- *   control   the control Worker (the edge on the public port), the API and the panel, with D1 and R2 persisted
+ *   control   the control Worker (the edge on the public port), the API, the panel, telemetry and tenants'
+ *             resources, with D1, R2 and Durable Objects persisted
  *   runtime   the dispatcher (runtime Worker) with LOADER and PLATFORM; a slot's process
  *   probe     the same Worker, serving the API's Loaded probe
  *
@@ -93,16 +94,18 @@ function linked(worker: V4WorkerOptions, elsewhere: ControlSockets): Record<stri
 	return bindings;
 }
 
-/** The control process's ports for the other processes: PlatformServices, and the telemetry Worker's Telemetry. */
+/** The control process's ports for the other processes: PlatformServices, the telemetry Worker's Telemetry, the resources Worker's Resources. */
 export interface ControlPorts {
 	platform: number;
 	telemetry: number;
+	resources: number;
 }
 
 /** The control process's sockets for the other processes (the Workers' names from their configs). */
 export const controlSockets = (workers: PlatformWorkers, ports: ControlPorts): ControlSockets => ({
 	[`${workers.control.name}#PlatformServices`]: ports.platform,
 	[`${workers.telemetry.name}#Telemetry`]: ports.telemetry,
+	[`${workers.resources.name}#Resources`]: ports.resources,
 });
 
 async function miniflare(workers: V4WorkerOptions[], options: ProcessOptions, persistTo?: string): Promise<Miniflare> {
@@ -179,8 +182,13 @@ export async function startControl(options: ControlProcessOptions): Promise<Cont
 		...workers.telemetry,
 		unsafeDirectSockets: [{ host: LOOPBACK, port: options.controlPorts.telemetry, entrypoint: "Telemetry" }],
 	} as V4WorkerOptions;
+	// Tenants' KV namespaces, persisted with the rest of the platform's state (they survive restarts).
+	const resources: V4WorkerOptions = {
+		...workers.resources,
+		unsafeDirectSockets: [{ host: LOOPBACK, port: options.controlPorts.resources, entrypoint: "Resources" }],
+	} as V4WorkerOptions;
 	const process = await started(
-		await miniflare([control, workers.api, workers.panel, telemetry], options, path.join(options.stateDir, "v3")),
+		await miniflare([control, workers.api, workers.panel, telemetry, resources], options, path.join(options.stateDir, "v3")),
 	);
 	const name = workers.control.name!;
 	const [edge, supervisionUrl] = await Promise.all([

@@ -195,7 +195,7 @@ describe("bad uploads", () => {
 				name,
 				uploadForm([{ name: "index.js", content: hello("x") }], {
 					main_module: "index.js",
-					bindings: [{ type: "kv_namespace", name: "KV" }],
+					bindings: [{ type: "queue", name: "Q", queue_name: "q" }],
 				}),
 			),
 			400,

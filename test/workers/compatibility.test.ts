@@ -104,7 +104,7 @@ describe("typed vars: bad input", () => {
 	});
 
 	it("refuses the same var given twice (in vars and as a binding)", async () => {
-		await refused({ vars: { MODE: "a" }, bindings: [{ type: "json", name: "MODE", json: 1 }] }, /var 'MODE' is given twice/);
+		await refused({ vars: { MODE: "a" }, bindings: [{ type: "json", name: "MODE", json: 1 }] }, /binding 'MODE' is given twice/);
 	});
 
 	it("refuses var names that are not identifiers", async () => {

@@ -22,6 +22,11 @@ interface TelemetryEnv {
 	SCRIPT_TELEMETRY: DurableObjectNamespace<import("../../workers/telemetry/src/store").ScriptTelemetry>;
 }
 
+// The resources Worker's env (its generated ResourcesEnv is not part of this project's types).
+interface ResourcesEnv {
+	TENANT_RESOURCE: DurableObjectNamespace<import("../../workers/resources/src/store").TenantResource>;
+}
+
 // The outbound Worker's env (its generated OutboundEnv is not part of this project's types).
 interface OutboundEnv {
 	DB: D1Database;

@@ -27,6 +27,9 @@ export const PLAN_NAME = /^[a-z0-9-]{1,32}$/;
 /** A var's (and a binding's) name: a JavaScript identifier, as it is read from `env`. */
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** A tenant resource's name in its own space (a KV namespace's `id`; a Cloudflare id fits too). docs/bindings.md. */
+export const RESOURCE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A Workers compatibility date, YYYY-MM-DD. */
 export const COMPATIBILITY_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -13,6 +13,7 @@ import { encodeUpload, uploadStream, writeOutdir } from "../deploy/upload.ts";
 import { type Bundle, bundleProject } from "../project/bundle.ts";
 import { checkCompatibility, schedulesOf } from "../project/compatibility.ts";
 import { configFile, findConfig, type ProjectConfig, projectArgs, readProjectConfig } from "../project/config.ts";
+import { withResourceNames } from "../project/resources.ts";
 import { bundleWasm, findWasmEntry } from "../project/wasm.ts";
 
 /** `--var KEY:VALUE`, KEY a var name. */
@@ -99,15 +100,18 @@ export default defineCommand({
 				? assetsOnlyBundle(project.config, { name: args.name, compatibilityDate: date })
 				: wasm
 					? await bundleWasm(io.cwd, wasm, { name: args.name, vars: args.var, compatibilityDate: date })
-					: await bundleProject(io, {
-							entry: args.entry,
-							name: args.name,
-							vars: args.var,
-							compatibilityDate: date,
-							env: args.env,
-							config: args.config,
-							...(debug ? { debug: (text: string) => out.debug(text) } : {}),
-						});
+					: withResourceNames(
+							await bundleProject(io, {
+								entry: args.entry,
+								name: args.name,
+								vars: args.var,
+								compatibilityDate: date,
+								env: args.env,
+								config: args.config,
+								...(debug ? { debug: (text: string) => out.debug(text) } : {}),
+							}),
+							config,
+						);
 			checkName(bundle.name, "the config's name");
 			// The config's cron triggers travel with the upload; the platform checks the code has a scheduled handler.
 			const schedules = schedulesOf(config);

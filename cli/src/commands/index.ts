@@ -42,6 +42,22 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 			list: () => import("./schedules/list.ts"),
 		},
 	},
+	resources: {
+		description: "Your resources (KV namespaces), provisioned by the deployments that bind them",
+		commands: {
+			list: () => import("./resources/list.ts"),
+		},
+	},
+	kv: {
+		description: "Your KV namespaces' keys (wrangler's words: --binding reads the project's config)",
+		commands: {
+			"key get": () => import("./kv/key/get.ts"),
+			"key put": () => import("./kv/key/put.ts"),
+			"key list": () => import("./kv/key/list.ts"),
+			"key delete": () => import("./kv/key/delete.ts"),
+			"namespace delete": () => import("./kv/namespace/delete.ts"),
+		},
+	},
 	tokens: {
 		description: "Your API tokens",
 		commands: {

@@ -3,10 +3,12 @@ import { exports } from "cloudflare:workers";
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import { LIMITS } from "../../../workers/shared/limits";
 import { platformReads } from "../../../workers/shared/platform";
+import type { ResourceBinding } from "../../../workers/shared/resources/index";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
 import type { AssetsBindingProps } from "../assets/entrypoint";
+import type { KvBindingProps } from "../resources/kv";
 import { createCodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
 import { limitsFor } from "./plans";
@@ -26,6 +28,10 @@ const egressGate = (context: EgressContext): Fetcher =>
 /** The loopback binding of the FerryAssets entrypoint (a deployment's assets binding), cast for the same reason. */
 const assetsBinding = (props: AssetsBindingProps): Fetcher =>
 	(exports as unknown as { FerryAssets(options: { props: AssetsBindingProps }): Fetcher }).FerryAssets({ props });
+
+/** The loopback binding of the FerryKV entrypoint (a deployment's KV namespace binding), cast for the same reason. */
+const resourceBinding = (tenantId: string, binding: ResourceBinding): Fetcher =>
+	(exports as unknown as { FerryKV(options: { props: KvBindingProps }): Fetcher }).FerryKV({ props: { tenantId, name: binding.name } });
 
 /** The loopback binding of the FerryTail entrypoint (a deployment's tail consumer), cast for the same reason. */
 const tailConsumer = (source: InvocationSource): Fetcher =>
@@ -69,6 +75,7 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				onIsolateStart: () => isolatesStarted++,
 				egress: egressGate,
 				assets: assetsBinding,
+				resource: resourceBinding,
 				// Without the telemetry Worker (a test env, a config without it) tenant code runs untraced.
 				...(env.TELEMETRY ? { tail: tailConsumer } : {}),
 			});

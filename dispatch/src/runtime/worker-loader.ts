@@ -10,6 +10,7 @@
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlatformReads } from "../../../workers/shared/platform";
+import type { ResourceBinding } from "../../../workers/shared/resources/index";
 import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
@@ -44,6 +45,8 @@ export interface WorkerLoaderRuntimeDeps {
 	egress(context: EgressContext): Fetcher;
 	/** A deployment's assets as its Worker's assets binding (the dispatcher's FerryAssets entrypoint). */
 	assets(deployment: { tenantId: string; deploymentId: string }): Fetcher;
+	/** A binding to one of the tenant's resources (the dispatcher's FerryKV for a KV namespace). */
+	resource(tenantId: string, binding: ResourceBinding): Fetcher;
 	/** The tail consumer of a deployment's isolate (the dispatcher's FerryTail); none: no telemetry. */
 	tail?(source: InvocationSource): Fetcher;
 }
@@ -95,7 +98,14 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 			const globalOutbound = this.deps.egress(deployment);
 			const assets = manifest.assets?.binding ? this.deps.assets(deployment) : undefined;
 			const tail = this.deps.tail?.({ ...deployment, scriptId: target.scriptId, scriptName: target.scriptName });
-			return workerCode(manifest, blobs, { globalOutbound, ...(assets ? { assets } : {}), ...(tail ? { tails: [tail] } : {}) });
+			// The tenant id is the manifest's (the platform wrote it at Built): a binding reaches only that tenant's resources.
+			const bindings = Object.fromEntries((manifest.resources ?? []).map((r) => [r.binding, this.deps.resource(manifest.tenantId, r)]));
+			return workerCode(manifest, blobs, {
+				globalOutbound,
+				bindings,
+				...(assets ? { assets } : {}),
+				...(tail ? { tails: [tail] } : {}),
+			});
 		});
 	}
 

@@ -9,12 +9,19 @@ import { newId } from "../../../workers/shared/ids";
 import { api, deploy, hello, json, newTenant, uniqueName, visit } from "../../workers/platform";
 import { ASSET_UPLOAD, type Endpoint, endpoints, fill } from "./endpoints";
 
+/** Tenant A's KV namespace (bound by its live deployment) and a key in it. */
+const VICTIM_KV = "victim-kv";
+const VICTIM_KEY = "victim-key";
+
 /** Tenant A's resources, which tenant B goes after. */
 async function victim() {
 	const a = await newTenant("victim");
 	const script = uniqueName("victim");
 	const v1 = (await json(await deploy(a.token, script, hello("a v1")))).deployment.id as string;
-	const v2 = (await json(await deploy(a.token, script, hello("a v2")))).deployment.id as string;
+	const v2 = (
+		await json(await deploy(a.token, script, hello("a v2"), { bindings: [{ type: "kv_namespace", name: "KV", namespace_id: VICTIM_KV }] }))
+	).deployment.id as string;
+	await api(`/v1/kv/${VICTIM_KV}/values/${VICTIM_KEY}`, { method: "PUT", token: a.token, body: "a's value" });
 	const token = (
 		await json(
 			await api("/v1/tokens", { method: "POST", token: a.token, headers: { "content-type": "application/json" }, body: '{"name":"a-ci"}' }),
@@ -32,6 +39,14 @@ interface ScopedCase {
 }
 
 const script = { params: (v: Victim) => ({ name: v.script }), missing: () => ({ name: uniqueName("nobody") }) };
+/** A's KV namespace, named as each KV endpoint names it (`:name` or `:namespace`), with the other params given. */
+const kv = (other: Record<string, string> = {}): ScopedCase => ({
+	params: () => ({ name: VICTIM_KV, namespace: VICTIM_KV, ...other }),
+	missing: () => {
+		const nobody = uniqueName("nobody");
+		return { name: nobody, namespace: nobody, ...other };
+	},
+});
 
 /** Every tenant-scoped endpoint with a parameter naming a resource. */
 const SCOPED: Record<string, ScopedCase> = {
@@ -46,16 +61,21 @@ const SCOPED: Record<string, ScopedCase> = {
 	"DELETE /v1/scripts/:name": script,
 	"GET /v1/deployments/:id": { params: (v) => ({ id: v.v1 }), missing: () => ({ id: newId() }) },
 	"DELETE /v1/tokens/:id": { params: (v) => ({ id: v.tokenId }), missing: () => ({ id: newId() }) },
+	"DELETE /v1/resources/:type/:name": kv({ type: "kv_namespace" }),
+	"GET /v1/kv/:namespace/keys": kv(),
+	"GET /v1/kv/:namespace/values/:key": kv({ key: VICTIM_KEY }),
+	"PUT /v1/kv/:namespace/values/:key": { ...kv({ key: VICTIM_KEY }), body: () => "b's value" },
+	"DELETE /v1/kv/:namespace/values/:key": kv({ key: VICTIM_KEY }),
 };
 /** Tenant-scoped endpoints that name no resource: they answer about the caller only. */
-const OWN = ["GET /v1/whoami", "GET /v1/tokens", "POST /v1/tokens", "GET /v1/scripts", "GET /v1/usage"];
+const OWN = ["GET /v1/whoami", "GET /v1/tokens", "POST /v1/tokens", "GET /v1/scripts", "GET /v1/usage", "GET /v1/resources"];
 /** Names are hostnames, global to the platform: a deploy to another tenant's name is name_taken (docs/api.md). */
 const GLOBAL_NAME = "PUT /v1/scripts/:name";
 /** An asset upload session under any name: it holds only the caller's files (docs/assets.md). */
 const ASSET_SESSION = "POST /v1/scripts/:name/assets-upload-session";
 
 // /v1/usage answers the operator too (every tenant's), with the admin token.
-const TENANT_PREFIXES = ["/v1/whoami", "/v1/tokens", "/v1/scripts", "/v1/deployments", "/v1/usage"];
+const TENANT_PREFIXES = ["/v1/whoami", "/v1/tokens", "/v1/scripts", "/v1/deployments", "/v1/usage", "/v1/resources", "/v1/kv"];
 const isTenantScoped = (e: Endpoint) => TENANT_PREFIXES.some((prefix) => e.path === prefix || e.path.startsWith(`${prefix}/`));
 const tenantEndpoints = endpoints.filter(isTenantScoped);
 // The asset bucket upload's credential is its session's token, tested with the sessions (test/workers/assets.test.ts).
@@ -83,6 +103,8 @@ async function stateOf(v: Victim) {
 		tokens: (await json(await api("/v1/tokens", { token: v.a.token }))).tokens,
 		serving: await (await visit(`${v.script}.localhost`)).text(),
 		tokenWorks: (await api("/v1/whoami", { token: v.tokenSecret })).status,
+		resources: (await json(await api("/v1/resources", { token: v.a.token }))).resources,
+		kvValue: await (await api(`/v1/kv/${VICTIM_KV}/values/${VICTIM_KEY}`, { token: v.a.token })).text(),
 	};
 }
 
@@ -130,7 +152,8 @@ describe("cross-tenant access", () => {
 		const v = await victim();
 		const b = await newTenant("intruder");
 		const text = await (await call(endpoint, {}, b.token, endpoint.method === "POST" ? { name: "b-token" } : undefined)).text();
-		for (const secret of [v.a.id, v.a.name, v.a.token, v.script, v.v1, v.v2, v.tokenId, v.tokenSecret]) expect(text).not.toContain(secret);
+		for (const secret of [v.a.id, v.a.name, v.a.token, v.script, v.v1, v.v2, v.tokenId, v.tokenSecret, VICTIM_KV])
+			expect(text).not.toContain(secret);
 	});
 
 	it(`${GLOBAL_NAME}: another tenant's live name is name_taken, and its script keeps serving its own code`, async () => {

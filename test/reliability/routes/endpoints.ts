@@ -34,8 +34,12 @@ export const UPLOAD = "PUT /v1/scripts/:name";
 /** A bucket of static assets: multipart too, and authenticated by the upload session's token, not a tenant's (docs/assets.md). */
 export const ASSET_UPLOAD = "POST /v1/assets/upload";
 
+/** A KV value: its body is the value's bytes, whatever they are (docs/api.md, "Resources"). */
+export const KV_PUT = "PUT /v1/kv/:namespace/values/:key";
+
 /** Endpoints whose body is JSON. */
-export const takesJson = (endpoint: Endpoint) => takesBody(endpoint) && endpoint.key !== UPLOAD && endpoint.key !== ASSET_UPLOAD;
+export const takesJson = (endpoint: Endpoint) =>
+	takesBody(endpoint) && endpoint.key !== UPLOAD && endpoint.key !== ASSET_UPLOAD && endpoint.key !== KV_PUT;
 
 /** The path with its `:params` filled in. */
 export function fill(path: string, params: Record<string, string>): string {

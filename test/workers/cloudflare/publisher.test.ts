@@ -323,6 +323,7 @@ describe("a failure of the publisher itself", () => {
 			compatibilityDate: "2026-11-01",
 			compatibilityFlags: [],
 			vars: {},
+			resources: [],
 			modules: [
 				{
 					name: "index.js",

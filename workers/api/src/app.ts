@@ -8,6 +8,7 @@ import { deploymentEndpoints } from "./endpoints/deployments";
 import { logEndpoints } from "./endpoints/logs";
 import { metricsEndpoints } from "./endpoints/metrics";
 import { planEndpoints } from "./endpoints/plans";
+import { kvEndpoints, resourceEndpoints } from "./endpoints/resources";
 import { scheduleEndpoints } from "./endpoints/schedules";
 import { scriptEndpoints } from "./endpoints/scripts";
 import { tenantSettingsEndpoints } from "./endpoints/tenant-settings";
@@ -31,6 +32,9 @@ export const app = factory
 	.use("/v1/tokens/*", requireTenant)
 	.use("/v1/scripts/*", requireTenant)
 	.use("/v1/deployments/*", requireTenant)
+	.use("/v1/resources", requireTenant)
+	.use("/v1/resources/*", requireTenant)
+	.use("/v1/kv/*", requireTenant)
 	.route("/v1/whoami", whoamiEndpoints)
 	.route("/v1/tokens", tokenEndpoints)
 	.route("/v1/scripts", assetSessionEndpoints)
@@ -41,6 +45,8 @@ export const app = factory
 	.route("/v1/usage", usageEndpoints)
 	.route("/v1/assets", assetUploadEndpoints)
 	.route("/v1/deployments", deploymentEndpoints)
+	.route("/v1/resources", resourceEndpoints)
+	.route("/v1/kv", kvEndpoints)
 	.route("/client/v4", clientV4);
 
 app.notFound((c) => new FerryError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());

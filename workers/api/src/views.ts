@@ -249,3 +249,21 @@ export interface AllUsageAnswer {
 	tenants: TenantUsageView[];
 	totals: ScriptUsage;
 }
+
+/** One of the tenant's resources (`GET /v1/resources`). */
+export interface ResourceView {
+	type: "kv_namespace";
+	/** The tenant's own name for it (a KV namespace's `id`, else its binding). */
+	name: string;
+	created_at: string;
+	/** Keys and bytes held, where the platform keeps the data itself (locally); null in production. */
+	keys: number | null;
+	bytes: number | null;
+}
+
+/** `GET /v1/kv/:namespace/keys`: one page of keys, in KV's shape. */
+export interface KvKeysAnswer {
+	keys: { name: string; expiration?: number; metadata?: unknown }[];
+	list_complete: boolean;
+	cursor?: string;
+}

@@ -16,11 +16,13 @@ import type {
 	DeployResult,
 	Invocation,
 	IssuedToken,
+	KvKeysAnswer,
 	LogsAnswer,
 	MetricsAnswer,
 	Plan,
 	PlansAnswer,
 	ProgressLine,
+	Resource,
 	RollbackResult,
 	SchedulesAnswer,
 	Script,
@@ -187,6 +189,41 @@ export class FerryApi {
 		return this.http.json<RollbackResult>("POST", `/v1/scripts/${segment(script)}/rollback`, {
 			json: deploymentId ? { deployment_id: deploymentId } : {},
 		});
+	}
+
+	/** The tenant's resources (KV namespaces), with their sizes where the platform keeps the data. */
+	listResources() {
+		return this.http.json<{ resources: Resource[] }>("GET", "/v1/resources");
+	}
+
+	/** Deletes one of the tenant's resources and all its data. */
+	deleteResource(type: Resource["type"], name: string) {
+		return this.http.json<{ deleted: { type: string; name: string } }>("DELETE", `/v1/resources/${segment(type)}/${segment(name)}`);
+	}
+
+	kvKeys(namespace: string, query: { prefix?: string; cursor?: string; limit?: string }) {
+		return this.http.json<KvKeysAnswer>("GET", `/v1/kv/${segment(namespace)}/keys${queryString(query)}`);
+	}
+
+	/** A key's value, as bytes. */
+	async kvGet(namespace: string, key: string): Promise<Uint8Array> {
+		const response = await this.http.call("GET", `/v1/kv/${segment(namespace)}/values/${segment(key)}`);
+		return new Uint8Array(await response.arrayBuffer());
+	}
+
+	kvPut(namespace: string, key: string, value: Uint8Array, options: { expiration?: string; expiration_ttl?: string; metadata?: string }) {
+		return this.http.json<{ key: string; bytes: number }>(
+			"PUT",
+			`/v1/kv/${segment(namespace)}/values/${segment(key)}${queryString(options)}`,
+			{
+				body: value,
+				headers: { "content-type": "application/octet-stream" },
+			},
+		);
+	}
+
+	kvDelete(namespace: string, key: string) {
+		return this.http.json<{ deleted: string }>("DELETE", `/v1/kv/${segment(namespace)}/values/${segment(key)}`);
 	}
 
 	/** Starts an asset upload session: which of these files the platform lacks (docs/assets.md). */

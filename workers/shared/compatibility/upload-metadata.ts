@@ -81,7 +81,9 @@ export const BINDING_TYPES = {
 	assets: supported("the deployment's static assets as a Fetcher (docs/assets.md)"),
 	secret_text: refused("secrets are not available yet", { text: "value" }),
 	inherit: refused("a binding kept from the previous version: a Ferry deployment is always whole", {}),
-	kv_namespace: refused(BINDINGS_LATER, { namespace_id: "0123456789abcdef0123456789abcdef" }),
+	kv_namespace: supported(
+		"`namespace_id` names a namespace in the tenant's own space (provisioned on first deploy; docs/bindings.md); get (text, json, arrayBuffer, stream; one key or up to 100), getWithMetadata, put (metadata, expiration, expirationTtl), list (prefix, cursor, limit), delete",
+	),
 	d1: refused(BINDINGS_LATER, { id: "00000000-0000-0000-0000-000000000000" }),
 	r2_bucket: refused(BINDINGS_LATER, { bucket_name: "bucket" }),
 	durable_object_namespace: refused(BINDINGS_LATER, { class_name: "Counter" }),

@@ -6,6 +6,7 @@
  * wrangler's key list and walks the refusals. A binding key has a twin in upload-metadata.ts (the
  * binding type wrangler sends): flip both.
  */
+import { RESOURCE_NAME } from "../names.ts";
 import { differently, type Row, refused, supported } from "./rows.ts";
 
 const NOT_PROVIDED = "a Cloudflare product Ferry does not provide to tenant code";
@@ -84,7 +85,22 @@ export const WRANGLER_CONFIG = {
 		"tenant tail Workers are not supported; the platform's own tail consumer keeps every script's telemetry",
 		[{ service: "my-tail" }],
 	),
-	kv_namespaces: refused(BINDINGS_LATER, [{ binding: "KV", id: "0123456789abcdef0123456789abcdef" }]),
+	kv_namespaces: differently(
+		"provisioned for the tenant on first deploy and bound in `env`; `id` (else `binding`) names the namespace in the tenant's own space, never a Cloudflare id (docs/bindings.md); `preview_id` and `remote` are refused: a preview sees the live data",
+		{
+			when: (value) =>
+				!Array.isArray(value) ||
+				value.some(
+					(entry) =>
+						typeof entry !== "object" ||
+						entry === null ||
+						"preview_id" in entry ||
+						(entry as { remote?: unknown }).remote === true ||
+						("id" in entry && !RESOURCE_NAME.test(String((entry as { id: unknown }).id))),
+				),
+			example: [{ binding: "KV", id: "cache", preview_id: "cache-preview" }],
+		},
+	),
 	d1_databases: refused(BINDINGS_LATER, [{ binding: "DB", database_name: "db", database_id: "00000000-0000-0000-0000-000000000000" }]),
 	r2_buckets: refused(BINDINGS_LATER, [{ binding: "BUCKET", bucket_name: "bucket" }]),
 	durable_objects: refused(BINDINGS_LATER, { bindings: [{ name: "COUNTER", class_name: "Counter" }] }),

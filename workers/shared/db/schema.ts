@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { DEPLOYMENT_STATES } from "../deployments/states";
+import { RESOURCE_TYPES } from "../resources/index";
 
 export const tenants = sqliteTable("tenants", {
 	id: text("id").primaryKey(),
@@ -252,3 +253,27 @@ export const panelSessions = sqliteTable(
 );
 
 export type PanelSessionRow = typeof panelSessions.$inferSelect;
+
+/**
+ * Tenants' resources (infrastructure from code, docs/bindings.md): one row per resource a tenant's
+ * deployments bound, provisioned on the first deploy that names it. `name` is the tenant's own
+ * (a KV namespace's `id`, else its binding), unique within the tenant and type; two tenants' equal
+ * names are two resources. `production_id` is the Cloudflare resource's id once the dispatch-namespace
+ * publisher created it (null locally: the data lives in the resources Worker, keyed by tenant and name).
+ * Deleting a script leaves its resources; `ferry resources delete` deletes one and its data.
+ */
+export const resources = sqliteTable(
+	"resources",
+	{
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.id),
+		type: text("type", { enum: RESOURCE_TYPES }).notNull(),
+		name: text("name").notNull(),
+		productionId: text("production_id"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.type, t.name] })],
+);
+
+export type ResourceRow = typeof resources.$inferSelect;

@@ -3,6 +3,7 @@
  * Module bytes live beside it, content-addressed (see artifacts/).
  */
 import { z } from "zod";
+import { resourceBindingSchema } from "../resources/index";
 
 /** How a module is loaded, named after the Worker Loader module kinds. */
 export const MODULE_KINDS = ["esm", "cjs", "text", "data", "json", "wasm", "sourcemap"] as const;
@@ -55,6 +56,8 @@ export const manifestSchema = z.object({
 	/** The script's vars as its env holds them: strings, or any other JSON value (typed vars, docs/compatibility.md). */
 	vars: z.record(z.string(), z.json()),
 	modules: z.array(manifestModuleSchema),
+	/** Its bindings to the tenant's resources (KV namespaces, …), each named in the tenant's space (docs/bindings.md). */
+	resources: z.array(resourceBindingSchema).optional(),
 	/** Set when the deployment has static assets (their paths are in its asset manifest, workers/shared/assets/). */
 	assets: z
 		.object({

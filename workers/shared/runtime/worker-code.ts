@@ -28,12 +28,15 @@ export interface WorkerCodeOptions {
 	globalOutbound?: Fetcher | null;
 	/** The deployment's assets as its `assets.binding` (the dispatcher's FerryAssets entrypoint for it). */
 	assets?: Fetcher;
+	/** The deployment's resource bindings, by env name (the dispatcher's FerryKV entrypoints for them). */
+	bindings?: Record<string, Fetcher>;
 	/** Tail consumers of the isolate: the dispatcher's FerryTail for the deployment (dispatch/src/telemetry/). */
 	tails?: Fetcher[];
 }
 
 /**
- * The tenant's code with its vars as its whole env: no platform binding is ever passed in, and
+ * The tenant's code with its vars and its own resources' bindings as its whole env: no platform
+ * binding is ever passed in, and
  * unless the caller passes the egress gate as `globalOutbound`, the isolate has no network at all.
  */
 export function workerCode(
@@ -57,7 +60,7 @@ export function workerCode(
 		compatibilityFlags: manifest.compatibilityFlags,
 		mainModule,
 		modules,
-		env: { ...manifest.vars, ...(binding && options.assets ? { [binding]: options.assets } : {}) },
+		env: { ...manifest.vars, ...options.bindings, ...(binding && options.assets ? { [binding]: options.assets } : {}) },
 		globalOutbound: options.globalOutbound ?? null,
 		...(options.tails ? { tails: options.tails } : {}),
 	};

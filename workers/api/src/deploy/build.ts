@@ -89,6 +89,7 @@ export function buildManifest({ upload, hashes, deploymentId, scriptName, tenant
 		compatibilityDate: upload.compatibilityDate,
 		compatibilityFlags: upload.compatibilityFlags,
 		vars: upload.vars,
+		...(upload.resources.length > 0 ? { resources: upload.resources } : {}),
 	};
 	// Assets only (upload.ts): no Worker, nothing to check but the assets (the pipeline's).
 	if (upload.mainModule === null) return { ...base, mainModule: null, modules: [] };

@@ -14,6 +14,7 @@ import { log } from "../../../shared/log";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { deploymentAssets, sessionTotals } from "../assets/deploy";
 import { LoadError, type Publisher, PublishUnavailableError } from "../publish";
+import { provisionResources } from "../resources/store";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord, schedulesOf } from "./queries";
 import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
@@ -155,6 +156,8 @@ export async function runDeployment(
 			await ctx.assets.putDeploymentAssets(assets);
 			manifest.assets = { binding: upload.assets.binding, ...assetTotals };
 		}
+		// The tenant's resources the deployment binds exist from here on (their data outlives the deployment).
+		await provisionResources(db, target.tenantId, upload.resources);
 		await artifacts.putManifest(manifest);
 		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
 		await ctx.hold?.("Built");

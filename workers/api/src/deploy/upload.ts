@@ -15,7 +15,8 @@ import { formatBytes } from "../../../shared/format";
 import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
-import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, VAR_NAME } from "../../../shared/names";
+import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, RESOURCE_NAME, VAR_NAME } from "../../../shared/names";
+import type { ResourceBinding } from "../../../shared/resources/index";
 import { cronsProblem } from "../../../shared/schedules/cron";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
 import { mediaTypeOf } from "../validate";
@@ -78,6 +79,8 @@ export interface Upload {
 	assets?: UploadAssets;
 	/** The script's cron triggers once this deployment is live; absent: the script's stay as they are. */
 	schedules?: string[];
+	/** Bindings to the tenant's resources (KV namespaces), each named in the tenant's own space. */
+	resources: ResourceBinding[];
 	sizeBytes: number;
 }
 
@@ -107,13 +110,45 @@ function bindingValue(binding: z.infer<typeof bindingSchema>): VarValue {
 	return "json" in parsed.data ? parsed.data.json : parsed.data.text;
 }
 
-function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, VarValue> {
-	const vars: Record<string, VarValue> = { ...metadata.vars };
+const kvBinding = z.object({
+	namespace_id: z
+		.string({ error: "a kv_namespace binding needs namespace_id, the namespace's name in your own space" })
+		.regex(RESOURCE_NAME, "namespace_id names a namespace in your own space: 1-64 letters, digits, '_' or '-'"),
+});
+
+/** The binding types that name one of the tenant's resources, and how each names it. */
+const RESOURCE_BINDINGS: Record<string, (binding: z.infer<typeof bindingSchema>) => ResourceBinding> = {
+	kv_namespace: (binding) => {
+		const parsed = kvBinding.safeParse(binding);
+		if (!parsed.success)
+			throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+		return { binding: binding.name, type: "kv_namespace", name: parsed.data.namespace_id };
+	},
+};
+
+/** Every binding checked against the compatibility table, and no env name given twice (vars and bindings alike). */
+function checkBindings(metadata: z.infer<typeof metadataSchema>): void {
+	const names = new Set(Object.keys(metadata.vars));
 	for (const binding of metadata.bindings) {
 		const problem = bindingTypeProblem(binding.name, binding.type);
 		if (problem) throw new FerryError("unsupported_config", problem);
-		if (binding.type === "assets") continue;
-		if (Object.hasOwn(vars, binding.name)) throw new FerryError("invalid_metadata", `var '${binding.name}' is given twice`);
+		if (names.has(binding.name))
+			throw new FerryError("invalid_metadata", `binding '${binding.name}' is given twice: a name in env is one binding`);
+		names.add(binding.name);
+	}
+}
+
+function resourcesFrom(metadata: z.infer<typeof metadataSchema>): ResourceBinding[] {
+	return metadata.bindings.flatMap((binding) => {
+		const read = Object.hasOwn(RESOURCE_BINDINGS, binding.type) ? RESOURCE_BINDINGS[binding.type] : undefined;
+		return read ? [read(binding)] : [];
+	});
+}
+
+function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, VarValue> {
+	const vars: Record<string, VarValue> = { ...metadata.vars };
+	for (const binding of metadata.bindings) {
+		if (binding.type === "assets" || Object.hasOwn(RESOURCE_BINDINGS, binding.type)) continue;
 		vars[binding.name] = bindingValue(binding);
 	}
 	const count = Object.keys(vars).length;
@@ -171,6 +206,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 	const parsed = metadataSchema.safeParse(metadataJson);
 	if (!parsed.success) throw new FerryError("invalid_metadata", `invalid metadata: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
 	const metadata = parsed.data;
+	checkBindings(metadata);
 
 	const modules: UploadedModule[] = [];
 	/** Each module's part name as sent, by its normalized name. */
@@ -208,6 +244,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 		compatibilityDate: metadata.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
 		compatibilityFlags: metadata.compatibility_flags,
 		vars: varsFrom(metadata),
+		resources: resourcesFrom(metadata),
 		...(assets ? { assets } : {}),
 		...(schedules ? { schedules } : {}),
 		sizeBytes: body.byteLength,

@@ -45,6 +45,12 @@ export class DispatchNamespacePublisher implements Publisher {
 
 	async load(deployment: BuiltDeployment): Promise<LoadedDeployment> {
 		const { manifest, assets } = deployment;
+		// Never uploaded without them: a binding the namespace script lacked would be dropped in silence.
+		const [resource] = manifest.resources ?? [];
+		if (resource)
+			throw new LoadError(
+				`binding '${resource.binding}' (${resource.type}): this installation does not provision resources in Cloudflare yet (docs/bindings.md)`,
+			);
 		const path = [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)];
 		let answer: unknown;
 		try {

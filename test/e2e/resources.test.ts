@@ -1,0 +1,75 @@
+/**
+ * Tenants' resources survive the platform (docs/bindings.md): a KV namespace written through a
+ * tenant's Worker is there after the whole platform is killed (SIGKILL, as in a crash) and started
+ * again on the same state directory, and another tenant deploying the same project sees none of it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { loopbackFetch } from "../../loopback/index.ts";
+import { type DevServer, startDevServer } from "./dev-server.ts";
+
+const ADMIN = "e2e-resources-admin-token";
+const stateDir = path.join(mkdtempSync(path.join(tmpdir(), "ferry-e2e-resources-")), "state");
+let dev: DevServer | undefined;
+
+afterAll(async () => {
+	await dev?.stop();
+	rmSync(path.dirname(stateDir), { recursive: true, force: true });
+});
+
+const COUNTER = `export default {
+	async fetch(request, env) {
+		const n = Number((await env.COUNTS.get("n")) ?? 0) + 1;
+		await env.COUNTS.put("n", String(n), { metadata: { at: "e2e" } });
+		return new Response(String(n));
+	},
+};`;
+
+async function tenant(server: DevServer, name: string): Promise<Record<string, string>> {
+	const created = await loopbackFetch(`${server.api}/v1/tenants`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+		body: JSON.stringify({ name }),
+	});
+	expect(created.status).toBe(201);
+	return { authorization: `Bearer ${((await created.json()) as { token: { token: string } }).token.token}` };
+}
+
+async function deploy(server: DevServer, auth: Record<string, string>, script: string) {
+	const form = new FormData();
+	form.set(
+		"metadata",
+		JSON.stringify({
+			main_module: "worker.js",
+			compatibility_date: "2026-11-01",
+			bindings: [{ type: "kv_namespace", name: "COUNTS", namespace_id: "counts" }],
+		}),
+	);
+	form.set("worker.js", new File([COUNTER], "worker.js", { type: "application/javascript+module" }));
+	const res = await loopbackFetch(`${server.api}/v1/scripts/${script}`, { method: "PUT", headers: auth, body: form });
+	expect(res.status).toBe(200);
+}
+
+const count = async (server: DevServer, script: string) => (await loopbackFetch(server.at(script))).text();
+
+it("keeps a tenant's KV data across a platform crash and restart, apart from another tenant's", async () => {
+	dev = await startDevServer({ adminToken: ADMIN, stateDir });
+	const a = await tenant(dev, "e2e-kv-a");
+	await deploy(dev, a, "counter-a");
+	expect(await count(dev, "counter-a")).toBe("1");
+	expect(await count(dev, "counter-a")).toBe("2");
+
+	await dev.kill();
+	dev = await startDevServer({ adminToken: ADMIN, stateDir });
+	expect(await count(dev, "counter-a")).toBe("3");
+	const keys = await loopbackFetch(`${dev.api}/v1/kv/counts/keys`, { headers: a });
+	expect(await keys.json()).toEqual({ keys: [{ name: "n", metadata: { at: "e2e" } }], list_complete: true });
+
+	// The same project deployed by another tenant counts from nothing.
+	const b = await tenant(dev, "e2e-kv-b");
+	await deploy(dev, b, "counter-b");
+	expect(await count(dev, "counter-b")).toBe("1");
+	expect(await count(dev, "counter-a")).toBe("4");
+});
