@@ -29,6 +29,33 @@ async function logsOnceThere(token: string, name: string, count: number, query =
 	return page;
 }
 
+const scriptIdOf = async (name: string) =>
+	(await env.DB.prepare("SELECT id FROM scripts WHERE name = ?").bind(name).first<{ id: string }>())!.id;
+const storeOf = async (name: string) => {
+	const namespace = (env as unknown as TelemetryEnv).SCRIPT_TELEMETRY;
+	return namespace.get(namespace.idFromName(await scriptIdOf(name)));
+};
+
+/** A record as the collector hands it to the store, for tests that need many at once. */
+const fakeRecord = (deployment: string, path: string, logs: { level: "log"; message: string; time: string }[] = []) => ({
+	time: new Date().toISOString(),
+	script: "x",
+	deployment_id: deployment,
+	request_id: null,
+	event: "fetch" as const,
+	method: "GET",
+	path,
+	cron: null,
+	status: 200,
+	outcome: "ok" as const,
+	wall_ms: 1,
+	cpu_ms: null,
+	logs,
+	logs_dropped: 0,
+	logs_truncated: false,
+	exception: null,
+});
+
 const LOGGING = `export default {
 	async fetch(request) {
 		const url = new URL(request.url);
@@ -127,6 +154,19 @@ describe("GET /v1/scripts/:name/logs", () => {
 		expect(last.cursor).toBeNull();
 	});
 
+	it("orders by when invocations started, whatever order their traces arrived in", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		const store = await storeOf(name);
+		const at = (path: string, ms: number) => ({ ...fakeRecord(deployment.id, path), time: new Date(ms).toISOString() });
+		const now = Date.now();
+		await store.append([at("/second", now - 1_000), at("/third", now - 500)]);
+		await store.append([at("/first", now - 2_000)]);
+		const first = await json(await logs(t.token, name, "?limit=2"));
+		expect(first.invocations.map((r: { path: string }) => r.path)).toEqual(["/third", "/second"]);
+		const rest = await json(await logs(t.token, name, `?limit=2&cursor=${first.cursor}`));
+		expect(rest.invocations.map((r: { path: string }) => r.path)).toEqual(["/first"]);
+	});
+
 	it("answers 400 naming the bad parameter", async () => {
 		const { t, name } = await deployed(LOGGING);
 		for (const [query, parameter] of [
@@ -212,33 +252,6 @@ async function openTail(token: string, name: string, query = "") {
 	await next("ready");
 	return { next, close: () => events.return(undefined) };
 }
-
-const scriptIdOf = async (name: string) =>
-	(await env.DB.prepare("SELECT id FROM scripts WHERE name = ?").bind(name).first<{ id: string }>())!.id;
-const storeOf = async (name: string) => {
-	const namespace = (env as unknown as TelemetryEnv).SCRIPT_TELEMETRY;
-	return namespace.get(namespace.idFromName(await scriptIdOf(name)));
-};
-
-/** A record as the collector hands it to the store, for tests that need many at once. */
-const fakeRecord = (deployment: string, path: string, logs: { level: "log"; message: string; time: string }[] = []) => ({
-	time: new Date().toISOString(),
-	script: "x",
-	deployment_id: deployment,
-	request_id: null,
-	event: "fetch" as const,
-	method: "GET",
-	path,
-	cron: null,
-	status: 200,
-	outcome: "ok" as const,
-	wall_ms: 1,
-	cpu_ms: null,
-	logs,
-	logs_dropped: 0,
-	logs_truncated: false,
-	exception: null,
-});
 
 describe("GET /v1/scripts/:name/tail", () => {
 	it("streams each matching invocation to every tail open on the script, as it happens", async () => {

@@ -24,7 +24,7 @@ export interface InvocationFilter {
 
 export interface LogsQuery extends InvocationFilter {
 	/** Records older than this one (the previous page's `cursor`). */
-	before?: number;
+	before?: Cursor;
 	limit: number;
 }
 
@@ -59,12 +59,23 @@ export function parseStatus(value: string): StatusFilter | undefined {
 	return /^\d+$/.test(value) ? Number(value) : (value as StatusFilter);
 }
 
-/** A cursor is a record id, opaque to clients. */
-export const cursorOf = (id: number): string => `c${id.toString(36)}`;
-export function parseCursor(value: string): number | undefined {
-	if (!/^c[0-9a-z]{1,12}$/.test(value)) return undefined;
-	const id = Number.parseInt(value.slice(1), 36);
-	return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+/**
+ * A record's place in its script's order, opaque to clients: its start time, then its store id
+ * (arrival order), so pages are newest first by when invocations started, whatever order their
+ * traces arrived in.
+ */
+export interface Cursor {
+	time: number;
+	id: number;
+}
+
+export const cursorOf = ({ time, id }: Cursor): string => `c${time.toString(36)}-${id.toString(36)}`;
+export function parseCursor(value: string): Cursor | undefined {
+	const match = /^c([0-9a-z]{1,12})-([0-9a-z]{1,12})$/.exec(value);
+	if (!match) return undefined;
+	const time = Number.parseInt(match[1]!, 36);
+	const id = Number.parseInt(match[2]!, 36);
+	return Number.isSafeInteger(time) && Number.isSafeInteger(id) && id > 0 ? { time, id } : undefined;
 }
 
 const isError = (record: Pick<InvocationRecord, "outcome" | "status">) =>

@@ -27,7 +27,7 @@ export interface LogLine {
 }
 
 export interface InvocationRecord {
-	/** The record's place in its script's store: newer records have larger ids. */
+	/** The record's place in its script's store, newest first by start time (also a logs cursor). */
 	id: string;
 	/** When the invocation started. */
 	time: string;

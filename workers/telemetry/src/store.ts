@@ -21,6 +21,7 @@ type Stored = Omit<InvocationRecord, "id">;
 
 interface Row extends Record<string, SqlStorageValue> {
 	id: number;
+	time: number;
 	record: string;
 }
 
@@ -62,7 +63,7 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 					JSON.stringify(record),
 				)
 				.one();
-			stored.push({ id: cursorOf(id), ...record });
+			stored.push({ id: cursorOf({ time: Date.parse(record.time), id }), ...record });
 		}
 		this.rollups.add(records);
 		this.live.publish(stored);
@@ -98,7 +99,7 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 			where.push(clause);
 			params.push(...values);
 		};
-		if (query.before !== undefined) add("id < ?", query.before);
+		if (query.before !== undefined) add("(time < ? OR (time = ? AND id < ?))", query.before.time, query.before.time, query.before.id);
 		if (query.since !== undefined) add("time >= ?", query.since);
 		if (query.until !== undefined) add("time < ?", query.until);
 		if (query.deployment !== undefined) add("deployment = ?", query.deployment);
@@ -111,13 +112,13 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 		else if (status !== undefined) add("status >= ? AND status < ?", Number(status[0]) * 100, Number(status[0]) * 100 + 100);
 		const rows = this.sql
 			.exec<Row>(
-				`SELECT id, record FROM invocations ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
+				`SELECT id, time, record FROM invocations ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY time DESC, id DESC LIMIT ?`,
 				...params,
 				query.limit + 1,
 			)
 			.toArray();
 		const page = rows.slice(0, query.limit);
-		const invocations = page.map((row) => ({ id: cursorOf(row.id), ...(JSON.parse(row.record) as Stored) }));
-		return { invocations, cursor: rows.length > query.limit ? cursorOf(page[page.length - 1]!.id) : null };
+		const invocations = page.map((row) => ({ id: cursorOf(row), ...(JSON.parse(row.record) as Stored) }));
+		return { invocations, cursor: rows.length > query.limit ? cursorOf(page[page.length - 1]!) : null };
 	}
 }
