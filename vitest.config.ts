@@ -27,6 +27,8 @@ export default defineConfig({
 						main: "./test/workers/entry.ts",
 						miniflare: {
 							compatibilityDate: "2026-11-01",
+							// A Worker Loader entrypoint's scheduled() as a scheduled event, as in the local runtime processes (wrangler.toml [env.runtime]).
+							compatibilityFlags: ["service_binding_extra_handlers"],
 							d1Databases: ["DB"],
 							r2Buckets: ["ARTIFACTS"],
 							workerLoaders: { LOADER: {} },

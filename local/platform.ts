@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describeError } from "../workers/shared/describe-error.ts";
 import { LIMITS } from "../workers/shared/limits.ts";
+import type { ScheduledRun } from "../workers/shared/schedules/runs.ts";
 import { type Domains, localDomains, platformHost } from "./domains.ts";
 import { egressOutbound, parseHosts, withHosts } from "./egress.ts";
 import { failInterruptedBefore } from "./interrupted.ts";
@@ -56,8 +57,13 @@ export interface LocalPlatformOptions {
 	health?: HealthOptions | false;
 	/** Told what the supervisor did (default: a line on stderr for each restart, quarantine, recycle). */
 	onEvent?: (event: SupervisorEvent) => void;
-	/** Work to run about once a minute while the platform runs (cron triggers will be fired from here). */
-	onMinute?: () => Promise<void>;
+	/** Work to run at the start of every UTC minute while the platform runs (after its cron triggers started). */
+	onMinute?: (minute: number) => Promise<void>;
+	/**
+	 * Tests only: cron triggers fire only for the minutes a test asks for (`runMinute`, or the
+	 * Supervision surface's POST /minute with any time), never on their own.
+	 */
+	testClock?: boolean;
 	/** The platform's and the tenants' domains (./domains.ts); both default to localhost. */
 	domains?: Partial<Domains>;
 	/** Tests only: hold deployments at a state (workers/api/src/deploy/test-hold.ts); never set otherwise. */
@@ -79,6 +85,10 @@ export interface LocalPlatform {
 	panelUrl: string;
 	/** How many wedged processes the supervisor replaced. */
 	readonly restarts: number;
+	/** Runs the cron triggers due at the minute `at` falls in (with `testClock`: any minute) and answers the runs. */
+	runMinute(at: number): Promise<ScheduledRun[]>;
+	/** With `testClock`: where the Supervision surface is, for tests in other processes (POST /minute). */
+	testClock?: { url: string; token: string };
 	/** The URL of a tenant hostname label on this platform, e.g. `hello` → http://hello.localhost:8787/. */
 	urlFor(label: string): string;
 	/** The Miniflare entry ports of the workerd processes running now (bench/workerd-memory.ts). */
@@ -160,6 +170,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			health: options.health ?? {},
 			onEvent: options.onEvent ?? ((event) => console.error(`[ferry] ${describeEvent(event)}`)),
 			...(options.onMinute ? { onMinute: options.onMinute } : {}),
+			testClock: options.testClock ?? false,
 		});
 	const supervisor = await start().catch((error: unknown) => {
 		// Miniflare tells a taken address by its error code: the public port taken since the check, or one
@@ -190,6 +201,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 			return supervisor.restarts;
 		},
 		urlFor,
+		runMinute: (at) => supervisor.runMinute(at),
+		...(options.testClock ? { testClock: { url: supervisor.supervision.url.href, token: supervisor.supervision.token } } : {}),
 		workerdPorts: () => supervisor.entryPorts(),
 		stop: async () => {
 			await interrupted;

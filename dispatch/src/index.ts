@@ -13,6 +13,7 @@ import { log } from "../../workers/shared/log";
 import { platformReads } from "../../workers/shared/platform";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
 import { assetServerFor } from "./assets/server";
+import { fanOut } from "./cron";
 import { notFoundPage, unavailablePage } from "./pages";
 import { refreshRoutes, resolveRoute } from "./routes";
 import { failurePage, quarantineOf, runtimeFor } from "./runtime";
@@ -21,6 +22,8 @@ import { failurePage, quarantineOf, runtimeFor } from "./runtime";
 export { FerryEgress } from "../../workers/outbound/src/entrypoint";
 // A tenant Worker's `env.ASSETS` (its assets binding) when the runtime is Worker Loader (see assets/).
 export { FerryAssets } from "./assets/entrypoint";
+// The local runtime processes' socket for the control process's minute tick (see cron/).
+export { Scheduler } from "./cron";
 // A tenant Worker's KV namespace bindings when the runtime is Worker Loader (see resources/).
 export { FerryKV } from "./resources/kv";
 // The tail consumer of tenant isolates when the runtime is Worker Loader (see telemetry/).
@@ -71,6 +74,17 @@ export default {
 		return target.then(
 			(found) => serve(found, request, env),
 			(error: unknown) => platformFailure(error, request),
+		);
+	},
+	/**
+	 * The dispatcher's own cron (production: `[triggers]` of its `[env.production]`, every minute): the
+	 * tenants' cron triggers that fire this minute, each run on its live deployment (cron/, docs/cron.md).
+	 */
+	scheduled(controller, env, ctx): void {
+		ctx.waitUntil(
+			fanOut(env, controller.scheduledTime).catch((error: unknown) =>
+				log.error("the cron fan-out failed", { scheduledTime: controller.scheduledTime, error }),
+			),
 		);
 	},
 } satisfies ExportedHandler<DispatchEnv>;

@@ -16,6 +16,9 @@ export const runtimeBinding = (slot: number, side: Side) => `RT_${slot}_${side}`
 /** The runtime process's RouteControl socket in slot `slot`. */
 export const routeControlBinding = (slot: number, side: Side) => `RC_${slot}_${side}`;
 
+/** The runtime process's Scheduler socket in slot `slot` (the minute tick's cron triggers, ./cron.ts). */
+export const schedulerBinding = (slot: number, side: Side) => `SC_${slot}_${side}`;
+
 /** The probe process's Probe socket. */
 export const probeBinding = (side: Side) => `PROBE_${side}`;
 

@@ -3,7 +3,9 @@
  * JSON over HTTP on this entrypoint's own loopback socket, each call carrying the token the platform
  * passed in SUPERVISOR_TOKEN. It sets which side of each slot serves, takes a wedged slot down (and
  * answers what was in flight there), holds, isolates and releases suspects, reports what is still in
- * flight on a side being drained, and forwards a quarantine to the API.
+ * flight on a side being drained, forwards a quarantine to the API, and runs the minute tick of cron
+ * triggers (./cron.ts): for the current minute only, or for any minute when the platform was started
+ * with its test clock (FERRY_TEST_CLOCK), so tests drive time forward instead of waiting for it.
  */
 
 import { WorkerEntrypoint } from "cloudflare:workers";
@@ -11,11 +13,15 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import { QUARANTINE_REASONS, type QuarantineApi } from "../../workers/shared/runtime/quarantine";
+import { startOfMinute } from "../../workers/shared/schedules/cron";
 import { SIDES, SUPERVISOR_TOKEN_HEADER } from "./bindings";
+import { runMinute } from "./cron";
 import { inFlight, probes, slots } from "./state";
 
 /** How long suspects stay held if the supervisor never decides about them. */
 const HOLD_MS = 10_000;
+/** How far from now a minute tick may be without the test clock: the supervisor's own call is late by a second or so. */
+const TICK_SLACK_MS = 90_000;
 
 const side = z.enum(SIDES);
 const labels = z.object({ labels: z.array(z.string().max(253)).max(10_000) });
@@ -75,6 +81,12 @@ const app = new Hono<{ Bindings: ControlEnv }>()
 	.post("/quarantine", json(z.object({ label: z.string().min(1), reason: z.enum(QUARANTINE_REASONS) })), async (c) => {
 		const answer = await (c.env.QUARANTINE as unknown as QuarantineApi).quarantine(c.req.valid("json"));
 		return c.json({ quarantined: answer });
+	})
+	.post("/minute", json(z.object({ at: z.number().int() })), async (c) => {
+		const { at } = c.req.valid("json");
+		const testClock = (c.env as { FERRY_TEST_CLOCK?: string }).FERRY_TEST_CLOCK === "1";
+		if (!testClock && Math.abs(at - Date.now()) > TICK_SLACK_MS) return c.json({ error: "only the current minute" }, 403);
+		return c.json({ runs: await runMinute(c.env, startOfMinute(at)) });
 	})
 	.put("/probe", json(z.object({ side: side.nullable() })), (c) => {
 		probes.setLive(c.req.valid("json").side);

@@ -1,6 +1,7 @@
 /** The supervisor's calls to the control Worker's Supervision surface (../control/supervision.ts). */
 
 import type { QuarantineAnswer, QuarantineReason } from "../../workers/shared/runtime/quarantine.ts";
+import type { ScheduledRun } from "../../workers/shared/schedules/runs.ts";
 import type { Side } from "../control/bindings.ts";
 import { SUPERVISOR_TOKEN_HEADER } from "../control/bindings.ts";
 import type { InFlightRequest } from "../control/in-flight.ts";
@@ -48,6 +49,12 @@ export class ControlClient {
 		return ((await this.call("POST", "/quarantine", { label, reason })) as { quarantined: QuarantineAnswer | null }).quarantined;
 	}
 
+	/** Runs the cron triggers due at the minute `at` falls in; answers what ran and how. */
+	async runMinute(at: number): Promise<ScheduledRun[]> {
+		// The runs take as long as the slowest handler (bounded by the wall-clock limit).
+		return ((await this.call("POST", "/minute", { at }, 120_000)) as { runs: ScheduledRun[] }).runs;
+	}
+
 	setProbe(side: Side | null): Promise<unknown> {
 		return this.call("PUT", "/probe", { side });
 	}
@@ -56,12 +63,12 @@ export class ControlClient {
 		return ((await this.call("GET", `/probe/${side}/in-flight`)) as { count: number }).count;
 	}
 
-	private async call(method: string, route: string, body?: unknown): Promise<unknown> {
+	private async call(method: string, route: string, body?: unknown, timeoutMs = 10_000): Promise<unknown> {
 		const response = await fetch(new URL(route, this.url), {
 			method,
 			headers: { [SUPERVISOR_TOKEN_HEADER]: this.token, ...(body === undefined ? {} : { "content-type": "application/json" }) },
 			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(10_000),
+			signal: AbortSignal.timeout(timeoutMs),
 		});
 		if (!response.ok) throw new Error(`the control process answered ${method} ${route} with ${response.status}: ${await response.text()}`);
 		return response.json();

@@ -18,6 +18,8 @@
 import { randomBytes } from "node:crypto";
 import type { Miniflare } from "miniflare";
 import type { QuarantineReason } from "../../workers/shared/runtime/quarantine.ts";
+import { startOfMinute } from "../../workers/shared/schedules/cron.ts";
+import type { ScheduledRun } from "../../workers/shared/schedules/runs.ts";
 import { otherSide, type Side } from "../control/bindings.ts";
 import { freePorts } from "../ports.ts";
 import type { PlatformWorkers } from "../workers.ts";
@@ -68,10 +70,16 @@ export interface SupervisorOptions {
 	health: HealthOptions | false;
 	onEvent?: (event: SupervisorEvent) => void;
 	/**
-	 * Called about once a minute while the platform runs (the place for per-minute work such as
-	 * firing cron triggers); errors are reported as events, never stop the supervisor.
+	 * Called at the start of every UTC minute while the platform runs, after that minute's cron
+	 * triggers were started (with the minute, ms since the epoch); errors are reported as events,
+	 * never stop the supervisor.
 	 */
-	onMinute?: () => Promise<void>;
+	onMinute?: (minute: number) => Promise<void>;
+	/**
+	 * Tests only: no minute tick of its own; cron triggers fire only for the minutes a test asks for
+	 * (`runMinute`, the Supervision surface's POST /minute with any time).
+	 */
+	testClock?: boolean;
 }
 
 export type SupervisorEvent =
@@ -118,8 +126,10 @@ export class Supervisor {
 	private wedges = 0;
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private stopped = false;
-	private nextMinute = Date.now() + 60_000;
+	/** The start of the next UTC minute the tick is due at. */
+	private nextMinute = startOfMinute(Date.now()) + 60_000;
 	private restartCount = 0;
+	private token = "";
 
 	private readonly intervalMs: number;
 	private readonly timeoutMs: number;
@@ -135,6 +145,16 @@ export class Supervisor {
 		const supervisor = new Supervisor(options);
 		await supervisor.boot();
 		return supervisor;
+	}
+
+	/** The Supervision surface (tests reach it with the test clock: `runMinute`). */
+	get supervision(): { url: URL; token: string } {
+		return { url: this.control.supervisionUrl, token: this.token };
+	}
+
+	/** Runs the cron triggers due at the minute `at` falls in, now (with the test clock: any minute). */
+	runMinute(at: number): Promise<ScheduledRun[]> {
+		return this.client.runMinute(at);
 	}
 
 	/** The edge's port. */
@@ -171,11 +191,11 @@ export class Supervisor {
 	private async boot(): Promise<void> {
 		const { runtimes } = this.options;
 		// Every port is chosen before any process starts, so all start at once. 2 per side of each slot.
-		const ports = await freePorts(3 + (runtimes + ISOLATION_SLOTS + 1) * 4);
+		const ports = await freePorts(3 + (runtimes + ISOLATION_SLOTS + 1) * 6);
 		const take = () => ports.pop()!;
 		const slotPorts = (): SlotPorts => ({
-			A: { serve: take(), routeControl: take() },
-			B: { serve: take(), routeControl: take() },
+			A: { serve: take(), routeControl: take(), scheduler: take() },
+			B: { serve: take(), routeControl: take(), scheduler: take() },
 		});
 		this.controlPorts = { platform: take(), telemetry: take(), resources: take() };
 		const slot = (kind: SlotKind, index: number): Slot => ({
@@ -191,6 +211,7 @@ export class Supervisor {
 		for (let i = 0; i < ISOLATION_SLOTS; i++) this.slots.push(slot("isolation", runtimes + i));
 		this.probe = slot("probe", -1);
 		const token = randomBytes(24).toString("base64url");
+		this.token = token;
 
 		const starting = [...this.slots.filter((s) => s.kind === "runtime"), this.probe].map(async (s) => {
 			s.live = await this.spawn(s, "A");
@@ -204,6 +225,7 @@ export class Supervisor {
 			probe: this.probe.ports,
 			supervisorToken: token,
 			stateDir: this.options.stateDir,
+			testClock: this.options.testClock ?? false,
 			verbose: this.options.verbose,
 		});
 		const results = await Promise.allSettled([control, ...starting]);
@@ -436,10 +458,19 @@ export class Supervisor {
 				slot.restarting = false;
 			}
 		}
-		if (this.options.onMinute && now >= this.nextMinute) {
-			this.nextMinute = now + 60_000;
-			await this.options.onMinute().catch((error: unknown) => this.emit({ type: "failed", process: "per-minute work", error }));
+		if (now >= this.nextMinute) {
+			// Once per minute, for the minute now is in (a machine that slept skips the minutes it slept through, as Cloudflare's cron would).
+			const minute = startOfMinute(now);
+			this.nextMinute = minute + 60_000;
+			void this.minute(minute);
 		}
+	}
+
+	/** The minute's cron triggers (not awaited by housekeeping: a slow handler must not hold up restarts), then onMinute. */
+	private async minute(minute: number): Promise<void> {
+		if (!this.options.testClock)
+			await this.client.runMinute(minute).catch((error: unknown) => this.emit({ type: "failed", process: "cron triggers", error }));
+		await this.options.onMinute?.(minute).catch((error: unknown) => this.emit({ type: "failed", process: "per-minute work", error }));
 	}
 
 	private emit(event: SupervisorEvent): void {

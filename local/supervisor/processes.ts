@@ -13,7 +13,7 @@
  */
 import path from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type V4WorkerOptions } from "miniflare";
-import { probeBinding, routeControlBinding, runtimeBinding, SIDES, type Side } from "../control/bindings.ts";
+import { probeBinding, routeControlBinding, runtimeBinding, SIDES, type Side, schedulerBinding } from "../control/bindings.ts";
 import { freePort } from "../ports.ts";
 import type { PlatformWorkers } from "../workers.ts";
 
@@ -25,6 +25,8 @@ export interface SidePorts {
 	serve: number;
 	/** The dispatcher's RouteControl (runtime processes only). */
 	routeControl: number;
+	/** The dispatcher's Scheduler: the minute tick's cron triggers (runtime processes only). */
+	scheduler: number;
 }
 
 export type SlotPorts = Record<Side, SidePorts>;
@@ -147,6 +149,8 @@ export interface ControlProcessOptions extends ProcessOptions {
 	probe: SlotPorts;
 	supervisorToken: string;
 	stateDir: string;
+	/** Tests only: the supervision surface runs the minute tick for any time it is given (./../control/cron.ts). */
+	testClock: boolean;
 }
 
 export interface ControlProcess extends PlatformProcess {
@@ -164,12 +168,17 @@ export async function startControl(options: ControlProcessOptions): Promise<Cont
 		for (const side of SIDES) {
 			slotBindings[runtimeBinding(slot, side)] = external(ports[side].serve, { injectRequestHeaders });
 			slotBindings[routeControlBinding(slot, side)] = external(ports[side].routeControl);
+			slotBindings[schedulerBinding(slot, side)] = external(ports[side].scheduler);
 		}
 	});
 	for (const side of SIDES) slotBindings[probeBinding(side)] = external(options.probe[side].serve);
 	const control: V4WorkerOptions = {
 		...workers.control,
-		bindings: { ...(workers.control.bindings as Record<string, unknown>), SUPERVISOR_TOKEN: options.supervisorToken },
+		bindings: {
+			...(workers.control.bindings as Record<string, unknown>),
+			SUPERVISOR_TOKEN: options.supervisorToken,
+			...(options.testClock ? { FERRY_TEST_CLOCK: "1" } : {}),
+		},
 		serviceBindings: { ...(workers.control.serviceBindings as Record<string, unknown>), ...slotBindings },
 		unsafeDirectSockets: [
 			{ host: options.host, port: options.port },
@@ -224,6 +233,7 @@ export async function startRuntime(options: RuntimeProcessOptions): Promise<Runt
 			? [
 					{ host: LOOPBACK, port: options.ports.serve },
 					{ host: LOOPBACK, port: options.ports.routeControl, entrypoint: "RouteControl" },
+					{ host: LOOPBACK, port: options.ports.scheduler, entrypoint: "Scheduler" },
 				]
 			: [{ host: LOOPBACK, port: options.ports.serve, entrypoint: "Probe" }];
 	const worker: V4WorkerOptions = {

@@ -9,6 +9,8 @@ export interface PlatformInfo {
 	apiUrl: string;
 	adminToken: string;
 	port: number;
+	/** The Supervision surface, where a test runs the minute tick of cron triggers for the time it names (./support.ts `runMinute`). */
+	testClock: { url: string; token: string };
 }
 
 declare module "vitest" {
@@ -19,11 +21,13 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
 	const stateDir = mkdtempSync(path.join(tmpdir(), "ferry-cli-platform-"));
-	const platform = await startLocalPlatform({ port: 0, stateDir, adminToken: "cli-test-admin-token", health: false });
+	// The test clock: cron triggers fire only for the minutes a test names, never on their own.
+	const platform = await startLocalPlatform({ port: 0, stateDir, adminToken: "cli-test-admin-token", health: false, testClock: true });
 	project.provide("platform", {
 		apiUrl: platform.apiUrl,
 		adminToken: platform.adminToken,
 		port: platform.port,
+		testClock: platform.testClock!,
 	});
 	return async () => {
 		await platform.stop();

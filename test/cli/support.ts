@@ -9,6 +9,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, expect, inject } from "vitest";
 import type { Io } from "../../cli/src/core/io.ts";
 import { main } from "../../cli/src/main.ts";
+import { SUPERVISOR_TOKEN_HEADER } from "../../local/control/bindings.ts";
 import { ROOT } from "../../local/paths.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
 
@@ -155,6 +156,23 @@ export const helloProject = (name: string, text: string, extraConfig = "") =>
 export async function visit(url: string): Promise<{ status: number; text: string }> {
 	const response = await loopbackFetch(url);
 	return { status: response.status, text: await response.text() };
+}
+
+/**
+ * Runs the cron triggers due at the minute `at` falls in, as the supervisor does at every minute: the
+ * platform runs with its test clock, so time moves only when a test says so. Answers the runs.
+ */
+export async function runMinute(
+	at: number,
+): Promise<{ scriptId: string; deploymentId: string; cron: string; outcome: string; scheduledTime: number }[]> {
+	const { url, token } = platform().testClock;
+	const response = await fetch(new URL("/minute", url), {
+		method: "POST",
+		headers: { [SUPERVISOR_TOKEN_HEADER]: token, "content-type": "application/json" },
+		body: JSON.stringify({ at }),
+	});
+	if (!response.ok) throw new Error(`the minute tick answered ${response.status}: ${await response.text()}`);
+	return ((await response.json()) as { runs: Awaited<ReturnType<typeof runMinute>> }).runs;
 }
 
 export const scriptUrl = (name: string) => `http://${name}.localhost:${platform().port}/`;

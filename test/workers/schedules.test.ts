@@ -5,7 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { fanOut } from "../../dispatch/src/cron";
 import { LIMITS } from "../../workers/shared/limits";
+import { dueJobs } from "../../workers/shared/schedules/d1";
 import { api, deploy, hello, json, newTenant, uniqueName } from "./platform";
 
 const withScheduled = (text: string) =>
@@ -162,5 +164,58 @@ describe("rollback and delete", () => {
 			.first<{ id: string }>())!;
 		expect((await api(`/v1/scripts/${name}`, { method: "DELETE", token: t.token })).status).toBe(200);
 		expect(await env.DB.prepare("SELECT count(*) AS n FROM schedules WHERE script_id = ?1").bind(id).first("n")).toBe(0);
+	});
+});
+
+describe("the fan-out (which schedules are due at minute T, each run through the runtime adapter)", () => {
+	it("runs the live deployment's scheduled handler for each cron due, records its last run, and leaves the others", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const source = `export default {
+			fetch() { return new Response("hi"); },
+			scheduled(controller, env) {
+				if (controller.cron === "0 3 * * *") throw new Error("nightly failed");
+				if (typeof controller.scheduledTime !== "number" || env.MODE !== "prod") throw new Error("not a scheduled event");
+			},
+		};`;
+		const v1 = (
+			await json(
+				await deploy(t.token, name, source, { vars: { MODE: "prod" }, schedules: [{ cron: "*/15 * * * *" }, { cron: "0 3 * * *" }] }),
+			)
+		).deployment.id;
+		const mine = (jobs: { target: { deploymentId: string }; cron: string }[]) =>
+			jobs
+				.filter((job) => job.target.deploymentId === v1)
+				.map((job) => job.cron)
+				.sort();
+		expect(mine(await dueJobs(env.DB, Date.parse("2026-12-03T03:01:00Z")))).toEqual([]);
+		expect(mine(await dueJobs(env.DB, Date.parse("2026-12-03T03:15:30Z")))).toEqual(["*/15 * * * *"]);
+		expect(mine(await dueJobs(env.DB, Date.parse("2026-12-03T03:00:00Z")))).toEqual(["*/15 * * * *", "0 3 * * *"]);
+
+		const runs = (await fanOut(env as unknown as DispatchEnv, Date.parse("2026-12-03T03:00:20Z"))).filter((run) => run.deploymentId === v1);
+		expect(runs.map((run) => [run.cron, run.outcome, run.scheduledTime]).sort()).toEqual([
+			["*/15 * * * *", "ok", Date.parse("2026-12-03T03:00:00Z")],
+			["0 3 * * *", "exception", Date.parse("2026-12-03T03:00:00Z")],
+		]);
+		const listed = (await json(await api(`/v1/scripts/${name}/schedules`, { token: t.token }))).schedules;
+		expect(listed).toMatchObject([
+			{ cron: "*/15 * * * *", last_run: { at: "2026-12-03T03:00:00.000Z", outcome: "ok", deployment_id: v1 } },
+			{ cron: "0 3 * * *", last_run: { at: "2026-12-03T03:00:00.000Z", outcome: "exception", deployment_id: v1 } },
+		]);
+	});
+
+	it("follows the live route: a rollback's deployment runs the crons; a deleted script's never run", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		const v1 = (await json(await deploy(t.token, name, withScheduled("v1"), { schedules: [{ cron: "* * * * *" }] }))).deployment.id;
+		const v2 = (await json(await deploy(t.token, name, withScheduled("v2")))).deployment.id;
+		const at = Date.parse("2026-12-03T04:00:00Z");
+		const ran = async () =>
+			(await dueJobs(env.DB, at)).filter((job) => [v1, v2].includes(job.target.deploymentId)).map((job) => job.target.deploymentId);
+		expect(await ran()).toEqual([v2]);
+		await api(`/v1/scripts/${name}/rollback`, { method: "POST", token: t.token });
+		expect(await ran()).toEqual([v1]);
+		await api(`/v1/scripts/${name}`, { method: "DELETE", token: t.token });
+		expect(await ran()).toEqual([]);
 	});
 });

@@ -17,9 +17,10 @@
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import { requestIdOf } from "../../../workers/shared/http/request-id";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
-import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
+import type { RouteTarget, RuntimeAdapter, ScheduledEvent } from "../../../workers/shared/runtime/route";
 import { namespaceScriptName } from "../../../workers/shared/runtime/select";
 import type { PlanLimits } from "./plans";
+import type { ScheduledFetcher } from "./worker-loader";
 
 export interface DispatchNamespaceRuntimeDeps {
 	namespace: DispatchNamespace;
@@ -32,6 +33,22 @@ export class DispatchNamespaceRuntime implements RuntimeAdapter {
 
 	fetch(target: RouteTarget, request: Request): Promise<Response> {
 		return continueWith(this.deps.limitsFor(target.tenantId), (limits) => this.run(target, request, limits));
+	}
+
+	/**
+	 * The namespace script's scheduled handler (`env.DISPATCHER.get(name).scheduled(…)`), with the
+	 * tenant's limits; the outbound Worker counts its subrequests under a request id of the cron's own.
+	 */
+	scheduled(target: RouteTarget, { cron, scheduledTime }: ScheduledEvent): Promise<{ outcome: string }> {
+		return continueWith(this.deps.limitsFor(target.tenantId), (limits) => {
+			const outbound: EgressContext = {
+				tenantId: target.tenantId,
+				deploymentId: target.deploymentId,
+				requestId: `cron-${scheduledTime}`,
+			};
+			const worker = this.deps.namespace.get(namespaceScriptName(target.deploymentId), {}, { limits, outbound: { ...outbound } });
+			return (worker as unknown as ScheduledFetcher).scheduled({ cron, scheduledTime: new Date(scheduledTime) });
+		});
 	}
 
 	/** Nothing to warm: Cloudflare holds the code, uploaded at the deployment's Loaded stage. */

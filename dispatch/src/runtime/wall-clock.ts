@@ -16,8 +16,8 @@ export class WallClockExceeded extends Error {
 	}
 }
 
-/** `response`, or a WallClockExceeded rejection once `limitMs` passed without it. */
-export function withinWallClock(response: Promise<Response>, limitMs: number): Promise<Response> {
+/** `response` (or a scheduled run's result), or a WallClockExceeded rejection once `limitMs` passed without it. */
+export function withinWallClock<T>(response: Promise<T>, limitMs: number): Promise<T> {
 	let timer: number | null = null;
 	const limit = new Promise<never>((_, reject) => {
 		timer = setTimeout(() => reject(new WallClockExceeded(limitMs)), limitMs);

@@ -11,7 +11,7 @@ import type { EgressContext } from "../../../workers/shared/egress/context";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlatformReads } from "../../../workers/shared/platform";
 import type { ResourceBinding } from "../../../workers/shared/resources/index";
-import type { RouteTarget, RuntimeAdapter } from "../../../workers/shared/runtime/route";
+import type { RouteTarget, RuntimeAdapter, ScheduledEvent } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
 import type { CodeCache, DeploymentCode } from "./code-cache";
@@ -56,6 +56,17 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 
 	fetch(target: RouteTarget, request: Request): Promise<Response> {
 		return continueWith(this.deps.limitsFor(target.tenantId), (limits) => this.run(target, request, limits));
+	}
+
+	/**
+	 * The deployment's scheduled handler, in the same isolate its requests use, with the same limits
+	 * and the same wall-clock bound (locally nothing else stops a handler that never settles).
+	 */
+	scheduled(target: RouteTarget, { cron, scheduledTime }: ScheduledEvent): Promise<{ outcome: string }> {
+		return continueWith(this.deps.limitsFor(target.tenantId), (limits) => {
+			const entrypoint = this.worker(target).getEntrypoint(undefined, { limits }) as unknown as ScheduledFetcher;
+			return withinWallClock(entrypoint.scheduled({ cron, scheduledTime: new Date(scheduledTime) }), this.deps.wallClockLimitMs);
+		});
 	}
 
 	/**
@@ -116,4 +127,9 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 		this.deps.code.set(deploymentId, code);
 		return code;
 	}
+}
+
+/** A Fetcher's `scheduled()` (workerd's; in @cloudflare/workers-types only under `experimental`). */
+export interface ScheduledFetcher {
+	scheduled(options: { cron: string; scheduledTime: Date }): Promise<{ outcome: string; noRetry: boolean }>;
 }

@@ -16,9 +16,22 @@ export interface RouteTarget {
 	quarantinedUntil: number | null;
 }
 
-/** Hands a request to a deployment's code. One implementation per runtime (Worker Loader, dispatch namespace). */
+/** A scheduled event for a deployment's `scheduled(controller, env, ctx)`: the cron that fired and the minute it fired for. */
+export interface ScheduledEvent {
+	cron: string;
+	/** ms since the epoch (the controller's `scheduledTime`). */
+	scheduledTime: number;
+}
+
+/** Hands a request (or a scheduled event) to a deployment's code. One implementation per runtime (Worker Loader, dispatch namespace). */
 export interface RuntimeAdapter {
 	fetch(target: RouteTarget, request: Request): Promise<Response>;
+	/**
+	 * Runs the deployment's scheduled handler with the tenant's plan limits, as a request runs; resolves
+	 * with the runtime's outcome ("ok", "exception", "exceededCpu", …), rejects only when the platform
+	 * could not run it.
+	 */
+	scheduled(target: RouteTarget, event: ScheduledEvent): Promise<{ outcome: string }>;
 	/**
 	 * Gets a deployment a route just moved to ready to serve, so its first request is not cold.
 	 * Resolves within a bounded time; work still running then goes on under `waitUntil`.
