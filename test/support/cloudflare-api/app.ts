@@ -16,7 +16,17 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { FailureRule, FakeCloudflareApiInfo, RecordedRequest, StoredScript } from "./control.ts";
 import { RateLimiter } from "./rate-limit.ts";
-import { ApiError, assetsManifestSchema, envelope, MAX_ASSET_BYTES, refuse, SCRIPT_NAME, type ScriptMetadata } from "./schema.ts";
+import {
+	ApiError,
+	assetsManifestSchema,
+	envelope,
+	KV_LIST_MAX_PER_PAGE,
+	KV_TITLE_MAX,
+	MAX_ASSET_BYTES,
+	refuse,
+	SCRIPT_NAME,
+	type ScriptMetadata,
+} from "./schema.ts";
 import type { StartupCheck } from "./startup.ts";
 import { readUpload, type StoredModuleBytes } from "./upload.ts";
 
@@ -25,6 +35,7 @@ const SCRIPTS_ROUTE = `${API_PREFIX}/accounts/:account/workers/dispatch/namespac
 const SCRIPT_ROUTE = `${SCRIPTS_ROUTE}/:script`;
 const ASSETS_SESSION_ROUTE = `${SCRIPT_ROUTE}/assets-upload-session`;
 const ASSETS_UPLOAD_ROUTE = `${API_PREFIX}/accounts/:account/workers/assets/upload`;
+const KV_NAMESPACES_ROUTE = `${API_PREFIX}/accounts/:account/storage/kv/namespaces`;
 /** Cloudflare's upload and completion JWTs are valid for an hour. */
 const ASSET_TOKEN_TTL_MS = 60 * 60 * 1000;
 const CONTROL_PREFIX = "/__fake__";
@@ -104,6 +115,8 @@ export function fakeCloudflareApp(
 	const sessions = new Map<string, AssetSession>();
 	const uploadTokens = new Map<string, string>();
 	const completionTokens = new Map<string, string>();
+	/** The account's KV namespaces: id → title, in creation order. */
+	const kvNamespaces = new Map<string, string>();
 
 	const app = new Hono<Env>();
 
@@ -204,6 +217,35 @@ export function fakeCloudflareApp(
 		return c.json(envelope({ jwt }), 201);
 	});
 
+	app.post(KV_NAMESPACES_ROUTE, async (c) => {
+		checkAuth(c, c.req.param("account"));
+		if (!c.req.header("content-type")?.startsWith("application/json"))
+			throw refuse(400, 10026, "Could not parse request body: expected JSON");
+		const body = (await c.req.json().catch(() => null)) as { title?: unknown } | null;
+		const title = body?.title;
+		if (typeof title !== "string" || title.length === 0 || title.length > KV_TITLE_MAX)
+			throw refuse(400, 10019, `title is required: a string of at most ${KV_TITLE_MAX} characters`);
+		if (body && Object.keys(body).some((key) => key !== "title")) throw refuse(400, 10026, "Could not parse request body: unknown field");
+		if ([...kvNamespaces.values()].includes(title)) throw refuse(400, 10014, "a namespace with this account ID and title already exists");
+		const id = randomBytes(16).toString("hex");
+		kvNamespaces.set(id, title);
+		return c.json(envelope({ id, title, supports_url_encoding: true }));
+	});
+
+	app.get(KV_NAMESPACES_ROUTE, (c) => {
+		checkAuth(c, c.req.param("account"));
+		const page = Number(c.req.query("page") ?? 1);
+		const perPage = Number(c.req.query("per_page") ?? 20);
+		if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > KV_LIST_MAX_PER_PAGE)
+			throw refuse(400, 10021, `page is at least 1; per_page is 1-${KV_LIST_MAX_PER_PAGE}`);
+		const all = [...kvNamespaces].map(([id, title]) => ({ id, title, supports_url_encoding: true }));
+		const result = all.slice((page - 1) * perPage, page * perPage);
+		return c.json({
+			...envelope(result),
+			result_info: { page, per_page: perPage, count: result.length, total_count: all.length },
+		});
+	});
+
 	// A scripted failure answers before any check, as an outage would; then the token, its rate limit
 	// and the namespace, on every namespace route.
 	for (const route of [SCRIPTS_ROUTE, SCRIPT_ROUTE])
@@ -228,6 +270,9 @@ export function fakeCloudflareApp(
 		const scripts = c.get("scripts");
 		if (!SCRIPT_NAME.test(scriptName)) throw refuse(400, 10016, "Invalid Worker name");
 		const { metadata, modules } = await readUpload(c.req.raw, c.get("record"));
+		for (const binding of metadata.bindings ?? [])
+			if (binding.type === "kv_namespace" && !kvNamespaces.has(binding.namespace_id))
+				throw refuse(400, 10041, `KV namespace '${binding.namespace_id}' is not valid.`);
 		// An assets-only script has no code to start.
 		const mainModule = metadata.main_module;
 		const started =

@@ -136,6 +136,14 @@ export class FakeCloudflareApi {
 		return ((await res.json()) as { asset: { base64: string; contentType: string | null } }).asset;
 	}
 
+	/** The account's KV namespaces, as its list endpoint answers (first 100). */
+	async kvNamespaces(): Promise<{ id: string; title: string }[]> {
+		const res = await fetch(`${this.info.url}/accounts/${this.info.accountId}/storage/kv/namespaces?per_page=100`, {
+			headers: { authorization: `Bearer ${this.info.apiToken}` },
+		});
+		return ((await res.json()) as { result: { id: string; title: string }[] }).result;
+	}
+
 	/** Names of the scripts in the namespace that carry `tag`. */
 	async scriptsTagged(tag: string, namespace = this.info.namespace): Promise<string[]> {
 		const res = await this.control(`/accounts/${this.info.accountId}/namespaces/${namespace}/scripts?tag=${encodeURIComponent(tag)}`);

@@ -50,6 +50,15 @@
  *   (`application/null`: none) → 202, then 201 with the completion `jwt` once every file is in; the
  *   script upload's metadata `assets: {jwt, config: {html_handling, not_found_handling, run_worker_first}}`
  *   and an optional `{type: "assets", name}` binding; an assets-only script has no `main_module`.
+ * - KV namespaces (https://developers.cloudflare.com/api/resources/kv/subresources/namespaces/methods/create/):
+ *   `POST /accounts/{account_id}/storage/kv/namespaces` with JSON `{title}` (at most 512 characters;
+ *   permission "Workers KV Storage Write") → `{id (32 hex), title, supports_url_encoding}`; "a 400
+ *   is returned if the account already owns a namespace with this title", code 10014 "a namespace
+ *   with this account ID and title already exists" (workers-sdk#13242). `GET` the same path lists
+ *   them, `page` and `per_page` (at most 100), with `result_info {page, per_page, count,
+ *   total_count}`. A script binds one as `{type: "kv_namespace", name, namespace_id}` (multipart
+ *   upload metadata, "Bindings"); an id the account does not hold is refused at upload with 10041
+ *   "KV namespace '<id>' is not valid." (the message wrangler users see).
  */
 import { z } from "zod";
 
@@ -100,6 +109,13 @@ export const TAG = /^[^,&:]{1,256}$/;
 
 const assetsBindingSchema = z.strictObject({ type: z.literal("assets"), name: bindingName });
 
+/** A KV namespace of the account (`namespace_id`: its 32-hex id). */
+const kvBindingSchema = z.strictObject({
+	type: z.literal("kv_namespace"),
+	name: bindingName,
+	namespace_id: z.string().regex(/^[0-9a-f]{32}$/, "a KV namespace id is 32 hex characters"),
+});
+
 /** A var of any JSON type (`{type: "json", name, json}`): the value arrives in `env` as parsed JSON. */
 const jsonBindingSchema = z.strictObject({ type: z.literal("json"), name: bindingName, json: z.json() });
 
@@ -123,14 +139,14 @@ const assetsConfigSchema = z.strictObject({
 /**
  * The metadata fields Ferry may send. Strict: a field Cloudflare does not document (a typo such as
  * `compatibility_flag`) fails the contract instead of being silently ignored by the real API.
- * Binding types other than text, JSON and assets are documented too, but Ferry never sends them.
+ * Binding types other than text, JSON, assets and KV are documented too, but Ferry never sends them.
  */
 export const scriptMetadataSchema = z.strictObject({
 	// Required but for an assets-only script (checked with the parts).
 	main_module: z.string().min(1).optional(),
 	compatibility_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 	compatibility_flags: z.array(z.string().min(1)).optional(),
-	bindings: z.array(z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema])).optional(),
+	bindings: z.array(z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema, kvBindingSchema])).optional(),
 	assets: z.strictObject({ jwt: z.string().min(1), config: assetsConfigSchema.optional() }).optional(),
 	tags: z.array(z.string().regex(TAG, "a tag is 1-256 characters, none of them ',', '&' or ':'")).optional(),
 	tail_consumers: z
@@ -146,6 +162,9 @@ export const scriptMetadataSchema = z.strictObject({
 		.optional(),
 });
 export type ScriptMetadata = z.infer<typeof scriptMetadataSchema>;
+
+export const KV_TITLE_MAX = 512;
+export const KV_LIST_MAX_PER_PAGE = 100;
 
 /** Script names in a namespace: what the dashboard and API accept. */
 export const SCRIPT_NAME = /^[a-z0-9_][a-z0-9_-]{0,62}$/;

@@ -14,7 +14,7 @@ import { log } from "../../../shared/log";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { deploymentAssets, sessionTotals } from "../assets/deploy";
 import { LoadError, type Publisher, PublishUnavailableError } from "../publish";
-import { provisionResources } from "../resources/store";
+import { provisionResources, setProductionId } from "../resources/store";
 import { BuildError, buildManifest } from "./build";
 import { deploymentRecord, schedulesOf } from "./queries";
 import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
@@ -157,7 +157,7 @@ export async function runDeployment(
 			manifest.assets = { binding: upload.assets.binding, ...assetTotals };
 		}
 		// The tenant's resources the deployment binds exist from here on (their data outlives the deployment).
-		await provisionResources(db, target.tenantId, upload.resources);
+		const provisioned = await provisionResources(db, target.tenantId, upload.resources);
 		await artifacts.putManifest(manifest);
 		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
 		await ctx.hold?.("Built");
@@ -169,6 +169,7 @@ export async function runDeployment(
 			manifest,
 			blobs,
 			scriptId: target.scriptId,
+			resources: { provisioned, record: (resource, productionId) => setProductionId(db, { tenantId, ...resource }, productionId) },
 			...(assets ? { assets: { files: assets, bytes: (hash: string) => ctx.assets.bytes(tenantId, hash) } } : {}),
 		});
 		await checkScheduledHandler(db, target, upload, manifest.mainModule, handlers);

@@ -16,12 +16,15 @@ import { deleteResourceRow, findResource, resourcesOf } from "../resources/store
 import { validate } from "../validate";
 import type { KvKeysAnswer, ResourceView } from "../views";
 
-/** The resources Worker (locally, in the control process). Production's KV is Cloudflare's own: not reached from here yet. */
+/** The resources Worker (locally, in the control process); none with the dispatch namespace, whose KV is Cloudflare's own. */
+const resourcesWorker = (env: ApiEnv): ResourcesApi | undefined =>
+	(env as { RESOURCES?: Fetcher }).RESOURCES as unknown as ResourcesApi | undefined;
+
 function store(env: ApiEnv): ResourcesApi {
-	const binding = (env as { RESOURCES?: Fetcher }).RESOURCES;
+	const binding = resourcesWorker(env);
 	if (!binding)
 		throw new FerryError("platform_unavailable", "this installation keeps tenants' resources in Cloudflare: manage their data there");
-	return binding as unknown as ResourcesApi;
+	return binding;
 }
 
 /** KV's own refusal (a key too long, a value over 25 MiB) as an API error with KV's message. */
@@ -37,10 +40,13 @@ export const resourceEndpoints = factory
 	.createApp()
 	.get("/", async (c) => {
 		const rows = await resourcesOf(c.var.db, c.var.tenant.id);
-		const resources = store(c.env);
+		const resources = resourcesWorker(c.env);
 		const views: ResourceView[] = await Promise.all(
 			rows.map(async (row) => {
-				const usage = await resources.usage({ tenantId: row.tenantId, type: row.type, name: row.name }).catch(() => null);
+				// Sizes where they are cheap: the resources Worker counts them; Cloudflare's KV has no such call.
+				const usage = resources
+					? await resources.usage({ tenantId: row.tenantId, type: row.type, name: row.name }).catch(() => null)
+					: null;
 				return { type: row.type, name: row.name, created_at: iso(row.createdAt), keys: usage?.keys ?? null, bytes: usage?.bytes ?? null };
 			}),
 		);

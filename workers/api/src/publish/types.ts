@@ -1,5 +1,13 @@
 import type { DeploymentAssets } from "../../../shared/assets/manifest";
 import type { Manifest } from "../../../shared/deployments/manifest";
+import type { ResourceType } from "../../../shared/resources/index";
+
+/** One of the tenant's resources, as the D1 `resources` row has it. */
+export interface ProvisionedResource {
+	type: ResourceType;
+	name: string;
+	productionId: string | null;
+}
 
 /** The code of a deployment that passed the Built stage. */
 export interface BuiltDeployment {
@@ -7,6 +15,11 @@ export interface BuiltDeployment {
 	blobs: ReadonlyMap<string, ArrayBuffer>;
 	/** The id of the script it belongs to: unlike its name, never given to another script. */
 	scriptId: string;
+	/**
+	 * The tenant's resources it binds (manifest.resources), each with the id its production counterpart
+	 * was created under (null: not yet), and how to record an id the publisher creates.
+	 */
+	resources?: { provisioned: ProvisionedResource[]; record(resource: ProvisionedResource, productionId: string): Promise<void> };
 	/** Its static assets, when it has any: the manifest, and each file's bytes on demand. */
 	assets?: { files: DeploymentAssets; bytes(hash: string): Promise<ArrayBuffer> };
 }

@@ -9,6 +9,7 @@ import { PLAN_LIMIT_BOUNDS } from "../../../../shared/runtime/plans";
 import { TAG_PREFIX } from "../../../../shared/telemetry/tags";
 import { TELEMETRY_WORKER } from "../../../../shared/telemetry/worker";
 import type { BuiltDeployment } from "../types";
+import type { KvNamespaceBinding } from "./resources";
 
 /** A binding of a user Worker. Ferry gives tenant code values only: its vars (text or JSON), and secrets when it has them. */
 export type TextBinding = { type: "plain_text" | "secret_text"; name: string; text: string };
@@ -29,7 +30,7 @@ export interface ScriptMetadata {
 	main_module?: string;
 	compatibility_date: string;
 	compatibility_flags: string[];
-	bindings?: (TextBinding | JsonBinding | AssetsBinding)[];
+	bindings?: (TextBinding | JsonBinding | AssetsBinding | KvNamespaceBinding)[];
 	tags: string[];
 	limits: { cpu_ms: number };
 	/** Where the script's traces go: the telemetry Worker (workers/telemetry/, docs/telemetry.md). */
@@ -66,6 +67,7 @@ export function scriptMetadata(
 	{ manifest, scriptId }: Pick<BuiltDeployment, "manifest" | "scriptId">,
 	secrets: Readonly<Record<string, string>> = {},
 	assets?: ScriptAssets,
+	resources: readonly KvNamespaceBinding[] = [],
 ): ScriptMetadata {
 	const common = {
 		compatibility_date: manifest.compatibilityDate,
@@ -87,6 +89,7 @@ export function scriptMetadata(
 			),
 			...Object.entries(secrets).map(([name, text]): TextBinding => ({ type: "secret_text", name, text })),
 			...(binding ? [{ type: "assets", name: binding } satisfies AssetsBinding] : []),
+			...resources,
 		],
 	};
 }
@@ -107,12 +110,16 @@ function modulePart(module: ManifestModule, bytes: ArrayBuffer): File {
 
 export function uploadForm(
 	deployment: Pick<BuiltDeployment, "manifest" | "blobs" | "scriptId">,
-	{ secrets, assets }: { secrets?: Readonly<Record<string, string>>; assets?: ScriptAssets } = {},
+	{
+		secrets,
+		assets,
+		resources,
+	}: { secrets?: Readonly<Record<string, string>>; assets?: ScriptAssets; resources?: readonly KvNamespaceBinding[] } = {},
 ): FormData {
 	const form = new FormData();
 	form.set(
 		"metadata",
-		new File([JSON.stringify(scriptMetadata(deployment, secrets, assets))], "metadata.json", { type: "application/json" }),
+		new File([JSON.stringify(scriptMetadata(deployment, secrets, assets, resources))], "metadata.json", { type: "application/json" }),
 	);
 	for (const module of deployment.manifest.modules) {
 		const bytes = deployment.blobs.get(module.sha256);

@@ -19,6 +19,7 @@ import { scriptAssetsConfig, uploadAssets } from "./assets";
 import type { CloudflareConfig } from "./config";
 import { faultOf, isScriptGone } from "./errors";
 import { scriptTag, uploadForm } from "./form";
+import { type KvNamespaceBinding, resourceBindings } from "./resources";
 
 export { cloudflareConfig } from "./config";
 
@@ -45,21 +46,21 @@ export class DispatchNamespacePublisher implements Publisher {
 
 	async load(deployment: BuiltDeployment): Promise<LoadedDeployment> {
 		const { manifest, assets } = deployment;
-		// Never uploaded without them: a binding the namespace script lacked would be dropped in silence.
-		const [resource] = manifest.resources ?? [];
-		if (resource)
-			throw new LoadError(
-				`binding '${resource.binding}' (${resource.type}): this installation does not provision resources in Cloudflare yet (docs/bindings.md)`,
-			);
 		const path = [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)];
 		let answer: unknown;
+		let resources: KvNamespaceBinding[];
+		try {
+			resources = await resourceBindings(this.api, deployment);
+		} catch (error) {
+			throw error instanceof CloudflareApiError ? provisioningFailure(error, manifest.deploymentId) : error;
+		}
 		try {
 			// Assets first (./assets.ts): the script upload carries their completion token.
 			const scriptAssets = assets
 				? { jwt: await uploadAssets(this.api, path, assets), config: scriptAssetsConfig(assets.files) }
 				: undefined;
 			answer = await this.api.call("PUT", path, {
-				body: uploadForm(deployment, { assets: scriptAssets }),
+				body: uploadForm(deployment, { assets: scriptAssets, resources }),
 				// As wrangler does: the answer need not carry the script back.
 				query: { excludeScript: "true" },
 			});
@@ -105,6 +106,17 @@ export class DispatchNamespacePublisher implements Publisher {
 			});
 		}
 	}
+}
+
+/** Creating the tenant's resources is the platform's business: nothing of the code is to blame. */
+function provisioningFailure(error: CloudflareApiError, deploymentId: string): Error {
+	const transient = faultOf(error.status, error.errors) === "transient";
+	return new PublishUnavailableError(
+		transient
+			? "Cloudflare did not create the deployment's KV namespaces (it is rate limiting or unavailable); nothing is wrong with the code: deploy again in a minute"
+			: `the platform could not create the deployment's KV namespaces (its Cloudflare account refused; logged under deployment ${deploymentId}): deploy again once the operator has fixed it`,
+		{ cause: error },
+	);
 }
 
 /** What the deployment's Error says: Cloudflare's verdict on the code is the tenant's to read, nothing else is. */
