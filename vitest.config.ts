@@ -36,6 +36,8 @@ export default defineConfig({
 								PLATFORM_DOMAIN: "localhost",
 								TENANT_DOMAIN: "localhost",
 								FERRY_ADMIN_TOKEN: "test-admin-token",
+								// 32 bytes, base64url: seals secrets at rest (workers/shared/secrets/crypto.ts).
+								FERRY_SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE",
 								TEST_MIGRATIONS: migrations,
 								TEST_FILES: repoFiles,
 							},

@@ -108,6 +108,21 @@ export function localAdminToken(): string {
 	return token;
 }
 
+/**
+ * FERRY_SECRETS_KEY kept in workers/api/.dev.vars beside the admin token, created on first start:
+ * it seals tenants' secrets in the local D1 (docs/secrets.md), so it must outlive the platform.
+ */
+export function localSecretsKey(): string {
+	const file = path.join(ROOT, "workers", "api", ".dev.vars");
+	const existing = existsSync(file) ? readFileSync(file, "utf8").match(/^FERRY_SECRETS_KEY\s*=\s*"?([^"\n]+)"?/m)?.[1] : undefined;
+	if (existing) return existing;
+	const key = randomBytes(32).toString("base64url");
+	writeFileSync(file, `${existsSync(file) ? `${readFileSync(file, "utf8").trimEnd()}\n` : ""}FERRY_SECRETS_KEY="${key}"\n`, {
+		mode: 0o600,
+	});
+	return key;
+}
+
 /** One line on stderr per thing the supervisor did, for people watching `npm run dev`. */
 export function describeEvent(event: SupervisorEvent): string {
 	switch (event.type) {
@@ -131,20 +146,23 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 	const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
 	mkdirSync(stateDir, { recursive: true });
 	const adminToken = options.adminToken ?? localAdminToken();
+	const secretsKey = localSecretsKey();
 	const domains = localDomains(options.domains);
 	const runtimes = options.runtimes ?? DEFAULT_RUNTIMES;
 	const [, workers] = await Promise.all([
 		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
 		platformWorkers(stateDir, {
-			// Only the API holds the admin token.
+			// Only the API holds the admin token; the secrets key, the API and the control Worker (one process).
 			api: {
 				PLATFORM_DOMAIN: domains.platform,
 				TENANT_DOMAIN: domains.tenant,
 				FERRY_ADMIN_TOKEN: adminToken,
+				FERRY_SECRETS_KEY: secretsKey,
 				...(options.testDeployHold ? { FERRY_TEST_DEPLOY_HOLD: options.testDeployHold } : {}),
 			},
 			// The edge: api.<platform domain> to the API, dash. to the panel, hosts under the tenant domain to the runtimes.
-			control: { PLATFORM_DOMAIN: domains.platform, TENANT_DOMAIN: domains.tenant },
+			// The control Worker's PlatformServices opens deployments' secrets for the runtime processes.
+			control: { PLATFORM_DOMAIN: domains.platform, TENANT_DOMAIN: domains.tenant, FERRY_SECRETS_KEY: secretsKey },
 			panel: { PLATFORM_DOMAIN: domains.platform },
 			runtime: { TENANT_DOMAIN: domains.tenant },
 		}),

@@ -130,6 +130,7 @@ async function build(settings: string): Promise<Kept> {
 			// The platform passes its secrets itself; they are not kept on disk a second time.
 			delete bindings.FERRY_ADMIN_TOKEN;
 			delete bindings.SUPERVISOR_TOKEN;
+			delete bindings.FERRY_SECRETS_KEY;
 			const worker = {
 				...options,
 				name,

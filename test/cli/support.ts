@@ -30,6 +30,8 @@ export interface RunOptions {
 	answers?: Record<string, string>;
 	/** Ctrl-C as soon as the output contains this text. */
 	interruptOn?: string;
+	/** What stdin holds (then ends), as when a value is piped in. */
+	input?: string;
 }
 
 const created: string[] = [];
@@ -68,6 +70,7 @@ export class Cli {
 	async run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
 		const interrupt = new AbortController();
 		const stdin = Object.assign(new PassThrough(), { isTTY: options.tty ?? false });
+		if (options.input !== undefined) stdin.end(options.input);
 		let stdout = "";
 		let stderr = "";
 		const answered = new Set<string>();

@@ -454,7 +454,7 @@ describe("delete", () => {
 		expect((await api(`/v1/scripts/${name}`, { method: "DELETE", token: t.token })).status).toBe(200);
 		const db = openDatabase(env.DB);
 		expect(await transition(db, "flight0000", "Built", "Loaded")).toBe(false);
-		expect(await activate(db, { id: "flight0000", scriptId, scriptName: name })).toBe(false);
+		expect(await activate(db, { id: "flight0000", scriptId, scriptName: name, secrets: { version: 0, sealed: {} } })).toBe(false);
 		expect((await json(await api("/v1/deployments/flight0000", { token: t.token }))).deployment.state).toBe("Deleted");
 		expect((await env.DB.prepare("SELECT label FROM routes WHERE script_id = ?").bind(scriptId).all()).results).toEqual([]);
 	});

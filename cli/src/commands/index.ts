@@ -29,6 +29,15 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 			delete: () => import("./scripts/delete.ts"),
 		},
 	},
+	secret: {
+		description: "A script's secrets: sealed at rest, in env as strings (docs/secrets.md)",
+		commands: {
+			put: () => import("./secret/put.ts"),
+			list: () => import("./secret/list.ts"),
+			delete: () => import("./secret/delete.ts"),
+			bulk: () => import("./secret/bulk.ts"),
+		},
+	},
 	deployments: {
 		description: "A script's deployments and their state events",
 		commands: {

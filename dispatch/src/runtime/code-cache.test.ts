@@ -16,7 +16,7 @@ function code(id: string, ...sizes: number[]): DeploymentCode {
 		vars: {},
 		modules: hashes.map((sha256, i) => ({ name: `m${i}.js`, kind: "esm", sha256, size: sizes[i]! })),
 	};
-	return { manifest, blobs: new Map(hashes.map((sha256, i) => [sha256, new ArrayBuffer(sizes[i]!)])) };
+	return { manifest, blobs: new Map(hashes.map((sha256, i) => [sha256, new ArrayBuffer(sizes[i]!)])), secrets: {} };
 }
 
 // The bounds and eviction order are BoundedMap's (workers/shared/bounded-map.test.ts); what is the

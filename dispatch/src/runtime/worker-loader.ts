@@ -104,7 +104,7 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	private worker(target: RouteTarget): WorkerStub {
 		return this.deps.loader.get(target.deploymentId, async () => {
 			this.deps.onIsolateStart?.();
-			const { manifest, blobs } = await this.deploymentCode(target.deploymentId);
+			const { manifest, blobs, secrets } = await this.deploymentCode(target.deploymentId);
 			const deployment = { tenantId: target.tenantId, deploymentId: target.deploymentId };
 			const globalOutbound = this.deps.egress(deployment);
 			const assets = manifest.assets?.binding ? this.deps.assets(deployment) : undefined;
@@ -114,6 +114,7 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 			return workerCode(manifest, blobs, {
 				globalOutbound,
 				bindings,
+				secrets,
 				...(assets ? { assets } : {}),
 				...(tail ? { tails: [tail] } : {}),
 			});

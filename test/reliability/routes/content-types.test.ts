@@ -77,6 +77,22 @@ const CASES: Record<string, JsonCase> = {
 		observe: async ({ name }, token) => (await json(await api(`/v1/scripts/${name}/schedules`, { token }))).schedules,
 		ok: 200,
 	},
+	"PUT /v1/scripts/:name/secrets": {
+		setup: async () => {
+			const { t, name } = await twoDeployments();
+			return { params: { name }, token: t.token, body: { name: "API_KEY", text: "value" } };
+		},
+		observe: async ({ name }, token) => (await json(await api(`/v1/scripts/${name}/secrets`, { token }))).secrets,
+		ok: 200,
+	},
+	"PATCH /v1/scripts/:name/secrets": {
+		setup: async () => {
+			const { t, name } = await twoDeployments();
+			return { params: { name }, token: t.token, body: { secrets: { API_KEY: "value" } } };
+		},
+		observe: async ({ name }, token) => (await json(await api(`/v1/scripts/${name}/secrets`, { token }))).secrets,
+		ok: 200,
+	},
 	"POST /v1/scripts/:name/rollback": {
 		setup: async () => {
 			const { t, name, v1 } = await twoDeployments();

@@ -27,6 +27,13 @@ async function victim() {
 			await api("/v1/tokens", { method: "POST", token: a.token, headers: { "content-type": "application/json" }, body: '{"name":"a-ci"}' }),
 		)
 	).token;
+	const secret = await api(`/v1/scripts/${script}/secrets`, {
+		method: "PUT",
+		token: a.token,
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ name: "API_KEY", text: "a's secret" }),
+	});
+	expect(secret.status).toBe(200);
 	return { a, script, v1, v2, tokenId: token.id as string, tokenSecret: token.token as string };
 }
 type Victim = Awaited<ReturnType<typeof victim>>;
@@ -59,6 +66,13 @@ const SCOPED: Record<string, ScopedCase> = {
 	"GET /v1/scripts/:name/metrics": script,
 	"POST /v1/scripts/:name/rollback": { ...script, body: (v) => ({ deployment_id: v.v1 }) },
 	"DELETE /v1/scripts/:name": script,
+	"GET /v1/scripts/:name/secrets": script,
+	"PUT /v1/scripts/:name/secrets": { ...script, body: () => ({ name: "API_KEY", text: "b's value" }) },
+	"PATCH /v1/scripts/:name/secrets": { ...script, body: () => ({ secrets: { API_KEY: null } }) },
+	"DELETE /v1/scripts/:name/secrets/:secret": {
+		params: (v) => ({ name: v.script, secret: "API_KEY" }),
+		missing: () => ({ name: uniqueName("nobody"), secret: "API_KEY" }),
+	},
 	"GET /v1/deployments/:id": { params: (v) => ({ id: v.v1 }), missing: () => ({ id: newId() }) },
 	"DELETE /v1/tokens/:id": { params: (v) => ({ id: v.tokenId }), missing: () => ({ id: newId() }) },
 	"DELETE /v1/resources/:type/:name": kv({ type: "kv_namespace" }),
@@ -100,6 +114,7 @@ async function stateOf(v: Victim) {
 	return {
 		script: (await json(await api(`/v1/scripts/${v.script}`, { token: v.a.token }))).script,
 		deployments: (await json(await api(`/v1/scripts/${v.script}/deployments`, { token: v.a.token }))).deployments,
+		secrets: (await json(await api(`/v1/scripts/${v.script}/secrets`, { token: v.a.token }))).secrets,
 		tokens: (await json(await api("/v1/tokens", { token: v.a.token }))).tokens,
 		serving: await (await visit(`${v.script}.localhost`)).text(),
 		tokenWorks: (await api("/v1/whoami", { token: v.tokenSecret })).status,

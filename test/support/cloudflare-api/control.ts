@@ -81,6 +81,7 @@ export interface StoredScript {
 			| { type: string; name: string; text: string }
 			| { type: "json"; name: string; json: unknown }
 			| { type: "assets"; name: string }
+			| { type: "kv_namespace"; name: string; namespace_id: string }
 		)[];
 		tags?: string[];
 		limits?: { cpu_ms?: number; subrequests?: number };

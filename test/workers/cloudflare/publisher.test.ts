@@ -324,6 +324,7 @@ describe("a failure of the publisher itself", () => {
 			compatibilityFlags: [],
 			vars: {},
 			resources: [],
+			secrets: {},
 			modules: [
 				{
 					name: "index.js",
@@ -342,6 +343,7 @@ describe("a failure of the publisher itself", () => {
 				// The real publisher, handed the deployment after its bytes went missing.
 				publisher: { load: (built) => publisher.load(withoutBytes(built)), remove: (script, ids) => publisher.remove(script, ids) },
 				routeControl: env.ROUTES as unknown as RouteControlApi,
+				secretsKey: env.FERRY_SECRETS_KEY,
 			},
 			{ tenantId: tenant.id, scriptId, scriptName: name },
 			upload,

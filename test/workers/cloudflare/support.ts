@@ -78,7 +78,7 @@ export async function builtDeployment(source: string): Promise<BuiltDeployment> 
 		vars: { MODE: "test" },
 		modules: [{ name: "index.js", kind: "esm", sha256, size: bytes.byteLength }],
 	};
-	return { manifest, blobs: new Map([[sha256, bytes]]), scriptId: newId() };
+	return { manifest, blobs: new Map([[sha256, bytes]]), scriptId: newId(), secrets: {} };
 }
 
 /** The publisher on its own, against the fake; `token`/`namespace` replace the configured ones. */

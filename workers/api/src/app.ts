@@ -11,6 +11,7 @@ import { planEndpoints } from "./endpoints/plans";
 import { kvEndpoints, resourceEndpoints } from "./endpoints/resources";
 import { scheduleEndpoints } from "./endpoints/schedules";
 import { scriptEndpoints } from "./endpoints/scripts";
+import { secretEndpoints } from "./endpoints/secrets";
 import { tenantSettingsEndpoints } from "./endpoints/tenant-settings";
 import { tenantEndpoints, whoamiEndpoints } from "./endpoints/tenants";
 import { tokenEndpoints } from "./endpoints/tokens";
@@ -43,6 +44,7 @@ export const app = factory
 	.route("/v1/scripts", scheduleEndpoints)
 	.route("/v1/scripts", metricsEndpoints)
 	.route("/v1/usage", usageEndpoints)
+	.route("/v1/scripts", secretEndpoints)
 	.route("/v1/assets", assetUploadEndpoints)
 	.route("/v1/deployments", deploymentEndpoints)
 	.route("/v1/resources", resourceEndpoints)

@@ -47,6 +47,33 @@ export interface ScriptView {
 	url: string | null;
 }
 
+/** One of a script's secrets: never its value (docs/secrets.md). `type` is Cloudflare's word. */
+export interface SecretView {
+	name: string;
+	type: "secret_text";
+	updated_at: string;
+}
+
+export interface SecretsAnswer {
+	secrets: SecretView[];
+}
+
+/**
+ * A secret change's answer: the secrets now, and the deployment that carries the change (the live
+ * deployment's code with the new secrets), or null when the script has no live deployment (its
+ * next deployment gets them).
+ */
+export interface SecretsChangeAnswer {
+	secrets: SecretView[];
+	deployment: DeploymentView | null;
+}
+
+export const secretView = (s: { name: string; updatedAt: number }): SecretView => ({
+	name: s.name,
+	type: "secret_text",
+	updated_at: iso(s.updatedAt),
+});
+
 /** An operator's plan: the per-request limits of every tenant on it. */
 export interface PlanView {
 	name: string;

@@ -26,6 +26,8 @@ import type {
 	RollbackResult,
 	SchedulesAnswer,
 	Script,
+	SecretsAnswer,
+	SecretsChangeAnswer,
 	Tenant,
 	TenantSettings,
 	TokenInfo,
@@ -183,6 +185,27 @@ export class FerryApi {
 
 	getDeployment(id: string) {
 		return this.http.json<{ deployment: Deployment }>("GET", `/v1/deployments/${segment(id)}`);
+	}
+
+	/** A script's secrets: names, types and times, never values. */
+	listSecrets(script: string) {
+		return this.http.json<SecretsAnswer>("GET", `/v1/scripts/${segment(script)}/secrets`);
+	}
+
+	/** Sets one secret; the answer has the deployment that carries it (null: the script has no live deployment). */
+	putSecret(script: string, name: string, text: string) {
+		return this.http.json<SecretsChangeAnswer>("PUT", `/v1/scripts/${segment(script)}/secrets`, {
+			json: { name, text, type: "secret_text" },
+		});
+	}
+
+	/** Sets (a string) and deletes (null) several secrets in one change: one deployment. */
+	patchSecrets(script: string, secrets: Record<string, string | null>) {
+		return this.http.json<SecretsChangeAnswer>("PATCH", `/v1/scripts/${segment(script)}/secrets`, { json: { secrets } });
+	}
+
+	deleteSecret(script: string, name: string) {
+		return this.http.json<SecretsChangeAnswer>("DELETE", `/v1/scripts/${segment(script)}/secrets/${segment(name)}`);
 	}
 
 	rollback(script: string, deploymentId: string | undefined) {

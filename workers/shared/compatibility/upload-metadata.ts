@@ -79,7 +79,9 @@ export const BINDING_TYPES = {
 	plain_text: supported("a string var"),
 	json: supported("a var of any JSON type (number, boolean, object, array), arriving in `env` as that value"),
 	assets: supported("the deployment's static assets as a Fetcher (docs/assets.md)"),
-	secret_text: refused("secrets are not available yet", { text: "value" }),
+	secret_text: supported(
+		"set as the script's secret (sealed at rest, in `env` as a string) before the deployment runs, as `ferry secret put` would (docs/secrets.md)",
+	),
 	inherit: refused("a binding kept from the previous version: a Ferry deployment is always whole", {}),
 	kv_namespace: supported(
 		"`namespace_id` names a namespace in the tenant's own space (provisioned on first deploy; docs/bindings.md); get (text, json, arrayBuffer, stream; one key or up to 100), getWithMetadata, put (metadata, expiration, expirationTtl), list (prefix, cursor, limit), delete",

@@ -67,7 +67,9 @@ export const WRANGLER_CONFIG = {
 			example: { events: [{ type: "cf.artifacts.repo.pushed", targets: [{ type: "workflow", workflow_name: "flow" }] }] },
 		},
 	),
-	secrets: refused("secrets are not available yet", { required: ["API_KEY"] }),
+	secrets: differently(
+		"`required` names the secrets the Worker needs; set each with `ferry secret put` (docs/secrets.md): a deploy does not check that they are set",
+	),
 	routes: refused("a script is served at its own hostname; routes and custom domains are not supported", [
 		{ pattern: "example.com/*", zone_name: "example.com" },
 	]),

@@ -43,6 +43,9 @@ export const scripts = sqliteTable(
 		name: text("name").notNull(),
 		createdAt: integer("created_at").notNull(),
 		deletedAt: integer("deleted_at"),
+		// Bumped by every write of the script's secrets, in the same batch: a deployment goes live only
+		// if the secrets it was loaded with are still the script's (workers/api/src/deploy/store.ts activate()).
+		secretsVersion: integer("secrets_version").notNull().default(0),
 	},
 	(t) => [
 		// A name is a hostname: unique among scripts that still exist, free again once deleted.
@@ -78,6 +81,10 @@ export const deployments = sqliteTable(
 		// runtime found them at Loaded; null before Loaded, for assets only, and for deployments older
 		// than the column.
 		handlers: text("handlers", { mode: "json" }).$type<string[]>(),
+		// The secrets this deployment runs with, sealed as the `secrets` table holds them: JSON
+		// {name: "v1.<iv>.<ciphertext>"}, written by the Deployed batch (never in clear; docs/secrets.md).
+		// Null: none. A deployment's secrets never change; a secret change is a new deployment.
+		secrets: text("secrets"),
 		createdAt: integer("created_at").notNull(),
 		updatedAt: integer("updated_at").notNull(),
 	},
@@ -112,6 +119,27 @@ export const schedules = sqliteTable(
 );
 
 export type ScheduleRow = typeof schedules.$inferSelect;
+
+/**
+ * A script's secrets as they are now (what its next deployment gets): each value AES-GCM-sealed
+ * under the platform's key FERRY_SECRETS_KEY with `<script id>/<name>` as additional data
+ * (workers/shared/secrets/crypto.ts), stored as `v1.<iv>.<ciphertext>`. Written only by
+ * workers/api/src/secrets/store.ts, each write with a bump of `scripts.secrets_version`.
+ */
+export const secrets = sqliteTable(
+	"secrets",
+	{
+		scriptId: text("script_id")
+			.notNull()
+			.references(() => scripts.id),
+		name: text("name").notNull(),
+		ciphertext: text("ciphertext").notNull(),
+		updatedAt: integer("updated_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.scriptId, t.name] })],
+);
+
+export type SecretRow = typeof secrets.$inferSelect;
 export type DeploymentRow = typeof deployments.$inferSelect;
 
 export const deploymentEvents = sqliteTable(

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
 	invalid_script_name: 400,
 	invalid_assets: 400,
 	invalid_asset_token: 400,
+	invalid_secret: 400,
 	unsupported_config: 400,
 	invalid_cron: 400,
 	deployment_failed: 422,

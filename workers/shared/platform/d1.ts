@@ -7,6 +7,7 @@ import type { DeploymentAssets } from "../assets/manifest";
 import { R2AssetStore } from "../assets/store";
 import { DEFAULT_PLAN_LIMITS, type PlanLimits } from "../runtime/plans";
 import type { RouteTarget } from "../runtime/route";
+import { openSecrets } from "../secrets/crypto";
 import type { DeploymentCode, PlatformReads } from "./reads";
 
 /** The columns of a RouteTarget, from ROUTES_FROM (the cron fan-out reads live targets the same way: ../schedules/d1.ts). */
@@ -23,6 +24,8 @@ const routesQuery = (count: number) =>
 
 const LIMITS_QUERY = `SELECT p.cpu_ms AS cpuMs, p.sub_requests AS subRequests
 	FROM tenants t JOIN plans p ON p.name = t.plan WHERE t.id = ?1`;
+
+const SECRETS_QUERY = "SELECT script_id AS scriptId, secrets FROM deployments WHERE id = ?1";
 
 /** The labels' routes: one indexed read for one label, one batch of IN queries for many. */
 export async function readRoutes(db: D1Database, labels: readonly string[]): Promise<RouteTarget[]> {
@@ -53,6 +56,8 @@ export class D1PlatformReads implements PlatformReads {
 	constructor(
 		private readonly db: D1Database,
 		bucket: R2Bucket,
+		/** FERRY_SECRETS_KEY; without it, a deployment with secrets cannot be read. */
+		private readonly secretsKey?: string,
 	) {
 		this.artifacts = new ArtifactStore(bucket);
 		this.assets = new R2AssetStore(bucket);
@@ -70,8 +75,14 @@ export class D1PlatformReads implements PlatformReads {
 		return readAllowList(this.db, tenantId);
 	}
 
-	deploymentCode(deploymentId: string): Promise<DeploymentCode> {
-		return this.artifacts.getDeployment(deploymentId);
+	/** Once per isolate start of the deployment (the caller caches it): R2, one indexed D1 read, and the secrets opened. */
+	async deploymentCode(deploymentId: string): Promise<DeploymentCode> {
+		const [code, row] = await Promise.all([
+			this.artifacts.getDeployment(deploymentId),
+			this.db.prepare(SECRETS_QUERY).bind(deploymentId).first<{ scriptId: string; secrets: string | null }>(),
+		]);
+		const sealed = row?.secrets ? (JSON.parse(row.secrets) as Record<string, string>) : {};
+		return { ...code, secrets: row ? await openSecrets(this.secretsKey, row.scriptId, sealed) : {} };
 	}
 
 	deploymentAssets(deploymentId: string): Promise<DeploymentAssets> {

@@ -14,6 +14,8 @@ export interface PlatformBindings {
 	ARTIFACTS?: R2Bucket;
 	/** A service binding to PlatformServices (local runtime processes only). */
 	PLATFORM?: Fetcher;
+	/** Opens deployments' secrets (docs/secrets.md); only where the storage bindings are. */
+	FERRY_SECRETS_KEY?: string;
 }
 
 const readers = new WeakMap<PlatformBindings, PlatformReads>();
@@ -30,6 +32,6 @@ export function platformReads(env: PlatformBindings): PlatformReads {
 function createReads(env: PlatformBindings): PlatformReads {
 	// The binding's generated type is a plain Fetcher; its entrypoint implements PlatformReads.
 	if (env.PLATFORM) return env.PLATFORM as unknown as PlatformReads;
-	if (env.DB && env.ARTIFACTS) return new D1PlatformReads(env.DB, env.ARTIFACTS);
+	if (env.DB && env.ARTIFACTS) return new D1PlatformReads(env.DB, env.ARTIFACTS, env.FERRY_SECRETS_KEY);
 	throw new Error("the request path needs either the DB and ARTIFACTS bindings or the PLATFORM binding");
 }

@@ -13,10 +13,15 @@ import type { Manifest } from "../deployments/manifest";
 import type { PlanLimits } from "../runtime/plans";
 import type { RouteTarget } from "../runtime/route";
 
-/** A deployment's manifest and the bytes of every module it names, by sha256. */
+/** A deployment's manifest, the bytes of every module it names (by sha256), and its secrets opened. */
 export interface DeploymentCode {
 	manifest: Manifest;
 	blobs: ReadonlyMap<string, ArrayBuffer>;
+	/**
+	 * name → value, for the isolate's env. Opened where the platform's key is (in production the
+	 * dispatcher, locally the control process's PlatformServices: the runtime processes never hold it).
+	 */
+	secrets: Readonly<Record<string, string>>;
 }
 
 export interface PlatformReads extends AssetStore {
@@ -26,6 +31,6 @@ export interface PlatformReads extends AssetStore {
 	limits(tenantId: string): Promise<PlanLimits>;
 	/** The hosts the tenant's code may reach, lowercase (none: no network). */
 	allowList(tenantId: string): Promise<string[]>;
-	/** The deployment's code; rejects when R2 lacks its manifest or a module. */
+	/** The deployment's code with its secrets; rejects when R2 lacks its manifest or a module, or a secret does not open. */
 	deploymentCode(deploymentId: string): Promise<DeploymentCode>;
 }

@@ -32,11 +32,13 @@ export interface WorkerCodeOptions {
 	bindings?: Record<string, Fetcher>;
 	/** Tail consumers of the isolate: the dispatcher's FerryTail for the deployment (dispatch/src/telemetry/). */
 	tails?: Fetcher[];
+	/** The deployment's secrets, opened: strings in env, as a wrangler secret is. */
+	secrets?: Readonly<Record<string, string>>;
 }
 
 /**
- * The tenant's code with its vars and its own resources' bindings as its whole env: no platform
- * binding is ever passed in, and
+ * The tenant's code with its vars, its secrets and its own resources' bindings as its whole env: no
+ * platform binding is ever passed in, and
  * unless the caller passes the egress gate as `globalOutbound`, the isolate has no network at all.
  */
 export function workerCode(
@@ -60,7 +62,7 @@ export function workerCode(
 		compatibilityFlags: manifest.compatibilityFlags,
 		mainModule,
 		modules,
-		env: { ...manifest.vars, ...options.bindings, ...(binding && options.assets ? { [binding]: options.assets } : {}) },
+		env: { ...manifest.vars, ...options.secrets, ...options.bindings, ...(binding && options.assets ? { [binding]: options.assets } : {}) },
 		globalOutbound: options.globalOutbound ?? null,
 		...(options.tails ? { tails: options.tails } : {}),
 	};

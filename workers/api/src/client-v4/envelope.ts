@@ -64,6 +64,7 @@ const CLOUDFLARE_CODES: Record<ErrorCode, { code: number; status?: number }> = {
 	invalid_cron: { code: 10026 },
 	invalid_assets: { code: 10026 },
 	invalid_asset_token: { code: 10026 },
+	invalid_secret: { code: 10026 },
 	// Cloudflare answers a Worker that did not start with 400 and 10021.
 	deployment_failed: { code: 10021, status: 400 },
 	internal_error: { code: 10013 },

@@ -3,22 +3,35 @@
  * stage that failed. The live route moves only in the Deployed batch, so a failure at any stage leaves
  * the previous deployment serving.
  */
-import type { ArtifactStore } from "../../../shared/artifacts";
+import { ArtifactStore } from "../../../shared/artifacts";
 import { assetRouting, type DeploymentAssets } from "../../../shared/assets/manifest";
-import type { R2AssetStore, UploadSession } from "../../../shared/assets/store";
+import { R2AssetStore, type UploadSession } from "../../../shared/assets/store";
 import type { Database } from "../../../shared/db";
+import type { DeploymentRow } from "../../../shared/db/schema";
+import type { Manifest } from "../../../shared/deployments/manifest";
 import type { DeploymentEvent, DeploymentStage, DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
 import { log } from "../../../shared/log";
 import type { RouteControlApi } from "../../../shared/runtime/route";
+import { openSecrets } from "../../../shared/secrets/crypto";
 import { deploymentAssets, sessionTotals } from "../assets/deploy";
-import { LoadError, type Publisher, PublishUnavailableError } from "../publish";
+import type { TestBindings } from "../env";
+import { LoadError, type Publisher, PublishUnavailableError, publisherFor } from "../publish";
 import { provisionResources, setProductionId } from "../resources/store";
+import { secretsSnapshot } from "../secrets/store";
 import { BuildError, buildManifest } from "./build";
-import { deploymentRecord, schedulesOf } from "./queries";
-import { activate, createDeployment, type DeploymentRecord, failInterrupted, INTERRUPTED_AFTER_MS, transition } from "./store";
-import type { DeployHold } from "./test-hold";
+import { deploymentRecord, liveDeploymentId, schedulesOf } from "./queries";
+import {
+	activate,
+	createDeployment,
+	type DeploymentRecord,
+	failInterrupted,
+	INTERRUPTED_AFTER_MS,
+	type NewDeployment,
+	transition,
+} from "./store";
+import { type DeployHold, deployHold } from "./test-hold";
 import type { Upload } from "./upload";
 
 export interface DeployContext {
@@ -27,6 +40,8 @@ export interface DeployContext {
 	assets: R2AssetStore;
 	publisher: Publisher;
 	routeControl: RouteControlApi;
+	/** FERRY_SECRETS_KEY: opens the script's secrets for the runtime (docs/secrets.md). */
+	secretsKey: string | undefined;
 	/** Tests only: waits after a state is stored (./test-hold.ts). */
 	hold?: DeployHold;
 }
@@ -96,34 +111,128 @@ export async function runDeployment(
 	upload: DeployInput,
 	onEvent: StateListener = () => {},
 ): Promise<DeploymentRecord> {
-	const { db, artifacts, publisher } = ctx;
+	const { db, artifacts } = ctx;
 	const id = newId();
 	const [{ hashes, artifactSha256 }] = await Promise.all([
 		storeModules(artifacts, upload),
 		// Anything of this script's still "in progress" well past the load deadline was interrupted.
 		failInterrupted(db, { scriptId: target.scriptId, updatedBefore: Date.now() - INTERRUPTED_AFTER_MS }),
 	]);
-	const queuedAt = Date.now();
 	const assetTotals = upload.assetSession ? sessionTotals(upload.assetSession) : undefined;
-	let deployment = await createDeployment(
-		db,
-		{
-			id,
-			scriptId: target.scriptId,
-			tenantId: target.tenantId,
-			artifactSha256,
-			sizeBytes: upload.sizeBytes,
-			assetFiles: assetTotals?.files ?? null,
-			assetBytes: assetTotals?.bytes ?? null,
+	const created = {
+		id,
+		scriptId: target.scriptId,
+		tenantId: target.tenantId,
+		artifactSha256,
+		sizeBytes: upload.sizeBytes,
+		assetFiles: assetTotals?.files ?? null,
+		assetBytes: assetTotals?.bytes ?? null,
+	};
+	return walk(
+		ctx,
+		target,
+		created,
+		onEvent,
+		async () => {
+			const manifest = buildManifest({ upload, hashes, deploymentId: id, scriptName: target.scriptName, tenantId: target.tenantId });
+			let assets: DeploymentAssets | undefined;
+			if (upload.assets && upload.assetSession && assetTotals) {
+				const routing = assetRouting(upload.assets.config, manifest.mainModule !== null, {
+					date: manifest.compatibilityDate,
+					flags: manifest.compatibilityFlags,
+				});
+				assets = await deploymentAssets(db, upload.assetSession, { id, tenantId: target.tenantId, routing });
+				await ctx.assets.putDeploymentAssets(assets);
+				manifest.assets = { binding: upload.assets.binding, ...assetTotals };
+			}
+			// The tenant's resources the deployment binds exist from here on (their data outlives the deployment).
+			const provisioned = await provisionResources(db, target.tenantId, upload.resources);
+			await artifacts.putManifest(manifest);
+			return { manifest, blobs: new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes])), assets, provisioned };
 		},
-		queuedAt,
+		upload.schedules ? { schedules: upload.schedules } : {},
 	);
+}
+
+/**
+ * A secret change as a deployment (Cloudflare's semantics: a new version): the live deployment's
+ * code and assets reused as they are (their manifests copied under the new id; nothing rebuilt,
+ * nothing uploaded by the tenant), loaded with the script's secrets as they are now. It goes live
+ * only if the live route still points at `base`; if another deployment went live meanwhile, that
+ * one already carries this change (it went live with the secrets as they were then), and this one
+ * ends in Error, superseded (docs/secrets.md).
+ */
+export async function runSecretsDeployment(
+	ctx: DeployContext,
+	target: DeployTarget,
+	base: DeploymentRow,
+	message: string,
+): Promise<DeploymentRecord> {
+	const id = newId();
+	const created = {
+		id,
+		scriptId: target.scriptId,
+		tenantId: target.tenantId,
+		artifactSha256: base.artifactSha256,
+		sizeBytes: base.sizeBytes,
+		assetFiles: base.assetFiles,
+		assetBytes: base.assetBytes,
+		message,
+	};
+	return walk(
+		ctx,
+		target,
+		created,
+		() => {},
+		async () => {
+			const { manifest, blobs } = await ctx.artifacts.getDeployment(base.id);
+			const copy = { ...manifest, deploymentId: id };
+			let assets: DeploymentAssets | undefined;
+			if (manifest.assets) {
+				assets = { ...(await ctx.assets.deploymentAssets(base.id)), deploymentId: id };
+				await ctx.assets.putDeploymentAssets(assets);
+			}
+			// The live code's resources, as provisioned for it (with the ids of their production counterparts).
+			const provisioned = await provisionResources(ctx.db, target.tenantId, manifest.resources ?? []);
+			await ctx.artifacts.putManifest(copy);
+			return { manifest: copy, blobs, assets, provisioned };
+		},
+		{ base: base.id },
+	);
+}
+
+/** A secrets deployment whose base is no longer live: the live one carries its change already. */
+class SupersededError extends Error {
+	override name = "SupersededError";
+}
+
+/** How often a deployment is loaded again because the script's secrets changed while it loaded, before it gives up. */
+const SECRETS_ATTEMPTS = 5;
+
+/** The walk through the states, whatever the code came from: `build` stores the manifest (the Built stage). */
+async function walk(
+	ctx: DeployContext,
+	target: DeployTarget,
+	created: NewDeployment,
+	onEvent: StateListener,
+	build: () => Promise<{
+		manifest: Manifest;
+		blobs: ReadonlyMap<string, ArrayBuffer>;
+		assets: DeploymentAssets | undefined;
+		provisioned: Awaited<ReturnType<typeof provisionResources>>;
+	}>,
+	{ base, schedules }: { base?: string; schedules?: readonly string[] } = {},
+): Promise<DeploymentRecord> {
+	const { db, publisher } = ctx;
+	const id = created.id;
+	const queuedAt = Date.now();
+	let deployment = await createDeployment(db, created, queuedAt);
 	const events: DeploymentEvent[] = [];
 	const record = async (event: DeploymentEvent) => {
 		events.push(event);
 		await onEvent({ deploymentId: id, ...event });
 	};
-	await record({ from: null, to: "Queued", at: queuedAt, message: null });
+	await record({ from: null, to: "Queued", at: queuedAt, message: created.message ?? null });
 	await ctx.hold?.("Queued");
 
 	/** Stores one transition and records it; false when the deployment had moved on (e.g. deleted meanwhile). */
@@ -145,57 +254,53 @@ export async function runDeployment(
 
 	let stage: DeploymentStage = "build";
 	try {
-		const manifest = buildManifest({ upload, hashes, deploymentId: id, scriptName: target.scriptName, tenantId: target.tenantId });
-		let assets: DeploymentAssets | undefined;
-		if (upload.assets && upload.assetSession && assetTotals) {
-			const routing = assetRouting(upload.assets.config, manifest.mainModule !== null, {
-				date: manifest.compatibilityDate,
-				flags: manifest.compatibilityFlags,
-			});
-			assets = await deploymentAssets(db, upload.assetSession, { id, tenantId: target.tenantId, routing });
-			await ctx.assets.putDeploymentAssets(assets);
-			manifest.assets = { binding: upload.assets.binding, ...assetTotals };
-		}
-		// The tenant's resources the deployment binds exist from here on (their data outlives the deployment).
-		const provisioned = await provisionResources(db, target.tenantId, upload.resources);
-		await artifacts.putManifest(manifest);
+		const { manifest, blobs, assets, provisioned } = await build();
 		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
 		await ctx.hold?.("Built");
 
-		stage = "load";
-		const blobs = new Map(upload.modules.map((m) => [hashes.get(m.name)!, m.bytes]));
 		const tenantId = target.tenantId;
-		const { handlers } = await publisher.load({
-			manifest,
-			blobs,
-			scriptId: target.scriptId,
-			resources: { provisioned, record: (resource, productionId) => setProductionId(db, { tenantId, ...resource }, productionId) },
-			...(assets ? { assets: { files: assets, bytes: (hash: string) => ctx.assets.bytes(tenantId, hash) } } : {}),
-		});
-		await checkScheduledHandler(db, target, upload, manifest.mainModule, handlers);
-		if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", { handlers }, at)))) return movedOn();
-		await ctx.hold?.("Loaded");
+		for (let attempt = 1; ; attempt++) {
+			stage = "load";
+			// The script's secrets as they are now; the Deployed batch checks they still are.
+			const secrets = await secretsSnapshot(db, target.scriptId);
+			const { handlers } = await publisher.load({
+				manifest,
+				blobs,
+				scriptId: target.scriptId,
+				secrets: await openSecrets(ctx.secretsKey, target.scriptId, secrets.sealed),
+				resources: { provisioned, record: (resource, productionId) => setProductionId(db, { tenantId, ...resource }, productionId) },
+				...(assets ? { assets: { files: assets, bytes: (hash: string) => ctx.assets.bytes(tenantId, hash) } } : {}),
+			});
+			if (deployment.state === "Built") {
+				await checkScheduledHandler(db, target, schedules, manifest.mainModule, handlers);
+				if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", { handlers }, at)))) return movedOn();
+				await ctx.hold?.("Loaded");
+			}
 
-		stage = "deploy";
-		if (
-			!(await move("Deployed", (at) =>
-				activate(
-					db,
-					{
-						id,
-						scriptId: target.scriptId,
-						scriptName: target.scriptName,
-						live: target.live !== false,
-						...(upload.schedules ? { schedules: upload.schedules } : {}),
-					},
-					at,
-				),
-			))
-		)
-			return movedOn();
+			stage = "deploy";
+			const live = target.live !== false;
+			const activation = {
+				id,
+				scriptId: target.scriptId,
+				scriptName: target.scriptName,
+				live,
+				secrets,
+				base,
+				...(schedules ? { schedules } : {}),
+			};
+			if (await move("Deployed", (at) => activate(db, activation, at))) break;
+			const now = await movedOn();
+			if (now.deployment.state !== "Loaded") return now;
+			if (base !== undefined && (await liveDeploymentId(db, target.scriptName)) !== base)
+				throw new SupersededError("superseded: another deployment went live meanwhile, with this secret change");
+			if (attempt === SECRETS_ATTEMPTS)
+				throw new LoadError(`the script's secrets changed ${attempt} times while this deployment went live; deploy again`);
+			// The secrets changed while it loaded: loaded again with the new set (in production, uploaded again).
+		}
 	} catch (error) {
 		const unavailable = error instanceof PublishUnavailableError;
-		const known = error instanceof BuildError || error instanceof LoadError || unavailable;
+		const superseded = error instanceof SupersededError;
+		const known = error instanceof BuildError || error instanceof LoadError || unavailable || superseded;
 		// The tenant reads the message of an error it can act on (or that says it cannot); the operator's log has the rest.
 		if (unavailable) log.error("the runtime did not take a deployment; the platform is at fault", { deploymentId: id, stage, error });
 		else if (!known) log.error("deployment failed unexpectedly", { deploymentId: id, stage, error });
@@ -203,7 +308,7 @@ export async function runDeployment(
 		const from = deployment.state;
 		const failure = { stage, message };
 		if (!(await move("Error", (at) => transition(db, id, from, "Error", { error: failure }, at), failure))) return movedOn();
-		return unavailable ? { ...ended(), unavailable: true } : ended();
+		return unavailable ? { ...ended(), unavailable: true } : superseded ? { ...ended(), superseded: true } : ended();
 	}
 	const preview = previewLabel(id, target.scriptName);
 	await routesMoved(ctx.routeControl, target.live === false ? [preview] : [target.scriptName, preview]);
@@ -218,20 +323,39 @@ export async function runDeployment(
 async function checkScheduledHandler(
 	db: Database,
 	target: DeployTarget,
-	upload: DeployInput,
+	/** The upload's crons; undefined: it names none (or there is no upload: a secrets deployment). */
+	schedules: readonly string[] | undefined,
 	mainModule: string | null,
 	handlers: string[] | null,
 ): Promise<void> {
 	if (handlers?.includes("scheduled")) return;
-	const crons = upload.schedules ?? (await schedulesOf(db, target.scriptId)).map((row) => row.cron);
+	const crons = schedules ?? (await schedulesOf(db, target.scriptId)).map((row) => row.cron);
 	if (crons.length === 0) return;
 	const which = crons.map((cron) => JSON.stringify(cron)).join(", ");
-	const from = upload.schedules ? "this upload gives the script cron triggers" : "the script has cron triggers";
+	const from = schedules ? "this upload gives the script cron triggers" : "the script has cron triggers";
 	throw new LoadError(
 		mainModule === null
 			? `${from} (${which}) but the deployment has no Worker to run them: add a main module with a scheduled handler, or remove the crons ([triggers] crons = [])`
 			: `${from} (${which}) but main module '${mainModule}' has no scheduled handler in its default export: add one, or remove the crons ([triggers] crons = [])`,
 	);
+}
+
+/** What the pipeline runs with, for a deployment of script `name` (every way in: an upload, a secret change). */
+export function deployContext(
+	env: ApiEnv & TestBindings,
+	db: Database,
+	name: string,
+	publisher: Publisher = publisherFor(env),
+): DeployContext {
+	return {
+		db,
+		artifacts: new ArtifactStore(env.ARTIFACTS),
+		assets: new R2AssetStore(env.ARTIFACTS),
+		publisher,
+		routeControl: routeControl(env),
+		secretsKey: env.FERRY_SECRETS_KEY,
+		hold: deployHold(env.FERRY_TEST_DEPLOY_HOLD, name),
+	};
 }
 
 /** The API's ROUTES binding: the dispatcher's RouteControl (locally the control process's, which fans out). */

@@ -4,7 +4,6 @@
  * checked before anything is stored; then the name is claimed and the pipeline runs under
  * waitUntil, so the deployment finishes even if the client goes away (Ctrl-C). Never half a deploy.
  */
-import { ArtifactStore } from "../../../shared/artifacts";
 import { R2AssetStore } from "../../../shared/assets/store";
 import type { Database } from "../../../shared/db";
 import { previewLabel } from "../../../shared/hosts";
@@ -12,10 +11,10 @@ import { FerryError } from "../../../shared/http/errors";
 import { sessionForDeploy } from "../assets/deploy";
 import type { TestBindings } from "../env";
 import { publisherFor } from "../publish";
+import { setUploadSecrets } from "../secrets/change";
 import { type DeployAnswer, deploymentView, type UrlFor } from "../views";
-import { routeControl, runDeployment, type StateListener } from "./pipeline";
+import { deployContext, runDeployment, type StateListener } from "./pipeline";
 import { claimScript, type DeploymentRecord } from "./store";
-import { deployHold } from "./test-hold";
 import type { Upload } from "./upload";
 
 export interface DeployRequest {
@@ -46,18 +45,13 @@ export async function startDeploy(
 		? await sessionForDeploy({ store: assets, adminToken: env.FERRY_ADMIN_TOKEN }, tenantId, name, upload.assets)
 		: undefined;
 	const publisher = publisherFor(env);
-	const work = claimScript(db, tenantId, name).then(({ script, released }) => {
+	const work = claimScript(db, tenantId, name).then(async ({ script, released }) => {
 		// A name released by another tenant's script that never served: its uploads, if any, go.
 		if (released) executionCtx.waitUntil(publisher.remove(released.script, released.sent));
+		// Its secret_text bindings become the script's secrets first, so the deployment carries them.
+		await setUploadSecrets(env, db, script, upload);
 		return runDeployment(
-			{
-				db,
-				artifacts: new ArtifactStore(env.ARTIFACTS),
-				assets,
-				publisher,
-				routeControl: routeControl(env),
-				hold: deployHold(env.FERRY_TEST_DEPLOY_HOLD, name),
-			},
+			deployContext(env, db, name, publisher),
 			{ tenantId, scriptId: script.id, scriptName: name, live },
 			{ ...upload, ...(assetSession ? { assetSession } : {}) },
 			onEvent,

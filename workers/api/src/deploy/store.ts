@@ -9,7 +9,7 @@
  * Besides transitions, a deployment's history holds notes: events whose `from` and `to` are the same
  * state. The one note today is a quarantine (see quarantine()).
  */
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { type Database, runBatch } from "../../../shared/db";
 import {
 	type DeploymentRow,
@@ -21,6 +21,7 @@ import {
 	type ScriptRow,
 	schedules,
 	scripts,
+	secrets,
 } from "../../../shared/db/schema";
 import { assertTransition, type DeploymentEvent, type DeploymentStage, type DeploymentState } from "../../../shared/deployments/states";
 import { previewLabel } from "../../../shared/hosts";
@@ -43,6 +44,8 @@ export interface DeploymentRecord {
 	events: DeploymentEvent[];
 	/** Set by the pipeline when the deployment ended in Error through no fault of its code (the runtime's provider refused the platform). */
 	unavailable?: true;
+	/** Set when a secrets deployment ended in Error because the live deployment already carried its change. */
+	superseded?: true;
 }
 
 export interface Claim {
@@ -96,6 +99,9 @@ async function releaseUnserved(db: Database, scriptId: string, now: number): Pro
 	const results = await runBatch(db, [
 		...deleteDeployments(db, scriptId, message, now, unserved),
 		db.run(sql`UPDATE ${scripts} SET deleted_at = ${now} WHERE id = ${scriptId} AND deleted_at IS NULL AND ${unserved}`),
+		db.run(
+			sql`DELETE FROM ${secrets} WHERE script_id = ${scriptId} AND EXISTS (SELECT 1 FROM ${scripts} WHERE id = ${scriptId} AND deleted_at = ${now})`,
+		),
 	]);
 	return results[2]?.meta.changes === 1;
 }
@@ -114,6 +120,8 @@ export async function deleteScript(db: Database, scriptId: string, now = Date.no
 		db.delete(routes).where(eq(routes.scriptId, scriptId)).returning({ label: routes.label }),
 		...deleteDeployments(db, scriptId, "script deleted", now),
 		db.delete(schedules).where(eq(schedules.scriptId, scriptId)),
+		// A deleted script's secrets go with it, sealed copies included.
+		db.delete(secrets).where(eq(secrets.scriptId, scriptId)),
 	]);
 	const labels = ((removed?.results ?? []) as { label: string }[]).map((row) => row.label);
 	return { deletedAt: now, labels, sent: await sentDeployments(db, scriptId) };
@@ -128,6 +136,8 @@ export interface NewDeployment {
 	/** Static assets: files and bytes; absent or null without. */
 	assetFiles?: number | null;
 	assetBytes?: number | null;
+	/** What its Queued event says (a secrets deployment says which change it carries). */
+	message?: string;
 }
 
 /**
@@ -139,9 +149,14 @@ export async function createDeployment(db: Database, d: NewDeployment, now = Dat
 	const assetFiles = d.assetFiles ?? null;
 	const assetBytes = d.assetBytes ?? null;
 	const row: DeploymentRow = {
-		...d,
+		id: d.id,
+		scriptId: d.scriptId,
+		tenantId: d.tenantId,
+		artifactSha256: d.artifactSha256,
+		sizeBytes: d.sizeBytes,
 		assetFiles,
 		assetBytes,
+		secrets: null,
 		state: "Queued",
 		errorStage: null,
 		errorMessage: null,
@@ -156,8 +171,8 @@ export async function createDeployment(db: Database, d: NewDeployment, now = Dat
 			SELECT ${d.id}, ${d.scriptId}, ${d.tenantId}, 'Queued', ${d.artifactSha256}, ${d.sizeBytes}, ${assetFiles}, ${assetBytes}, ${now}, ${now}
 			FROM ${scripts} WHERE id = ${d.scriptId} AND deleted_at IS NULL`),
 		db.run(sql`
-			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, at)
-			SELECT id, NULL, 'Queued', ${now} FROM ${deployments} WHERE id = ${d.id}`),
+			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
+			SELECT id, NULL, 'Queued', ${d.message ?? null}, ${now} FROM ${deployments} WHERE id = ${d.id}`),
 	]);
 	if (created?.meta.changes !== 1) throw new FerryError("conflict", "the script was deleted while this upload arrived; deploy again");
 	return row;
@@ -178,20 +193,25 @@ function transitionStatements(
 	to: DeploymentState,
 	details: TransitionDetails,
 	now: number,
+	/** A further condition both statements hold to (the Deployed batch's secrets and base checks). */
+	when: SQL = sql`1`,
+	/** Further columns the state change writes. */
+	set: { secrets?: string | null } = {},
 ) {
 	assertTransition(from, to);
-	const inFrom = and(eq(deployments.id, id), eq(deployments.state, from));
+	const inFrom = and(eq(deployments.id, id), eq(deployments.state, from), when);
 	// The event goes first: both statements see the same `from` state, so both apply or neither does.
 	return [
 		db.run(sql`
 			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
 			SELECT id, state, ${to}, ${details.message ?? details.error?.message ?? null}, ${now} FROM ${deployments}
-			WHERE id = ${id} AND state = ${from}`),
+			WHERE id = ${id} AND state = ${from} AND ${when}`),
 		db
 			.update(deployments)
 			.set({
 				state: to,
 				updatedAt: now,
+				...set,
 				...(details.error ? { errorStage: details.error.stage, errorMessage: details.error.message } : {}),
 				...(details.handlers !== undefined ? { handlers: details.handlers } : {}),
 			})
@@ -220,7 +240,17 @@ export async function transition(
  */
 export async function activate(
 	db: Database,
-	d: { id: string; scriptId: string; scriptName: string; live?: boolean; schedules?: readonly string[] },
+	d: {
+		id: string;
+		scriptId: string;
+		scriptName: string;
+		live?: boolean;
+		schedules?: readonly string[];
+		/** The secrets it was loaded with (sealed, name → value) and the script's secrets version they were at. */
+		secrets: { version: number; sealed: Record<string, string> };
+		/** A secrets deployment (the live deployment's code, new secrets): the live route must still point at this one. */
+		base?: string;
+	},
 	now = Date.now(),
 ): Promise<boolean> {
 	const deployed = sql`EXISTS (SELECT 1 FROM ${deployments} WHERE id = ${d.id} AND state = 'Deployed')`;
@@ -230,8 +260,16 @@ export async function activate(
 			SELECT ${label}, ${kind}, ${d.scriptId}, ${d.scriptName}, id, ${now} FROM ${deployments}
 			WHERE id = ${d.id} AND state = 'Deployed'
 			ON CONFLICT (label) DO UPDATE SET deployment_id = excluded.deployment_id, updated_at = excluded.updated_at`);
+	// Live only with the script's secrets as they are now: a secret written while this deployment
+	// was loading makes the batch a no-op, and the pipeline loads it again with the new set.
+	const current = sql`(SELECT secrets_version FROM ${scripts} WHERE id = ${d.scriptId}) = ${d.secrets.version}`;
+	const onBase =
+		d.base === undefined
+			? sql`1`
+			: sql`EXISTS (SELECT 1 FROM ${routes} WHERE label = ${d.scriptName} AND kind = 'live' AND deployment_id = ${d.base})`;
+	const sealed = Object.keys(d.secrets.sealed).length > 0 ? JSON.stringify(d.secrets.sealed) : null;
 	const [event] = await runBatch(db, [
-		...transitionStatements(db, d.id, "Loaded", "Deployed", {}, now),
+		...transitionStatements(db, d.id, "Loaded", "Deployed", {}, now, sql`${current} AND ${onBase}`, { secrets: sealed }),
 		route(previewLabel(d.id, d.scriptName), "preview"),
 		...(d.live === false
 			? []
@@ -317,7 +355,7 @@ function deleteDeployments(db: Database, scriptId: string, message: string, now:
 			SELECT id, state, 'Deleted', ${message}, ${now} FROM ${deployments}
 			WHERE script_id = ${scriptId} AND state != 'Deleted' AND ${when}`),
 		db.run(sql`
-			UPDATE ${deployments} SET state = 'Deleted', updated_at = ${now}
+			UPDATE ${deployments} SET state = 'Deleted', updated_at = ${now}, secrets = NULL
 			WHERE script_id = ${scriptId} AND state != 'Deleted' AND ${when}`),
 	];
 }

@@ -18,6 +18,7 @@ import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
 import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, RESOURCE_NAME, VAR_NAME } from "../../../shared/names";
 import type { ResourceBinding } from "../../../shared/resources/index";
 import { cronsProblem } from "../../../shared/schedules/cron";
+import { secretProblem } from "../../../shared/secrets/names";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
 import { mediaTypeOf } from "../validate";
 
@@ -75,6 +76,8 @@ export interface Upload {
 	compatibilityDate: string;
 	compatibilityFlags: string[];
 	vars: Record<string, VarValue>;
+	/** `secret_text` bindings, in clear until startDeploy seals them into the script's secrets (never stored with the upload). */
+	secrets: Record<string, string>;
 	modules: UploadedModule[];
 	assets?: UploadAssets;
 	/** The script's cron triggers once this deployment is live; absent: the script's stay as they are. */
@@ -126,15 +129,25 @@ const RESOURCE_BINDINGS: Record<string, (binding: z.infer<typeof bindingSchema>)
 	},
 };
 
-/** Every binding checked against the compatibility table, and no env name given twice (vars and bindings alike). */
+/** A name of env and what it is, as a message says it. */
+const kindOf = (type: string) =>
+	type === "secret_text" ? "a secret" : type === "plain_text" || type === "json" ? "a var" : `a ${type} binding`;
+
+/** Every binding checked against the compatibility table, and no env name given twice (vars, secrets and bindings alike). */
 function checkBindings(metadata: z.infer<typeof metadataSchema>): void {
-	const names = new Set(Object.keys(metadata.vars));
+	const names = new Map(Object.keys(metadata.vars).map((name) => [name, "plain_text"]));
 	for (const binding of metadata.bindings) {
 		const problem = bindingTypeProblem(binding.name, binding.type);
 		if (problem) throw new FerryError("unsupported_config", problem);
-		if (names.has(binding.name))
-			throw new FerryError("invalid_metadata", `binding '${binding.name}' is given twice: a name in env is one binding`);
-		names.add(binding.name);
+		const earlier = names.get(binding.name);
+		if (earlier !== undefined)
+			throw new FerryError(
+				"invalid_metadata",
+				kindOf(earlier) !== kindOf(binding.type) && [earlier, binding.type].includes("secret_text")
+					? `'${binding.name}' is both ${kindOf(earlier)} and ${kindOf(binding.type)}: a name in env is one binding`
+					: `binding '${binding.name}' is given twice: a name in env is one binding`,
+			);
+		names.set(binding.name, binding.type);
 	}
 }
 
@@ -145,13 +158,26 @@ function resourcesFrom(metadata: z.infer<typeof metadataSchema>): ResourceBindin
 	});
 }
 
-function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, VarValue> {
+const secretBinding = z.object({ text: z.string({ error: "a secret_text binding needs text, a string" }) });
+
+/** The upload's vars and its `secret_text` bindings (set as the script's secrets, docs/secrets.md). */
+function varsFrom(metadata: z.infer<typeof metadataSchema>): Pick<Upload, "vars" | "secrets"> {
 	const vars: Record<string, VarValue> = { ...metadata.vars };
+	const secrets: Record<string, string> = {};
 	for (const binding of metadata.bindings) {
 		if (binding.type === "assets" || Object.hasOwn(RESOURCE_BINDINGS, binding.type)) continue;
+		if (binding.type === "secret_text") {
+			const parsed = secretBinding.safeParse(binding);
+			if (!parsed.success)
+				throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+			const problem = secretProblem(binding.name, parsed.data.text);
+			if (problem) throw new FerryError("invalid_metadata", problem);
+			secrets[binding.name] = parsed.data.text;
+			continue;
+		}
 		vars[binding.name] = bindingValue(binding);
 	}
-	const count = Object.keys(vars).length;
+	const count = Object.keys(vars).length + Object.keys(secrets).length;
 	if (count > LIMITS.vars)
 		throw new FerryError("invalid_metadata", `${count} vars: a Worker has at most ${LIMITS.vars} vars and secrets together`);
 	for (const [name, value] of Object.entries(vars)) {
@@ -163,7 +189,7 @@ function varsFrom(metadata: z.infer<typeof metadataSchema>): Record<string, VarV
 				`var '${name}' is ${bytes} bytes${typeof value === "string" ? " of UTF-8" : " of JSON"}: a var is at most ${LIMITS.varBytes} bytes (${formatBytes(LIMITS.varBytes)})`,
 			);
 	}
-	return vars;
+	return { vars, secrets };
 }
 
 /** Every field the metadata has, checked against the compatibility table before anything else reads it. */
@@ -243,7 +269,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 			: { mainModule: assetsOnly ? null : mainModule(metadata), modules }),
 		compatibilityDate: metadata.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
 		compatibilityFlags: metadata.compatibility_flags,
-		vars: varsFrom(metadata),
+		...varsFrom(metadata),
 		resources: resourcesFrom(metadata),
 		...(assets ? { assets } : {}),
 		...(schedules ? { schedules } : {}),

@@ -20,6 +20,8 @@ export interface BuiltDeployment {
 	 * was created under (null: not yet), and how to record an id the publisher creates.
 	 */
 	resources?: { provisioned: ProvisionedResource[]; record(resource: ProvisionedResource, productionId: string): Promise<void> };
+	/** The script's secrets, in clear (name → value): the runtime's to bind as `secret_text`, never stored in clear. */
+	secrets: Readonly<Record<string, string>>;
 	/** Its static assets, when it has any: the manifest, and each file's bytes on demand. */
 	assets?: { files: DeploymentAssets; bytes(hash: string): Promise<ArrayBuffer> };
 }

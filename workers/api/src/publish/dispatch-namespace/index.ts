@@ -60,7 +60,7 @@ export class DispatchNamespacePublisher implements Publisher {
 				? { jwt: await uploadAssets(this.api, path, assets), config: scriptAssetsConfig(assets.files) }
 				: undefined;
 			answer = await this.api.call("PUT", path, {
-				body: uploadForm(deployment, { assets: scriptAssets, resources }),
+				body: uploadForm(deployment, { secrets: deployment.secrets, assets: scriptAssets, resources }),
 				// As wrangler does: the answer need not carry the script back.
 				query: { excludeScript: "true" },
 			});
