@@ -11,10 +11,11 @@ import { cleanUp, cleanUpOnSignals } from "./cleanup.ts";
 import { BENCHMARKS_DOC, writeResults } from "./docs-file.ts";
 import { log } from "./log.ts";
 import { describeMachine, machineLine } from "./machine.ts";
+import { measureBindings } from "./measure/bindings.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
 import { freshStateMeasurements, startFreshPlatform } from "./phases/fresh-state.ts";
 import { largeStatePhase } from "./phases/large-state.ts";
-import { rows } from "./report/rows.ts";
+import { bindingsRow, rows } from "./report/rows.ts";
 import { renderTable } from "./report/table.ts";
 import type { Results } from "./results.ts";
 import { isSeeded, seededStateDir } from "./seed.ts";
@@ -29,7 +30,16 @@ const started = performance.now();
 const scripts = options.quick && !isSeeded(seededStateDir(FULL_SEED)) ? QUICK_SEED : FULL_SEED;
 log(machineLine(machine));
 
-try {
+/** `--only bindings`: the bindings rows alone, on a fresh platform, printed. */
+async function onlyBindings(): Promise<void> {
+	const fresh = await startFreshPlatform();
+	log("a warm KV read per request and the JS hello world, one connection, alternately");
+	const bindings = await measureBindings(options.load, fresh.bench.port);
+	await fresh.stop();
+	console.log(`\n${machineLine(machine)}\n\n${renderTable([bindingsRow(bindings)])}\n`);
+}
+
+async function fullRun(): Promise<void> {
 	const fresh = await startFreshPlatform();
 	const large = await largeStatePhase(options, scripts, fresh);
 
@@ -59,6 +69,10 @@ try {
 		log(`wrote the table into ${BENCHMARKS_DOC}`);
 	}
 	log(`done in ${formatMs(performance.now() - started)}`);
+}
+
+try {
+	await (options.only === "bindings" ? onlyBindings() : fullRun());
 } catch (error) {
 	log(`failed: ${error instanceof Error ? error.message : String(error)}`);
 	process.exitCode = 1;

@@ -16,6 +16,8 @@ export interface BenchOptions {
 	spreads: number[];
 	/** Write the table into docs/benchmarks.md. */
 	write: boolean;
+	/** Only these rows, on a fresh platform (nothing written): `bindings`. */
+	only?: "bindings";
 }
 
 export const FULL_SEED = 10_000;
@@ -31,7 +33,7 @@ const positiveInt = (flag: string, text: string): number => {
 	return n;
 };
 
-const USAGE = "npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write]";
+const USAGE = "npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write] [--only bindings]";
 
 const FLAGS = {
 	quick: { type: "boolean", default: false },
@@ -39,6 +41,7 @@ const FLAGS = {
 	connections: { type: "string" },
 	threads: { type: "string" },
 	"no-write": { type: "boolean", default: false },
+	only: { type: "string" },
 	help: { type: "boolean", default: false },
 } as const;
 
@@ -61,11 +64,16 @@ export function parseOptions(argv: string[]): BenchOptions {
 				"  --duration     seconds per measured wrk run (default 10; --quick 2)\n" +
 				"  --connections  wrk connections for the throughput rows (default 16)\n" +
 				"  --threads      wrk threads (default 1: the rest of the machine is the platform's)\n" +
-				"  --no-write     print the table without writing docs/benchmarks.md",
+				"  --no-write     print the table without writing docs/benchmarks.md\n" +
+				"  --only         only these rows, printed (bindings: the KV read's cost)",
 		);
 		process.exit(0);
 	}
 	const quick = values.quick;
+	if (values.only !== undefined && values.only !== "bindings") {
+		console.error(`--only takes 'bindings', not '${values.only}'\nusage: ${USAGE}`);
+		process.exit(1);
+	}
 	return {
 		quick,
 		load: {
@@ -81,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		starts: quick ? 1 : 3,
 		// 1,000 scripts take half a minute of cold starts before their run: too long for a smoke run.
 		spreads: quick ? [10, 100] : [10, 100, 1000],
-		write: !values["no-write"],
+		write: !values["no-write"] && values.only === undefined,
+		...(values.only ? { only: values.only } : {}),
 	};
 }

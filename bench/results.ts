@@ -1,5 +1,6 @@
 /** Everything one run measured, as numbers; report/rows.ts turns it into the table. */
 import type { RedeploySample } from "./measure/assets.ts";
+import type { BindingResults } from "./measure/bindings.ts";
 import type { FirstRequests } from "./measure/cold-start.ts";
 import type { SeedReport } from "./seed.ts";
 import type { LoadResult } from "./wrk-output.ts";
@@ -28,6 +29,8 @@ export interface Results {
 	 */
 	hop: LoadResult;
 	hopOne: LoadResult;
+	/** A warm KV read per request against the JS hello world, one connection each, alternately (measure/bindings.ts). */
+	bindings: BindingResults;
 	/** WASI hello world through the dispatcher, and the JS hello world measured alternately with it. */
 	wasi: { wasi: LoadResult; hello: LoadResult };
 	/** Milliseconds: the first request to a newly deployed script (which its deploy prepared), and warm requests to the same. */

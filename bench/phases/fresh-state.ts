@@ -13,6 +13,7 @@ import { DIRECT_HOST, HOP_HOST, startBaseline } from "../baseline.ts";
 import { onCleanup } from "../cleanup.ts";
 import { log } from "../log.ts";
 import { deploySmallAssetSite, measureAssetRedeploys } from "../measure/assets.ts";
+import { deployKvReader, KV_HOST, measureBindings } from "../measure/bindings.ts";
 import { measureFirstAfterDeploy } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
@@ -56,6 +57,7 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 	await Promise.all(HOT_SET.map((_, index) => deploy(api, seedBundle(index))));
 	await deploy(api, jsBundle("hello"));
 	await deploy(api, wasiBundle("hello-wasi"));
+	await deployKvReader(api);
 	await deploySmallAssetSite(api, path.join(projectsDir, "hello-assets"), "hello-assets");
 	return {
 		bench,
@@ -71,7 +73,7 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 }
 
 type HelloResults = Pick<Results, "dispatched" | "direct" | "hop" | "dispatchedOne" | "directOne" | "hopOne">;
-export type FreshStateResults = HelloResults & Pick<Results, "wasi" | "coldStart" | "deployMs" | "assets">;
+export type FreshStateResults = HelloResults & Pick<Results, "wasi" | "bindings" | "coldStart" | "deployMs" | "assets">;
 
 export async function freshStateMeasurements(
 	{ bench, api, token, projectsDir }: FreshPlatform,
@@ -106,6 +108,10 @@ export async function freshStateMeasurements(
 	log(`  ${formatRate(wasiHello.requestsPerSecond)} WASI, ${formatRate(wasiJs.requestsPerSecond)} JS`);
 	const wasi = { wasi: wasiHello, hello: wasiJs };
 
+	log("a warm KV read per request and the JS hello world, one connection, alternately");
+	const bindings = await measureBindings(options.load, port);
+	log(`  p50 ${formatMs(bindings.kv.p50)} KV read, ${formatMs(bindings.hello.p50)} hello world (${KV_HOST})`);
+
 	const pinned = probe(port);
 	try {
 		log(`first requests after a deploy (${options.coldSamples} new scripts)`);
@@ -119,7 +125,7 @@ export async function freshStateMeasurements(
 		log(`redeploys of a 1,000-file site with one file changed (${options.assetRedeploys}, ferry deploy spawned)`);
 		const redeploys = await measureAssetRedeploys(apiUrl(port), token, pinned, path.join(projectsDir, "site-1000"), options.assetRedeploys);
 		log(`  median ${formatMs(median(redeploys.map((r) => r.endToEndMs)))}`);
-		return { ...results, wasi, coldStart, deployMs, assets: { small: asset, hello: assetHello, redeploys } };
+		return { ...results, wasi, bindings, coldStart, deployMs, assets: { small: asset, hello: assetHello, redeploys } };
 	} finally {
 		pinned.close();
 	}

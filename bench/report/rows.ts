@@ -12,6 +12,12 @@ import { msAtMost, ratioAtLeast, withinFractionOf } from "./targets.ts";
 const load = (result: LoadResult) =>
 	`${formatRate(result.requestsPerSecond)}, p50 ${formatMs(result.p50)}, p99 ${formatMs(result.p99)}${result.socketErrors ? ` (${formatCount(result.socketErrors)} socket errors)` : ""}`;
 
+/** A warm KV read's cost (measure/bindings.ts); no target yet: it sets the baseline the next issue aims at. */
+export const bindingsRow = ({ kv, hello }: Results["bindings"]): Row => ({
+	measurement: "KV get (warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
+	result: `p50 ${formatMs(kv.p50)}, p99 ${formatMs(kv.p99)}; added p50 ${formatMsDelta(kv.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
+});
+
 export function rows(results: Results): Row[] {
 	const { settings, dispatched, direct, dispatchedOne, directOne, coldStart, deployMs, startReady, scale } = results;
 	const c = `${settings.connections} conn`;
@@ -96,6 +102,7 @@ export function rows(results: Results): Row[] {
 			target: "≥ 0.8",
 			verdict: ratioAtLeast(wasiRatio, 0.8),
 		},
+		bindingsRow(results.bindings),
 		{
 			measurement: `Small asset (${SMALL_ASSET.length} bytes, assets-only site) through the dispatcher, against the JS hello world measured alternately (${c})`,
 			result: `${load(results.assets.small)}; ${formatRatio(assetRatio)} × the hello world's ${formatRate(results.assets.hello.requestsPerSecond)}`,
