@@ -18,6 +18,8 @@
  * - The limits that apply are the lower of the script's own (`limits.cpu_ms` of its upload, else
  *   Cloudflare's default 30 s) and the ones passed to `get()` (as Dynamic Workers' docs say of theirs);
  *   each call records them as `effectiveLimits`.
+ * - `scheduled({cron, scheduledTime})` on the returned Fetcher delivers a scheduled event to the user
+ *   Worker (the dispatcher's cron fan-out, docs/cron.md), with the same limits and outbound parameters.
  * - A script over its CPU limit makes `fetch()` reject with "Worker exceeded CPU time limit." (the
  *   custom-limits docs test `e.message.includes("CPU time limit")`). workerd enforces no CPU limit
  *   locally, so the stand-in cannot measure it: a test names the script that is over (`overCpu`).
@@ -110,6 +112,8 @@ export class FakeDispatchNamespace implements DispatchNamespace {
 		this.calls.push(call);
 		const fetcher = {
 			fetch: (input: RequestInfo | URL, init?: RequestInit) => this.run(call, new Request(input, init)),
+			scheduled: async (event: { cron: string; scheduledTime: Date }) =>
+				((await this.entrypoint(call)) as unknown as { scheduled(e: typeof event): Promise<unknown> }).scheduled(event),
 			connect: () => {
 				throw new Error("the stand-in dispatch namespace only supports fetch()");
 			},
@@ -118,6 +122,10 @@ export class FakeDispatchNamespace implements DispatchNamespace {
 	}
 
 	private async run(call: DispatchCall, request: Request): Promise<Response> {
+		return (await this.entrypoint(call)).fetch(request);
+	}
+
+	private async entrypoint(call: DispatchCall): Promise<Fetcher> {
 		const { name, options } = call;
 		const script = await this.cloudflare.script(name);
 		if (!script) throw new Error("Worker not found.");
@@ -129,6 +137,6 @@ export class FakeDispatchNamespace implements DispatchNamespace {
 		// keeps them so here (the stand-in trades isolate reuse for that).
 		const key = `${name}@${script.etag}@${JSON.stringify(options.outbound ?? null)}`;
 		const worker = this.loader.get(key, () => workerCode(script, outboundFor(options.outbound ?? {})));
-		return worker.getEntrypoint(undefined, { limits }).fetch(request);
+		return worker.getEntrypoint(undefined, { limits });
 	}
 }

@@ -6,6 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { fanOut } from "../../../dispatch/src/cron";
 import { ECHO_DOMAIN } from "../../support/internet";
 import { ADMIN, hello, uniqueName } from "../platform";
 import type { Platform } from "./platforms";
@@ -202,6 +203,45 @@ export function runtimeCases(make: () => Platform, options: RuntimeCaseOptions):
 			const { deployment } = (await (await p.deploy(tenant.token, name, hello("default"))).json()) as { deployment: { id: string } };
 			await p.visit(`${name}.localhost`);
 			expect(p.limitsPassed(deployment.id)).toEqual([{ cpuMs: 50, subRequests: 50 }]);
+		});
+	});
+
+	describe("cron triggers (docs/cron.md)", () => {
+		const SCHEDULED = `export default {
+			fetch() { return new Response("hi"); },
+			scheduled(controller, env, ctx) {
+				if (controller.cron !== "17 5 * * *" || controller.scheduledTime !== ${Date.parse("2026-12-03T05:17:00Z")}) throw new Error("wrong event");
+				if (env.MODE !== "cron" || typeof ctx.waitUntil !== "function") throw new Error("not a scheduled event");
+			},
+		};`;
+
+		it("refuses crons for code without a scheduled handler at Loaded, from what the runtime found", async () => {
+			const tenant = await p.newTenant();
+			const res = await p.deploy(tenant.token, uniqueName(), hello("no cron"), { schedules: [{ cron: "17 5 * * *" }] });
+			expect(res.status).toBe(422);
+			expect(((await res.json()) as { error: { message: string } }).error.message).toContain("no scheduled handler");
+		});
+
+		it("the fan-out runs the live deployment's scheduled handler, with the plan's limits, and records its last run", async () => {
+			const plan = uniqueName("plan");
+			await p.api(`/v1/plans/${plan}`, { method: "PUT", token: ADMIN, json: { cpu_ms: 90, sub_requests: 3 } });
+			const tenant = await p.newTenant();
+			await p.api(`/v1/tenants/${tenant.id}/plan`, { method: "PUT", token: ADMIN, json: { plan } });
+			const name = uniqueName();
+			const res = await p.deploy(tenant.token, name, SCHEDULED, { vars: { MODE: "cron" }, schedules: [{ cron: "17 5 * * *" }] });
+			expect(res.status).toBe(200);
+			const { deployment } = (await res.json()) as { deployment: { id: string } };
+
+			expect((await fanOut(p.dispatchEnv, Date.parse("2026-12-03T05:16:00Z"))).filter((r) => r.deploymentId === deployment.id)).toEqual([]);
+			const runs = (await fanOut(p.dispatchEnv, Date.parse("2026-12-03T05:17:30Z"))).filter((r) => r.deploymentId === deployment.id);
+			expect(runs).toMatchObject([{ cron: "17 5 * * *", outcome: "ok", scheduledTime: Date.parse("2026-12-03T05:17:00Z") }]);
+			expect(p.limitsPassed(deployment.id)).toEqual([{ cpuMs: 90, subRequests: 3 }]);
+			const listed = (await (await p.api(`/v1/scripts/${name}/schedules`, { token: tenant.token })).json()) as {
+				schedules: { last_run: unknown }[];
+			};
+			expect(listed.schedules).toMatchObject([
+				{ last_run: { at: "2026-12-03T05:17:00.000Z", outcome: "ok", deployment_id: deployment.id } },
+			]);
 		});
 	});
 
