@@ -9,6 +9,6 @@
 export { FerryAssets, FerryEgress, FerryKV, FerryTail, RouteControl } from "../../dispatch/src/index";
 export { default, Quarantine } from "../../workers/api/src/index";
 export { Resources, TenantResource } from "../../workers/resources/src/index";
-export { ScriptTelemetry, Telemetry } from "../../workers/telemetry/src/index";
+export { ScriptTelemetry, Telemetry, TenantEvents } from "../../workers/telemetry/src/index";
 // The stand-in dispatch namespace's outbound Worker (see ./cloudflare/dispatch-namespace.ts).
 export { FakeNamespaceOutbound } from "./cloudflare/dispatch-namespace";

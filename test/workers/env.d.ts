@@ -20,6 +20,7 @@ declare namespace Cloudflare {
 // The telemetry Worker's env (its generated TelemetryEnv is not part of this project's types).
 interface TelemetryEnv {
 	SCRIPT_TELEMETRY: DurableObjectNamespace<import("../../workers/telemetry/src/store").ScriptTelemetry>;
+	TENANT_EVENTS: DurableObjectNamespace<import("../../workers/telemetry/src/events").TenantEvents>;
 }
 
 // The resources Worker's env (its generated ResourcesEnv is not part of this project's types).

@@ -82,14 +82,31 @@ const SCOPED: Record<string, ScopedCase> = {
 	"DELETE /v1/kv/:namespace/values/:key": kv({ key: VICTIM_KEY }),
 };
 /** Tenant-scoped endpoints that name no resource: they answer about the caller only. */
-const OWN = ["GET /v1/whoami", "GET /v1/tokens", "POST /v1/tokens", "GET /v1/scripts", "GET /v1/usage", "GET /v1/resources"];
+const OWN = [
+	"GET /v1/whoami",
+	"GET /v1/tokens",
+	"POST /v1/tokens",
+	"GET /v1/scripts",
+	"GET /v1/usage",
+	"GET /v1/resources",
+	"GET /v1/events",
+];
 /** Names are hostnames, global to the platform: a deploy to another tenant's name is name_taken (docs/api.md). */
 const GLOBAL_NAME = "PUT /v1/scripts/:name";
 /** An asset upload session under any name: it holds only the caller's files (docs/assets.md). */
 const ASSET_SESSION = "POST /v1/scripts/:name/assets-upload-session";
 
 // /v1/usage answers the operator too (every tenant's), with the admin token.
-const TENANT_PREFIXES = ["/v1/whoami", "/v1/tokens", "/v1/scripts", "/v1/deployments", "/v1/usage", "/v1/resources", "/v1/kv"];
+const TENANT_PREFIXES = [
+	"/v1/whoami",
+	"/v1/tokens",
+	"/v1/scripts",
+	"/v1/deployments",
+	"/v1/usage",
+	"/v1/resources",
+	"/v1/kv",
+	"/v1/events",
+];
 const isTenantScoped = (e: Endpoint) => TENANT_PREFIXES.some((prefix) => e.path === prefix || e.path.startsWith(`${prefix}/`));
 const tenantEndpoints = endpoints.filter(isTenantScoped);
 // The asset bucket upload's credential is its session's token, tested with the sessions (test/workers/assets.test.ts).

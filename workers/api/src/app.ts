@@ -5,6 +5,7 @@ import { requireTenant } from "./auth/middleware";
 import { clientV4 } from "./client-v4";
 import { assetSessionEndpoints, assetUploadEndpoints } from "./endpoints/assets";
 import { deploymentEndpoints } from "./endpoints/deployments";
+import { eventEndpoints } from "./endpoints/events";
 import { logEndpoints } from "./endpoints/logs";
 import { metricsEndpoints } from "./endpoints/metrics";
 import { planEndpoints } from "./endpoints/plans";
@@ -33,6 +34,7 @@ export const app = factory
 	.use("/v1/tokens/*", requireTenant)
 	.use("/v1/scripts/*", requireTenant)
 	.use("/v1/deployments/*", requireTenant)
+	.use("/v1/events", requireTenant)
 	.use("/v1/resources", requireTenant)
 	.use("/v1/resources/*", requireTenant)
 	.use("/v1/kv/*", requireTenant)
@@ -45,6 +47,7 @@ export const app = factory
 	.route("/v1/scripts", metricsEndpoints)
 	.route("/v1/usage", usageEndpoints)
 	.route("/v1/scripts", secretEndpoints)
+	.route("/v1/events", eventEndpoints)
 	.route("/v1/assets", assetUploadEndpoints)
 	.route("/v1/deployments", deploymentEndpoints)
 	.route("/v1/resources", resourceEndpoints)

@@ -2,6 +2,7 @@
  * The telemetry Worker's RPC surface (workers/telemetry/, its `Telemetry` entrypoint): the local
  * runtime processes' tail consumer sends it records, the API reads a script's logs through it.
  */
+import type { EventsPage, EventsQuery, EventsTailQuery, NewTenantEvent, TenantEvent } from "./events";
 import type { MetricsAnswer, MetricsQuery, ScriptUsage } from "./metrics";
 import type { LogsPage, LogsQuery, TailQuery } from "./query";
 import type { CollectedInvocation } from "./record";
@@ -16,6 +17,12 @@ export interface TelemetryApi {
 	metrics(scriptId: string, query: MetricsQuery): Promise<MetricsAnswer>;
 	/** Each script's use in a month (`YYYY-MM`), by script id. */
 	usage(scriptIds: string[], month: string): Promise<Record<string, ScriptUsage>>;
+	/** Records one of a tenant's events (workers/shared/telemetry/events.ts) and hands it to its live streams. */
+	recordEvent(tenantId: string, event: NewTenantEvent): Promise<TenantEvent>;
+	/** A tenant's events, newest first. */
+	events(tenantId: string, query: EventsQuery): Promise<EventsPage>;
+	/** A tenant's events live, as an event stream; null when too many are open. */
+	liveEvents(tenantId: string, query: EventsTailQuery): Promise<ReadableStream<Uint8Array> | null>;
 	liveTail(scriptId: string, query: TailQuery): Promise<ReadableStream<Uint8Array> | null>;
 }
 

@@ -12,15 +12,19 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { log } from "../../shared/log";
 import type { TelemetryApi } from "../../shared/telemetry/api";
+import type { EventsPage, EventsQuery, EventsTailQuery, NewTenantEvent, TenantEvent } from "../../shared/telemetry/events";
 import type { MetricsAnswer, MetricsQuery, ScriptUsage } from "../../shared/telemetry/metrics";
 import type { LogsPage, LogsQuery, TailQuery } from "../../shared/telemetry/query";
 import type { CollectedInvocation, InvocationSource } from "../../shared/telemetry/record";
 import { sourceFromTags } from "../../shared/telemetry/tags";
 import { invocationOf } from "../../shared/telemetry/trace";
 
+export { TenantEvents } from "./events";
 export { ScriptTelemetry } from "./store";
 
 const USAGE_CONCURRENCY = 20;
+
+const eventsOf = (env: TelemetryEnv, tenantId: string) => env.TENANT_EVENTS.get(env.TENANT_EVENTS.idFromName(tenantId));
 
 const storeOf = (env: TelemetryEnv, scriptId: string) => env.SCRIPT_TELEMETRY.get(env.SCRIPT_TELEMETRY.idFromName(scriptId));
 
@@ -65,6 +69,18 @@ export class Telemetry extends WorkerEntrypoint<TelemetryEnv> implements Telemet
 			});
 		}
 		return usage;
+	}
+
+	recordEvent(tenantId: string, event: NewTenantEvent): Promise<TenantEvent> {
+		return eventsOf(this.env, tenantId).record(event);
+	}
+
+	events(tenantId: string, query: EventsQuery): Promise<EventsPage> {
+		return eventsOf(this.env, tenantId).list(query);
+	}
+
+	liveEvents(tenantId: string, query: EventsTailQuery): Promise<ReadableStream<Uint8Array> | null> {
+		return eventsOf(this.env, tenantId).liveEvents(query);
 	}
 
 	liveTail(scriptId: string, query: TailQuery): Promise<ReadableStream<Uint8Array> | null> {

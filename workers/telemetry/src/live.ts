@@ -1,7 +1,7 @@
 /**
  * Live tails of one script, held by its ScriptTelemetry object: every record of the script passes
  * through that object (append), so it is where they fan out to the tails open on it, as Server-Sent
- * Events (workers/shared/http/sse.ts). Publishing only enqueues, never awaits: a tail never slows the
+ * Events (workers/shared/http/sse.ts). The tenant's events (./events.ts) fan out the same way. Publishing only enqueues, never awaits: a tail never slows the
  * store, and the store never waits for a tenant request.
  *
  * Bounds, per script and per tail (docs/telemetry.md, "Live tail"):
@@ -15,8 +15,6 @@
  */
 import { frameEvent, HEARTBEAT } from "../../shared/http/sse";
 import { log } from "../../shared/log";
-import { matches, type TailQuery } from "../../shared/telemetry/query";
-import type { InvocationRecord } from "../../shared/telemetry/record";
 
 export const MAX_TAILS = 10;
 export const MAX_PER_SECOND = 50;
@@ -27,8 +25,10 @@ export const MAX_BUFFERED_BYTES = 1024 * 1024;
  */
 export const TICK_MS = 1_000;
 
-interface Tail {
-	query: TailQuery;
+interface Tail<Q> {
+	query: Q;
+	/** The query's `sampling`, if it has one. */
+	sampling: number | undefined;
 	controller: ReadableStreamDefaultController<Uint8Array>;
 	window: number;
 	sent: number;
@@ -39,24 +39,37 @@ interface Tail {
 
 const encoder = new TextEncoder();
 
-export class LiveTails {
-	private readonly tails = new Set<Tail>();
+/** What a tail may ask beyond its filters: the share of items to send. */
+export interface Sampled {
+	sampling?: number;
+}
+
+export interface FanoutOf<T, Q> {
+	/** The SSE event name of an item (`invocation`, `event`). */
+	event: string;
+	matches(query: Q, item: T): boolean;
+}
+
+export class LiveTails<T extends { id: string }, Q> {
+	private readonly tails = new Set<Tail<Q>>();
 	private ticker: ReturnType<typeof setInterval> | undefined;
+
+	constructor(private readonly of: FanoutOf<T, Q>) {}
 
 	get open(): number {
 		return this.tails.size;
 	}
 
 	/** A new tail's event stream, or null when MAX_TAILS are open already. */
-	subscribe(query: TailQuery): ReadableStream<Uint8Array> | null {
+	subscribe(query: Q): ReadableStream<Uint8Array> | null {
 		if (this.tails.size >= MAX_TAILS) return null;
-		let tail: Tail | undefined;
+		let tail: Tail<Q> | undefined;
 		return new ReadableStream<Uint8Array>(
 			{
 				start: (controller) => {
-					tail = { query, controller, window: Date.now(), sent: 0, skipped: 0, sampledOut: 0 };
+					tail = { query, sampling: (query as Sampled).sampling, controller, window: Date.now(), sent: 0, skipped: 0, sampledOut: 0 };
 					this.tails.add(tail);
-					this.write(tail, frameEvent("ready", { max_per_second: MAX_PER_SECOND, sampling: query.sampling ?? 1 }));
+					this.write(tail, frameEvent("ready", { max_per_second: MAX_PER_SECOND, sampling: tail.sampling ?? 1 }));
 					this.ticker ??= setInterval(() => this.tick(), TICK_MS);
 				},
 				cancel: () => {
@@ -68,14 +81,14 @@ export class LiveTails {
 	}
 
 	/** Hands each open tail the records it asked for. Synchronous: nothing here waits for a client. */
-	publish(records: readonly InvocationRecord[]): void {
+	publish(records: readonly T[]): void {
 		if (this.tails.size === 0) return;
 		const now = Date.now();
 		for (const tail of this.tails) {
 			for (const record of records) {
-				if (!matches(tail.query, record)) continue;
+				if (!this.of.matches(tail.query, record)) continue;
 				if (now - tail.window >= TICK_MS) this.nextWindow(tail, now);
-				if (tail.query.sampling !== undefined && Math.random() >= tail.query.sampling) {
+				if (tail.sampling !== undefined && Math.random() >= tail.sampling) {
 					tail.sampledOut++;
 					continue;
 				}
@@ -84,12 +97,12 @@ export class LiveTails {
 					continue;
 				}
 				tail.sent++;
-				if (!this.write(tail, frameEvent("invocation", record, record.id))) break;
+				if (!this.write(tail, frameEvent(this.of.event, record, record.id))) break;
 			}
 		}
 	}
 
-	private nextWindow(tail: Tail, now: number): void {
+	private nextWindow(tail: Tail<Q>, now: number): void {
 		if (tail.skipped > 0) this.write(tail, frameEvent("skipped", { count: tail.skipped, reason: "rate" }));
 		if (tail.sampledOut > 0) this.write(tail, frameEvent("skipped", { count: tail.sampledOut, reason: "sampling" }));
 		tail.window = now;
@@ -107,7 +120,7 @@ export class LiveTails {
 	}
 
 	/** Enqueues, or drops a tail whose client is that far behind (or gone); false when it was dropped. */
-	private write(tail: Tail, text: string): boolean {
+	private write(tail: Tail<Q>, text: string): boolean {
 		const desired = tail.controller.desiredSize;
 		if (desired === null || desired <= 0) {
 			this.remove(tail);
@@ -128,7 +141,7 @@ export class LiveTails {
 		}
 	}
 
-	private remove(tail: Tail): void {
+	private remove(tail: Tail<Q>): void {
 		this.tails.delete(tail);
 		if (this.tails.size === 0 && this.ticker !== undefined) {
 			clearInterval(this.ticker);

@@ -13,6 +13,7 @@ import { routeControl, routesMoved } from "../deploy/pipeline";
 import { findScript, liveDeploymentId, liveMovesOf, routeOf, scriptDeployment } from "../deploy/queries";
 import { rollback } from "../deploy/rollback";
 import { factory } from "../env";
+import { recordEvent } from "../events";
 import { validate } from "../validate";
 import { CloudflareError, ok } from "./envelope";
 import { versionIdOf } from "./ids";
@@ -73,8 +74,17 @@ export const deploymentEndpoints = factory
 		const live = liveId ? await scriptDeployment(db, script.id, liveId) : undefined;
 		// Back to an older version is a rollback; a newer one (a version uploaded, now deployed) is a deployment.
 		const reason = live && target.createdAt < live.createdAt ? "rollback" : "version";
-		await rollback(db, script, target.id, reason);
-		await routesMoved(routeControl(c.env), [script.name]);
+		const { previousId } = await rollback(db, script, target.id, reason);
+		await Promise.all([
+			routesMoved(routeControl(c.env), [script.name]),
+			// A newer version deployed is a deploy; an older one, a rollback (as /v1 names them).
+			recordEvent(c.env, script.tenantId, {
+				type: reason === "rollback" ? "rollback" : "deploy",
+				script: script.name,
+				deployment_id: target.id,
+				detail: reason === "rollback" ? { previous_deployment_id: previousId ?? null } : { live: "true" },
+			}),
+		]);
 		const [latest] = await deploymentsOf(db, script);
 		return ok(c, latest);
 	});

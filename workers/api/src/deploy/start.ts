@@ -10,6 +10,7 @@ import { previewLabel } from "../../../shared/hosts";
 import { FerryError } from "../../../shared/http/errors";
 import { sessionForDeploy } from "../assets/deploy";
 import type { TestBindings } from "../env";
+import { recordEvent } from "../events";
 import { publisherFor } from "../publish";
 import { setUploadSecrets } from "../secrets/change";
 import { type DeployAnswer, deploymentView, type UrlFor } from "../views";
@@ -50,12 +51,26 @@ export async function startDeploy(
 		if (released) executionCtx.waitUntil(publisher.remove(released.script, released.sent));
 		// Its secret_text bindings become the script's secrets first, so the deployment carries them.
 		await setUploadSecrets(env, db, script, upload);
-		return runDeployment(
+		const record = await runDeployment(
 			deployContext(env, db, name, publisher),
 			{ tenantId, scriptId: script.id, scriptName: name, live },
 			{ ...upload, ...(assetSession ? { assetSession } : {}) },
 			onEvent,
 		);
+		const { deployment } = record;
+		if (deployment.state === "Deployed" || deployment.state === "Error")
+			executionCtx.waitUntil(
+				recordEvent(env, tenantId, {
+					type: deployment.state === "Deployed" ? "deploy" : "deploy_failed",
+					script: name,
+					deployment_id: deployment.id,
+					detail:
+						deployment.state === "Deployed"
+							? { live: live ? "true" : "false" }
+							: { stage: deployment.errorStage, message: deployment.errorMessage },
+				}),
+			);
+		return record;
 	});
 	executionCtx.waitUntil(work.catch(() => undefined));
 	return { work };

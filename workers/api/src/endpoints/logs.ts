@@ -8,7 +8,7 @@ import { z } from "zod";
 import { FerryError } from "../../../shared/http/errors";
 import { EVENT_STREAM_HEADERS } from "../../../shared/http/sse";
 import { telemetryOf } from "../../../shared/telemetry/api";
-import { type InvocationFilter, parseCursor, parseStatus, parseTime } from "../../../shared/telemetry/query";
+import { parseCursor, parseStatus, parseTime } from "../../../shared/telemetry/query";
 import { LOG_LEVELS } from "../../../shared/telemetry/record";
 import { findScript } from "../deploy/queries";
 import { factory } from "../env";
@@ -70,7 +70,7 @@ const tailQuery = z.strictObject({
 });
 
 /** Drops the filters not given (RPC carries `undefined` fields too, and the store reads presence). */
-export const definedFilter = <T extends InvocationFilter>(filter: T): T =>
+export const definedFilter = <T extends object>(filter: T): T =>
 	Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as T;
 
 export const logEndpoints = factory

@@ -13,6 +13,7 @@ import { rollback } from "../deploy/rollback";
 import { deployAnswer, startDeploy } from "../deploy/start";
 import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
+import { recordEvent } from "../events";
 import { checkScriptName, validate } from "../validate";
 import { deploymentView, type RollbackAnswer, scriptView, urlBuilder } from "../views";
 
@@ -67,7 +68,15 @@ export const scriptEndpoints = factory
 		const db = c.var.db;
 		const script = await findScript(db, c.var.tenant.id, c.req.param("name"));
 		const { target, previousId } = await rollback(db, script, c.req.valid("json").deployment_id);
-		await routesMoved(routeControl(c.env), [script.name]);
+		await Promise.all([
+			routesMoved(routeControl(c.env), [script.name]),
+			recordEvent(c.env, script.tenantId, {
+				type: "rollback",
+				script: script.name,
+				deployment_id: target.id,
+				detail: { previous_deployment_id: previousId ?? null },
+			}),
+		]);
 		const events = await eventsFor(db, [target.id]);
 		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url);
 		const answer: RollbackAnswer = {
