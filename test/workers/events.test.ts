@@ -62,6 +62,25 @@ describe("GET /v1/events", () => {
 		expect((await json(await events(other.token))).events).toEqual([]);
 	});
 
+	it("tells of secrets set and deleted by name, never their values", async () => {
+		const t = await newTenant();
+		const name = uniqueName();
+		await deploy(t.token, name, hello("x"));
+		const put = await api(`/v1/scripts/${name}/secrets`, {
+			method: "PUT",
+			token: t.token,
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ name: "API_KEY", text: "very-secret-value" }),
+		});
+		expect(put.status).toBe(200);
+		expect((await api(`/v1/scripts/${name}/secrets/API_KEY`, { method: "DELETE", token: t.token })).status).toBe(200);
+		const page = await listed(t.token, 1, "?type=secret_delete");
+		expect(page.events[0]).toMatchObject({ type: "secret_delete", script: name, detail: { name: "API_KEY" } });
+		const all = await listed(t.token, 3, `?script=${name}`);
+		expect(all.events.map((event) => event.type)).toContain("secret_put");
+		expect(JSON.stringify(all)).not.toContain("very-secret-value");
+	});
+
 	it("streams events live to a client that asks for text/event-stream", async () => {
 		const t = await newTenant();
 		const res = await api("/v1/events?type=deploy", { token: t.token, headers: { accept: "text/event-stream" } });

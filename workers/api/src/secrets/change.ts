@@ -17,6 +17,7 @@ import { deploymentRecord, liveDeploymentId, scriptDeployment } from "../deploy/
 import type { DeploymentRecord } from "../deploy/store";
 import type { Upload } from "../deploy/upload";
 import type { TestBindings } from "../env";
+import { recordEvent } from "../events";
 import { secretNames, writeSecrets } from "./store";
 
 /** Values in clear, as the client sent them; null deletes the secret. */
@@ -72,6 +73,17 @@ export async function changeSecrets(
 	const deletes = entries.filter(([, value]) => value === null).map(([name]) => name);
 	const deleted = await writeSecrets(db, script.id, { put, delete: deletes });
 	if (deleted === undefined) throw notFound(`script '${script.name}'`);
+	// The tenant's events: one per secret, by name (never its value).
+	executionCtx.waitUntil(
+		Promise.all([
+			...Object.keys(put).map((name) =>
+				recordEvent(env, script.tenantId, { type: "secret_put", script: script.name, deployment_id: null, detail: { name } }),
+			),
+			...deleted.map((name) =>
+				recordEvent(env, script.tenantId, { type: "secret_delete", script: script.name, deployment_id: null, detail: { name } }),
+			),
+		]),
+	);
 
 	// Read after the write: a deployment that went live before it is the base; one after it has the change.
 	const baseId = await liveDeploymentId(db, script.name);
