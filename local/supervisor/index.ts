@@ -469,7 +469,10 @@ export class Supervisor {
 	/** The minute's cron triggers (not awaited by housekeeping: a slow handler must not hold up restarts), then onMinute. */
 	private async minute(minute: number): Promise<void> {
 		if (!this.options.testClock)
-			await this.client.runMinute(minute).catch((error: unknown) => this.emit({ type: "failed", process: "cron triggers", error }));
+			await this.client.runMinute(minute).catch((error: unknown) => {
+				// Stopped meanwhile: the control process went away under the tick, which is no failure.
+				if (!this.stopped) this.emit({ type: "failed", process: "cron triggers", error });
+			});
 		await this.options.onMinute?.(minute).catch((error: unknown) => this.emit({ type: "failed", process: "per-minute work", error }));
 	}
 
