@@ -7,7 +7,7 @@ import { encodeUpload } from "../cli/src/deploy/upload.ts";
 import type { Bundle } from "../cli/src/project/bundle.ts";
 import { loopbackFetch } from "../loopback/index.ts";
 import { FerryApi } from "../workers/shared/api-client/index.ts";
-import { COMPATIBILITY_DATE, helloWorker, wasiHello } from "./hello.ts";
+import { COMPATIBILITY_DATE, helloWorker, secretsHelloWorker, wasiHello } from "./hello.ts";
 
 export const apiUrl = (port: number): string => `http://api.localhost:${port}`;
 
@@ -24,6 +24,13 @@ export const jsBundle = (name: string, text?: string): Bundle => ({
 	name,
 	metadata: { main_module: "worker.js", compatibility_date: COMPATIBILITY_DATE },
 	modules: [{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(helloWorker(text)) }],
+});
+
+/** The hello world that reads its secrets (set after its deploy: SECRETS in hello.ts). */
+export const secretsBundle = (name: string): Bundle => ({
+	name,
+	metadata: { main_module: "worker.js", compatibility_date: COMPATIBILITY_DATE },
+	modules: [{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(secretsHelloWorker()) }],
 });
 
 /** examples/wagi-hello with the API's `"wasi": "wagi"` metadata (docs/wasm.md). */

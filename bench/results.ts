@@ -33,6 +33,8 @@ export interface Results {
 	bindings: BindingResults;
 	/** WASI hello world through the dispatcher, and the JS hello world measured alternately with it. */
 	wasi: { wasi: LoadResult; hello: LoadResult };
+	/** The hello world reading 8 secrets from env on each request, and the JS hello world measured alternately with it. */
+	secrets: { secrets: LoadResult; hello: LoadResult };
 	/** Milliseconds: the first request to a newly deployed script (which its deploy prepared), and warm requests to the same. */
 	coldStart: FirstRequests;
 	/** The same for deployed scripts the running platform never prepared (started on existing state): a true cold start. */

@@ -8,9 +8,10 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { formatMs } from "../../workers/shared/format.ts";
-import { apiUrl, createTenant, deploy, jsBundle, wasiBundle } from "../api.ts";
+import { apiUrl, createTenant, deploy, jsBundle, secretsBundle, wasiBundle } from "../api.ts";
 import { DIRECT_HOST, HOP_HOST, startBaseline } from "../baseline.ts";
 import { onCleanup } from "../cleanup.ts";
+import { SECRETS } from "../hello.ts";
 import { log } from "../log.ts";
 import { deploySmallAssetSite, measureAssetRedeploys } from "../measure/assets.ts";
 import { deployKvReader, KV_HOST, measureBindings } from "../measure/bindings.ts";
@@ -58,6 +59,9 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 	await deploy(api, jsBundle("hello"));
 	await deploy(api, wasiBundle("hello-wasi"));
 	await deployKvReader(api);
+	await deploy(api, secretsBundle("hello-secrets"));
+	// One change, one deployment: the live one now has the 8 secrets in its env.
+	await api.patchSecrets("hello-secrets", SECRETS);
 	await deploySmallAssetSite(api, path.join(projectsDir, "hello-assets"), "hello-assets");
 	return {
 		bench,
@@ -73,7 +77,7 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 }
 
 type HelloResults = Pick<Results, "dispatched" | "direct" | "hop" | "dispatchedOne" | "directOne" | "hopOne">;
-export type FreshStateResults = HelloResults & Pick<Results, "wasi" | "bindings" | "coldStart" | "deployMs" | "assets">;
+export type FreshStateResults = HelloResults & Pick<Results, "wasi" | "bindings" | "secrets" | "coldStart" | "deployMs" | "assets">;
 
 export async function freshStateMeasurements(
 	{ bench, api, token, projectsDir }: FreshPlatform,
@@ -111,6 +115,10 @@ export async function freshStateMeasurements(
 	log("a warm KV read per request and the JS hello world, one connection, alternately");
 	const bindings = await measureBindings(options.load, port);
 	log(`  p50 ${formatMs(bindings.kv.p50)} KV read, ${formatMs(bindings.hello.p50)} hello world (${KV_HOST})`);
+	log("the hello world reading 8 secrets from env, and the JS hello world, alternately");
+	const [withSecrets, withoutSecrets] = await compareLoads(options.load, [{ port, host: "hello-secrets.localhost" }, hello]);
+	log(`  ${formatRate(withSecrets.requestsPerSecond)} with secrets, ${formatRate(withoutSecrets.requestsPerSecond)} without`);
+	const secrets = { secrets: withSecrets, hello: withoutSecrets };
 
 	const pinned = probe(port);
 	try {
@@ -125,7 +133,7 @@ export async function freshStateMeasurements(
 		log(`redeploys of a 1,000-file site with one file changed (${options.assetRedeploys}, ferry deploy spawned)`);
 		const redeploys = await measureAssetRedeploys(apiUrl(port), token, pinned, path.join(projectsDir, "site-1000"), options.assetRedeploys);
 		log(`  median ${formatMs(median(redeploys.map((r) => r.endToEndMs)))}`);
-		return { ...results, wasi, bindings, coldStart, deployMs, assets: { small: asset, hello: assetHello, redeploys } };
+		return { ...results, wasi, bindings, secrets, coldStart, deployMs, assets: { small: asset, hello: assetHello, redeploys } };
 	} finally {
 		pinned.close();
 	}

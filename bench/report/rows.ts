@@ -30,6 +30,7 @@ export function rows(results: Results): Row[] {
 	const best = startReady.reduce((a, b) => (b.processMs < a.processMs ? b : a));
 	const reported = startReady.map((sample) => sample.reportedMs).filter((ms) => ms !== undefined);
 	const wasiRatio = results.wasi.wasi.requestsPerSecond / results.wasi.hello.requestsPerSecond;
+	const secretsRatio = results.secrets.secrets.requestsPerSecond / results.secrets.hello.requestsPerSecond;
 	const assetRatio = results.assets.small.requestsPerSecond / results.assets.hello.requestsPerSecond;
 	const redeploys = results.assets.redeploys;
 
@@ -103,6 +104,12 @@ export function rows(results: Results): Row[] {
 			verdict: ratioAtLeast(wasiRatio, 0.8),
 		},
 		bindingsRow(results.bindings),
+		{
+			measurement: `Warm request to a script with 8 secrets (read from env each request), against the JS hello world measured alternately (${c})`,
+			result: `${load(results.secrets.secrets)}; ${formatRatio(secretsRatio)} × the hello world's ${formatRate(results.secrets.hello.requestsPerSecond)}`,
+			target: "≥ 0.9 (no I/O of its own)",
+			verdict: ratioAtLeast(secretsRatio, 0.9),
+		},
 		{
 			measurement: `Small asset (${SMALL_ASSET.length} bytes, assets-only site) through the dispatcher, against the JS hello world measured alternately (${c})`,
 			result: `${load(results.assets.small)}; ${formatRatio(assetRatio)} × the hello world's ${formatRate(results.assets.hello.requestsPerSecond)}`,
