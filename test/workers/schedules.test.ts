@@ -100,6 +100,12 @@ describe("PUT /v1/scripts/:name/schedules", () => {
 		expect(await crons(t.token, name)).toEqual(["30 2 * * *"]);
 		expect((await put(t.token, name, [])).status).toBe(200);
 		expect(await crons(t.token, name)).toEqual([]);
+		const { events } = await json(await api("/v1/events?type=schedules_put", { token: t.token }));
+		expect(events.map((e: { script: string; detail: { crons: string } }) => [e.script, JSON.parse(e.detail.crons)])).toEqual([
+			[name, []],
+			[name, ["30 2 * * *"]],
+			[name, ["*/5 * * * *", "30 2 * * *"]],
+		]);
 	});
 
 	it("refuses bad crons with 400 naming the expression, and crons the live code has no handler for with 409", async () => {

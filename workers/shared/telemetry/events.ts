@@ -1,9 +1,9 @@
 /**
- * A tenant's events: what happened to its scripts (deploys, rollbacks, deletes, secrets), kept per
+ * A tenant's events: what happened to its scripts (deploys, rollbacks, deletes, secrets, cron triggers set), kept per
  * tenant by the telemetry Worker (workers/telemetry/src/events.ts) and read through `GET /v1/events`
  * (docs/api.md, "Events"). Recorded by the API (workers/api/src/events.ts `recordEvent`).
  */
-export const EVENT_TYPES = ["deploy", "deploy_failed", "rollback", "delete", "secret_put", "secret_delete"] as const;
+export const EVENT_TYPES = ["deploy", "deploy_failed", "rollback", "delete", "secret_put", "secret_delete", "schedules_put"] as const;
 export type TenantEventType = (typeof EVENT_TYPES)[number];
 
 export interface TenantEvent {

@@ -28,6 +28,7 @@ export const scheduleEndpoints = factory
 			c,
 			result(
 				await putSchedules(
+					c.env,
 					c.var.db,
 					script,
 					c.req.valid("json").map((schedule) => schedule.cron),

@@ -8,11 +8,17 @@ import type { Database } from "../../../shared/db";
 import type { ScheduleRow, ScriptRow } from "../../../shared/db/schema";
 import { FerryError, notFound } from "../../../shared/http/errors";
 import { cronsProblem } from "../../../shared/schedules/cron";
+import { recordEvent } from "../events";
 import { liveDeploymentId, schedulesOf, scriptDeployment } from "./queries";
 import { setSchedules } from "./store";
 
-/** Replaces the script's cron triggers with `crons`; returns them as stored. */
-export async function putSchedules(db: Database, script: ScriptRow, crons: readonly string[]): Promise<ScheduleRow[]> {
+/** Replaces the script's cron triggers with `crons` (a `schedules_put` event says so); returns them as stored. */
+export async function putSchedules(
+	env: Pick<ApiEnv, "TELEMETRY">,
+	db: Database,
+	script: ScriptRow,
+	crons: readonly string[],
+): Promise<ScheduleRow[]> {
 	const problem = cronsProblem(crons);
 	if (problem) throw new FerryError("invalid_cron", problem);
 	if (crons.length > 0) {
@@ -26,5 +32,11 @@ export async function putSchedules(db: Database, script: ScriptRow, crons: reado
 			);
 	}
 	if (!(await setSchedules(db, script.id, crons))) throw notFound(`script '${script.name}'`);
+	await recordEvent(env, script.tenantId, {
+		type: "schedules_put",
+		script: script.name,
+		deployment_id: null,
+		detail: { crons: JSON.stringify(crons) },
+	});
 	return schedulesOf(db, script.id);
 }

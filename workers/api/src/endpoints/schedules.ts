@@ -25,6 +25,7 @@ export const scheduleEndpoints = factory
 	.put("/:name/schedules", validate("json", schedulesBody), async (c) => {
 		const script = await findScript(c.var.db, c.var.tenant.id, c.req.param("name"));
 		const rows = await putSchedules(
+			c.env,
 			c.var.db,
 			script,
 			c.req.valid("json").map((schedule) => schedule.cron),
