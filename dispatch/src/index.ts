@@ -26,6 +26,7 @@ export { FerryAssets } from "./assets/entrypoint";
 export { Scheduler } from "./cron";
 // A tenant Worker's KV namespace bindings when the runtime is Worker Loader (see resources/).
 export { FerryKV } from "./resources/kv";
+export { FerryService } from "./resources/service";
 // The tail consumer of tenant isolates when the runtime is Worker Loader (see telemetry/).
 export { FerryTail } from "./telemetry/tail";
 

@@ -3,12 +3,13 @@ import { exports } from "cloudflare:workers";
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import { LIMITS } from "../../../workers/shared/limits";
 import { platformReads } from "../../../workers/shared/platform";
-import type { ResourceBinding } from "../../../workers/shared/resources/index";
+import type { ResourceBinding, ServiceBinding } from "../../../workers/shared/resources/index";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
 import type { AssetsBindingProps } from "../assets/entrypoint";
 import type { KvBindingProps } from "../resources/kv";
+import type { ServiceBindingProps } from "../resources/service";
 import { createCodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
 import { limitsFor } from "./plans";
@@ -32,6 +33,12 @@ const assetsBinding = (props: AssetsBindingProps): Fetcher =>
 /** The loopback binding of the FerryKV entrypoint (a deployment's KV namespace binding), cast for the same reason. */
 const resourceBinding = (tenantId: string, binding: ResourceBinding): Fetcher =>
 	(exports as unknown as { FerryKV(options: { props: KvBindingProps }): Fetcher }).FerryKV({ props: { tenantId, name: binding.name } });
+
+/** The loopback binding of the FerryService entrypoint (a deployment's service binding), cast for the same reason. */
+const serviceBinding = (tenantId: string, binding: ServiceBinding): Fetcher =>
+	(exports as unknown as { FerryService(options: { props: ServiceBindingProps }): Fetcher }).FerryService({
+		props: { tenantId, script: binding.script, entrypoint: binding.entrypoint },
+	});
 
 /** The loopback binding of the FerryTail entrypoint (a deployment's tail consumer), cast for the same reason. */
 const tailConsumer = (source: InvocationSource): Fetcher =>
@@ -76,6 +83,7 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				egress: egressGate,
 				assets: assetsBinding,
 				resource: resourceBinding,
+				service: serviceBinding,
 				// Without the telemetry Worker (a test env, a config without it) tenant code runs untraced.
 				...(env.TELEMETRY ? { tail: tailConsumer } : {}),
 			});

@@ -10,7 +10,7 @@
 import type { EgressContext } from "../../../workers/shared/egress/context";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlatformReads } from "../../../workers/shared/platform";
-import type { ResourceBinding } from "../../../workers/shared/resources/index";
+import type { ResourceBinding, ServiceBinding } from "../../../workers/shared/resources/index";
 import type { RouteTarget, RuntimeAdapter, ScheduledEvent } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
@@ -45,6 +45,8 @@ export interface WorkerLoaderRuntimeDeps {
 	egress(context: EgressContext): Fetcher;
 	/** A deployment's assets as its Worker's assets binding (the dispatcher's FerryAssets entrypoint). */
 	assets(deployment: { tenantId: string; deploymentId: string }): Fetcher;
+	/** A service binding to another script of the tenant (the dispatcher's FerryService, ../resources/service.ts). */
+	service(tenantId: string, binding: ServiceBinding): Fetcher;
 	/** A binding to one of the tenant's resources (the dispatcher's FerryKV for a KV namespace). */
 	resource(tenantId: string, binding: ResourceBinding): Fetcher;
 	/** The tail consumer of a deployment's isolate (the dispatcher's FerryTail); none: no telemetry. */
@@ -101,6 +103,13 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 		return withinWallClock(this.worker(target).getEntrypoint(undefined, { limits }).fetch(request), this.deps.wallClockLimitMs);
 	}
 
+	/** A bound script's entrypoint as a service binding forwards to it (../resources/service.ts). */
+	entrypoint(target: RouteTarget, entrypoint: string | null): Fetcher {
+		// The plan's limits as cached; a miss only means the call runs without them this once.
+		const limits = this.deps.limitsFor(target.tenantId);
+		return this.worker(target).getEntrypoint(entrypoint ?? undefined, limits instanceof Promise ? undefined : { limits });
+	}
+
 	private worker(target: RouteTarget): WorkerStub {
 		return this.deps.loader.get(target.deploymentId, async () => {
 			this.deps.onIsolateStart?.();
@@ -110,7 +119,10 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 			const assets = manifest.assets?.binding ? this.deps.assets(deployment) : undefined;
 			const tail = this.deps.tail?.({ ...deployment, scriptId: target.scriptId, scriptName: target.scriptName });
 			// The tenant id is the manifest's (the platform wrote it at Built): a binding reaches only that tenant's resources.
-			const bindings = Object.fromEntries((manifest.resources ?? []).map((r) => [r.binding, this.deps.resource(manifest.tenantId, r)]));
+			const bindings: Record<string, Fetcher> = Object.fromEntries(
+				(manifest.resources ?? []).map((r) => [r.binding, this.deps.resource(manifest.tenantId, r)]),
+			);
+			for (const service of manifest.services ?? []) bindings[service.binding] = this.deps.service(manifest.tenantId, service);
 			return workerCode(manifest, blobs, {
 				globalOutbound,
 				bindings,

@@ -89,7 +89,9 @@ export const BINDING_TYPES = {
 	d1: refused(BINDINGS_LATER, { id: "00000000-0000-0000-0000-000000000000" }),
 	r2_bucket: refused(BINDINGS_LATER, { bucket_name: "bucket" }),
 	durable_object_namespace: refused(BINDINGS_LATER, { class_name: "Counter" }),
-	service: refused(BINDINGS_LATER, { service: "other" }),
+	service: differently(
+		"another script of the same tenant by its name (another tenant's is refused like a missing one), its live deployment at each call: `fetch` of its default export or of `entrypoint`; RPC methods are not forwarded yet (the call fails in the caller's code) and `environment` is refused (docs/bindings.md)",
+	),
 	secret_key: refused(NOT_PROVIDED, { algorithm: { name: "HMAC" }, format: "raw", usages: ["sign"] }),
 	send_email: refused(NOT_PROVIDED, {}),
 	workflow: refused(NOT_PROVIDED, { workflow_name: "flow", class_name: "Flow" }),

@@ -109,7 +109,14 @@ export const WRANGLER_CONFIG = {
 	migrations: refused("Durable Object migrations need Durable Object bindings, which are not available yet", [
 		{ tag: "v1", new_sqlite_classes: ["Counter"] },
 	]),
-	services: refused(BINDINGS_LATER, [{ binding: "OTHER", service: "other" }]),
+	services: differently(
+		"another script of yours by `service` (its name): `fetch` of its default export or `entrypoint` (RPC methods not yet); `environment` is refused: Ferry scripts have none (docs/bindings.md)",
+		{
+			when: (value) =>
+				!Array.isArray(value) || value.some((entry) => typeof entry !== "object" || entry === null || "environment" in entry),
+			example: [{ binding: "OTHER", service: "other", environment: "staging" }],
+		},
+	),
 	site: refused("Workers Sites are not supported: serve the directory as static assets (`assets`, docs/assets.md)", { bucket: "./public" }),
 	wasm_modules: refused("service-worker syntax only: import the .wasm file from an ES module instead", { MODULE: "module.wasm" }),
 	text_blobs: refused("service-worker syntax only: import the file from an ES module instead (a `Text` rule)", { TEXT: "file.txt" }),

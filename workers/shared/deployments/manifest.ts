@@ -3,7 +3,7 @@
  * Module bytes live beside it, content-addressed (see artifacts/).
  */
 import { z } from "zod";
-import { resourceBindingSchema } from "../resources/index";
+import { resourceBindingSchema, serviceBindingSchema } from "../resources/index";
 
 /** How a module is loaded, named after the Worker Loader module kinds. */
 export const MODULE_KINDS = ["esm", "cjs", "text", "data", "json", "wasm", "sourcemap"] as const;
@@ -58,6 +58,8 @@ export const manifestSchema = z.object({
 	modules: z.array(manifestModuleSchema),
 	/** Its bindings to the tenant's resources (KV namespaces, …), each named in the tenant's space (docs/bindings.md). */
 	resources: z.array(resourceBindingSchema).optional(),
+	/** Its service bindings: scripts of the same tenant (checked at upload), by name (docs/bindings.md). */
+	services: z.array(serviceBindingSchema).optional(),
 	/** Set when the deployment has static assets (their paths are in its asset manifest, workers/shared/assets/). */
 	assets: z
 		.object({

@@ -27,6 +27,17 @@ export const resourceBindingSchema = z.object({
 });
 export type ResourceBinding = z.infer<typeof resourceBindingSchema>;
 
+/**
+ * A deployment's service binding: another script of the same tenant (its live deployment, whatever
+ * that is when the caller's isolate starts), its default export or a named WorkerEntrypoint.
+ */
+export const serviceBindingSchema = z.object({
+	binding: z.string(),
+	script: z.string(),
+	entrypoint: z.string().nullable(),
+});
+export type ServiceBinding = z.infer<typeof serviceBindingSchema>;
+
 /** Which resource a call is about: set by the platform (a binding's props, the API's auth), never by tenant code. */
 export interface ResourceRef {
 	tenantId: string;

@@ -90,6 +90,7 @@ export function buildManifest({ upload, hashes, deploymentId, scriptName, tenant
 		compatibilityFlags: upload.compatibilityFlags,
 		vars: upload.vars,
 		...(upload.resources.length > 0 ? { resources: upload.resources } : {}),
+		...(upload.services?.length ? { services: upload.services } : {}),
 	};
 	// Assets only (upload.ts): no Worker, nothing to check but the assets (the pipeline's).
 	if (upload.mainModule === null) return { ...base, mainModule: null, modules: [] };

@@ -15,6 +15,7 @@ import { publisherFor } from "../publish";
 import { setUploadSecrets } from "../secrets/change";
 import { type DeployAnswer, deploymentView, type UrlFor } from "../views";
 import { deployContext, runDeployment, type StateListener } from "./pipeline";
+import { findScript } from "./queries";
 import { claimScript, type DeploymentRecord } from "./store";
 import type { Upload } from "./upload";
 
@@ -45,6 +46,7 @@ export async function startDeploy(
 	const assetSession = upload.assets
 		? await sessionForDeploy({ store: assets, adminToken: env.FERRY_ADMIN_TOKEN }, tenantId, name, upload.assets)
 		: undefined;
+	await checkServices(db, tenantId, name, upload);
 	const publisher = publisherFor(env);
 	const work = claimScript(db, tenantId, name).then(async ({ script, released }) => {
 		// A name released by another tenant's script that never served: its uploads, if any, go.
@@ -74,6 +76,24 @@ export async function startDeploy(
 	});
 	executionCtx.waitUntil(work.catch(() => undefined));
 	return { work };
+}
+
+/**
+ * A service binding names a script of the same tenant: another tenant's script is refused exactly as
+ * a script that does not exist (400, before anything is stored). A script may bind itself.
+ */
+async function checkServices(db: Database, tenantId: string, name: string, upload: Upload): Promise<void> {
+	for (const service of upload.services ?? []) {
+		if (service.script === name) continue;
+		try {
+			await findScript(db, tenantId, service.script);
+		} catch {
+			throw new FerryError(
+				"invalid_metadata",
+				`binding '${service.binding}': service '${service.script}' is not one of your scripts (deploy it first)`,
+			);
+		}
+	}
 }
 
 /**

@@ -15,8 +15,8 @@ import { formatBytes } from "../../../shared/format";
 import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
-import { COMPATIBILITY_DATE, moduleNameProblem, normalizeModuleName, RESOURCE_NAME, VAR_NAME } from "../../../shared/names";
-import type { ResourceBinding } from "../../../shared/resources/index";
+import { COMPATIBILITY_DATE, DNS_LABEL, moduleNameProblem, normalizeModuleName, RESOURCE_NAME, VAR_NAME } from "../../../shared/names";
+import type { ResourceBinding, ServiceBinding } from "../../../shared/resources/index";
 import { cronsProblem } from "../../../shared/schedules/cron";
 import { secretProblem } from "../../../shared/secrets/names";
 import { PLATFORM_MODULE_FOLDER, WAGI_MAIN_MODULE, wagiModules } from "../../../wasm/wagi";
@@ -84,6 +84,8 @@ export interface Upload {
 	schedules?: string[];
 	/** Bindings to the tenant's resources (KV namespaces), each named in the tenant's own space. */
 	resources: ResourceBinding[];
+	/** Service bindings to scripts of the same tenant (deploy/start.ts checks they are). */
+	services?: ServiceBinding[];
 	sizeBytes: number;
 }
 
@@ -133,6 +135,29 @@ const RESOURCE_BINDINGS: Record<string, (binding: z.infer<typeof bindingSchema>)
 const kindOf = (type: string) =>
 	type === "secret_text" ? "a secret" : type === "plain_text" || type === "json" ? "a var" : `a ${type} binding`;
 
+const serviceBinding = z.strictObject({
+	type: z.literal("service"),
+	name: z.string(),
+	service: z
+		.string({ error: "a service binding needs service, the name of one of your scripts" })
+		.regex(DNS_LABEL, "service is a script name"),
+	entrypoint: z
+		.string()
+		.regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "entrypoint is the name of an exported class")
+		.optional(),
+	// wrangler sends it for a service of another environment: Ferry's scripts have none.
+	environment: z
+		.never({ error: "environment is not supported: a Ferry script has no environments (bind the script by its name)" })
+		.optional(),
+});
+
+function serviceFrom(binding: z.infer<typeof bindingSchema>): ServiceBinding {
+	const parsed = serviceBinding.safeParse(binding);
+	if (!parsed.success)
+		throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+	return { binding: binding.name, script: parsed.data.service, entrypoint: parsed.data.entrypoint ?? null };
+}
+
 /** Every binding checked against the compatibility table, and no env name given twice (vars, secrets and bindings alike). */
 function checkBindings(metadata: z.infer<typeof metadataSchema>): void {
 	const names = new Map(Object.keys(metadata.vars).map((name) => [name, "plain_text"]));
@@ -165,7 +190,7 @@ function varsFrom(metadata: z.infer<typeof metadataSchema>): Pick<Upload, "vars"
 	const vars: Record<string, VarValue> = { ...metadata.vars };
 	const secrets: Record<string, string> = {};
 	for (const binding of metadata.bindings) {
-		if (binding.type === "assets" || Object.hasOwn(RESOURCE_BINDINGS, binding.type)) continue;
+		if (binding.type === "assets" || binding.type === "service" || Object.hasOwn(RESOURCE_BINDINGS, binding.type)) continue;
 		if (binding.type === "secret_text") {
 			const parsed = secretBinding.safeParse(binding);
 			if (!parsed.success)
@@ -271,6 +296,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 		compatibilityFlags: metadata.compatibility_flags,
 		...varsFrom(metadata),
 		resources: resourcesFrom(metadata),
+		services: metadata.bindings.filter((b) => b.type === "service").map(serviceFrom),
 		...(assets ? { assets } : {}),
 		...(schedules ? { schedules } : {}),
 		sizeBytes: body.byteLength,

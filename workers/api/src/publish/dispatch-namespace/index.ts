@@ -46,6 +46,12 @@ export class DispatchNamespacePublisher implements Publisher {
 
 	async load(deployment: BuiltDeployment): Promise<LoadedDeployment> {
 		const { manifest, assets } = deployment;
+		// Never uploaded without them: a binding the namespace script lacked would be dropped in silence.
+		const [service] = manifest.services ?? [];
+		if (service)
+			throw new LoadError(
+				`binding '${service.binding}': service bindings are not available with the dispatch namespace yet (docs/bindings.md); deploy without it`,
+			);
 		const path = [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)];
 		let answer: unknown;
 		let resources: KvNamespaceBinding[];
