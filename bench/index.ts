@@ -12,10 +12,11 @@ import { BENCHMARKS_DOC, writeResults } from "./docs-file.ts";
 import { log } from "./log.ts";
 import { describeMachine, machineLine } from "./machine.ts";
 import { measureBindings } from "./measure/bindings.ts";
+import { measureTelemetry } from "./measure/telemetry.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
-import { freshStateMeasurements, startFreshPlatform } from "./phases/fresh-state.ts";
+import { freshStateMeasurements, logTelemetry, startFreshPlatform } from "./phases/fresh-state.ts";
 import { largeStatePhase } from "./phases/large-state.ts";
-import { bindingsRow, rows } from "./report/rows.ts";
+import { bindingsRow, rows, telemetryRows } from "./report/rows.ts";
 import { renderTable } from "./report/table.ts";
 import type { Results } from "./results.ts";
 import { isSeeded, seededStateDir } from "./seed.ts";
@@ -37,6 +38,16 @@ async function onlyBindings(): Promise<void> {
 	const bindings = await measureBindings(options.load, fresh.bench.port);
 	await fresh.stop();
 	console.log(`\n${machineLine(machine)}\n\n${renderTable([bindingsRow(bindings)])}\n`);
+}
+
+/** `--only telemetry`: collection on vs off and the live tail, on a fresh platform and one without collection, printed. */
+async function onlyTelemetry(): Promise<void> {
+	const fresh = await startFreshPlatform();
+	log("the JS hello world with telemetry collection on and off, alternately; then the live tail");
+	const telemetry = await measureTelemetry(options.load, fresh.bench.port, fresh.token);
+	logTelemetry(telemetry);
+	await fresh.stop();
+	console.log(`\n${machineLine(machine)}\n\n${renderTable(telemetryRows(telemetry, options.load.connections))}\n`);
 }
 
 async function fullRun(): Promise<void> {
@@ -72,7 +83,7 @@ async function fullRun(): Promise<void> {
 }
 
 try {
-	await (options.only === "bindings" ? onlyBindings() : fullRun());
+	await (options.only === "bindings" ? onlyBindings() : options.only === "telemetry" ? onlyTelemetry() : fullRun());
 } catch (error) {
 	log(`failed: ${error instanceof Error ? error.message : String(error)}`);
 	process.exitCode = 1;

@@ -17,7 +17,7 @@ export interface BenchOptions {
 	/** Write the table into docs/benchmarks.md. */
 	write: boolean;
 	/** Only these rows, on a fresh platform (nothing written): `bindings`. */
-	only?: "bindings";
+	only?: "bindings" | "telemetry";
 }
 
 export const FULL_SEED = 10_000;
@@ -33,7 +33,7 @@ const positiveInt = (flag: string, text: string): number => {
 	return n;
 };
 
-const USAGE = "npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write] [--only bindings]";
+const USAGE = "npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write] [--only bindings|telemetry]";
 
 const FLAGS = {
 	quick: { type: "boolean", default: false },
@@ -65,13 +65,13 @@ export function parseOptions(argv: string[]): BenchOptions {
 				"  --connections  wrk connections for the throughput rows (default 16)\n" +
 				"  --threads      wrk threads (default 1: the rest of the machine is the platform's)\n" +
 				"  --no-write     print the table without writing docs/benchmarks.md\n" +
-				"  --only         only these rows, printed (bindings: the KV read's cost)",
+				"  --only         only these rows, printed (bindings: the KV read's cost; telemetry: collection on vs off, live tail delivery)",
 		);
 		process.exit(0);
 	}
 	const quick = values.quick;
-	if (values.only !== undefined && values.only !== "bindings") {
-		console.error(`--only takes 'bindings', not '${values.only}'\nusage: ${USAGE}`);
+	if (values.only !== undefined && values.only !== "bindings" && values.only !== "telemetry") {
+		console.error(`--only takes 'bindings' or 'telemetry', not '${values.only}'\nusage: ${USAGE}`);
 		process.exit(1);
 	}
 	return {
@@ -90,6 +90,6 @@ export function parseOptions(argv: string[]): BenchOptions {
 		// 1,000 scripts take half a minute of cold starts before their run: too long for a smoke run.
 		spreads: quick ? [10, 100] : [10, 100, 1000],
 		write: !values["no-write"] && values.only === undefined,
-		...(values.only ? { only: values.only } : {}),
+		...(values.only ? { only: values.only as "bindings" | "telemetry" } : {}),
 	};
 }

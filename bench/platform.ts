@@ -18,9 +18,10 @@ export interface BenchPlatform {
 	stop(): Promise<void>;
 }
 
-export async function startPlatform(stateDir: string): Promise<BenchPlatform> {
+/** `telemetry: false`: tenant code runs untraced (the "collection off" side of measure/telemetry.ts). */
+export async function startPlatform(stateDir: string, { telemetry = true } = {}): Promise<BenchPlatform> {
 	const port = await freePort();
-	const platform = await startLocalPlatform({ port, stateDir, adminToken: localAdminToken() });
+	const platform = await startLocalPlatform({ port, stateDir, adminToken: localAdminToken(), telemetry });
 	const forget = onCleanup(() => platform.stop());
 	return {
 		platform,

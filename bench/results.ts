@@ -2,6 +2,7 @@
 import type { RedeploySample } from "./measure/assets.ts";
 import type { BindingResults } from "./measure/bindings.ts";
 import type { FirstRequests } from "./measure/cold-start.ts";
+import type { TelemetryResults } from "./measure/telemetry.ts";
 import type { SeedReport } from "./seed.ts";
 import type { LoadResult } from "./wrk-output.ts";
 
@@ -31,6 +32,8 @@ export interface Results {
 	hopOne: LoadResult;
 	/** A warm KV read per request against the JS hello world, one connection each, alternately (measure/bindings.ts). */
 	bindings: BindingResults;
+	/** The hello world with telemetry collection on and off, and live tail delivery (measure/telemetry.ts). */
+	telemetry: TelemetryResults;
 	/** WASI hello world through the dispatcher, and the JS hello world measured alternately with it. */
 	wasi: { wasi: LoadResult; hello: LoadResult };
 	/** The hello world reading 8 secrets from env on each request, and the JS hello world measured alternately with it. */

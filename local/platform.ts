@@ -26,7 +26,7 @@ import { migrateIfChanged } from "./migrations.ts";
 import { DEFAULT_STATE_DIR, ROOT } from "./paths.ts";
 import { assertPortFree, PortInUseError } from "./ports.ts";
 import { type HealthOptions, Supervisor, type SupervisorEvent } from "./supervisor/index.ts";
-import { platformWorkers } from "./workers.ts";
+import { type PlatformWorkers, platformWorkers } from "./workers.ts";
 
 // wrangler warns that FERRY_ADMIN_TOKEN is not in .dev.vars when the caller passes its own; the
 // platform passes the token explicitly below, so only wrangler's errors are worth showing.
@@ -66,6 +66,11 @@ export interface LocalPlatformOptions {
 	testClock?: boolean;
 	/** The platform's and the tenants' domains (./domains.ts); both default to localhost. */
 	domains?: Partial<Domains>;
+	/**
+	 * False: tenant code runs untraced (no tail consumer, so no logs, tail, metrics or usage). Only
+	 * the bench sets it, for its "collection off" comparison (docs/benchmarks.md). Default true.
+	 */
+	telemetry?: boolean;
 	/** Tests only: hold deployments at a state (workers/api/src/deploy/test-hold.ts); never set otherwise. */
 	testDeployHold?: string;
 	/** Tests only: `name=address,…` the egress way out resolves before asking DNS (./egress.ts). */
@@ -141,6 +146,12 @@ export function describeEvent(event: SupervisorEvent): string {
 	}
 }
 
+/** The runtime Worker without its TELEMETRY binding: the dispatcher then gives tenant isolates no tail consumer. */
+function untraced(workers: PlatformWorkers): PlatformWorkers {
+	const { TELEMETRY: _, ...serviceBindings } = (workers.runtime.serviceBindings ?? {}) as Record<string, unknown>;
+	return { ...workers, runtime: { ...workers.runtime, serviceBindings } as PlatformWorkers["runtime"] };
+}
+
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
 	const startedAt = Date.now();
 	const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
@@ -149,7 +160,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 	const secretsKey = localSecretsKey();
 	const domains = localDomains(options.domains);
 	const runtimes = options.runtimes ?? DEFAULT_RUNTIMES;
-	const [, workers] = await Promise.all([
+	const [, loaded] = await Promise.all([
 		(options.migrate ?? true) ? migrateIfChanged(stateDir) : undefined,
 		platformWorkers(stateDir, {
 			// Only the API holds the admin token; the secrets key, the API and the control Worker (one process).
@@ -168,6 +179,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 		}),
 	]);
 
+	const workers = options.telemetry === false ? untraced(loaded) : loaded;
 	const host = options.host ?? "127.0.0.1";
 	const wantedPort = options.port ?? 8787;
 	// Tenant subrequests leave through the runtime processes' fetch(): resolved and checked by address in Node.

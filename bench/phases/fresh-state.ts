@@ -18,6 +18,7 @@ import { deployKvReader, KV_HOST, measureBindings } from "../measure/bindings.ts
 import { measureFirstAfterDeploy } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
+import { measureTelemetry } from "../measure/telemetry.ts";
 import type { BenchOptions } from "../options.ts";
 import { type BenchPlatform, startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
@@ -77,7 +78,8 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 }
 
 type HelloResults = Pick<Results, "dispatched" | "direct" | "hop" | "dispatchedOne" | "directOne" | "hopOne">;
-export type FreshStateResults = HelloResults & Pick<Results, "wasi" | "bindings" | "secrets" | "coldStart" | "deployMs" | "assets">;
+export type FreshStateResults = HelloResults &
+	Pick<Results, "wasi" | "bindings" | "secrets" | "telemetry" | "coldStart" | "deployMs" | "assets">;
 
 export async function freshStateMeasurements(
 	{ bench, api, token, projectsDir }: FreshPlatform,
@@ -120,6 +122,9 @@ export async function freshStateMeasurements(
 	log(`  ${formatRate(withSecrets.requestsPerSecond)} with secrets, ${formatRate(withoutSecrets.requestsPerSecond)} without`);
 	const secrets = { secrets: withSecrets, hello: withoutSecrets };
 
+	const telemetry = await measureTelemetry(options.load, port, token);
+	logTelemetry(telemetry);
+
 	const pinned = probe(port);
 	try {
 		log(`first requests after a deploy (${options.coldSamples} new scripts)`);
@@ -133,8 +138,15 @@ export async function freshStateMeasurements(
 		log(`redeploys of a 1,000-file site with one file changed (${options.assetRedeploys}, ferry deploy spawned)`);
 		const redeploys = await measureAssetRedeploys(apiUrl(port), token, pinned, path.join(projectsDir, "site-1000"), options.assetRedeploys);
 		log(`  median ${formatMs(median(redeploys.map((r) => r.endToEndMs)))}`);
-		return { ...results, wasi, bindings, secrets, coldStart, deployMs, assets: { small: asset, hello: assetHello, redeploys } };
+		return { ...results, wasi, bindings, secrets, telemetry, coldStart, deployMs, assets: { small: asset, hello: assetHello, redeploys } };
 	} finally {
 		pinned.close();
 	}
+}
+
+export function logTelemetry({ on, off, onOne, offOne, tailMs }: Awaited<ReturnType<typeof measureTelemetry>>): void {
+	log(
+		`  collection on ${formatRate(on.requestsPerSecond)}, off ${formatRate(off.requestsPerSecond)}; p50 ${formatMs(onOne.p50)} on, ${formatMs(offOne.p50)} off`,
+	);
+	log(`  live tail: median ${formatMs(median(tailMs))} from a response read to its line`);
 }

@@ -18,6 +18,33 @@ export const bindingsRow = ({ kv, hello }: Results["bindings"]): Row => ({
 	result: `p50 ${formatMs(kv.p50)}, p99 ${formatMs(kv.p99)}; added p50 ${formatMsDelta(kv.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
 });
 
+/** Collection on ÷ off, the p50 it adds, and the live tail's delivery (issue 15's targets). */
+export function telemetryRows({ on, off, onOne, offOne, tailMs }: Results["telemetry"], connections: number): Row[] {
+	const ratio = on.requestsPerSecond / off.requestsPerSecond;
+	const added = onOne.p50 - offOne.p50;
+	const tailP50 = median(tailMs);
+	return [
+		{
+			measurement: `JS hello world, telemetry collection on ÷ off (a second platform without the tail consumer, alternately, ${connections} conn)`,
+			result: `${formatRatio(ratio)} (${formatRate(on.requestsPerSecond)} on, ${formatRate(off.requestsPerSecond)} off)`,
+			target: "≥ 0.9",
+			verdict: ratioAtLeast(ratio, 0.9),
+		},
+		{
+			measurement: "Telemetry collection: added warm p50 (1 conn)",
+			result: `${formatMsDelta(added)} (${formatMs(onOne.p50)} on vs ${formatMs(offOne.p50)} off; p99 ${formatMs(onOne.p99)} vs ${formatMs(offOne.p99)})`,
+			target: "≤ 0.1 ms",
+			verdict: msAtMost(added, 0.1),
+		},
+		{
+			measurement: `Live tail: request answered → its line shown by ferry tail's client (${tailMs.length} requests, one at a time)`,
+			result: `p50 ${formatMs(tailP50)}, p99 ${formatMs(percentile(tailMs, 99))}, max ${formatMs(Math.max(...tailMs))}`,
+			target: "p50 < 500 ms",
+			verdict: msAtMost(tailP50, 500),
+		},
+	];
+}
+
 export function rows(results: Results): Row[] {
 	const { settings, dispatched, direct, dispatchedOne, directOne, coldStart, deployMs, startReady, scale } = results;
 	const c = `${settings.connections} conn`;
@@ -104,6 +131,7 @@ export function rows(results: Results): Row[] {
 			verdict: ratioAtLeast(wasiRatio, 0.8),
 		},
 		bindingsRow(results.bindings),
+		...telemetryRows(results.telemetry, settings.connections),
 		{
 			measurement: `Warm request to a script with 8 secrets (read from env each request), against the JS hello world measured alternately (${c})`,
 			result: `${load(results.secrets.secrets)}; ${formatRatio(secretsRatio)} × the hello world's ${formatRate(results.secrets.hello.requestsPerSecond)}`,
