@@ -50,13 +50,16 @@ function wranglerEnv(who: Tenant, accountId = who.id): NodeJS.ProcessEnv {
 	};
 }
 
-async function wrangler(who: Tenant, args: string[], cwd: string, accountId?: string) {
+async function wrangler(who: Tenant, args: string[], cwd: string, accountId?: string, input?: string) {
 	try {
-		const { stdout, stderr } = await execFileAsync(process.execPath, [WRANGLER, ...args], {
+		const running = execFileAsync(process.execPath, [WRANGLER, ...args], {
 			cwd,
 			env: wranglerEnv(who, accountId),
 			timeout: 90_000,
 		});
+		// What a pipe gives it (`echo value | wrangler secret put NAME`); otherwise stdin is closed at once.
+		running.child.stdin?.end(input ?? "");
+		const { stdout, stderr } = await running;
 		return { code: 0, stdout, stderr };
 	} catch (error) {
 		const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -168,6 +171,45 @@ describe("wrangler against /client/v4", () => {
 		expect(await response.json()).toMatchObject({ success: true, tasks: expect.any(Array) });
 		// The OpenAPI document chanfana serves from the same Worker.
 		expect((await visit(new URL("/openapi.json", scriptUrl(name)).href)).text).toContain('"/api/tasks"');
+	});
+});
+
+describe("wrangler secret", () => {
+	it("put (from stdin), list, bulk and delete reach the script's env, each through Ferry's secrets", async () => {
+		const name = uniqueName("wr-secret");
+		await uploadDirect(alice.token, name, "", "export default { fetch: (request, env) => Response.json(env) };");
+		const put = await wrangler(alice, ["secret", "put", "API_KEY", "--name", name], tempDir(), undefined, "from-wrangler\n");
+		expect(put.code, put.stdout + put.stderr).toBe(0);
+		expect(put.stdout).toContain("Success! Uploaded secret API_KEY");
+		expect(JSON.parse((await visit(scriptUrl(name))).text)).toEqual({ API_KEY: "from-wrangler" });
+
+		const listed = JSON.parse(await ok(alice, ["secret", "list", "--name", name], tempDir()));
+		expect(listed).toEqual([{ name: "API_KEY", type: "secret_text" }]);
+
+		const dir = tempDir();
+		writeFileSync(path.join(dir, "secrets.json"), JSON.stringify({ DB_URL: "postgres://db", OTHER: "two" }));
+		expect(await ok(alice, ["secret", "bulk", "secrets.json", "--name", name], dir)).toContain("2 secrets successfully created");
+		expect(JSON.parse((await visit(scriptUrl(name))).text)).toEqual({ API_KEY: "from-wrangler", DB_URL: "postgres://db", OTHER: "two" });
+
+		await ok(alice, ["secret", "delete", "API_KEY", "--name", name], tempDir());
+		expect(JSON.parse((await visit(scriptUrl(name))).text)).toEqual({ DB_URL: "postgres://db", OTHER: "two" });
+		// Ferry's own list agrees: one set of secrets, whichever client changed them.
+		expect(
+			(await new Cli({ FERRY_API_TOKEN: alice.token }).json(["secret", "list", "--name", name])).secrets.map(
+				(s: { name: string }) => s.name,
+			),
+		).toEqual(["DB_URL", "OTHER"]);
+	});
+
+	it("refuses another tenant's script as a missing one, and a bad name with Ferry's reason", async () => {
+		const name = uniqueName("wr-secret");
+		await uploadDirect(alice.token, name, "", "export default { fetch: () => new Response('x') };");
+		const foreign = await wrangler(bob, ["secret", "list", "--name", name], tempDir());
+		expect(foreign.code).not.toBe(0);
+		expect(foreign.stderr + foreign.stdout).toContain(`Worker "${name}" not found`);
+		const bad = await wrangler(alice, ["secret", "put", "not-an-id", "--name", name], tempDir(), undefined, "x");
+		expect(bad.code).not.toBe(0);
+		expect(bad.stderr + bad.stdout).toContain("not an identifier");
 	});
 });
 

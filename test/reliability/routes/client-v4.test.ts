@@ -40,6 +40,10 @@ const JSON_BODIES: Record<string, unknown> = {
 		versions: [{ version_id: versionIdOf("missing"), percentage: 100 }],
 	},
 	"PUT /client/v4/accounts/:account_id/workers/scripts/:name/schedules": [],
+	"PUT /client/v4/accounts/:account_id/workers/scripts/:name/secrets": { name: "API_KEY", text: "value", type: "secret_text" },
+	"PATCH /client/v4/accounts/:account_id/workers/scripts/:name/secrets-bulk": {
+		secrets: { API_KEY: { name: "API_KEY", text: "value", type: "secret_text" } },
+	},
 };
 /** Uploads: multipart, refused for another tenant's script before the body is read. */
 const MULTIPART = [
@@ -81,6 +85,7 @@ async function victim() {
 	const state = async () => ({
 		deployments: (await json(await api(`/v1/scripts/${script}/deployments`, { token: alice.token }))).deployments,
 		serving: await (await visit(`${script}.localhost`)).text(),
+		secrets: (await json(await api(`/v1/scripts/${script}/secrets`, { token: alice.token }))).secrets,
 	});
 	return { alice, script, v1, v2, state };
 }
@@ -115,7 +120,7 @@ describe("/client/v4 walks", () => {
 	});
 
 	it.each(clientV4Endpoints.map((e) => [e.key, e] as const))("%s: bad credentials are 400 or 401", async (_, e) => {
-		const path = fill(e.path, { account_id: "x", name: "x", version_id: "x" });
+		const path = fill(e.path, { account_id: "x", name: "x", version_id: "x", secret: "x" });
 		for (const authorization of BAD_AUTHORIZATIONS) {
 			const res = await api(path, { method: e.method, headers: { authorization } });
 			const code = await cloudflareError(res, `${e.key} with '${authorization.slice(0, 20)}'`);
@@ -129,7 +134,7 @@ describe("/client/v4 walks", () => {
 			const v = await victim();
 			const bob = await newTenant("cf-intruder");
 			const before = await v.state();
-			const params = { name: v.script, version_id: versionIdOf(v.v1) };
+			const params = { name: v.script, version_id: versionIdOf(v.v1), secret: "API_KEY" };
 			const theirs = await shape(await call(e, { ...params, account_id: v.alice.id }, bob.token), [v.alice.id]);
 			const none = await shape(await call(e, { ...params, account_id: "no-such-account" }, bob.token), ["no-such-account"]);
 			expect(theirs.status).toBe(403);
@@ -145,10 +150,14 @@ describe("/client/v4 walks", () => {
 			const bob = await newTenant("cf-intruder");
 			const before = await v.state();
 			const missing = uniqueName("nobody");
-			const theirs = await shape(await call(e, { account_id: bob.id, name: v.script, version_id: versionIdOf(v.v1) }, bob.token), [
-				v.script,
-			]);
-			const none = await shape(await call(e, { account_id: bob.id, name: missing, version_id: versionIdOf(v.v1) }, bob.token), [missing]);
+			const theirs = await shape(
+				await call(e, { account_id: bob.id, name: v.script, version_id: versionIdOf(v.v1), secret: "API_KEY" }, bob.token),
+				[v.script],
+			);
+			const none = await shape(
+				await call(e, { account_id: bob.id, name: missing, version_id: versionIdOf(v.v1), secret: "API_KEY" }, bob.token),
+				[missing],
+			);
 			expect(theirs).toEqual(none);
 			expect(await v.state()).toEqual(before);
 		},
@@ -172,7 +181,10 @@ describe("/client/v4 walks", () => {
 		async (_, e) => {
 			const t = await newTenant("cf-junk");
 			for (const junk of ["x".repeat(300), "UPPER", "%C3%A9t%C3%A9", "a%2Fb", "%00", "-", "%20", "'%20OR%201=1--"]) {
-				const path = fill(e.path, { account_id: t.id, name: "placeholder", version_id: "placeholder" }).replace(/placeholder/g, junk);
+				const path = fill(e.path, { account_id: t.id, name: "placeholder", version_id: "placeholder", secret: "placeholder" }).replace(
+					/placeholder/g,
+					junk,
+				);
 				const body = bodyOf(e);
 				const res = await api(path, {
 					method: e.method,

@@ -12,6 +12,7 @@ import { deploymentEndpoints } from "./deployments";
 import { cloudflareError, notImplemented } from "./envelope";
 import { scheduleEndpoints } from "./schedules";
 import { scriptEndpoints } from "./scripts";
+import { secretEndpoints } from "./secrets";
 import { storageEndpoints } from "./storage";
 import { versionEndpoints } from "./versions";
 
@@ -29,6 +30,7 @@ export const clientV4 = factory
 	.route("/accounts/:account_id/workers/scripts/:name/versions", versionEndpoints)
 	.route("/accounts/:account_id/workers/scripts/:name/deployments", deploymentEndpoints)
 	.route("/accounts/:account_id/workers/scripts/:name/schedules", scheduleEndpoints)
+	.route("/accounts/:account_id/workers/scripts", secretEndpoints)
 	.route("/accounts/:account_id/storage", storageEndpoints)
 	.all("*", (c) => {
 		throw notImplemented(c.req.method, new URL(c.req.url).pathname);
