@@ -24,7 +24,8 @@ const cronProject = (name: string, triggers: unknown, source = SCHEDULED) =>
 describe("ferry deploy with [triggers] crons", () => {
 	it("sets the script's crons; a config without [triggers] keeps them; crons = [] removes them", async () => {
 		const name = uniqueName("cron");
-		await cli.ok(["deploy"], { cwd: cronProject(name, { crons: ["*/5 * * * *", "0 3 * * mon"] }) });
+		const out = await cli.ok(["deploy"], { cwd: cronProject(name, { crons: ["*/5 * * * *", "0 3 * * mon"] }) });
+		expect(out).toMatch(/Crons\s+\*\/5 \* \* \* \*, 0 3 \* \* mon\n/);
 		const listed = await cli.json<{ schedules: { cron: string; last_run: unknown }[] }>(["schedules", "list", name]);
 		expect(listed.schedules).toMatchObject([
 			{ cron: "*/5 * * * *", last_run: null },
@@ -34,9 +35,9 @@ describe("ferry deploy with [triggers] crons", () => {
 		expect(table).toMatch(/CRON\s+LAST RUN\s+OUTCOME\s+DURATION/);
 		expect(table).toMatch(/\*\/5 \* \* \* \*\s+never/);
 
-		await cli.ok(["deploy"], { cwd: cronProject(name, undefined) });
+		expect(await cli.ok(["deploy"], { cwd: cronProject(name, undefined) })).not.toContain("Crons");
 		expect((await cli.json<{ schedules: unknown[] }>(["schedules", "list", name])).schedules).toHaveLength(2);
-		await cli.ok(["deploy"], { cwd: cronProject(name, { crons: [] }) });
+		expect(await cli.ok(["deploy"], { cwd: cronProject(name, { crons: [] }) })).toMatch(/Crons\s+none \(removed\)/);
 		expect(await cli.ok(["schedules", "list", name])).toContain(`${name} has no cron triggers.`);
 	});
 

@@ -86,6 +86,7 @@ export default defineCommand({
 		let phase: "bundling" | "uploading" | "sent" = "bundling";
 		let deploymentId: string | undefined;
 		let bundle: Bundle | undefined;
+		let sentSchedules: { cron: string }[] | undefined;
 		let assets: { local: LocalAsset[]; upload?: AssetUpload } | undefined;
 		try {
 			if (project) {
@@ -115,6 +116,7 @@ export default defineCommand({
 			checkName(bundle.name, "the config's name");
 			// The config's cron triggers travel with the upload; the platform checks the code has a scheduled handler.
 			const schedules = schedulesOf(config);
+			sentSchedules = schedules?.schedules;
 			if (schedules) bundle = { ...bundle, metadata: { ...bundle.metadata, ...schedules } };
 			const bundledMs = performance.now() - started;
 			if (!assetsOnly)
@@ -191,6 +193,10 @@ export default defineCommand({
 								`${sent.files.toLocaleString("en-US")} files, ${sent.newFiles.toLocaleString("en-US")} new (${formatBytes(sent.newBytes)})`,
 							] as [string, string],
 						]
+					: []),
+				// What the deploy did to the script's cron triggers (docs/cron.md): replaced by the config's, or left as they were.
+				...(sentSchedules
+					? [["Crons", sentSchedules.length ? sentSchedules.map((s) => s.cron).join(", ") : "none (removed)"] as [string, string]]
 					: []),
 				["Time", `${formatMs(totalMs)} (${preparing} ${formatMs(bundledMs)}, upload and deploy ${formatMs(totalMs - bundledMs)})`],
 			]);
