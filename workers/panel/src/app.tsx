@@ -22,6 +22,7 @@ import { render } from "./pages/render";
 import { authRoutes } from "./routes/auth";
 import { planRoutes } from "./routes/plans";
 import { scriptRoutes } from "./routes/scripts";
+import { scriptTelemetryRoutes, usageRoutes } from "./routes/telemetry";
 import { tenantRoutes } from "./routes/tenants";
 import { tokenRoutes } from "./routes/tokens";
 import { requireOperator, requireSession, requireTenant, signInAgain } from "./session/middleware";
@@ -57,7 +58,10 @@ export const app = factory
 	.get("/", (c) => c.redirect(c.var.session.kind === "operator" ? "/tenants" : "/scripts", 303))
 	.use("/scripts/*", requireTenant)
 	.use("/scripts", requireTenant)
+	.route("/scripts", scriptTelemetryRoutes)
 	.route("/scripts", scriptRoutes)
+	.use("/usage", requireTenant)
+	.route("/usage", usageRoutes)
 	.use("/tokens/*", requireTenant)
 	.use("/tokens", requireTenant)
 	.route("/tokens", tokenRoutes)

@@ -148,6 +148,14 @@ export class FerryApi {
 		return this.http.json<AllUsageAnswer>("GET", `/v1/usage${queryString({ month })}`);
 	}
 
+	/** A script's live tail as the API's event stream itself, for a caller that passes it on (the panel). */
+	async tailStream(script: string, filters: Record<string, string | undefined>): Promise<ReadableStream<Uint8Array>> {
+		const response = await this.http.call("GET", `/v1/scripts/${segment(script)}/tail${queryString(filters)}`, {
+			headers: { accept: EVENT_STREAM },
+		});
+		return response.body!;
+	}
+
 	/**
 	 * A script's live tail: its invocations as they happen, until the caller's signal aborts (then
 	 * CancelledError) or the platform ends it (NetworkError). `filters` as for scriptLogs, without the

@@ -16,6 +16,7 @@ export const Time = ({ iso }: { iso: string | null }) =>
 const TENANT_PAGES = [
 	["/scripts", "Scripts"],
 	["/tokens", "Tokens"],
+	["/usage", "Usage"],
 ] as const;
 const OPERATOR_PAGES = [
 	["/tenants", "Tenants"],

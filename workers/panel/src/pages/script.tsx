@@ -85,7 +85,8 @@ export function ScriptPage({ session, script, deployments, notice }: ScriptPageP
 	return (
 		<Layout title={script.name} session={session} notice={notice}>
 			<p>
-				<a href="/scripts">All scripts</a>
+				<a href="/scripts">All scripts</a> · <a href={`${scriptPath(script.name)}/logs`}>Logs</a> ·{" "}
+				<a href={`${scriptPath(script.name)}/metrics`}>Metrics</a>
 			</p>
 			<dl>
 				<dt>URL</dt>

@@ -38,4 +38,13 @@ input, select, textarea { font: inherit; padding: 0.4rem 0.5rem; border: 1px sol
 button, .button { font: inherit; display: inline-block; padding: 0.4rem 0.9rem; border-radius: 4px; border: 1px solid var(--accent); background: var(--accent); color: #fff; text-decoration: none; cursor: pointer; }
 .danger { background: var(--bad); border-color: var(--bad); color: #fff; }
 .sign-out button { background: var(--bg); color: var(--accent); }
+.invocations { list-style: none; padding: 0; font: 0.9em "Liberation Mono", ui-monospace, monospace; }
+.invocation { border-bottom: 1px solid #e3e3e3; padding: 0.3rem 0; }
+.invocation .line { padding-left: 1.5rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.level-error { color: var(--bad); }
+.level-warn { color: #7a5900; }
+.filters label { margin-right: 0.5rem; }
+.chart { margin: 1rem 0; }
+.chart svg { width: 100%; height: 140px; }
+.chart .legend, .chart .max { color: var(--muted); font-size: 0.9em; }
 `;

@@ -1,0 +1,70 @@
+/**
+ * The panel's telemetry pages in Chromium: a request appears in the live log within seconds, a
+ * console line of HTML stays text (in the live log and the history), the metrics page draws its
+ * charts and the usage page counts the script; each page without page errors or CSP violations.
+ */
+import { beforeAll, expect, it } from "vitest";
+import { loopbackFetch } from "../../loopback/index.ts";
+import { axe, checkPage, harnessForFile, signIn, type Tenant } from "./support.ts";
+
+const harness = harnessForFile();
+let watcher: Tenant;
+
+const NOISY = `export default {
+	fetch(request) {
+		console.log("<script>window.__pwned = 1</script>", new URL(request.url).pathname);
+		return new Response("ok");
+	},
+};`;
+
+beforeAll(async () => {
+	watcher = await harness().tenant("watcher");
+	await watcher.deploy("noisy", NOISY);
+});
+
+it("shows a request in the live log within seconds, with its console line as text; then the history, metrics and usage", async () => {
+	const { panel, platform } = harness();
+	const { page } = await harness().newPage();
+	await signIn(page, panel, watcher.token);
+	await page.goto(`${panel}/scripts/noisy/logs`);
+	await expect.poll(() => page.locator("#live-status").textContent()).toContain("Live:");
+
+	const response = await loopbackFetch(`${platform.urlFor("noisy")}live-one`);
+	expect(await response.text()).toBe("ok");
+	await expect.poll(() => page.locator("#live-log li").count(), { timeout: 5_000 }).toBeGreaterThan(0);
+	const entry = await page.locator("#live-log li").first().textContent();
+	expect(entry).toContain("GET /live-one");
+	expect(entry).toContain("<script>window.__pwned = 1</script> /live-one");
+	expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+	await checkPage(page);
+	await axe(page);
+
+	await page.reload();
+	await expect.poll(() => page.getByRole("list", { name: "Recent invocations" }).textContent()).toContain("/live-one");
+	expect(await page.getByRole("list", { name: "Recent invocations" }).textContent()).toContain("<script>window.__pwned = 1</script>");
+	expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+	await checkPage(page);
+
+	await page.goto(`${panel}/scripts/noisy/metrics`);
+	expect(await page.locator("figure.chart svg").count()).toBe(2);
+	expect(await page.locator("figure.chart svg polyline").count()).toBeGreaterThan(0);
+	expect(await page.getByRole("table").textContent()).toMatch(/\d+/);
+	await checkPage(page);
+	await axe(page);
+
+	await page.goto(`${panel}/usage`);
+	expect(await page.getByRole("row", { name: /noisy/ }).textContent()).toMatch(/noisy\s*\d+/);
+	await checkPage(page);
+	await axe(page);
+});
+
+it("answers another tenant's script with the not-found page", async () => {
+	const { panel } = harness();
+	const other = await harness().tenant("other");
+	const { page } = await harness().newPage();
+	await signIn(page, panel, other.token);
+	for (const path of ["logs", "metrics", "logs/live"]) {
+		const answer = await page.goto(`${panel}/scripts/noisy/${path}`);
+		expect(answer?.status(), path).toBe(404);
+	}
+});

@@ -1,0 +1,190 @@
+/**
+ * A script's logs (the history, filtered, and the live log the page's script fills), its metrics
+ * (charts per step, overall and per deployment) and the tenant's usage this month: the pages of the
+ * API's logs, tail, metrics and usage endpoints (docs/telemetry.md).
+ */
+import type { Invocation, MetricsAnswer, UsageAnswer } from "../../../shared/api-client/types.ts";
+import { formatMs } from "../../../shared/format";
+import type { Session } from "../env";
+import { LIVE_LOGS_PATH } from "../static/routes";
+import { Chart } from "./chart";
+import { Layout, Time } from "./layout";
+import { scriptPath } from "./scripts";
+
+function InvocationEntry({ record }: { record: Invocation }) {
+	const what = record.event === "fetch" ? `${record.method} ${record.path}` : record.event;
+	return (
+		<li class="invocation">
+			<div class="head">
+				<Time iso={record.time} /> <span class={`status status-${String(record.status ?? 0).slice(0, 1)}xx`}>{record.status ?? "---"}</span>{" "}
+				<code>{what}</code> {record.wall_ms === null ? "" : formatMs(record.wall_ms)}
+				{record.outcome !== "ok" ? <span class="problem"> {record.outcome}</span> : null}
+			</div>
+			{record.logs.map((line) => (
+				<div class={`line level-${line.level}`}>
+					{line.level} {line.message}
+				</div>
+			))}
+			{record.exception ? (
+				<div class="line level-error">
+					{record.exception.name}: {record.exception.message}
+				</div>
+			) : null}
+		</li>
+	);
+}
+
+export interface LogsPageProps {
+	session: Session;
+	script: string;
+	invocations: Invocation[];
+	cursor: string | null;
+	filters: { status?: string | undefined; q?: string | undefined };
+	/** The live stream's URL (this page's filters). */
+	liveSrc: string;
+	nonce: string | undefined;
+}
+
+export function LogsPage({ session, script, invocations, cursor, filters, liveSrc, nonce }: LogsPageProps) {
+	const query = (extra: Record<string, string>) =>
+		`?${new URLSearchParams({ ...(filters.status ? { status: filters.status } : {}), ...(filters.q ? { q: filters.q } : {}), ...extra })}`;
+	return (
+		<Layout title={`Logs of ${script}`} session={session}>
+			<p>
+				<a href={scriptPath(script)}>{script}</a> · <a href={`${scriptPath(script)}/metrics`}>Metrics</a>
+			</p>
+			<form method="get" class="filters">
+				<label>
+					Status <input name="status" value={filters.status ?? ""} placeholder="error, 5xx, 404" />
+				</label>{" "}
+				<label>
+					Text <input name="q" value={filters.q ?? ""} placeholder="in the path or a line" />
+				</label>{" "}
+				<button type="submit">Filter</button>
+			</form>
+			<h2>Live</h2>
+			<p id="live-status" role="status">
+				Connecting…
+			</p>
+			<ol id="live-log" class="invocations" data-src={liveSrc} aria-label="Live invocations" />
+			<h2>History</h2>
+			{invocations.length === 0 ? (
+				<p>No invocations match.</p>
+			) : (
+				<ol class="invocations" aria-label="Recent invocations">
+					{invocations.map((record) => (
+						<InvocationEntry record={record} />
+					))}
+				</ol>
+			)}
+			{cursor ? (
+				<p>
+					<a href={query({ cursor })}>Older</a>
+				</p>
+			) : null}
+			<script src={LIVE_LOGS_PATH} nonce={nonce} />
+		</Layout>
+	);
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+export function MetricsPage({ session, script, metrics }: { session: Session; script: string; metrics: MetricsAnswer }) {
+	const { points } = metrics;
+	const from = metrics.since.replace("T", " ").slice(0, 16);
+	const to = metrics.until.replace("T", " ").slice(0, 16);
+	return (
+		<Layout title={`Metrics of ${script}`} session={session}>
+			<p>
+				<a href={scriptPath(script)}>{script}</a> · <a href={`${scriptPath(script)}/logs`}>Logs</a> · last <a href="?since=1h">hour</a>,{" "}
+				<a href="?since=24h">day</a>, <a href="?since=7d">week</a>
+			</p>
+			<p>
+				{sum(points.map((p) => p.requests))} requests, {sum(points.map((p) => p.errors))} errors, from <Time iso={metrics.since} /> to{" "}
+				<Time iso={metrics.until} />, step {metrics.step}.
+			</p>
+			<Chart
+				title="Requests"
+				unit="per step"
+				from={from}
+				to={to}
+				series={[
+					{ label: "requests", values: points.map((p) => p.requests), colour: "#0b57d0" },
+					{ label: "errors", values: points.map((p) => p.errors), colour: "#b3261e" },
+				]}
+			/>
+			<Chart
+				title="Wall time"
+				unit="ms"
+				from={from}
+				to={to}
+				series={[
+					{ label: "p50", values: points.map((p) => p.wall_ms?.p50 ?? null), colour: "#146c2e" },
+					{ label: "p99", values: points.map((p) => p.wall_ms?.p99 ?? null), colour: "#7d5260" },
+				]}
+			/>
+			<h2>By deployment</h2>
+			{metrics.deployments.length === 0 ? (
+				<p>No invocations in this range.</p>
+			) : (
+				<table>
+					<caption>Each deployment that ran in the range</caption>
+					<thead>
+						<tr>
+							<th scope="col">Deployment</th>
+							<th scope="col">Requests</th>
+							<th scope="col">Errors</th>
+						</tr>
+					</thead>
+					<tbody>
+						{metrics.deployments.map((series) => (
+							<tr>
+								<th scope="row">
+									<code>{series.deployment_id}</code>
+								</th>
+								<td>{sum(series.points.map((p) => p.requests))}</td>
+								<td>{sum(series.points.map((p) => p.errors))}</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			)}
+		</Layout>
+	);
+}
+
+export function UsagePage({ session, usage }: { session: Session; usage: UsageAnswer }) {
+	return (
+		<Layout title={`Usage in ${usage.month}`} session={session}>
+			<table>
+				<caption>What your scripts used this month (UTC)</caption>
+				<thead>
+					<tr>
+						<th scope="col">Script</th>
+						<th scope="col">Requests</th>
+						<th scope="col">CPU</th>
+						<th scope="col">Wall time</th>
+					</tr>
+				</thead>
+				<tbody>
+					{usage.scripts.map((line) => (
+						<tr>
+							<th scope="row">{line.deleted_at ? `${line.script} (deleted)` : <a href={scriptPath(line.script)}>{line.script}</a>}</th>
+							<td>{line.requests}</td>
+							<td>{formatMs(line.cpu_ms)}</td>
+							<td>{formatMs(line.wall_ms)}</td>
+						</tr>
+					))}
+				</tbody>
+				<tfoot>
+					<tr>
+						<th scope="row">Total</th>
+						<td>{usage.totals.requests}</td>
+						<td>{formatMs(usage.totals.cpu_ms)}</td>
+						<td>{formatMs(usage.totals.wall_ms)}</td>
+					</tr>
+				</tfoot>
+			</table>
+		</Layout>
+	);
+}
