@@ -58,6 +58,17 @@ it("shows a request in the live log within seconds, with its console line as tex
 	await axe(page);
 });
 
+it("shows the operator every tenant's usage this month", async () => {
+	const { panel, platform } = harness();
+	const { page } = await harness().newPage();
+	await signIn(page, panel, platform.adminToken);
+	await page.goto(`${panel}/usage`);
+	await expect.poll(() => page.getByRole("row", { name: /watcher/ }).count()).toBe(1);
+	expect(await page.getByRole("row", { name: /watcher/ }).textContent()).toMatch(/watcher\s*\S+\s*1/);
+	await checkPage(page);
+	await axe(page);
+});
+
 it("answers another tenant's script with the not-found page", async () => {
 	const { panel } = harness();
 	const other = await harness().tenant("other");

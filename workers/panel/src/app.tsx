@@ -60,7 +60,6 @@ export const app = factory
 	.use("/scripts", requireTenant)
 	.route("/scripts", scriptTelemetryRoutes)
 	.route("/scripts", scriptRoutes)
-	.use("/usage", requireTenant)
 	.route("/usage", usageRoutes)
 	.use("/tokens/*", requireTenant)
 	.use("/tokens", requireTenant)

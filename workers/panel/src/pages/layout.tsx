@@ -21,6 +21,7 @@ const TENANT_PAGES = [
 const OPERATOR_PAGES = [
 	["/tenants", "Tenants"],
 	["/plans", "Plans"],
+	["/usage", "Usage"],
 ] as const;
 
 function Navigation({ session }: { session: Session }) {

@@ -3,7 +3,7 @@
  * (charts per step, overall and per deployment) and the tenant's usage this month: the pages of the
  * API's logs, tail, metrics and usage endpoints (docs/telemetry.md).
  */
-import type { Invocation, MetricsAnswer, UsageAnswer } from "../../../shared/api-client/types.ts";
+import type { AllUsageAnswer, Invocation, MetricsAnswer, UsageAnswer } from "../../../shared/api-client/types.ts";
 import { formatMs } from "../../../shared/format";
 import type { Session } from "../env";
 import { LIVE_LOGS_PATH } from "../static/routes";
@@ -179,6 +179,48 @@ export function UsagePage({ session, usage }: { session: Session; usage: UsageAn
 				<tfoot>
 					<tr>
 						<th scope="row">Total</th>
+						<td>{usage.totals.requests}</td>
+						<td>{formatMs(usage.totals.cpu_ms)}</td>
+						<td>{formatMs(usage.totals.wall_ms)}</td>
+					</tr>
+				</tfoot>
+			</table>
+		</Layout>
+	);
+}
+
+export function AllUsagePage({ session, usage }: { session: Session; usage: AllUsageAnswer }) {
+	return (
+		<Layout title={`Usage in ${usage.month}`} session={session}>
+			<table>
+				<caption>What every tenant's scripts used this month (UTC)</caption>
+				<thead>
+					<tr>
+						<th scope="col">Tenant</th>
+						<th scope="col">Plan</th>
+						<th scope="col">Scripts</th>
+						<th scope="col">Requests</th>
+						<th scope="col">CPU</th>
+						<th scope="col">Wall time</th>
+					</tr>
+				</thead>
+				<tbody>
+					{usage.tenants.map((line) => (
+						<tr>
+							<th scope="row">{line.tenant.name}</th>
+							<td>{line.tenant.plan}</td>
+							<td>{line.scripts.length}</td>
+							<td>{line.totals.requests}</td>
+							<td>{formatMs(line.totals.cpu_ms)}</td>
+							<td>{formatMs(line.totals.wall_ms)}</td>
+						</tr>
+					))}
+				</tbody>
+				<tfoot>
+					<tr>
+						<th scope="row">Total</th>
+						<td />
+						<td>{usage.tenants.reduce((n, line) => n + line.scripts.length, 0)}</td>
 						<td>{usage.totals.requests}</td>
 						<td>{formatMs(usage.totals.cpu_ms)}</td>
 						<td>{formatMs(usage.totals.wall_ms)}</td>

@@ -8,7 +8,7 @@ import { EVENT_STREAM_HEADERS } from "../../../shared/http/sse";
 import { factory } from "../env";
 import { render } from "../pages/render";
 import { scriptPath } from "../pages/scripts";
-import { LogsPage, MetricsPage, UsagePage } from "../pages/telemetry";
+import { AllUsagePage, LogsPage, MetricsPage, UsagePage } from "../pages/telemetry";
 
 const logsQuery = z.object({
 	status: z.string().max(10).optional(),
@@ -56,7 +56,9 @@ export const scriptTelemetryRoutes = factory
 		return render(c, <MetricsPage session={c.var.session} script={name} metrics={metrics} />);
 	});
 
+/** A tenant's own usage; the operator's session (the admin token) sees every tenant's. */
 export const usageRoutes = factory.createApp().get("/", async (c) => {
-	const usage = await c.var.api.usage(undefined);
-	return render(c, <UsagePage session={c.var.session} usage={usage} />);
+	if (c.var.session.kind === "operator")
+		return render(c, <AllUsagePage session={c.var.session} usage={await c.var.api.allUsage(undefined)} />);
+	return render(c, <UsagePage session={c.var.session} usage={await c.var.api.usage(undefined)} />);
 });
