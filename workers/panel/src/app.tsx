@@ -22,6 +22,7 @@ import { render } from "./pages/render";
 import { authRoutes } from "./routes/auth";
 import { planRoutes } from "./routes/plans";
 import { scriptRoutes } from "./routes/scripts";
+import { secretRoutes } from "./routes/secrets";
 import { scriptTelemetryRoutes, usageRoutes } from "./routes/telemetry";
 import { tenantRoutes } from "./routes/tenants";
 import { tokenRoutes } from "./routes/tokens";
@@ -59,6 +60,7 @@ export const app = factory
 	.use("/scripts/*", requireTenant)
 	.use("/scripts", requireTenant)
 	.route("/scripts", scriptTelemetryRoutes)
+	.route("/scripts", secretRoutes)
 	.route("/scripts", scriptRoutes)
 	.route("/usage", usageRoutes)
 	.use("/tokens/*", requireTenant)

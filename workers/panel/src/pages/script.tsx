@@ -86,7 +86,7 @@ export function ScriptPage({ session, script, deployments, notice }: ScriptPageP
 		<Layout title={script.name} session={session} notice={notice}>
 			<p>
 				<a href="/scripts">All scripts</a> · <a href={`${scriptPath(script.name)}/logs`}>Logs</a> ·{" "}
-				<a href={`${scriptPath(script.name)}/metrics`}>Metrics</a>
+				<a href={`${scriptPath(script.name)}/metrics`}>Metrics</a> · <a href={`${scriptPath(script.name)}/secrets`}>Secrets</a>
 			</p>
 			<dl>
 				<dt>URL</dt>
