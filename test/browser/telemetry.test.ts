@@ -1,11 +1,12 @@
 /**
  * The panel's telemetry pages in Chromium: a request appears in the live log within seconds, a
  * console line of HTML stays text (in the live log and the history), the metrics page draws its
- * charts and the usage page counts the script; each page without page errors or CSP violations.
+ * charts, the usage page counts the script and the scripts list its last day's requests and errors;
+ * each page without page errors or CSP violations.
  */
 import { beforeAll, expect, it } from "vitest";
 import { loopbackFetch } from "../../loopback/index.ts";
-import { axe, checkPage, harnessForFile, signIn, type Tenant } from "./support.ts";
+import { axe, checkPage, harnessForFile, screenshot, signIn, type Tenant } from "./support.ts";
 
 const harness = harnessForFile();
 let watcher: Tenant;
@@ -17,9 +18,17 @@ const NOISY = `export default {
 	},
 };`;
 
+// Throws for /boom: an error in its metrics.
+const FLAKY = `export default {
+	fetch(request) {
+		if (new URL(request.url).pathname === "/boom") throw new Error("boom");
+		return new Response("fine");
+	},
+};`;
+
 beforeAll(async () => {
 	watcher = await harness().tenant("watcher");
-	await watcher.deploy("noisy", NOISY);
+	await Promise.all([watcher.deploy("noisy", NOISY), watcher.deploy("flaky", FLAKY)]);
 });
 
 it("shows a request in the live log within seconds, with its console line as text; then the history, metrics and usage", async () => {
@@ -38,6 +47,7 @@ it("shows a request in the live log within seconds, with its console line as tex
 	expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
 	await checkPage(page);
 	await axe(page);
+	await screenshot(page, "logs");
 
 	await page.reload();
 	await expect.poll(() => page.getByRole("list", { name: "Recent invocations" }).textContent()).toContain("/live-one");
@@ -48,12 +58,47 @@ it("shows a request in the live log within seconds, with its console line as tex
 	await page.goto(`${panel}/scripts/noisy/metrics`);
 	expect(await page.locator("figure.chart svg").count()).toBe(2);
 	expect(await page.locator("figure.chart svg polyline").count()).toBeGreaterThan(0);
+	// Every line is drawn, the wall time's one step with a value (a dot) too: at least two points each.
+	expect(await page.locator("figure.chart").nth(1).locator("polyline").count()).toBeGreaterThan(0);
+	for (const line of await page.locator("figure.chart svg polyline").all())
+		expect((await line.getAttribute("points"))!.split(" ").length).toBeGreaterThanOrEqual(2);
 	expect(await page.getByRole("table").textContent()).toMatch(/\d+/);
 	await checkPage(page);
 	await axe(page);
+	await screenshot(page, "metrics");
 
 	await page.goto(`${panel}/usage`);
 	expect(await page.getByRole("row", { name: /noisy/ }).textContent()).toMatch(/noisy\s*\d+/);
+	// Plans have no monthly budgets (yet): the page says so rather than show a limit that is not there.
+	expect(await page.locator("#budget").textContent()).toBe(
+		"Your plan, free, sets no monthly budget: requests and CPU time are counted, never capped.",
+	);
+	await checkPage(page);
+	await axe(page);
+	await screenshot(page, "usage");
+});
+
+it("lists each script's requests and error rate over the last 24 hours", async () => {
+	const { panel, platform } = harness();
+	for (const path of ["ok", "boom", "ok", "ok"]) await loopbackFetch(`${platform.urlFor("flaky")}${path}`);
+	const { page } = await harness().newPage();
+	await signIn(page, panel, watcher.token);
+	const cells = () => page.getByRole("row", { name: /flaky/ }).getByRole("cell").allTextContents();
+	// The rollups count an invocation once its record is stored: the page shows it within moments.
+	await expect
+		.poll(async () => {
+			await page.goto(`${panel}/scripts`);
+			return (await cells()).slice(2, 4);
+		})
+		.toEqual(["4", "25 % (1)"]);
+	expect(await page.getByRole("columnheader").allTextContents()).toEqual([
+		"Script",
+		"Live deployment",
+		"URL",
+		"Requests (24 h)",
+		"Errors (24 h)",
+		"Created",
+	]);
 	await checkPage(page);
 	await axe(page);
 });
@@ -64,9 +109,10 @@ it("shows the operator every tenant's usage this month", async () => {
 	await signIn(page, panel, platform.adminToken);
 	await page.goto(`${panel}/usage`);
 	await expect.poll(() => page.getByRole("row", { name: /watcher/ }).count()).toBe(1);
-	expect(await page.getByRole("row", { name: /watcher/ }).textContent()).toMatch(/watcher\s*\S+\s*1/);
+	expect(await page.getByRole("row", { name: /watcher/ }).textContent()).toMatch(/watcher\s*\S+\s*2/);
 	await checkPage(page);
 	await axe(page);
+	await screenshot(page, "all-usage");
 });
 
 it("answers another tenant's script with the not-found page", async () => {

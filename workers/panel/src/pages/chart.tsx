@@ -18,17 +18,22 @@ function points(values: (number | null)[], max: number): string[] {
 	const step = values.length > 1 ? (WIDTH - 2 * PAD) / (values.length - 1) : 0;
 	const runs: string[] = [];
 	let run: string[] = [];
+	// A run of one point (one step with a value between gaps) would draw nothing: twice the same
+	// point is a zero-length line, which the round caps show as a dot.
+	const end = () => {
+		if (run.length) runs.push((run.length === 1 ? [run[0], run[0]] : run).join(" "));
+		run = [];
+	};
 	values.forEach((value, i) => {
 		if (value === null) {
-			if (run.length) runs.push(run.join(" "));
-			run = [];
+			end();
 			return;
 		}
 		const x = PAD + i * step;
 		const y = HEIGHT - PAD - (max > 0 ? (value / max) * (HEIGHT - 2 * PAD) : 0);
 		run.push(`${x.toFixed(1)},${y.toFixed(1)}`);
 	});
-	if (run.length) runs.push(run.join(" "));
+	end();
 	return runs;
 }
 
@@ -46,7 +51,9 @@ export function Chart({ title, series, unit, from, to }: { title: string; series
 			<svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} preserveAspectRatio="none">
 				<rect x="0" y="0" width={WIDTH} height={HEIGHT} fill="none" stroke="#c4c7c5" />
 				{series.flatMap((s) =>
-					points(s.values, max).map((line) => <polyline points={line} fill="none" stroke={s.colour} stroke-width="2" />),
+					points(s.values, max).map((line) => (
+						<polyline points={line} fill="none" stroke={s.colour} stroke-width="2" stroke-linecap="round" />
+					)),
 				)}
 			</svg>
 		</figure>

@@ -4,7 +4,27 @@ import { Layout, Time } from "./layout";
 
 export const scriptPath = (name: string) => `/scripts/${encodeURIComponent(name)}`;
 
-export function ScriptsPage({ session, scripts, notice }: { session: Session; scripts: Script[]; notice?: string | undefined }) {
+/** The list shows the last day's requests for this many scripts (one metrics call each); the rest link to their metrics. */
+export const SUMMARIZED_SCRIPTS = 20;
+
+/** A script's last 24 hours, from its metrics. */
+export interface DaySummary {
+	requests: number;
+	errors: number;
+}
+
+/** Errors as a share of requests, e.g. "2.5 %"; none without requests. */
+const errorRate = ({ requests, errors }: DaySummary) => (requests === 0 ? "—" : `${Number(((errors / requests) * 100).toFixed(1))} %`);
+
+export interface ScriptsPageProps {
+	session: Session;
+	scripts: Script[];
+	/** By script name; a script without one shows a link to its metrics. */
+	summaries: Map<string, DaySummary>;
+	notice?: string | undefined;
+}
+
+export function ScriptsPage({ session, scripts, summaries, notice }: ScriptsPageProps) {
 	return (
 		<Layout title="Scripts" session={session} notice={notice}>
 			{scripts.length === 0 ? (
@@ -13,31 +33,52 @@ export function ScriptsPage({ session, scripts, notice }: { session: Session; sc
 				</p>
 			) : (
 				<table>
-					<caption>Your scripts and what serves at their URLs</caption>
+					<caption>Your scripts, what serves at their URLs, and their requests and error rate over the last 24 hours</caption>
 					<thead>
 						<tr>
 							<th scope="col">Script</th>
 							<th scope="col">Live deployment</th>
 							<th scope="col">URL</th>
+							<th scope="col">Requests (24 h)</th>
+							<th scope="col">Errors (24 h)</th>
 							<th scope="col">Created</th>
 						</tr>
 					</thead>
 					<tbody>
-						{scripts.map((script) => (
-							<tr>
-								<th scope="row">
-									<a href={scriptPath(script.name)}>{script.name}</a>
-								</th>
-								<td>{script.live_deployment_id ? <code>{script.live_deployment_id}</code> : "none"}</td>
-								<td>{script.url ? <a href={script.url}>{script.url}</a> : "—"}</td>
-								<td>
-									<Time iso={script.created_at} />
-								</td>
-							</tr>
-						))}
+						{scripts.map((script) => {
+							const summary = summaries.get(script.name);
+							return (
+								<tr>
+									<th scope="row">
+										<a href={scriptPath(script.name)}>{script.name}</a>
+									</th>
+									<td>{script.live_deployment_id ? <code>{script.live_deployment_id}</code> : "none"}</td>
+									<td>{script.url ? <a href={script.url}>{script.url}</a> : "—"}</td>
+									{summary ? (
+										<>
+											<td class="number">{summary.requests}</td>
+											<td class="number">
+												{errorRate(summary)}
+												{summary.errors ? ` (${summary.errors})` : ""}
+											</td>
+										</>
+									) : (
+										<td colspan={2}>
+											<a href={`${scriptPath(script.name)}/metrics?since=24h`}>Metrics of {script.name}</a>
+										</td>
+									)}
+									<td>
+										<Time iso={script.created_at} />
+									</td>
+								</tr>
+							);
+						})}
 					</tbody>
 				</table>
 			)}
+			{scripts.length > SUMMARIZED_SCRIPTS ? (
+				<p>The last day's requests are shown for the first {SUMMARIZED_SCRIPTS} scripts; each script's metrics page has its own.</p>
+			) : null}
 		</Layout>
 	);
 }

@@ -156,6 +156,9 @@ export function MetricsPage({ session, script, metrics }: { session: Session; sc
 export function UsagePage({ session, usage }: { session: Session; usage: UsageAnswer }) {
 	return (
 		<Layout title={`Usage in ${usage.month}`} session={session}>
+			<p id="budget">
+				Your plan, <strong>{usage.tenant.plan}</strong>, sets no monthly budget: requests and CPU time are counted, never capped.
+			</p>
 			<table>
 				<caption>What your scripts used this month (UTC)</caption>
 				<thead>
@@ -192,6 +195,7 @@ export function UsagePage({ session, usage }: { session: Session; usage: UsageAn
 export function AllUsagePage({ session, usage }: { session: Session; usage: AllUsageAnswer }) {
 	return (
 		<Layout title={`Usage in ${usage.month}`} session={session}>
+			<p id="budget">Plans set no monthly budgets: what tenants use is counted, never capped.</p>
 			<table>
 				<caption>What every tenant's scripts used this month (UTC)</caption>
 				<thead>
