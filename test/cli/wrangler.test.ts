@@ -5,7 +5,7 @@
  * templates deploy unchanged and answer; versions, deployments and rollback move the live route; a
  * delete takes the script away. One platform (the CLI project's), wrangler runs one at a time.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -13,6 +13,7 @@ import Cloudflare from "cloudflare";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../local/paths.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
+import { versionIdOf } from "../../workers/api/src/client-v4/ids.ts";
 import { Cli, platform, scriptUrl, tempDir, uniqueName, uploadDirect, visit } from "./support.ts";
 import { fromTemplate } from "./templates.ts";
 
@@ -210,6 +211,98 @@ describe("wrangler secret", () => {
 		const bad = await wrangler(alice, ["secret", "put", "not-an-id", "--name", name], tempDir(), undefined, "x");
 		expect(bad.code).not.toBe(0);
 		expect(bad.stderr + bad.stdout).toContain("not an identifier");
+	});
+});
+
+/** A `wrangler tail` left running, its output as it comes; `stop()` sends Ctrl-C and waits for it to end. */
+function tailing(who: Tenant, args: string[]) {
+	const child = spawn(process.execPath, [WRANGLER, "tail", ...args], {
+		cwd: tempDir(),
+		env: wranglerEnv(who),
+		stdio: ["ignore", "pipe", "pipe"],
+	});
+	const output = { stdout: "", stderr: "" };
+	child.stdout.on("data", (chunk: Buffer) => {
+		output.stdout += chunk.toString();
+	});
+	child.stderr.on("data", (chunk: Buffer) => {
+		output.stderr += chunk.toString();
+	});
+	const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+	const stop = async () => {
+		child.kill("SIGINT");
+		return exited;
+	};
+	return { output, exited, stop, all: () => `${output.stdout}${output.stderr}` };
+}
+
+const LOGGING = `export default {
+	fetch(request) {
+		const url = new URL(request.url);
+		console.log("tailed", url.pathname);
+		return new Response("ok");
+	},
+};`;
+
+describe("wrangler tail", () => {
+	it("--format json: a request's console line arrives as Cloudflare's trace message", async () => {
+		const name = uniqueName("wr-tail");
+		const deployment = await uploadDirect(alice.token, name, "", LOGGING);
+		const tail = tailing(alice, [name, "--format", "json"]);
+		try {
+			// wrangler prints nothing when connected in JSON: requests until one is shown (the first may precede the socket).
+			let n = 0;
+			await expect
+				.poll(
+					async () => {
+						await visit(new URL(`/p${n++}`, scriptUrl(name)).href);
+						return tail.all();
+					},
+					{ timeout: 30_000, interval: 500 },
+				)
+				.toContain('"tailed /p');
+			const first = tail.output.stdout.slice(tail.output.stdout.indexOf("{"));
+			const message = JSON.parse(first.slice(0, first.indexOf("\n}") + 2));
+			expect(message).toMatchObject({
+				outcome: "ok",
+				scriptName: name,
+				scriptVersion: { id: versionIdOf(deployment) },
+				logs: [{ level: "log", message: [expect.stringMatching(/^tailed \/p\d+$/)] }],
+				event: { request: { method: "GET", url: expect.stringContaining(`${name}.localhost`) }, response: { status: 200 } },
+			});
+		} finally {
+			expect(await tail.stop(), tail.all()).toBe(0);
+		}
+	});
+
+	it("--format pretty: connects, then prints the request and its line, filtered by --method and --search", async () => {
+		const name = uniqueName("wr-tail");
+		await uploadDirect(alice.token, name, "", LOGGING);
+		const tail = tailing(alice, [name, "--format", "pretty", "--method", "POST", "--search", "wanted"]);
+		try {
+			await expect.poll(() => tail.all(), { timeout: 30_000 }).toContain(`Connected to ${name}, waiting for logs...`);
+			await loopbackFetch(new URL("/other", scriptUrl(name)), { method: "POST", body: "x" });
+			await visit(new URL("/wanted-get", scriptUrl(name)).href);
+			await loopbackFetch(new URL("/wanted", scriptUrl(name)), { method: "POST", body: "x" });
+			await expect.poll(() => tail.output.stdout, { timeout: 30_000 }).toContain("(log) tailed /wanted");
+			expect(tail.output.stdout).toMatch(new RegExp(`POST http://${name}\\.localhost:\\d+/wanted - Ok @`));
+			expect(tail.output.stdout).not.toContain("/other");
+			expect(tail.output.stdout).not.toContain("/wanted-get");
+		} finally {
+			expect(await tail.stop(), tail.all()).toBe(0);
+		}
+	});
+
+	it("refuses a filter Ferry cannot apply by name, and another tenant's script as a missing one", async () => {
+		const name = uniqueName("wr-tail");
+		await uploadDirect(alice.token, name, "", LOGGING);
+		const header = await wrangler(alice, ["tail", name, "--format", "json", "--header", "x-user"], tempDir());
+		expect(header.code).not.toBe(0);
+		expect(header.stdout + header.stderr).toContain("wrangler tail --header is not supported");
+		expect(header.stdout + header.stderr).toContain("[code: 10026]");
+		const foreign = await wrangler(bob, ["tail", name, "--format", "json"], tempDir());
+		expect(foreign.code).not.toBe(0);
+		expect(foreign.stdout + foreign.stderr).toContain("[code: 10007]");
 	});
 });
 

@@ -57,10 +57,12 @@ async function readJsonBody(c: Context, schema: z.ZodType): Promise<void> {
 
 /**
  * The same rule for an endpoint that reads a larger JSON body itself (an asset manifest): the parsed
- * body, or `undefined` when there is none.
+ * body, or `undefined` when there is none. `asText` also takes `text/plain`, for the one client that
+ * sends JSON so: wrangler creates a live tail with a string body and no content type, which its
+ * fetch (undici) sends as `text/plain;charset=UTF-8`.
  */
-export async function readJson(request: Request, limit: number): Promise<unknown> {
-	const bytes = await jsonBytes(request, limit);
+export async function readJson(request: Request, limit: number, { asText = false } = {}): Promise<unknown> {
+	const bytes = await jsonBytes(request, limit, asText);
 	if (bytes.byteLength === 0) return undefined;
 	try {
 		return JSON.parse(new TextDecoder().decode(bytes));
@@ -70,9 +72,9 @@ export async function readJson(request: Request, limit: number): Promise<unknown
 }
 
 /** The body's bytes, if it is JSON by the rule above (or empty with no content type). */
-async function jsonBytes(request: Request, limit: number): Promise<Uint8Array> {
+async function jsonBytes(request: Request, limit: number, asText = false): Promise<Uint8Array> {
 	const mediaType = mediaTypeOf(request.headers.get("content-type") ?? undefined);
-	if (mediaType !== undefined && !JSON_MEDIA_TYPE.test(mediaType))
+	if (mediaType !== undefined && !JSON_MEDIA_TYPE.test(mediaType) && !(asText && mediaType === "text/plain"))
 		throw new FerryError(
 			"unsupported_media_type",
 			`this endpoint takes a JSON body sent with content-type: application/json, not ${mediaType}`,

@@ -3,7 +3,7 @@
  * string and the telemetry store applies them. Parsing is here so every reader (API, store, tests)
  * means the same thing by `status=5xx` or `since=1h`.
  */
-import type { InvocationRecord, LogLevel } from "./record";
+import type { InvocationRecord, LogLevel, Outcome } from "./record";
 import { levelRank, worstLevel } from "./record";
 
 /** `ok`/`error` (an exception, exceeded limits or a 5xx), a class (`2xx` … `5xx`) or one code. */
@@ -32,6 +32,10 @@ export interface LogsQuery extends InvocationFilter {
 export interface TailQuery extends Omit<InvocationFilter, "since" | "until"> {
 	/** 0 < sampling ≤ 1: each matching record is sent with this probability. */
 	sampling?: number;
+	/** One of these outcomes (wrangler tail's `--status`, as Cloudflare's `outcome` filter). */
+	outcome?: Outcome[];
+	/** A fetch with one of these methods, upper case (wrangler tail's `--method`). */
+	method?: string[];
 }
 
 export interface LogsPage {
@@ -102,4 +106,11 @@ export function matches(filter: InvocationFilter, record: Omit<InvocationRecord,
 	if (filter.deployment !== undefined && record.deployment_id !== filter.deployment) return false;
 	if (filter.q !== undefined && !searchText(record).includes(filter.q.toLowerCase())) return false;
 	return true;
+}
+
+/** Whether a record passes a live tail's filters (the store's check before sampling and rate). */
+export function tailMatches(query: TailQuery, record: Omit<InvocationRecord, "id">): boolean {
+	if (query.outcome !== undefined && !query.outcome.includes(record.outcome)) return false;
+	if (query.method !== undefined && (record.method === null || !query.method.includes(record.method.toUpperCase()))) return false;
+	return matches(query, record);
 }

@@ -9,7 +9,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { MetricsAnswer, MetricsQuery, ScriptUsage } from "../../shared/telemetry/metrics";
-import { cursorOf, type LogsPage, type LogsQuery, matches, searchText, type TailQuery } from "../../shared/telemetry/query";
+import { cursorOf, type LogsPage, type LogsQuery, searchText, type TailQuery, tailMatches } from "../../shared/telemetry/query";
 import { type InvocationRecord, levelRank, worstLevel } from "../../shared/telemetry/record";
 import { LiveTails } from "./live";
 import { isFailed, Rollups } from "./rollups";
@@ -27,7 +27,7 @@ interface Row extends Record<string, SqlStorageValue> {
 
 export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 	private readonly sql: SqlStorage;
-	private readonly live = new LiveTails<InvocationRecord, TailQuery>({ event: "invocation", matches });
+	private readonly live = new LiveTails<InvocationRecord, TailQuery>({ event: "invocation", matches: tailMatches });
 	private readonly rollups: Rollups;
 
 	constructor(ctx: DurableObjectState, env: TelemetryEnv) {

@@ -5,13 +5,13 @@
  * - `upload`: authenticates the bucket uploads of that session (it is the only credential they carry);
  * - `complete`: proves the session's files are all held; a deploy's `assets.jwt` carries it.
  *
- * Signed with a key derived from FERRY_ADMIN_TOKEN (HMAC-SHA256 over a fixed label), so an
- * installation needs no second secret: rotating the admin token invalidates open sessions, which
- * live an hour anyway. The label keeps these signatures apart from any other use of the token.
+ * Signed with a key derived from FERRY_ADMIN_TOKEN (../auth/signing-key.ts, under this use's own
+ * label): rotating the admin token invalidates open sessions, which live an hour anyway.
  */
 import { sign, verify } from "hono/jwt";
 import { FerryError } from "../../../shared/http/errors";
 import { LIMITS } from "../../../shared/limits";
+import { signingKey } from "../auth/signing-key";
 
 export type AssetTokenUse = "upload" | "complete";
 
@@ -23,30 +23,12 @@ export interface AssetTokenClaims {
 }
 
 const KEY_LABEL = "ferry/assets-upload-session/v1";
-const keys = new Map<string, Promise<string>>();
-
-/** The signing key for this admin token, derived once per isolate. */
-function signingKey(adminToken: string | undefined): Promise<string> {
-	if (!adminToken) throw new Error("FERRY_ADMIN_TOKEN is not set: asset upload tokens cannot be signed");
-	let key = keys.get(adminToken);
-	if (!key) {
-		key = (async () => {
-			const hmac = await crypto.subtle.importKey("raw", new TextEncoder().encode(adminToken), { name: "HMAC", hash: "SHA-256" }, false, [
-				"sign",
-			]);
-			const mac = await crypto.subtle.sign("HMAC", hmac, new TextEncoder().encode(KEY_LABEL));
-			return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
-		})();
-		keys.set(adminToken, key);
-	}
-	return key;
-}
 
 export async function signAssetToken(adminToken: string | undefined, claims: AssetTokenClaims, now = Date.now()): Promise<string> {
 	const iat = Math.floor(now / 1000);
 	return sign(
 		{ sub: claims.tenantId, scr: claims.scriptName, sid: claims.sessionId, use: claims.use, iat, exp: iat + LIMITS.assetTokenTtlSeconds },
-		await signingKey(adminToken),
+		await signingKey(adminToken, KEY_LABEL),
 		"HS256",
 	);
 }
@@ -55,7 +37,7 @@ export async function signAssetToken(adminToken: string | undefined, claims: Ass
 export async function readAssetToken(adminToken: string | undefined, token: string): Promise<AssetTokenClaims | null> {
 	let payload: Record<string, unknown>;
 	try {
-		payload = await verify(token, await signingKey(adminToken), "HS256");
+		payload = await verify(token, await signingKey(adminToken, KEY_LABEL), "HS256");
 	} catch {
 		return null;
 	}

@@ -14,12 +14,15 @@ import { scheduleEndpoints } from "./schedules";
 import { scriptEndpoints } from "./scripts";
 import { secretEndpoints } from "./secrets";
 import { storageEndpoints } from "./storage";
+import { tailEndpoints, tailSocketEndpoints } from "./tails";
 import { versionEndpoints } from "./versions";
 
 export const clientV4 = factory
 	.createApp()
 	// A bucket upload's credential is its session's token, not the tenant's: before the token check.
 	.route("/", assetUploadEndpoints)
+	// wrangler opens a tail's WebSocket without its API token: the tail id is the credential.
+	.route("/", tailSocketEndpoints)
 	.use(requireToken)
 	.use("/accounts/:account_id", requireAccount)
 	.use("/accounts/:account_id/*", requireAccount)
@@ -31,6 +34,7 @@ export const clientV4 = factory
 	.route("/accounts/:account_id/workers/scripts/:name/deployments", deploymentEndpoints)
 	.route("/accounts/:account_id/workers/scripts/:name/schedules", scheduleEndpoints)
 	.route("/accounts/:account_id/workers/scripts", secretEndpoints)
+	.route("/accounts/:account_id/workers/scripts", tailEndpoints)
 	.route("/accounts/:account_id/storage", storageEndpoints)
 	.all("*", (c) => {
 		throw notImplemented(c.req.method, new URL(c.req.url).pathname);
