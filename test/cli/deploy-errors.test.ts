@@ -50,6 +50,15 @@ describe("deploy failures", () => {
 			[],
 			"invalid script name 'api' (the config's name): 'api' is reserved by the platform",
 		],
+		[
+			"a JSON var over 5 KiB",
+			{
+				"wrangler.toml": `name = "bigvar"\nmain = "i.js"\ncompatibility_date = "2026-11-01"\n[vars]\nBIG = [${"1,".repeat(3000)}1]`,
+				"i.js": "export default { fetch: () => new Response('never') }",
+			},
+			[],
+			"var 'BIG' is 6003 bytes of JSON: a var is at most 5120 bytes",
+		],
 		["an invalid --name", {}, ["i.js", "--name", "No_Good"], "invalid script name 'No_Good' (--name)"],
 		["a --var without a value", {}, ["i.js", "--var", "NOPE"], "--var 'NOPE' is not KEY:VALUE (e.g. --var GREETING:hello)"],
 		[

@@ -115,6 +115,16 @@ describe("PUT /v1/scripts/:name/schedules", () => {
 		const bad = await put(t.token, name, [{ cron: "*/5 * * *" }]);
 		expect(bad.status).toBe(400);
 		expect((await json(bad)).error).toMatchObject({ code: "invalid_cron", message: expect.stringContaining('"*/5 * * *"') });
+		const tooMany = await put(
+			t.token,
+			name,
+			Array.from({ length: LIMITS.cronsPerScript + 1 }, (_, i) => ({ cron: `${i} * * * *` })),
+		);
+		expect(tooMany.status).toBe(400);
+		expect((await json(tooMany)).error).toMatchObject({
+			code: "invalid_cron",
+			message: expect.stringContaining(`at most ${LIMITS.cronsPerScript}`),
+		});
 		const shape = await put(t.token, name, ["*/5 * * * *"]);
 		expect(shape.status).toBe(400);
 		expect((await json(shape)).error.code).toBe("invalid_request");

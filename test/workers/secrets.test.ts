@@ -4,7 +4,7 @@
  * and a change during a deploy of the same script losing neither.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { deployContext, runDeployment } from "../../workers/api/src/deploy/pipeline";
 import { claimScript } from "../../workers/api/src/deploy/store";
 import { openDatabase } from "../../workers/shared/db";
@@ -255,6 +255,62 @@ describe("secrets", () => {
 			bindings: [{ type: "secret_text", name: "BIG", text: "x".repeat(5 * 1024 + 1) }],
 		});
 		await expectError(oversize, 400, "invalid_metadata");
+	});
+
+	it("keeps every value out of the platform's log lines and out of every answer, refusals and failures included", async () => {
+		const levels = ["log", "info", "warn", "error", "debug"] as const;
+		const spies = levels.map((level) => vi.spyOn(console, level).mockImplementation(() => {}));
+		const answers: string[] = [];
+		const answered = async (res: Response) => {
+			answers.push(`${res.status} ${[...res.headers].join(" ")} ${await res.clone().text()}`);
+			return res;
+		};
+		const t = await newTenant();
+		const name = uniqueName("sec");
+		const values = Array.from({ length: 6 }, uniqueValue);
+		const [inUpload, put, bulk, refused, failing, mixed] = values as [string, string, string, string, string, string];
+		try {
+			await answered(
+				await deploy(t.token, name, envEcho("v1"), { bindings: [{ type: "secret_text", name: "FROM_UPLOAD", text: inUpload }] }),
+			);
+			await answered(await putSecret(t.token, name, "API_KEY", put));
+			await answered(
+				await api(`/v1/scripts/${name}/secrets`, {
+					method: "PATCH",
+					token: t.token,
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify({ secrets: { BULK: bulk } }),
+				}),
+			);
+			// Refusals: a bad name, an oversize value (the value repeated), a var's name.
+			expect((await answered(await putSecret(t.token, name, "not-an-id", refused))).status).toBe(400);
+			expect((await answered(await putSecret(t.token, name, "BIG", refused.repeat(200)))).status).toBe(400);
+			const mixedUpload = await deploy(t.token, uniqueName("mix"), envEcho("v1"), {
+				bindings: [
+					{ type: "plain_text", name: "KEY", text: "a" },
+					{ type: "secret_text", name: "KEY", text: mixed },
+				],
+			});
+			expect((await answered(mixedUpload)).status).toBe(400);
+			// A deployment that fails at Loaded while carrying a new secret (and the script's others).
+			const failed = await deploy(t.token, name, "export default {", { bindings: [{ type: "secret_text", name: "NEW", text: failing }] });
+			expect((await answered(failed)).status).toBe(422);
+			// The live code still sees what it had.
+			const seenEnv = await json(await answered(await visit(`${name}.localhost`)));
+			expect(seenEnv.env).toMatchObject({ FROM_UPLOAD: inUpload, API_KEY: put, BULK: bulk });
+			answers.pop(); // that answer is the tenant's own: its code chose to print its env
+			await answered(await api(`/v1/scripts/${name}/secrets`, { token: t.token }));
+			await answered(await api(`/v1/scripts/${name}/deployments`, { token: t.token }));
+			await answered(await api(`/v1/scripts/${name}/secrets/API_KEY`, { method: "DELETE", token: t.token }));
+		} finally {
+			for (const spy of spies) spy.mockRestore();
+		}
+		const logged = spies.flatMap((spy) => spy.mock.calls.map((call) => call.map(String).join(" ")));
+		expect(logged.length + answers.length).toBeGreaterThan(8);
+		for (const value of values) {
+			for (const line of logged) expect(line).not.toContain(value);
+			for (const answer of answers) expect(answer).not.toContain(value);
+		}
 	});
 
 	it("rolls back to a deployment with the secrets it had (Cloudflare's semantics), and a preview keeps its own", async () => {
