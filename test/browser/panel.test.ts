@@ -4,6 +4,7 @@
  * version, sign out. Every page is checked for page errors, CSP violations and axe-core's serious
  * violations.
  */
+import type { Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import { loopbackFetch } from "../../loopback/index.ts";
 import { checkPage, harnessForFile, hello, screenshot, signIn, type Tenant } from "./support.ts";
@@ -186,4 +187,59 @@ it("refuses a token the API does not take", async () => {
 	expect(await other.page.getByRole("alert").textContent()).toContain("That token is not valid");
 	expect(new URL(other.page.url()).pathname).toBe("/sign-in");
 	await checkPage(other.page);
+});
+
+/** The focused element, as "tag text" (an input: "input #id"), and whether its focus is drawn (the panel's outline). */
+const FOCUSED = `(() => {
+	const el = document.activeElement;
+	if (!el || el === document.body) return { what: "", outline: "none" };
+	const text = el.tagName === "INPUT" ? "#" + el.id : (el.textContent ?? "").trim();
+	return { what: el.tagName.toLowerCase() + " " + text, outline: getComputedStyle(el).outlineStyle };
+})()`;
+
+/** Presses Tab until `what` has the focus (at most 40 times); fails if it never does or its focus is not drawn. */
+async function tabTo(page: Page, what: string): Promise<void> {
+	const seen: string[] = [];
+	for (let i = 0; i < 40; i++) {
+		await page.keyboard.press("Tab");
+		const focused = (await page.evaluate(FOCUSED)) as { what: string; outline: string };
+		if (focused.what === what) {
+			expect(focused.outline, `the focus on ${what} is drawn`).toBe("solid");
+			return;
+		}
+		seen.push(focused.what);
+	}
+	throw new Error(`Tab never reached ${what}; it went through ${seen.join(" | ")}`);
+}
+
+it("works from the keyboard alone: sign in, open a script, roll back, sign out, the focus drawn at every stop", async () => {
+	const { panel, platform } = harness();
+	const k1 = await acme.deploy("keys", hello("k1"));
+	await acme.deploy("keys", hello("k2"));
+	const { page } = await harness().newPage();
+	await page.goto(`${panel}/sign-in`);
+	// The first stop is the skip link, which takes the focus past the navigation.
+	await tabTo(page, "a Skip to content");
+	await tabTo(page, "input #token");
+	await page.keyboard.type(acme.token);
+	await page.keyboard.press("Enter");
+	await page.waitForURL(`${panel}/scripts`);
+
+	await tabTo(page, "a keys");
+	await page.keyboard.press("Enter");
+	await page.waitForURL(`${panel}/scripts/keys`);
+	await tabTo(page, `a Roll back to ${k1}`);
+	await page.keyboard.press("Enter");
+	await page.waitForURL(`${panel}/scripts/keys/rollback/${k1}`);
+	await tabTo(page, `button Roll back to ${k1}`);
+	await page.keyboard.press("Enter");
+	await page.waitForURL((url) => url.pathname === "/scripts/keys" && url.searchParams.has("rolled-back"));
+	expect(await page.getByRole("status").textContent()).toBe(`Rolled back: ${k1} is live.`);
+	expect(await (await loopbackFetch(platform.urlFor("keys"))).text()).toBe("k1");
+	await checkPage(page);
+
+	await tabTo(page, "button Sign out");
+	await page.keyboard.press("Enter");
+	await page.waitForURL((url) => url.pathname === "/sign-in");
+	expect(await page.getByRole("status").textContent()).toBe("Signed out.");
 });

@@ -18,10 +18,10 @@ const NOISY = `export default {
 	},
 };`;
 
-// Throws for /boom: an error in its metrics.
+// Throws for /boom (an error in its metrics), with HTML in the exception's message.
 const FLAKY = `export default {
 	fetch(request) {
-		if (new URL(request.url).pathname === "/boom") throw new Error("boom");
+		if (new URL(request.url).pathname === "/boom") throw new Error("<b id=exc>boom</b>");
 		return new Response("fine");
 	},
 };`;
@@ -100,7 +100,14 @@ it("lists each script's requests and error rate over the last 24 hours", async (
 		"Created",
 	]);
 	await checkPage(page);
-	await axe(page);
+
+	// The exception in the history, filtered by status: its message as text.
+	await page.goto(`${panel}/scripts/flaky/logs?status=error`);
+	const history = page.getByRole("list", { name: "Recent invocations" });
+	expect(await history.locator("li").count()).toBe(1);
+	expect(await history.textContent()).toContain("Error: <b id=exc>boom</b>");
+	expect(await page.locator("#exc").count()).toBe(0);
+	await checkPage(page);
 });
 
 it("shows the operator every tenant's usage this month", async () => {
