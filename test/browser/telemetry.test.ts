@@ -10,6 +10,7 @@ import { axe, checkPage, harnessForFile, screenshot, signIn, type Tenant } from 
 
 const harness = harnessForFile();
 let watcher: Tenant;
+let flakyV1: string;
 
 const NOISY = `export default {
 	fetch(request) {
@@ -28,7 +29,7 @@ const FLAKY = `export default {
 
 beforeAll(async () => {
 	watcher = await harness().tenant("watcher");
-	await Promise.all([watcher.deploy("noisy", NOISY), watcher.deploy("flaky", FLAKY)]);
+	[, flakyV1] = await Promise.all([watcher.deploy("noisy", NOISY), watcher.deploy("flaky", FLAKY)]);
 });
 
 it("shows a request in the live log within seconds, with its console line as text; then the history, metrics and usage", async () => {
@@ -56,7 +57,8 @@ it("shows a request in the live log within seconds, with its console line as tex
 	await checkPage(page);
 
 	await page.goto(`${panel}/scripts/noisy/metrics`);
-	expect(await page.locator("figure.chart svg").count()).toBe(2);
+	// One deployment ran: the two charts of the whole script, no per-deployment ones.
+	expect(await page.locator("figure.chart > svg").count()).toBe(2);
 	expect(await page.locator("figure.chart svg polyline").count()).toBeGreaterThan(0);
 	// Every line is drawn, the wall time's one step with a value (a dot) too: at least two points each.
 	expect(await page.locator("figure.chart").nth(1).locator("polyline").count()).toBeGreaterThan(0);
@@ -65,7 +67,6 @@ it("shows a request in the live log within seconds, with its console line as tex
 	expect(await page.getByRole("table").textContent()).toMatch(/\d+/);
 	await checkPage(page);
 	await axe(page);
-	await screenshot(page, "metrics");
 
 	await page.goto(`${panel}/usage`);
 	expect(await page.getByRole("row", { name: /noisy/ }).textContent()).toMatch(/noisy\s*\d+/);
@@ -108,6 +109,24 @@ it("lists each script's requests and error rate over the last 24 hours", async (
 	expect(await history.textContent()).toContain("Error: <b id=exc>boom</b>");
 	expect(await page.locator("#exc").count()).toBe(0);
 	await checkPage(page);
+
+	// A second deployment: the metrics draw requests and errors per deployment, each with its key.
+	const second = await watcher.deploy("flaky", FLAKY);
+	for (const path of ["ok", "boom"]) await loopbackFetch(`${platform.urlFor("flaky")}${path}`);
+	await expect
+		.poll(async () => {
+			await page.goto(`${panel}/scripts/flaky/metrics`);
+			return page.locator("figure.chart").count();
+		})
+		.toBe(4);
+	for (const title of ["Requests by deployment", "Errors by deployment"]) {
+		const figure = page.locator("figure.chart", { hasText: title });
+		expect(await figure.locator(".key").allTextContents()).toEqual([expect.stringContaining(flakyV1), expect.stringContaining(second)]);
+		expect(await figure.locator("polyline").count()).toBe(2);
+	}
+	await checkPage(page);
+	await axe(page);
+	await screenshot(page, "metrics");
 });
 
 it("shows the operator every tenant's usage this month", async () => {

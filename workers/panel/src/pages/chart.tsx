@@ -43,7 +43,17 @@ export function Chart({ title, series, unit, from, to }: { title: string; series
 	return (
 		<figure class="chart">
 			<figcaption>
-				{title} <span class="legend">{series.map((s) => `${s.label}`).join(" · ")}</span>{" "}
+				{title}{" "}
+				<span class="legend">
+					{series.map((s) => (
+						<span class="key">
+							<svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">
+								<rect width="10" height="10" fill={s.colour} />
+							</svg>{" "}
+							{s.label}
+						</span>
+					))}
+				</span>{" "}
 				<span class="max">
 					max {max} {unit}
 				</span>

@@ -3,11 +3,11 @@
  * (charts per step, overall and per deployment) and the tenant's usage this month: the pages of the
  * API's logs, tail, metrics and usage endpoints (docs/telemetry.md).
  */
-import type { AllUsageAnswer, Invocation, MetricsAnswer, UsageAnswer } from "../../../shared/api-client/types.ts";
+import type { AllUsageAnswer, Invocation, MetricsAnswer, MetricsPoint, UsageAnswer } from "../../../shared/api-client/types.ts";
 import { formatMs } from "../../../shared/format";
 import type { Session } from "../env";
 import { LIVE_LOGS_PATH } from "../static/routes";
-import { Chart } from "./chart";
+import { Chart, type ChartSeries } from "./chart";
 import { Layout, Time } from "./layout";
 import { scriptPath } from "./scripts";
 
@@ -89,6 +89,18 @@ export function LogsPage({ session, script, invocations, cursor, filters, liveSr
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
+/** Distinct at AA contrast on white; the deployments past these (the fewest invocations) are in the table only. */
+const DEPLOYMENT_COLOURS = ["#0b57d0", "#b3261e", "#146c2e", "#7d5260", "#8a5a00"];
+
+/** One series per deployment that ran (most invocations first, as the API orders them). */
+function byDeployment(metrics: MetricsAnswer, value: (point: MetricsPoint) => number): ChartSeries[] {
+	return metrics.deployments.slice(0, DEPLOYMENT_COLOURS.length).map((series, i) => ({
+		label: series.deployment_id,
+		values: series.points.map(value),
+		colour: DEPLOYMENT_COLOURS[i]!,
+	}));
+}
+
 export function MetricsPage({ session, script, metrics }: { session: Session; script: string; metrics: MetricsAnswer }) {
 	const { points } = metrics;
 	const from = metrics.since.replace("T", " ").slice(0, 16);
@@ -124,6 +136,12 @@ export function MetricsPage({ session, script, metrics }: { session: Session; sc
 				]}
 			/>
 			<h2>By deployment</h2>
+			{metrics.deployments.length > 1 ? (
+				<>
+					<Chart title="Requests by deployment" unit="per step" from={from} to={to} series={byDeployment(metrics, (p) => p.requests)} />
+					<Chart title="Errors by deployment" unit="per step" from={from} to={to} series={byDeployment(metrics, (p) => p.errors)} />
+				</>
+			) : null}
 			{metrics.deployments.length === 0 ? (
 				<p>No invocations in this range.</p>
 			) : (

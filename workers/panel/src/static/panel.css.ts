@@ -46,6 +46,7 @@ button, .button { font: inherit; display: inline-block; padding: 0.4rem 0.9rem; 
 .level-warn { color: #7a5900; }
 .filters label { margin-right: 0.5rem; }
 .chart { margin: 1rem 0; }
-.chart svg { width: 100%; height: 140px; }
+.chart > svg { width: 100%; height: 140px; }
+.chart .key { margin-right: 0.75rem; white-space: nowrap; }
 .chart .legend, .chart .max { color: var(--muted); font-size: 0.9em; }
 `;
