@@ -25,6 +25,7 @@ export { FerryAssets } from "./assets/entrypoint";
 // The local runtime processes' socket for the control process's minute tick (see cron/).
 export { Scheduler } from "./cron";
 // A tenant Worker's KV namespace bindings when the runtime is Worker Loader (see resources/).
+export { FerryObjectHost, FerryObjects } from "./resources/durable-objects";
 export { FerryKV } from "./resources/kv";
 export { FerryService } from "./resources/service";
 // The tail consumer of tenant isolates when the runtime is Worker Loader (see telemetry/).

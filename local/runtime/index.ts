@@ -13,7 +13,18 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { isolateStarts } from "../../dispatch/src/runtime";
 import { LoaderProbe, type LoadProbe, type LoadProbeResult } from "../../workers/shared/runtime/load-probe";
 
-export { default, FerryAssets, FerryEgress, FerryKV, FerryTail, RouteControl, Scheduler } from "../../dispatch/src/index";
+export {
+	default,
+	FerryAssets,
+	FerryEgress,
+	FerryKV,
+	FerryObjectHost,
+	FerryObjects,
+	FerryService,
+	FerryTail,
+	RouteControl,
+	Scheduler,
+} from "../../dispatch/src/index";
 
 let probesRun = 0;
 

@@ -16,6 +16,7 @@
  * - The probe process is watched and replaced the same way (a top level that never finishes wedges it).
  */
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import type { Miniflare } from "miniflare";
 import type { QuarantineReason } from "../../workers/shared/runtime/quarantine.ts";
 import { startOfMinute } from "../../workers/shared/schedules/cron.ts";
@@ -260,6 +261,7 @@ export class Supervisor {
 			control: controlSockets(this.options.workers, this.controlPorts),
 			wallClockLimitMs: this.options.wallClockLimitMs,
 			outbound: this.options.outbound,
+			objectsDir: path.join(this.options.stateDir, "objects"),
 			verbose: this.options.verbose,
 			// workerd exited under Miniflare (which restarts it on the same ports): replace it like a wedge.
 			onCrash: () => {

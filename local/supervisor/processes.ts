@@ -219,6 +219,12 @@ export interface RuntimeProcessOptions extends ProcessOptions {
 	 * tenant subrequests it allowed, resolved and checked by address in Node (../egress.ts).
 	 */
 	outbound: (request: Request) => Promise<Response>;
+	/**
+	 * Where tenants' Durable Objects are kept (the dispatcher's FerryObjectHost, docs/bindings.md): one
+	 * directory for every runtime process, so an object finds its storage in whichever process serves
+	 * its script (a replacement, another slot after a wedge). The probe process keeps none.
+	 */
+	objectsDir?: string;
 }
 
 export interface RuntimeProcess extends PlatformProcess {
@@ -244,6 +250,6 @@ export async function startRuntime(options: RuntimeProcessOptions): Promise<Runt
 		outboundService: options.outbound,
 		unsafeDirectSockets: [...sockets, { host: LOOPBACK, port: 0, entrypoint: "Health" }],
 	} as V4WorkerOptions;
-	const process = await started(await miniflare([worker], options));
+	const process = await started(await miniflare([worker], options, options.role === "runtime" ? options.objectsDir : undefined));
 	return { ...process, healthUrl: await process.mf.unsafeGetDirectURL(runtime.name!, "Health") };
 }

@@ -7,6 +7,7 @@ interface DispatchEnv extends ApiEnv {
 	DISPATCHER?: DispatchNamespace;
 	PLATFORM?: Fetcher;
 	WALL_CLOCK_LIMIT_MS?: string;
+	OBJECTS?: DurableObjectNamespace<import("../../dispatch/src/resources/durable-objects").FerryObjectHost>;
 }
 
 declare namespace Cloudflare {

@@ -8,6 +8,7 @@ import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
 import type { AssetsBindingProps } from "../assets/entrypoint";
+import type { ObjectBindingProps } from "../resources/durable-objects";
 import type { KvBindingProps } from "../resources/kv";
 import type { ServiceBindingProps } from "../resources/service";
 import { createCodeCache } from "./code-cache";
@@ -39,6 +40,10 @@ const serviceBinding = (tenantId: string, binding: ServiceBinding): Fetcher =>
 	(exports as unknown as { FerryService(options: { props: ServiceBindingProps }): Fetcher }).FerryService({
 		props: { tenantId, script: binding.script, entrypoint: binding.entrypoint },
 	});
+
+/** The loopback binding of the FerryObjects entrypoint (a deployment's Durable Object binding), cast for the same reason. */
+const objectBinding = (props: ObjectBindingProps): Fetcher =>
+	(exports as unknown as { FerryObjects(options: { props: ObjectBindingProps }): Fetcher }).FerryObjects({ props });
 
 /** The loopback binding of the FerryTail entrypoint (a deployment's tail consumer), cast for the same reason. */
 const tailConsumer = (source: InvocationSource): Fetcher =>
@@ -84,6 +89,8 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				assets: assetsBinding,
 				resource: resourceBinding,
 				service: serviceBinding,
+				// Without the platform's namespace (a test env, production) a Durable Object binding is left out of env.
+				...(env.OBJECTS ? { durableObject: objectBinding } : {}),
 				// Without the telemetry Worker (a test env, a config without it) tenant code runs untraced.
 				...(env.TELEMETRY ? { tail: tailConsumer } : {}),
 			});

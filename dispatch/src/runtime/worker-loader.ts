@@ -14,6 +14,7 @@ import type { ResourceBinding, ServiceBinding } from "../../../workers/shared/re
 import type { RouteTarget, RuntimeAdapter, ScheduledEvent } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
+import type { ObjectBindingProps } from "../resources/durable-objects";
 import type { CodeCache, DeploymentCode } from "./code-cache";
 import type { PlanLimits } from "./plans";
 import { withinWallClock } from "./wall-clock";
@@ -49,6 +50,8 @@ export interface WorkerLoaderRuntimeDeps {
 	service(tenantId: string, binding: ServiceBinding): Fetcher;
 	/** A binding to one of the tenant's resources (the dispatcher's FerryKV for a KV namespace). */
 	resource(tenantId: string, binding: ResourceBinding): Fetcher;
+	/** A Durable Object binding to a class of the script (the dispatcher's FerryObjects, ../resources/durable-objects.ts). */
+	durableObject?(props: ObjectBindingProps): Fetcher;
 	/** The tail consumer of a deployment's isolate (the dispatcher's FerryTail); none: no telemetry. */
 	tail?(source: InvocationSource): Fetcher;
 }
@@ -110,6 +113,11 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 		return this.worker(target).getEntrypoint(entrypoint ?? undefined, limits instanceof Promise ? undefined : { limits });
 	}
 
+	/** A Durable Object class of the deployment, from its isolate, for a facet to run (../resources/durable-objects.ts). */
+	objectClass(target: RouteTarget, className: string): DurableObjectClass {
+		return this.worker(target).getDurableObjectClass(className);
+	}
+
 	private worker(target: RouteTarget): WorkerStub {
 		return this.deps.loader.get(target.deploymentId, async () => {
 			this.deps.onIsolateStart?.();
@@ -123,6 +131,10 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 				(manifest.resources ?? []).map((r) => [r.binding, this.deps.resource(manifest.tenantId, r)]),
 			);
 			for (const service of manifest.services ?? []) bindings[service.binding] = this.deps.service(manifest.tenantId, service);
+			for (const { binding, className } of manifest.durableObjects?.bindings ?? []) {
+				const props = { tenantId: manifest.tenantId, scriptId: target.scriptId, scriptName: manifest.scriptName, className };
+				if (this.deps.durableObject) bindings[binding] = this.deps.durableObject(props);
+			}
 			return workerCode(manifest, blobs, {
 				globalOutbound,
 				bindings,
@@ -133,7 +145,7 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 		});
 	}
 
-	private async deploymentCode(deploymentId: string): Promise<DeploymentCode> {
+	async deploymentCode(deploymentId: string): Promise<DeploymentCode> {
 		const cached = this.deps.code.get(deploymentId);
 		if (cached) return cached;
 		const code = await this.deps.reads.deploymentCode(deploymentId);

@@ -10,6 +10,14 @@ import { differently, type Row, refused, supported } from "./rows.ts";
 const NOT_PROVIDED = "a Cloudflare product Ferry does not provide to tenant code";
 const BINDINGS_LATER = "per-tenant bindings are not available yet";
 
+/** A migration step Ferry cannot honour: it renames, deletes or transfers a class. */
+const REFUSED_STEPS = ["renamed_classes", "deleted_classes", "transferred_classes"];
+function migrationRefused(value: unknown): boolean {
+	if (typeof value !== "object" || value === null) return true;
+	const steps = [value, ...(Array.isArray((value as { steps?: unknown }).steps) ? (value as { steps: unknown[] }).steps : [])];
+	return steps.some((step) => typeof step === "object" && step !== null && REFUSED_STEPS.some((key) => key in step));
+}
+
 /** Secrets that survive a deploy: Ferry keeps nothing else from an earlier deployment. */
 const KEPT_SECRETS = new Set(["secret_text", "secret_key"]);
 
@@ -43,13 +51,13 @@ export const UPLOAD_METADATA = {
 	),
 	package_dependencies: differently("the project's packages, listed by wrangler for Cloudflare's dashboard; not used"),
 	body_part: refused("service-worker syntax is not supported: upload ES modules with `main_module`", "index.js"),
-	migrations: refused("Durable Object migrations need Durable Object bindings, which are not available yet", {
-		new_tag: "v1",
-		new_sqlite_classes: ["Counter"],
-	}),
+	migrations: differently(
+		"the classes a script's Durable Objects have: `new_sqlite_classes` and `new_classes` (SQLite-backed locally too), as `steps` or one step; Ferry keeps no migration tag, so an upload names every class it binds (`ferry deploy` and wrangler send all migrations); `renamed_classes`, `deleted_classes` and `transferred_classes` are refused (docs/bindings.md)",
+		{ when: (value) => migrationRefused(value), example: { new_tag: "v2", deleted_classes: ["Counter"] } },
+	),
 	// Stock wrangler sends its default with every first upload (`PUT …/scripts/:name` through /client/v4).
 	code_update_strategy: differently(
-		"Durable Object bindings are not available yet: wrangler's default (`{mode: deferred, max_delay: 300}`), which has nothing to update, is taken; any other strategy is refused",
+		"Durable Object code updates are not staged: wrangler's default (`{mode: deferred, max_delay: 300}`), which has nothing to update, is taken; any other strategy is refused",
 		{
 			when: (value) => JSON.stringify(value) !== JSON.stringify({ mode: "deferred", max_delay: 300 }),
 			example: "immediate",
@@ -88,7 +96,9 @@ export const BINDING_TYPES = {
 	),
 	d1: refused(BINDINGS_LATER, { id: "00000000-0000-0000-0000-000000000000" }),
 	r2_bucket: refused(BINDINGS_LATER, { bucket_name: "bucket" }),
-	durable_object_namespace: refused(BINDINGS_LATER, { class_name: "Counter" }),
+	durable_object_namespace: differently(
+		"`class_name`, a class of the script itself (created by its migrations, exported by its code): its objects are the script's, keyed by tenant and script; idFromName, newUniqueId, idFromString, get, getByName, fetch and RPC to the object, its SQLite storage; locally ids are strings and idFromName is awaited, alarms are refused (docs/bindings.md); `script_name` of another script and `environment` are refused",
+	),
 	service: differently(
 		"another script of the same tenant by its name (another tenant's is refused like a missing one), its live deployment at each call: `fetch` of its default export or of `entrypoint`; RPC methods are not forwarded yet (the call fails in the caller's code) and `environment` is refused (docs/bindings.md)",
 	),

@@ -105,10 +105,33 @@ export const WRANGLER_CONFIG = {
 	),
 	d1_databases: refused(BINDINGS_LATER, [{ binding: "DB", database_name: "db", database_id: "00000000-0000-0000-0000-000000000000" }]),
 	r2_buckets: refused(BINDINGS_LATER, [{ binding: "BUCKET", bucket_name: "bucket" }]),
-	durable_objects: refused(BINDINGS_LATER, { bindings: [{ name: "COUNTER", class_name: "Counter" }] }),
-	migrations: refused("Durable Object migrations need Durable Object bindings, which are not available yet", [
-		{ tag: "v1", new_sqlite_classes: ["Counter"] },
-	]),
+	durable_objects: differently(
+		"`bindings` by `name` and `class_name`, a class of this Worker (its objects are the script's, per tenant; docs/bindings.md); `script_name` and `environment` are refused: a binding names a class of the script itself",
+		{
+			when: (value) => {
+				const bindings = (value as { bindings?: unknown } | null)?.bindings;
+				return (
+					!Array.isArray(bindings) || bindings.some((b) => typeof b !== "object" || b === null || "script_name" in b || "environment" in b)
+				);
+			},
+			example: { bindings: [{ name: "COUNTER", class_name: "Counter", script_name: "other" }] },
+		},
+	),
+	migrations: differently(
+		"`new_sqlite_classes` and `new_classes` (SQLite-backed locally too); every migration is sent with each deploy (Ferry keeps no migration tag); `renamed_classes`, `deleted_classes` and `transferred_classes` are refused (docs/bindings.md)",
+		{
+			when: (value) =>
+				!Array.isArray(value) ||
+				value.some(
+					(m) =>
+						typeof m !== "object" || m === null || ["renamed_classes", "deleted_classes", "transferred_classes"].some((key) => key in m),
+				),
+			example: [
+				{ tag: "v1", new_sqlite_classes: ["Counter"] },
+				{ tag: "v2", deleted_classes: ["Counter"] },
+			],
+		},
+	),
 	services: differently(
 		"another script of yours by `service` (its name): `fetch` of its default export or `entrypoint` (RPC methods not yet); `environment` is refused: Ferry scripts have none (docs/bindings.md)",
 		{

@@ -3,6 +3,7 @@
  * Module bytes live beside it, content-addressed (see artifacts/).
  */
 import { z } from "zod";
+import { durableObjectsSchema } from "../resources/durable-objects";
 import { resourceBindingSchema, serviceBindingSchema } from "../resources/index";
 
 /** How a module is loaded, named after the Worker Loader module kinds. */
@@ -60,6 +61,8 @@ export const manifestSchema = z.object({
 	resources: z.array(resourceBindingSchema).optional(),
 	/** Its service bindings: scripts of the same tenant (checked at upload), by name (docs/bindings.md). */
 	services: z.array(serviceBindingSchema).optional(),
+	/** Its Durable Object bindings and its script's classes (docs/bindings.md). */
+	durableObjects: durableObjectsSchema.optional(),
 	/** Set when the deployment has static assets (their paths are in its asset manifest, workers/shared/assets/). */
 	assets: z
 		.object({

@@ -91,6 +91,15 @@ export function buildManifest({ upload, hashes, deploymentId, scriptName, tenant
 		vars: upload.vars,
 		...(upload.resources.length > 0 ? { resources: upload.resources } : {}),
 		...(upload.services?.length ? { services: upload.services } : {}),
+		...(upload.durableObjects
+			? {
+					durableObjects: {
+						bindings: upload.durableObjects.bindings,
+						classes: upload.durableObjects.classes,
+						migrationTag: upload.durableObjects.migrationTag,
+					},
+				}
+			: {}),
 	};
 	// Assets only (upload.ts): no Worker, nothing to check but the assets (the pipeline's).
 	if (upload.mainModule === null) return { ...base, mainModule: null, modules: [] };

@@ -47,6 +47,7 @@ export async function startDeploy(
 		? await sessionForDeploy({ store: assets, adminToken: env.FERRY_ADMIN_TOKEN }, tenantId, name, upload.assets)
 		: undefined;
 	await checkServices(db, tenantId, name, upload);
+	checkDurableObjectScripts(name, upload);
 	const publisher = publisherFor(env);
 	const work = claimScript(db, tenantId, name).then(async ({ script, released }) => {
 		// A name released by another tenant's script that never served: its uploads, if any, go.
@@ -93,6 +94,20 @@ async function checkServices(db: Database, tenantId: string, name: string, uploa
 				`binding '${service.binding}': service '${service.script}' is not one of your scripts (deploy it first)`,
 			);
 		}
+	}
+}
+
+/**
+ * A Durable Object binding names a class of the script itself: `script_name` may say so, but a class
+ * of another script is not bound (its objects are that script's; call them through a service binding).
+ */
+function checkDurableObjectScripts(name: string, upload: Upload): void {
+	for (const { binding, scriptName } of upload.durableObjects?.scriptNames ?? []) {
+		if (scriptName !== name)
+			throw new FerryError(
+				"unsupported_config",
+				`binding '${binding}': script_name '${scriptName}' is not supported: a Durable Object binding names a class of the script itself (docs/bindings.md)`,
+			);
 	}
 }
 

@@ -16,6 +16,7 @@ import { BodyIncompleteError, BodyTooLargeError, readLimited } from "../../../sh
 import { FerryError } from "../../../shared/http/errors";
 import { DEFAULT_COMPATIBILITY_DATE, LIMITS } from "../../../shared/limits";
 import { COMPATIBILITY_DATE, DNS_LABEL, moduleNameProblem, normalizeModuleName, RESOURCE_NAME, VAR_NAME } from "../../../shared/names";
+import { CLASS_NAME, type DurableObjects } from "../../../shared/resources/durable-objects";
 import type { ResourceBinding, ServiceBinding } from "../../../shared/resources/index";
 import { cronsProblem } from "../../../shared/schedules/cron";
 import { secretProblem } from "../../../shared/secrets/names";
@@ -24,6 +25,10 @@ import { mediaTypeOf } from "../validate";
 
 /** A binding's own fields are checked by its type (varsFrom); which types Ferry takes is the compatibility table's. */
 const bindingSchema = z.looseObject({ type: z.string(), name: z.string().regex(VAR_NAME, "binding names are identifiers") });
+
+const classNames = z.array(z.string().regex(CLASS_NAME, "a Durable Object class is named as its exported class")).optional();
+/** One migration step: the classes it creates (`new_classes` are SQLite-backed locally too, docs/bindings.md). */
+const migrationStep = z.looseObject({ new_classes: classNames, new_sqlite_classes: classNames });
 
 export const metadataSchema = z.object({
 	main_module: z.string().min(1).optional(),
@@ -44,6 +49,15 @@ export const metadataSchema = z.object({
 	// Ferry's: the script's cron triggers (wrangler's `[triggers] crons`), in the shape of Cloudflare's
 	// schedules endpoint; they replace the script's schedules when the deployment goes live (docs/cron.md).
 	schedules: z.array(z.strictObject({ cron: z.string({ error: 'each schedule is {"cron": "…"}' }) })).optional(),
+	// Durable Object classes (Cloudflare's shape; renames, deletions and transfers are refused by the compatibility table).
+	migrations: z
+		.looseObject({
+			old_tag: z.string().optional(),
+			new_tag: z.string().optional(),
+			...migrationStep.shape,
+			steps: z.array(migrationStep).optional(),
+		})
+		.optional(),
 	// The other fields the compatibility table accepts carry nothing a deployment keeps (checked by metadataFieldProblem).
 });
 
@@ -86,6 +100,8 @@ export interface Upload {
 	resources: ResourceBinding[];
 	/** Service bindings to scripts of the same tenant (deploy/start.ts checks they are). */
 	services?: ServiceBinding[];
+	/** Durable Object bindings and the classes the migrations create; `scriptName` as bound (start.ts checks it is the script's own). */
+	durableObjects?: DurableObjects & { scriptNames: { binding: string; scriptName: string }[] };
 	sizeBytes: number;
 }
 
@@ -158,6 +174,70 @@ function serviceFrom(binding: z.infer<typeof bindingSchema>): ServiceBinding {
 	return { binding: binding.name, script: parsed.data.service, entrypoint: parsed.data.entrypoint ?? null };
 }
 
+const durableObjectBinding = z.strictObject({
+	type: z.literal("durable_object_namespace"),
+	name: z.string(),
+	class_name: z
+		.string({ error: "a durable_object_namespace binding needs class_name, the name of a class your script exports" })
+		.regex(CLASS_NAME, "class_name is the name of an exported class"),
+	script_name: z.string().optional(),
+	environment: z
+		.never({ error: "environment is not supported: a Ferry script has no environments (bind the script by its name)" })
+		.optional(),
+	namespace_id: z
+		.never({ error: "namespace_id is not supported: bind a class of your script by class_name (no Cloudflare id is needed)" })
+		.optional(),
+});
+
+/**
+ * The upload's Durable Object bindings and the classes its migrations create. Ferry keeps no
+ * migration tag (its script answers carry none, so wrangler sends every migration each time, as
+ * `ferry deploy` does): a class is the script's when a step of this upload creates it. A binding to
+ * a class no migration creates is refused as Cloudflare refuses it; whether the code exports each
+ * class is the Loaded stage's check.
+ */
+const durableObjectsOf = (metadata: z.infer<typeof metadataSchema>): Pick<Upload, "durableObjects"> => {
+	const durableObjects = durableObjectsFrom(metadata);
+	return durableObjects ? { durableObjects } : {};
+};
+
+function durableObjectsFrom(metadata: z.infer<typeof metadataSchema>): Upload["durableObjects"] {
+	const bindings = metadata.bindings.filter((b) => b.type === "durable_object_namespace");
+	const { migrations } = metadata;
+	if (bindings.length === 0 && !migrations) return undefined;
+	const classes: DurableObjects["classes"] = [];
+	for (const step of migrations ? [migrations, ...(migrations.steps ?? [])] : []) {
+		for (const [names, sqlite] of [
+			[step.new_sqlite_classes, true],
+			[step.new_classes, false],
+		] as const) {
+			for (const name of names ?? []) {
+				if (classes.some((c) => c.name === name))
+					throw new FerryError("invalid_metadata", `migrations: class '${name}' is created twice (a class is created by one migration)`);
+				classes.push({ name, sqlite });
+			}
+		}
+	}
+	const read = bindings.map((binding) => {
+		const parsed = durableObjectBinding.safeParse(binding);
+		if (!parsed.success)
+			throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+		const className = parsed.data.class_name;
+		if (!classes.some((c) => c.name === className))
+			throw new FerryError(
+				"invalid_metadata",
+				`binding '${binding.name}': Cannot create binding for class '${className}' because it is not currently configured to implement Durable Objects. Did you forget to add a migration for it? (a migrations entry with new_sqlite_classes = ["${className}"]; docs/bindings.md)`,
+			);
+		return { binding: binding.name, className, scriptName: parsed.data.script_name };
+	});
+	return {
+		bindings: read.map(({ binding, className }) => ({ binding, className })),
+		classes,
+		migrationTag: migrations?.new_tag ?? null,
+		scriptNames: read.flatMap(({ binding, scriptName }) => (scriptName === undefined ? [] : [{ binding, scriptName }])),
+	};
+}
+
 /** Every binding checked against the compatibility table, and no env name given twice (vars, secrets and bindings alike). */
 function checkBindings(metadata: z.infer<typeof metadataSchema>): void {
 	const names = new Map(Object.keys(metadata.vars).map((name) => [name, "plain_text"]));
@@ -190,7 +270,13 @@ function varsFrom(metadata: z.infer<typeof metadataSchema>): Pick<Upload, "vars"
 	const vars: Record<string, VarValue> = { ...metadata.vars };
 	const secrets: Record<string, string> = {};
 	for (const binding of metadata.bindings) {
-		if (binding.type === "assets" || binding.type === "service" || Object.hasOwn(RESOURCE_BINDINGS, binding.type)) continue;
+		if (
+			binding.type === "assets" ||
+			binding.type === "service" ||
+			binding.type === "durable_object_namespace" ||
+			Object.hasOwn(RESOURCE_BINDINGS, binding.type)
+		)
+			continue;
 		if (binding.type === "secret_text") {
 			const parsed = secretBinding.safeParse(binding);
 			if (!parsed.success)
@@ -297,6 +383,7 @@ export async function readUpload(request: Request): Promise<Upload> {
 		...varsFrom(metadata),
 		resources: resourcesFrom(metadata),
 		services: metadata.bindings.filter((b) => b.type === "service").map(serviceFrom),
+		...durableObjectsOf(metadata),
 		...(assets ? { assets } : {}),
 		...(schedules ? { schedules } : {}),
 		sizeBytes: body.byteLength,
