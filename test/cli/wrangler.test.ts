@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../local/paths.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
 import { versionIdOf } from "../../workers/api/src/client-v4/ids.ts";
-import { Cli, platform, scriptUrl, tempDir, uniqueName, uploadDirect, visit } from "./support.ts";
+import { Cli, platform, project, scriptUrl, tempDir, uniqueName, uploadDirect, visit } from "./support.ts";
 import { fromTemplate } from "./templates.ts";
 
 const execFileAsync = promisify(execFile);
@@ -303,6 +303,36 @@ describe("wrangler tail", () => {
 		const foreign = await wrangler(bob, ["tail", name, "--format", "json"], tempDir());
 		expect(foreign.code).not.toBe(0);
 		expect(foreign.stdout + foreign.stderr).toContain("[code: 10007]");
+	});
+});
+
+describe("wrangler deploy with a service binding", () => {
+	it("[[services]] with an entrypoint: the caller's env.CALC.add(2, 3) runs the bound script's WorkerEntrypoint method", async () => {
+		const calc = uniqueName("wr-calc");
+		const front = uniqueName("wr-front");
+		const config = (name: string, extra = "") => `name = "${name}"\nmain = "src/index.js"\ncompatibility_date = "2026-11-01"\n${extra}`;
+		await ok(
+			alice,
+			["deploy"],
+			project({
+				"wrangler.toml": config(calc),
+				"src/index.js": `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Calc extends WorkerEntrypoint {
+	add(a, b) { return a + b; }
+}
+export default { fetch: () => new Response("calc") };
+`,
+			}),
+		);
+		await ok(
+			alice,
+			["deploy"],
+			project({
+				"wrangler.toml": config(front, `[[services]]\nbinding = "CALC"\nservice = "${calc}"\nentrypoint = "Calc"\n`),
+				"src/index.js": "export default { fetch: async (request, env) => Response.json({ sum: await env.CALC.add(2, 3) }) };\n",
+			}),
+		);
+		expect(await visit(scriptUrl(front))).toEqual({ status: 200, text: '{"sum":5}' });
 	});
 });
 

@@ -7,10 +7,16 @@
 import { describe, expect, it } from "vitest";
 import { deploy, json, newTenant, uniqueName, visit } from "./platform";
 
-const CALC = (version: string) => `import { WorkerEntrypoint } from "cloudflare:workers";
+const CALC = (version: string) => `import { RpcTarget, WorkerEntrypoint } from "cloudflare:workers";
+class Counter extends RpcTarget {
+	n = 0;
+	inc(by) { return (this.n += by); }
+}
 export class Calc extends WorkerEntrypoint {
 	fetch(request) { return new Response("Calc ${version} " + new URL(request.url).pathname); }
 	add(a, b) { return a + b; }
+	counter() { return new Counter(); }
+	async apply(fn, x) { return await fn(x); }
 }
 export default class extends WorkerEntrypoint {
 	async fetch(request) { return new Response("calc ${version} " + request.method + " " + new URL(request.url).pathname + " " + (await request.text())); }
@@ -19,7 +25,22 @@ export default class extends WorkerEntrypoint {
 
 const FRONT = `export default {
 	async fetch(request, env) {
-		if (new URL(request.url).pathname === "/rpc") return Response.json({ sum: await env.CALC.add(2, 3) });
+		const path = new URL(request.url).pathname;
+		if (path === "/rpc") return Response.json({ sum: await env.CALC.add(2, 3), greeting: await env.CALC_HTTP.greet("ada") });
+		if (path === "/rpc-stubs") {
+			const counter = await env.CALC.counter();
+			await counter.inc(2);
+			const twice = await env.CALC.apply((x) => x * 2, 21);
+			return Response.json({ count: await counter.inc(3), twice });
+		}
+		if (path === "/rpc-missing") return Response.json(await env.CALC.subtract(2, 3));
+		if (path === "/rpc-caught") {
+			try {
+				await env.CALC.subtract(2, 3);
+			} catch (error) {
+				return Response.json({ name: error.name, message: error.message });
+			}
+		}
 		const named = await (await env.CALC.fetch("http://calc.internal/named")).text();
 		const page = await (await env.CALC_HTTP.fetch("http://calc.internal/path", { method: "POST", body: "b" })).text();
 		return Response.json({ named, page });
@@ -49,10 +70,30 @@ describe("service bindings", () => {
 		// The binding follows the bound script's live deployment (the route refresh reaches every isolate at once).
 		await deployed(t.token, calc, CALC("v2"));
 		expect(await json(await visit(`${front}.localhost`))).toEqual({ named: "Calc v2 /named", page: "calc v2 POST /path b" });
-		// RPC methods are not forwarded yet (docs/bindings.md): the caller's code gets the runtime's TypeError, its own 500.
-		const rpc = await visit(`${front}.localhost`, "/rpc");
-		expect(rpc.status).toBe(500);
-		expect(await rpc.text()).toContain(rpc.headers.get("x-ferry-request-id")!);
+	});
+
+	it("call the RPC methods of a named entrypoint and of the default export, following the live deployment", async () => {
+		const t = await newTenant();
+		const calc = uniqueName("calc");
+		const front = uniqueName("front");
+		await deployed(t.token, calc, CALC("v1"));
+		await deployed(t.token, front, FRONT, { bindings: bindings(calc) });
+		expect(await json(await visit(`${front}.localhost`, "/rpc"))).toEqual({ sum: 5, greeting: "hello ada from v1" });
+		await deployed(t.token, calc, CALC("v2"));
+		expect(await json(await visit(`${front}.localhost`, "/rpc"))).toEqual({ sum: 5, greeting: "hello ada from v2" });
+
+		// What RPC carries besides values: a returned RpcTarget (its stub keeps its state) and a callback.
+		expect(await json(await visit(`${front}.localhost`, "/rpc-stubs"))).toEqual({ count: 5, twice: 42 });
+
+		// A method the bound entrypoint does not have: the runtime's TypeError in the caller's code, which may catch it…
+		expect(await json(await visit(`${front}.localhost`, "/rpc-caught"))).toEqual({
+			name: "TypeError",
+			message: 'The RPC receiver does not implement the method "subtract".',
+		});
+		// …or not: then it is the caller's own 500 page.
+		const missing = await visit(`${front}.localhost`, "/rpc-missing");
+		expect(missing.status).toBe(500);
+		expect(await missing.text()).toContain(missing.headers.get("x-ferry-request-id")!);
 	});
 
 	it("refuse another tenant's script exactly like a missing one, at upload", async () => {

@@ -100,7 +100,7 @@ export const BINDING_TYPES = {
 		"`class_name`, a class of the script itself (created by its migrations, exported by its code): its objects are the script's, keyed by tenant and script; idFromName, newUniqueId, idFromString, get, getByName, fetch and RPC to the object, its SQLite storage; locally ids are strings and idFromName is awaited, alarms are refused (docs/bindings.md); `script_name` of another script and `environment` are refused",
 	),
 	service: differently(
-		"another script of the same tenant by its name (another tenant's is refused like a missing one), its live deployment at each call: `fetch` of its default export or of `entrypoint`; RPC methods are not forwarded yet (the call fails in the caller's code) and `environment` is refused (docs/bindings.md)",
+		"another script of the same tenant by its name (another tenant's is refused like a missing one), its live deployment at each call: `fetch` and the RPC methods of its default export or of `entrypoint` (property reads are not forwarded); `environment` is refused (docs/bindings.md)",
 	),
 	secret_key: refused(NOT_PROVIDED, { algorithm: { name: "HMAC" }, format: "raw", usages: ["sign"] }),
 	send_email: refused(NOT_PROVIDED, {}),

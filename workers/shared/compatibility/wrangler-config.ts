@@ -133,7 +133,7 @@ export const WRANGLER_CONFIG = {
 		},
 	),
 	services: differently(
-		"another script of yours by `service` (its name): `fetch` of its default export or `entrypoint` (RPC methods not yet); `environment` is refused: Ferry scripts have none (docs/bindings.md)",
+		"another script of yours by `service` (its name): `fetch` and RPC methods of its default export or `entrypoint` (property reads are not forwarded); `environment` is refused: Ferry scripts have none (docs/bindings.md)",
 		{
 			when: (value) =>
 				!Array.isArray(value) || value.some((entry) => typeof entry !== "object" || entry === null || "environment" in entry),
