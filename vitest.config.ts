@@ -30,7 +30,7 @@ export default defineConfig({
 							// A Worker Loader entrypoint's scheduled() as a scheduled event, as in the local runtime processes (wrangler.toml [env.runtime]).
 							compatibilityFlags: ["service_binding_extra_handlers"],
 							d1Databases: ["DB"],
-							r2Buckets: ["ARTIFACTS"],
+							r2Buckets: ["ARTIFACTS", "TENANT_BUCKETS"],
 							workerLoaders: { LOADER: {} },
 							bindings: {
 								PLATFORM_DOMAIN: "localhost",

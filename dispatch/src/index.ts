@@ -27,6 +27,7 @@ export { Scheduler } from "./cron";
 // A tenant Worker's KV namespace bindings when the runtime is Worker Loader (see resources/).
 export { FerryObjectHost, FerryObjects } from "./resources/durable-objects";
 export { FerryKV } from "./resources/kv";
+export { FerryR2 } from "./resources/r2";
 export { FerryService } from "./resources/service";
 // The tail consumer of tenant isolates when the runtime is Worker Loader (see telemetry/).
 export { FerryTail } from "./telemetry/tail";

@@ -20,6 +20,7 @@ export {
 	FerryKV,
 	FerryObjectHost,
 	FerryObjects,
+	FerryR2,
 	FerryService,
 	FerryTail,
 	RouteControl,

@@ -15,6 +15,8 @@ declare namespace Cloudflare {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
 		/** Examples and fixtures by repository path, base64 (vitest.config.ts). */
 		TEST_FILES: Record<string, string>;
+		/** The resources Worker's one local bucket of tenant buckets (workers/resources/src/r2.ts). */
+		TENANT_BUCKETS: R2Bucket;
 	}
 }
 
@@ -27,6 +29,7 @@ interface TelemetryEnv {
 // The resources Worker's env (its generated ResourcesEnv is not part of this project's types).
 interface ResourcesEnv {
 	TENANT_RESOURCE: DurableObjectNamespace<import("../../workers/resources/src/store").TenantResource>;
+	TENANT_BUCKETS: R2Bucket;
 }
 
 // The outbound Worker's env (its generated OutboundEnv is not part of this project's types).

@@ -10,6 +10,7 @@ import type { InvocationSource } from "../../../workers/shared/telemetry/record"
 import type { AssetsBindingProps } from "../assets/entrypoint";
 import type { ObjectBindingProps } from "../resources/durable-objects";
 import type { KvBindingProps } from "../resources/kv";
+import type { R2BindingProps } from "../resources/r2";
 import type { ServiceBindingProps } from "../resources/service";
 import { createCodeCache } from "./code-cache";
 import { DispatchNamespaceRuntime } from "./dispatch-namespace";
@@ -31,9 +32,15 @@ const egressGate = (context: EgressContext): Fetcher =>
 const assetsBinding = (props: AssetsBindingProps): Fetcher =>
 	(exports as unknown as { FerryAssets(options: { props: AssetsBindingProps }): Fetcher }).FerryAssets({ props });
 
-/** The loopback binding of the FerryKV entrypoint (a deployment's KV namespace binding), cast for the same reason. */
-const resourceBinding = (tenantId: string, binding: ResourceBinding): Fetcher =>
-	(exports as unknown as { FerryKV(options: { props: KvBindingProps }): Fetcher }).FerryKV({ props: { tenantId, name: binding.name } });
+/** The loopback binding of a resource's entrypoint (FerryKV for a KV namespace, FerryR2 for an R2 bucket), cast for the same reason. */
+const resourceBinding = (tenantId: string, binding: ResourceBinding): Fetcher => {
+	const loopback = exports as unknown as {
+		FerryKV(options: { props: KvBindingProps }): Fetcher;
+		FerryR2(options: { props: R2BindingProps }): Fetcher;
+	};
+	const props = { tenantId, name: binding.name };
+	return binding.type === "r2_bucket" ? loopback.FerryR2({ props }) : loopback.FerryKV({ props });
+};
 
 /** The loopback binding of the FerryService entrypoint (a deployment's service binding), cast for the same reason. */
 const serviceBinding = (tenantId: string, binding: ServiceBinding): Fetcher =>

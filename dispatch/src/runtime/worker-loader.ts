@@ -11,6 +11,7 @@ import type { EgressContext } from "../../../workers/shared/egress/context";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlatformReads } from "../../../workers/shared/platform";
 import type { ResourceBinding, ServiceBinding } from "../../../workers/shared/resources/index";
+import { r2Wrapper } from "../../../workers/shared/runtime/r2-module";
 import type { RouteTarget, RuntimeAdapter, ScheduledEvent } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
@@ -48,7 +49,7 @@ export interface WorkerLoaderRuntimeDeps {
 	assets(deployment: { tenantId: string; deploymentId: string }): Fetcher;
 	/** A service binding to another script of the tenant (the dispatcher's FerryService, ../resources/service.ts). */
 	service(tenantId: string, binding: ServiceBinding): Fetcher;
-	/** A binding to one of the tenant's resources (the dispatcher's FerryKV for a KV namespace). */
+	/** A binding to one of the tenant's resources (the dispatcher's FerryKV for a KV namespace, FerryR2 for a bucket). */
 	resource(tenantId: string, binding: ResourceBinding): Fetcher;
 	/** A Durable Object binding to a class of the script (the dispatcher's FerryObjects, ../resources/durable-objects.ts). */
 	durableObject?(props: ObjectBindingProps): Fetcher;
@@ -136,6 +137,7 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 				if (this.deps.durableObject) bindings[binding] = this.deps.durableObject(props);
 			}
 			return workerCode(manifest, blobs, {
+				...r2Wrapper(manifest),
 				globalOutbound,
 				bindings,
 				secrets,

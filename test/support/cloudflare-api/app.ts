@@ -23,6 +23,7 @@ import {
 	KV_LIST_MAX_PER_PAGE,
 	KV_TITLE_MAX,
 	MAX_ASSET_BYTES,
+	r2BucketCreateSchema,
 	refuse,
 	SCRIPT_NAME,
 	type ScriptMetadata,
@@ -36,6 +37,7 @@ const SCRIPT_ROUTE = `${SCRIPTS_ROUTE}/:script`;
 const ASSETS_SESSION_ROUTE = `${SCRIPT_ROUTE}/assets-upload-session`;
 const ASSETS_UPLOAD_ROUTE = `${API_PREFIX}/accounts/:account/workers/assets/upload`;
 const KV_NAMESPACES_ROUTE = `${API_PREFIX}/accounts/:account/storage/kv/namespaces`;
+const R2_BUCKETS_ROUTE = `${API_PREFIX}/accounts/:account/r2/buckets`;
 /** Cloudflare's upload and completion JWTs are valid for an hour. */
 const ASSET_TOKEN_TTL_MS = 60 * 60 * 1000;
 const CONTROL_PREFIX = "/__fake__";
@@ -117,6 +119,8 @@ export function fakeCloudflareApp(
 	const completionTokens = new Map<string, string>();
 	/** The account's KV namespaces: id → title, in creation order. */
 	const kvNamespaces = new Map<string, string>();
+	/** The account's R2 buckets: name → creation date. */
+	const r2Buckets = new Map<string, string>();
 
 	const app = new Hono<Env>();
 
@@ -232,6 +236,30 @@ export function fakeCloudflareApp(
 		return c.json(envelope({ id, title, supports_url_encoding: true }));
 	});
 
+	app.post(R2_BUCKETS_ROUTE, async (c) => {
+		checkAuth(c, c.req.param("account"));
+		if (!c.req.header("content-type")?.startsWith("application/json"))
+			throw refuse(400, 10026, "Could not parse request body: expected JSON");
+		const parsed = r2BucketCreateSchema.safeParse(await c.req.json().catch(() => null));
+		if (!parsed.success) throw refuse(400, 10005, `The specified bucket name is not valid. (${z.prettifyError(parsed.error)})`);
+		const { name } = parsed.data;
+		if (r2Buckets.has(name)) throw refuse(409, 10004, "The bucket you tried to create already exists, and you own it.");
+		const created = new Date(now()).toISOString();
+		r2Buckets.set(name, created);
+		return c.json(envelope({ name, creation_date: created, location: "ENAM", storage_class: "Standard" }));
+	});
+
+	app.get(R2_BUCKETS_ROUTE, (c) => {
+		checkAuth(c, c.req.param("account"));
+		const buckets = [...r2Buckets].map(([name, created]) => ({
+			name,
+			creation_date: created,
+			location: "ENAM",
+			storage_class: "Standard",
+		}));
+		return c.json(envelope({ buckets }));
+	});
+
 	app.get(KV_NAMESPACES_ROUTE, (c) => {
 		checkAuth(c, c.req.param("account"));
 		const page = Number(c.req.query("page") ?? 1);
@@ -273,6 +301,8 @@ export function fakeCloudflareApp(
 		for (const binding of metadata.bindings ?? [])
 			if (binding.type === "kv_namespace" && !kvNamespaces.has(binding.namespace_id))
 				throw refuse(400, 10041, `KV namespace '${binding.namespace_id}' is not valid.`);
+			else if (binding.type === "r2_bucket" && !r2Buckets.has(binding.bucket_name))
+				throw refuse(400, 10085, `R2 bucket '${binding.bucket_name}' not found. Please use a different name and try again.`);
 		// An assets-only script has no code to start.
 		const mainModule = metadata.main_module;
 		const started =

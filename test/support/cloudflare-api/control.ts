@@ -82,6 +82,7 @@ export interface StoredScript {
 			| { type: "json"; name: string; json: unknown }
 			| { type: "assets"; name: string }
 			| { type: "kv_namespace"; name: string; namespace_id: string }
+			| { type: "r2_bucket"; name: string; bucket_name: string }
 		)[];
 		tags?: string[];
 		limits?: { cpu_ms?: number; subrequests?: number };
@@ -143,6 +144,14 @@ export class FakeCloudflareApi {
 			headers: { authorization: `Bearer ${this.info.apiToken}` },
 		});
 		return ((await res.json()) as { result: { id: string; title: string }[] }).result;
+	}
+
+	/** The account's R2 buckets' names, as its list endpoint answers. */
+	async r2Buckets(): Promise<string[]> {
+		const res = await fetch(`${this.info.url}/accounts/${this.info.accountId}/r2/buckets`, {
+			headers: { authorization: `Bearer ${this.info.apiToken}` },
+		});
+		return ((await res.json()) as { result: { buckets: { name: string }[] } }).result.buckets.map((b) => b.name);
 	}
 
 	/** Names of the scripts in the namespace that carry `tag`. */

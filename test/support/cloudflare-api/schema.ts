@@ -59,6 +59,16 @@
  *   total_count}`. A script binds one as `{type: "kv_namespace", name, namespace_id}` (multipart
  *   upload metadata, "Bindings"); an id the account does not hold is refused at upload with 10041
  *   "KV namespace '<id>' is not valid." (the message wrangler users see).
+ * - R2 buckets (https://developers.cloudflare.com/api/resources/r2/subresources/buckets/methods/create/):
+ *   `POST /accounts/{account_id}/r2/buckets` with JSON `{name, locationHint?, storageClass?}`
+ *   (permission "Workers R2 Storage Write"; the name 3-64 characters in the API, R2's naming rules:
+ *   lowercase letters, digits and '-', 3-63, starting and ending with a letter or digit,
+ *   https://developers.cloudflare.com/r2/buckets/create-buckets/) → `{name, creation_date, location,
+ *   storage_class}`; a name the account already holds answers 409, code 10004 "The bucket you tried
+ *   to create already exists, and you own it."; a bad name 10005. A script binds one as
+ *   `{type: "r2_bucket", name, bucket_name, jurisdiction?}`; a bucket the account does not hold is
+ *   refused at upload with 10085 "R2 bucket '<name>' not found. Please use a different name and try
+ *   again." (workers-sdk#11253).
  */
 import { z } from "zod";
 
@@ -116,6 +126,23 @@ const kvBindingSchema = z.strictObject({
 	namespace_id: z.string().regex(/^[0-9a-f]{32}$/, "a KV namespace id is 32 hex characters"),
 });
 
+/** R2's bucket naming rules. */
+export const R2_BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+export const r2BucketCreateSchema = z.strictObject({
+	name: z.string().regex(R2_BUCKET_NAME, "3-63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+	locationHint: z.enum(["apac", "eeur", "enam", "weur", "wnam", "oc"]).optional(),
+	storageClass: z.enum(["Standard", "InfrequentAccess"]).optional(),
+});
+
+/** An R2 bucket of the account, by its name. */
+const r2BindingSchema = z.strictObject({
+	type: z.literal("r2_bucket"),
+	name: bindingName,
+	bucket_name: z.string().regex(R2_BUCKET_NAME, "an R2 bucket name"),
+	jurisdiction: z.enum(["eu", "fedramp"]).optional(),
+});
+
 /** A var of any JSON type (`{type: "json", name, json}`): the value arrives in `env` as parsed JSON. */
 const jsonBindingSchema = z.strictObject({ type: z.literal("json"), name: bindingName, json: z.json() });
 
@@ -139,14 +166,14 @@ const assetsConfigSchema = z.strictObject({
 /**
  * The metadata fields Ferry may send. Strict: a field Cloudflare does not document (a typo such as
  * `compatibility_flag`) fails the contract instead of being silently ignored by the real API.
- * Binding types other than text, JSON, assets and KV are documented too, but Ferry never sends them.
+ * Binding types other than text, JSON, assets, KV and R2 are documented too, but Ferry never sends them.
  */
 export const scriptMetadataSchema = z.strictObject({
 	// Required but for an assets-only script (checked with the parts).
 	main_module: z.string().min(1).optional(),
 	compatibility_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 	compatibility_flags: z.array(z.string().min(1)).optional(),
-	bindings: z.array(z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema, kvBindingSchema])).optional(),
+	bindings: z.array(z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema, kvBindingSchema, r2BindingSchema])).optional(),
 	assets: z.strictObject({ jwt: z.string().min(1), config: assetsConfigSchema.optional() }).optional(),
 	tags: z.array(z.string().regex(TAG, "a tag is 1-256 characters, none of them ',', '&' or ':'")).optional(),
 	tail_consumers: z

@@ -6,6 +6,7 @@
 import type { DeploymentRow, ScheduleRow } from "../../shared/db/schema";
 import type { DeploymentEvent, DeploymentState } from "../../shared/deployments/states";
 import { labelUrl, previewLabel } from "../../shared/hosts";
+import type { ResourceType } from "../../shared/resources/index";
 import { iso } from "../../shared/time";
 
 export interface DeploymentEventView {
@@ -279,11 +280,11 @@ export interface AllUsageAnswer {
 
 /** One of the tenant's resources (`GET /v1/resources`). */
 export interface ResourceView {
-	type: "kv_namespace";
-	/** The tenant's own name for it (a KV namespace's `id`, else its binding). */
+	type: ResourceType;
+	/** The tenant's own name for it (a KV namespace's `id`, else its binding; a bucket's `bucket_name`). */
 	name: string;
 	created_at: string;
-	/** Keys and bytes held, where the platform keeps the data itself (locally); null in production. */
+	/** Keys (a bucket's objects) and bytes held, where the platform keeps the data itself (locally); null in production. */
 	keys: number | null;
 	bytes: number | null;
 }

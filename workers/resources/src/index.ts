@@ -1,6 +1,6 @@
 /**
- * The resources Worker (docs/bindings.md): tenants' KV namespaces (later D1 databases, R2 buckets),
- * one Durable Object per resource (./store.ts). Its Resources entrypoint is reached only by the
+ * The resources Worker (docs/bindings.md): tenants' KV namespaces, one Durable Object per resource
+ * (./store.ts), and R2 buckets, key prefixes of one R2 bucket (./r2.ts). Its Resources entrypoint is reached only by the
  * platform: the dispatcher's bindings in tenant env (whose props name the tenant and the resource)
  * and the API (the caller's tenant, from its token). Locally it runs in the control process; with
  * the dispatch namespace in production, tenants' resources are Cloudflare's own instead.
@@ -9,10 +9,13 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ResourcesApi, ResourceUsage } from "../../shared/resources/api";
 import { type ResourceRef, resourceKey } from "../../shared/resources/index";
 import type { KvEntry, KvListPage } from "../../shared/resources/kv";
+import type { R2GetResult, R2GetWire, R2ListResult, R2ListWire, R2ObjectInfo, R2PutWire, R2Value } from "../../shared/resources/r2";
+import { bucketPrefix, TenantBucket } from "./r2";
 
 export { TenantResource } from "./store";
 
 const storeOf = (env: ResourcesEnv, ref: ResourceRef) => env.TENANT_RESOURCE.get(env.TENANT_RESOURCE.idFromName(resourceKey(ref)));
+const bucketOf = async (env: ResourcesEnv, ref: ResourceRef) => new TenantBucket(env.TENANT_BUCKETS, await bucketPrefix(ref));
 
 export class Resources extends WorkerEntrypoint<ResourcesEnv> implements ResourcesApi {
 	kvGet(ref: ResourceRef, keys: string[]): Promise<(KvEntry | null)[]> {
@@ -31,11 +34,33 @@ export class Resources extends WorkerEntrypoint<ResourcesEnv> implements Resourc
 		return storeOf(this.env, ref).list(options);
 	}
 
-	usage(ref: ResourceRef): Promise<ResourceUsage> {
+	async r2Head(ref: ResourceRef, key: string): Promise<R2ObjectInfo | null> {
+		return (await bucketOf(this.env, ref)).head(key);
+	}
+
+	async r2Get(ref: ResourceRef, key: string, options: R2GetWire): Promise<R2GetResult> {
+		return (await bucketOf(this.env, ref)).get(key, options);
+	}
+
+	async r2Put(ref: ResourceRef, key: string, value: R2Value, options: R2PutWire): Promise<R2ObjectInfo | null> {
+		return (await bucketOf(this.env, ref)).put(key, value, options);
+	}
+
+	async r2List(ref: ResourceRef, options: R2ListWire): Promise<R2ListResult> {
+		return (await bucketOf(this.env, ref)).list(options);
+	}
+
+	async r2Delete(ref: ResourceRef, keys: string[]): Promise<void> {
+		return (await bucketOf(this.env, ref)).delete(keys);
+	}
+
+	async usage(ref: ResourceRef): Promise<ResourceUsage> {
+		if (ref.type === "r2_bucket") return (await bucketOf(this.env, ref)).usage();
 		return storeOf(this.env, ref).usage();
 	}
 
-	destroy(ref: ResourceRef): Promise<void> {
+	async destroy(ref: ResourceRef): Promise<void> {
+		if (ref.type === "r2_bucket") return (await bucketOf(this.env, ref)).destroy();
 		return storeOf(this.env, ref).destroy();
 	}
 }

@@ -95,7 +95,9 @@ export const BINDING_TYPES = {
 		"`namespace_id` names a namespace in the tenant's own space (provisioned on first deploy; docs/bindings.md); get (text, json, arrayBuffer, stream; one key or up to 100), getWithMetadata, put (metadata, expiration, expirationTtl), list (prefix, cursor, limit), delete",
 	),
 	d1: refused(BINDINGS_LATER, { id: "00000000-0000-0000-0000-000000000000" }),
-	r2_bucket: refused(BINDINGS_LATER, { bucket_name: "bucket" }),
+	r2_bucket: differently(
+		"`bucket_name` names a bucket in the tenant's own space (provisioned on first deploy; docs/bindings.md); head, get (range, onlyIf, Headers), put (httpMetadata, customMetadata, md5/sha checksums, onlyIf), list (prefix, delimiter, cursor, startAfter, limit, include), delete (one or many); multipart uploads are refused (the call fails in the tenant's code); locally a key is at most 1000 bytes and an object 100 MiB; `jurisdiction` is refused",
+	),
 	durable_object_namespace: differently(
 		"`class_name`, a class of the script itself (created by its migrations, exported by its code): its objects are the script's, keyed by tenant and script; idFromName, newUniqueId, idFromString, get, getByName, fetch and RPC to the object, its SQLite storage; locally ids are strings and idFromName is awaited, alarms are refused (docs/bindings.md); `script_name` of another script and `environment` are refused",
 	),

@@ -104,7 +104,23 @@ export const WRANGLER_CONFIG = {
 		},
 	),
 	d1_databases: refused(BINDINGS_LATER, [{ binding: "DB", database_name: "db", database_id: "00000000-0000-0000-0000-000000000000" }]),
-	r2_buckets: refused(BINDINGS_LATER, [{ binding: "BUCKET", bucket_name: "bucket" }]),
+	r2_buckets: differently(
+		"provisioned for the tenant on first deploy and bound in `env` with R2's API; `bucket_name` names the bucket in the tenant's own space, never a Cloudflare bucket (docs/bindings.md); `preview_bucket_name`, `jurisdiction` and `remote` are refused: a preview sees the live data, and the bucket lives where the platform keeps it",
+		{
+			when: (value) =>
+				!Array.isArray(value) ||
+				value.some(
+					(entry) =>
+						typeof entry !== "object" ||
+						entry === null ||
+						"preview_bucket_name" in entry ||
+						"jurisdiction" in entry ||
+						(entry as { remote?: unknown }).remote === true ||
+						!RESOURCE_NAME.test(String((entry as { bucket_name?: unknown }).bucket_name)),
+				),
+			example: [{ binding: "BUCKET", bucket_name: "bucket", preview_bucket_name: "bucket-preview" }],
+		},
+	),
 	durable_objects: differently(
 		"`bindings` by `name` and `class_name`, a class of this Worker (its objects are the script's, per tenant; docs/bindings.md); `script_name` and `environment` are refused: a binding names a class of the script itself",
 		{

@@ -11,7 +11,7 @@ import { RESOURCE_NAME } from "../names";
 export { RESOURCE_NAME };
 
 /** The resource types Ferry provisions, by the word the API and the CLI use. */
-export const RESOURCE_TYPES = ["kv_namespace"] as const;
+export const RESOURCE_TYPES = ["kv_namespace", "r2_bucket"] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 export const resourceNameSchema = z

@@ -137,6 +137,14 @@ const kvBinding = z.object({
 		.regex(RESOURCE_NAME, "namespace_id names a namespace in your own space: 1-64 letters, digits, '_' or '-'"),
 });
 
+const r2Binding = z.object({
+	bucket_name: z
+		.string({ error: "an r2_bucket binding needs bucket_name, the bucket's name in your own space" })
+		.regex(RESOURCE_NAME, "bucket_name names a bucket in your own space: 1-64 letters, digits, '_' or '-'"),
+	// Cloudflare's bucket jurisdiction: a Ferry bucket is the platform's, in its account's default location.
+	jurisdiction: z.never({ error: "jurisdiction is not supported: a Ferry bucket lives where the platform's account keeps it" }).optional(),
+});
+
 /** The binding types that name one of the tenant's resources, and how each names it. */
 const RESOURCE_BINDINGS: Record<string, (binding: z.infer<typeof bindingSchema>) => ResourceBinding> = {
 	kv_namespace: (binding) => {
@@ -144,6 +152,12 @@ const RESOURCE_BINDINGS: Record<string, (binding: z.infer<typeof bindingSchema>)
 		if (!parsed.success)
 			throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
 		return { binding: binding.name, type: "kv_namespace", name: parsed.data.namespace_id };
+	},
+	r2_bucket: (binding) => {
+		const parsed = r2Binding.safeParse(binding);
+		if (!parsed.success)
+			throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+		return { binding: binding.name, type: "r2_bucket", name: parsed.data.bucket_name };
 	},
 };
 

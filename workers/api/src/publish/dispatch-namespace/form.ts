@@ -9,7 +9,7 @@ import { PLAN_LIMIT_BOUNDS } from "../../../../shared/runtime/plans";
 import { TAG_PREFIX } from "../../../../shared/telemetry/tags";
 import { TELEMETRY_WORKER } from "../../../../shared/telemetry/worker";
 import type { BuiltDeployment } from "../types";
-import type { KvNamespaceBinding } from "./resources";
+import type { ResourceBindingMetadata } from "./resources";
 
 /** A binding of a user Worker. Ferry gives tenant code values only: its vars (text or JSON), and secrets when it has them. */
 export type TextBinding = { type: "plain_text" | "secret_text"; name: string; text: string };
@@ -30,7 +30,7 @@ export interface ScriptMetadata {
 	main_module?: string;
 	compatibility_date: string;
 	compatibility_flags: string[];
-	bindings?: (TextBinding | JsonBinding | AssetsBinding | KvNamespaceBinding)[];
+	bindings?: (TextBinding | JsonBinding | AssetsBinding | ResourceBindingMetadata)[];
 	tags: string[];
 	limits: { cpu_ms: number };
 	/** Where the script's traces go: the telemetry Worker (workers/telemetry/, docs/telemetry.md). */
@@ -67,7 +67,7 @@ export function scriptMetadata(
 	{ manifest, scriptId }: Pick<BuiltDeployment, "manifest" | "scriptId">,
 	secrets: Readonly<Record<string, string>> = {},
 	assets?: ScriptAssets,
-	resources: readonly KvNamespaceBinding[] = [],
+	resources: readonly ResourceBindingMetadata[] = [],
 ): ScriptMetadata {
 	const common = {
 		compatibility_date: manifest.compatibilityDate,
@@ -114,7 +114,7 @@ export function uploadForm(
 		secrets,
 		assets,
 		resources,
-	}: { secrets?: Readonly<Record<string, string>>; assets?: ScriptAssets; resources?: readonly KvNamespaceBinding[] } = {},
+	}: { secrets?: Readonly<Record<string, string>>; assets?: ScriptAssets; resources?: readonly ResourceBindingMetadata[] } = {},
 ): FormData {
 	const form = new FormData();
 	form.set(

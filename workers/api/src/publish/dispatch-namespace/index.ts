@@ -19,7 +19,7 @@ import { scriptAssetsConfig, uploadAssets } from "./assets";
 import type { CloudflareConfig } from "./config";
 import { faultOf, isScriptGone } from "./errors";
 import { scriptTag, uploadForm } from "./form";
-import { type KvNamespaceBinding, resourceBindings } from "./resources";
+import { type ResourceBindingMetadata, resourceBindings } from "./resources";
 
 export { cloudflareConfig } from "./config";
 
@@ -54,7 +54,7 @@ export class DispatchNamespacePublisher implements Publisher {
 			);
 		const path = [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)];
 		let answer: unknown;
-		let resources: KvNamespaceBinding[];
+		let resources: ResourceBindingMetadata[];
 		try {
 			resources = await resourceBindings(this.api, deployment);
 		} catch (error) {
@@ -119,8 +119,8 @@ function provisioningFailure(error: CloudflareApiError, deploymentId: string): E
 	const transient = faultOf(error.status, error.errors) === "transient";
 	return new PublishUnavailableError(
 		transient
-			? "Cloudflare did not create the deployment's KV namespaces (it is rate limiting or unavailable); nothing is wrong with the code: deploy again in a minute"
-			: `the platform could not create the deployment's KV namespaces (its Cloudflare account refused; logged under deployment ${deploymentId}): deploy again once the operator has fixed it`,
+			? "Cloudflare did not create the deployment's KV namespaces or R2 buckets (it is rate limiting or unavailable); nothing is wrong with the code: deploy again in a minute"
+			: `the platform could not create the deployment's KV namespaces or R2 buckets (its Cloudflare account refused; logged under deployment ${deploymentId}): deploy again once the operator has fixed it`,
 		{ cause: error },
 	);
 }

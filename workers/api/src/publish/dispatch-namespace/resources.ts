@@ -8,6 +8,11 @@
  *
  * Creating is idempotent by title: a namespace created by an upload that stopped before its id was
  * stored is found by its title (Cloudflare refuses a second one with code 10014) and reused.
+ *
+ * An R2 bucket likewise: a bucket of the account per tenant bucket, named by r2BucketName (R2's
+ * names are the id, lowercase and at most 63 characters, so the tenant's own name cannot be used
+ * as it is), created on the first upload that binds it (a second create answers 10004, and the
+ * name is known: it is reused), bound as `{type: "r2_bucket", name, bucket_name}`.
  */
 import type { ResourceBinding } from "../../../../shared/resources/index";
 import type { BuiltDeployment, ProvisionedResource } from "../types";
@@ -16,7 +21,14 @@ import { type CloudflareApi, CloudflareApiError } from "./api";
 /** `{type: "kv_namespace", name, namespace_id}`: a KV namespace of the account in the script's env. */
 export type KvNamespaceBinding = { type: "kv_namespace"; name: string; namespace_id: string };
 
+/** `{type: "r2_bucket", name, bucket_name}`: an R2 bucket of the account in the script's env. */
+export type R2BucketBinding = { type: "r2_bucket"; name: string; bucket_name: string };
+
+export type ResourceBindingMetadata = KvNamespaceBinding | R2BucketBinding;
+
 const DUPLICATE_TITLE = 10014;
+/** "The bucket you tried to create already exists, and you own it." */
+const BUCKET_EXISTS = 10004;
 const PER_PAGE = 100;
 
 export const kvNamespaceTitle = (tenantId: string, name: string) => `ferry-${tenantId}-kv-${name}`;
@@ -38,6 +50,33 @@ async function findByTitle(api: CloudflareApi, title: string): Promise<Namespace
 	}
 }
 
+/**
+ * R2's bucket names are 3-63 lowercase letters, digits and '-', starting and ending with a letter or
+ * digit. `ferry-<the tenant's name, lowercased, other characters as '-', at most 24>-<24 hex of
+ * SHA-256(tenant id / name)>`: readable in the account's bucket list, and the hash keeps two tenants'
+ * (or `Assets` and `assets` of one tenant) apart. At most 55 characters.
+ */
+export async function r2BucketName(tenantId: string, name: string): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${tenantId}/${name}`)));
+	const hex = [...digest.slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
+	const readable = name
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, "-")
+		.replace(/^-+|-+$/g, "")
+		.slice(0, 24)
+		.replace(/-+$/, "");
+	return readable ? `ferry-${readable}-${hex}` : `ferry-${hex}`;
+}
+
+async function createR2Bucket(api: CloudflareApi, name: string): Promise<string> {
+	try {
+		return (await api.call<{ name: string }>("POST", ["r2", "buckets"], { body: { name } })).name;
+	} catch (error) {
+		if (error instanceof CloudflareApiError && error.errors.some((e) => e.code === BUCKET_EXISTS)) return name;
+		throw error;
+	}
+}
+
 async function createKvNamespace(api: CloudflareApi, title: string): Promise<string> {
 	try {
 		return (await api.call<Namespace>("POST", ["storage", "kv", "namespaces"], { body: { title } })).id;
@@ -53,7 +92,7 @@ async function createKvNamespace(api: CloudflareApi, title: string): Promise<str
  * The script's resource bindings, in Cloudflare's shape, creating (and recording) what is not
  * provisioned yet. Throws CloudflareApiError as the API answered.
  */
-export async function resourceBindings(api: CloudflareApi, deployment: BuiltDeployment): Promise<KvNamespaceBinding[]> {
+export async function resourceBindings(api: CloudflareApi, deployment: BuiltDeployment): Promise<ResourceBindingMetadata[]> {
 	const bound = deployment.manifest.resources ?? [];
 	if (bound.length === 0) return [];
 	const resources = deployment.resources;
@@ -63,13 +102,19 @@ export async function resourceBindings(api: CloudflareApi, deployment: BuiltDepl
 	for (const resource of resources.provisioned) if (resource.productionId) ids.set(key(resource), resource.productionId);
 	for (const resource of resources.provisioned) {
 		if (ids.has(key(resource)) || !bound.some((b) => key(b) === key(resource))) continue;
-		const id = await createKvNamespace(api, kvNamespaceTitle(deployment.manifest.tenantId, resource.name));
+		const { tenantId } = deployment.manifest;
+		const id =
+			resource.type === "r2_bucket"
+				? await createR2Bucket(api, await r2BucketName(tenantId, resource.name))
+				: await createKvNamespace(api, kvNamespaceTitle(tenantId, resource.name));
 		await resources.record(resource satisfies ProvisionedResource, id);
 		ids.set(key(resource), id);
 	}
 	return bound.map((binding) => {
 		const id = ids.get(key(binding));
 		if (!id) throw new Error(`resource ${key(binding)} of deployment ${deployment.manifest.deploymentId} was not provisioned`);
-		return { type: "kv_namespace", name: binding.binding, namespace_id: id };
+		return binding.type === "r2_bucket"
+			? { type: "r2_bucket", name: binding.binding, bucket_name: id }
+			: { type: "kv_namespace", name: binding.binding, namespace_id: id };
 	});
 }
