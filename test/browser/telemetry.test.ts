@@ -98,8 +98,9 @@ it("lists each script's requests and error rate over the last 24 hours", async (
 		"URL",
 		"Requests (24 h)",
 		"Errors (24 h)",
-		"Created",
+		"Last deploy",
 	]);
+	expect((await cells())[4]).toMatch(/^Deployed \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
 	await checkPage(page);
 
 	// The exception in the history, filtered by status: its message as text.

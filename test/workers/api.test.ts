@@ -140,9 +140,11 @@ describe("deploy", () => {
 		const second = (await json(await deploy(t.token, name, hello("two")))).deployment;
 
 		const scripts = await json(await api("/v1/scripts", { token: t.token }));
-		expect(scripts.scripts).toEqual([expect.objectContaining({ name, live_deployment_id: second.id })]);
+		const last = { id: second.id, state: "Deployed", created_at: second.created_at };
+		expect(scripts.scripts).toEqual([expect.objectContaining({ name, live_deployment_id: second.id, last_deployment: last })]);
 		const script = await json(await api(`/v1/scripts/${name}`, { token: t.token }));
 		expect(script.script.live_deployment_id).toBe(second.id);
+		expect(script.script.last_deployment).toEqual(last);
 
 		const history = await json(await api(`/v1/scripts/${name}/deployments`, { token: t.token }));
 		expect(history.deployments.map((d: { id: string }) => d.id)).toEqual([second.id, first.id]);
@@ -151,6 +153,16 @@ describe("deploy", () => {
 		const one = await json(await api(`/v1/deployments/${first.id}`, { token: t.token }));
 		expect(one.deployment).toMatchObject({ id: first.id, state: "Deployed", live: false });
 		expect(one.deployment.events).toHaveLength(4);
+
+		// A deploy that fails is the last deployment, not the live one.
+		const failed = (await expectError(await deploy(t.token, name, "export default {{"), 422, "deployment_failed")).deployment;
+		const after = await json(await api("/v1/scripts", { token: t.token }));
+		expect(after.scripts).toEqual([
+			expect.objectContaining({
+				live_deployment_id: second.id,
+				last_deployment: { id: failed.id, state: "Error", created_at: failed.created_at },
+			}),
+		]);
 	});
 });
 

@@ -46,6 +46,8 @@ export interface ScriptView {
 	created_at: string;
 	live_deployment_id: string | null;
 	url: string | null;
+	/** Its newest deployment, whatever its state (one that failed included); null before the first. */
+	last_deployment: { id: string; state: DeploymentState; created_at: string } | null;
 }
 
 /** One of a script's secrets: never its value (docs/secrets.md). `type` is Cloudflare's word. */
@@ -221,12 +223,18 @@ export function deploymentView(
 	};
 }
 
-export function scriptView(s: { name: string; createdAt: number }, liveId: string | undefined, url: UrlFor): ScriptView {
+export function scriptView(
+	s: { name: string; createdAt: number },
+	liveId: string | undefined,
+	last: { id: string; state: DeploymentState; createdAt: number } | null,
+	url: UrlFor,
+): ScriptView {
 	return {
 		name: s.name,
 		created_at: iso(s.createdAt),
 		live_deployment_id: liveId ?? null,
 		url: liveId ? url(s.name) : null,
+		last_deployment: last ? { id: last.id, state: last.state, created_at: iso(last.createdAt) } : null,
 	};
 }
 

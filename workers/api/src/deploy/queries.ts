@@ -16,7 +16,7 @@ import {
 	schedules,
 	scripts,
 } from "../../../shared/db/schema";
-import type { DeploymentEvent } from "../../../shared/deployments/states";
+import type { DeploymentEvent, DeploymentState } from "../../../shared/deployments/states";
 import { notFound } from "../../../shared/http/errors";
 import type { DeploymentRecord } from "./store";
 
@@ -31,10 +31,35 @@ export async function findScript(db: Database, tenantId: string, name: string): 
 	return script;
 }
 
-/** The tenant's scripts by name, each with the deployment its live route points at. */
+/** A script's newest deployment, whatever became of it: what a list shows as its last deploy. */
+export interface LastDeployment {
+	id: string;
+	state: DeploymentState;
+	createdAt: number;
+}
+
+/** The newest deployment of the row's script, as one column (one index lookup on deployments_script per script). */
+const lastDeployment = sql<
+	string | null
+>`(SELECT json_object('id', d.id, 'state', d.state, 'createdAt', d.created_at) FROM ${deployments} d WHERE d.script_id = ${scripts.id} ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1)`.mapWith(
+	(value: string | null): LastDeployment | null => (value ? (JSON.parse(value) as LastDeployment) : null),
+);
+
+/** A script's newest deployment, if it has any. */
+export async function lastDeploymentOf(db: Database, scriptId: string): Promise<LastDeployment | null> {
+	const [row] = await db
+		.select({ id: deployments.id, state: deployments.state, createdAt: deployments.createdAt })
+		.from(deployments)
+		.where(eq(deployments.scriptId, scriptId))
+		.orderBy(desc(deployments.createdAt), sql`rowid DESC`)
+		.limit(1);
+	return row ?? null;
+}
+
+/** The tenant's scripts by name, each with the deployment its live route points at and its newest deployment. */
 export function scriptsOf(db: Database, tenantId: string) {
 	return db
-		.select({ name: scripts.name, createdAt: scripts.createdAt, liveId: routes.deploymentId })
+		.select({ name: scripts.name, createdAt: scripts.createdAt, liveId: routes.deploymentId, last: lastDeployment })
 		.from(scripts)
 		.leftJoin(routes, eq(routes.label, scripts.name))
 		.where(and(eq(scripts.tenantId, tenantId), isNull(scripts.deletedAt)))

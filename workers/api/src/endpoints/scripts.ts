@@ -7,7 +7,7 @@ import { z } from "zod";
 import { iso } from "../../../shared/time";
 import { routeControl, routesMoved } from "../deploy/pipeline";
 import { ProgressStream, wantsProgress } from "../deploy/progress";
-import { deploymentsOf, eventsFor, findScript, liveDeploymentId, scriptsOf } from "../deploy/queries";
+import { deploymentsOf, eventsFor, findScript, lastDeploymentOf, liveDeploymentId, scriptsOf } from "../deploy/queries";
 import { removeScript } from "../deploy/remove";
 import { rollback } from "../deploy/rollback";
 import { deployAnswer, startDeploy } from "../deploy/start";
@@ -24,12 +24,12 @@ export const scriptEndpoints = factory
 	.get("/", async (c) => {
 		const rows = await scriptsOf(c.var.db, c.var.tenant.id);
 		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url);
-		return c.json({ scripts: rows.map((s) => scriptView(s, s.liveId ?? undefined, url)) });
+		return c.json({ scripts: rows.map((s) => scriptView(s, s.liveId ?? undefined, s.last, url)) });
 	})
 	.get("/:name", async (c) => {
 		const script = await findScript(c.var.db, c.var.tenant.id, c.req.param("name"));
-		const liveId = await liveDeploymentId(c.var.db, script.name);
-		return c.json({ script: scriptView(script, liveId, urlBuilder(c.env.TENANT_DOMAIN, c.req.url)) });
+		const [liveId, last] = await Promise.all([liveDeploymentId(c.var.db, script.name), lastDeploymentOf(c.var.db, script.id)]);
+		return c.json({ script: scriptView(script, liveId, last, urlBuilder(c.env.TENANT_DOMAIN, c.req.url)) });
 	})
 	.put("/:name", async (c) => {
 		const name = c.req.param("name");

@@ -33,7 +33,9 @@ export function ScriptsPage({ session, scripts, summaries, notice }: ScriptsPage
 				</p>
 			) : (
 				<table>
-					<caption>Your scripts, what serves at their URLs, and their requests and error rate over the last 24 hours</caption>
+					<caption>
+						Your scripts: what serves at their URLs, their last deploy, and their requests and error rate over the last 24 hours
+					</caption>
 					<thead>
 						<tr>
 							<th scope="col">Script</th>
@@ -41,7 +43,7 @@ export function ScriptsPage({ session, scripts, summaries, notice }: ScriptsPage
 							<th scope="col">URL</th>
 							<th scope="col">Requests (24 h)</th>
 							<th scope="col">Errors (24 h)</th>
-							<th scope="col">Created</th>
+							<th scope="col">Last deploy</th>
 						</tr>
 					</thead>
 					<tbody>
@@ -68,7 +70,14 @@ export function ScriptsPage({ session, scripts, summaries, notice }: ScriptsPage
 										</td>
 									)}
 									<td>
-										<Time iso={script.created_at} />
+										{script.last_deployment ? (
+											<>
+												<span class={`state state-${script.last_deployment.state.toLowerCase()}`}>{script.last_deployment.state}</span>{" "}
+												<Time iso={script.last_deployment.created_at} />
+											</>
+										) : (
+											"none"
+										)}
 									</td>
 								</tr>
 							);
