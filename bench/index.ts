@@ -16,7 +16,7 @@ import { measureTelemetry } from "./measure/telemetry.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
 import { freshStateMeasurements, logTelemetry, startFreshPlatform } from "./phases/fresh-state.ts";
 import { largeStatePhase } from "./phases/large-state.ts";
-import { bindingsRow, rows, telemetryRows } from "./report/rows.ts";
+import { bindingsRows, rows, telemetryRows } from "./report/rows.ts";
 import { renderTable } from "./report/table.ts";
 import type { Results } from "./results.ts";
 import { isSeeded, seededStateDir } from "./seed.ts";
@@ -34,10 +34,10 @@ log(machineLine(machine));
 /** `--only bindings`: the bindings rows alone, on a fresh platform, printed. */
 async function onlyBindings(): Promise<void> {
 	const fresh = await startFreshPlatform();
-	log("a warm KV read per request and the JS hello world, one connection, alternately");
+	log("a warm KV read per request, a service binding RPC per request and the JS hello world, one connection, alternately");
 	const bindings = await measureBindings(options.load, fresh.bench.port);
 	await fresh.stop();
-	console.log(`\n${machineLine(machine)}\n\n${renderTable([bindingsRow(bindings)])}\n`);
+	console.log(`\n${machineLine(machine)}\n\n${renderTable(bindingsRows(bindings))}\n`);
 }
 
 /** `--only telemetry`: collection on vs off and the live tail, on a fresh platform and one without collection, printed. */

@@ -65,7 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 				"  --connections  wrk connections for the throughput rows (default 16)\n" +
 				"  --threads      wrk threads (default 1: the rest of the machine is the platform's)\n" +
 				"  --no-write     print the table without writing docs/benchmarks.md\n" +
-				"  --only         only these rows, printed (bindings: the KV read's cost; telemetry: collection on vs off, live tail delivery)",
+				"  --only         only these rows, printed (bindings: the KV read's and a service binding RPC's cost; telemetry: collection on vs off, live tail delivery)",
 		);
 		process.exit(0);
 	}

@@ -4,7 +4,7 @@
  * over one connection and measured alternately, so the difference of their p50s is what the KV read
  * adds. No target yet: the row sets the baseline. Locally a KV read is the tenant isolate → the
  * dispatcher's FerryKV → the resources Worker in the control process (an RPC over loopback) → the
- * namespace's Durable Object (docs/bindings.md).
+ * namespace's Durable Object (docs/bindings.md). Likewise a service binding's RPC call (`env.CALC.add`).
  */
 import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { deploy } from "../api.ts";
@@ -36,19 +36,63 @@ export async function deployKvReader(api: FerryApi): Promise<void> {
 	await api.kvPut("bench", "greeting", new TextEncoder().encode("Hello, world!\n"), {});
 }
 
+export const RPC_HOST = "hello-rpc.localhost";
+
+const CALC_WORKER = `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Calc extends WorkerEntrypoint {
+	add(a, b) { return a + b; }
+}
+export default { fetch: () => new Response("calc") };
+`;
+
+const RPC_WORKER = `export default {
+	async fetch(request, env) {
+		return new Response("Hello, " + (await env.CALC.add(2, 3)) + "\\n", { headers: { "content-type": "text/plain" } });
+	},
+};
+`;
+
+const workerModule = (source: string) => [
+	{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(source) },
+];
+
+/**
+ * Deploys a script whose every request calls one RPC method of another script of the tenant over a
+ * service binding (locally: the tenant isolate → the dispatcher's FerryService → the bound
+ * deployment's isolate, in the same runtime process).
+ */
+export async function deployRpcCaller(api: FerryApi): Promise<void> {
+	await deploy(api, {
+		name: "hello-calc",
+		metadata: { main_module: "worker.js", compatibility_date: COMPATIBILITY_DATE },
+		modules: workerModule(CALC_WORKER),
+	});
+	await deploy(api, {
+		name: "hello-rpc",
+		metadata: {
+			main_module: "worker.js",
+			compatibility_date: COMPATIBILITY_DATE,
+			bindings: [{ type: "service", name: "CALC", service: "hello-calc", entrypoint: "Calc" }],
+		},
+		modules: workerModule(RPC_WORKER),
+	});
+}
+
 export interface BindingResults {
 	kv: LoadResult;
+	rpc: LoadResult;
 	hello: LoadResult;
 }
 
 export async function measureBindings(settings: LoadSettings, port: number): Promise<BindingResults> {
-	const [kv, hello] = await compareLoads(
+	const [kv, rpc, hello] = await compareLoads(
 		settings,
 		[
 			{ port, host: KV_HOST },
+			{ port, host: RPC_HOST },
 			{ port, host: "hello.localhost" },
 		],
 		1,
 	);
-	return { kv, hello };
+	return { kv, rpc, hello };
 }

@@ -13,10 +13,17 @@ const load = (result: LoadResult) =>
 	`${formatRate(result.requestsPerSecond)}, p50 ${formatMs(result.p50)}, p99 ${formatMs(result.p99)}${result.socketErrors ? ` (${formatCount(result.socketErrors)} socket errors)` : ""}`;
 
 /** A warm KV read's cost (measure/bindings.ts); no target yet: it sets the baseline the next issue aims at. */
-export const bindingsRow = ({ kv, hello }: Results["bindings"]): Row => ({
-	measurement: "KV get (warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
-	result: `p50 ${formatMs(kv.p50)}, p99 ${formatMs(kv.p99)}; added p50 ${formatMsDelta(kv.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
-});
+export const bindingsRows = ({ kv, rpc, hello }: Results["bindings"]): Row[] => [
+	{
+		measurement: "KV get (warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
+		result: `p50 ${formatMs(kv.p50)}, p99 ${formatMs(kv.p99)}; added p50 ${formatMsDelta(kv.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
+	},
+	{
+		measurement:
+			"Service binding RPC (env.CALC.add, warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
+		result: `p50 ${formatMs(rpc.p50)}, p99 ${formatMs(rpc.p99)}; added p50 ${formatMsDelta(rpc.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
+	},
+];
 
 /** Collection on ÷ off, the p50 it adds, and the live tail's delivery (issue 15's targets). */
 export function telemetryRows({ on, off, onOne, offOne, tailMs }: Results["telemetry"], connections: number): Row[] {
@@ -130,7 +137,7 @@ export function rows(results: Results): Row[] {
 			target: "≥ 0.8",
 			verdict: ratioAtLeast(wasiRatio, 0.8),
 		},
-		bindingsRow(results.bindings),
+		...bindingsRows(results.bindings),
 		...telemetryRows(results.telemetry, settings.connections),
 		{
 			measurement: `Warm request to a script with 8 secrets (read from env each request), against the JS hello world measured alternately (${c})`,

@@ -1,7 +1,8 @@
 /**
  * Tenants' resources survive the platform (docs/bindings.md): a KV namespace written through a
  * tenant's Worker is there after the whole platform is killed (SIGKILL, as in a crash) and started
- * again on the same state directory, and another tenant deploying the same project sees none of it.
+ * again on the same state directory, and another tenant deploying the same project sees none of it;
+ * the project's service binding (RPC to the tenant's other script) works again after the restart.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +22,8 @@ afterAll(async () => {
 
 const COUNTER = `export default {
 	async fetch(request, env) {
+		// The service binding's RPC: a method of the tenant's other script, no HTTP the tenant writes.
+		if (new URL(request.url).pathname === "/sum") return new Response(String(await env.CALC.add(2, 3)));
 		const n = Number((await env.COUNTS.get("n")) ?? 0) + 1;
 		await env.COUNTS.put("n", String(n), { metadata: { at: "e2e" } });
 		return new Response(String(n));
@@ -37,39 +40,48 @@ async function tenant(server: DevServer, name: string): Promise<Record<string, s
 	return { authorization: `Bearer ${((await created.json()) as { token: { token: string } }).token.token}` };
 }
 
-async function deploy(server: DevServer, auth: Record<string, string>, script: string) {
+const CALC = `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Calc extends WorkerEntrypoint {
+	add(a, b) { return a + b; }
+}
+export default { fetch: () => new Response("calc") };`;
+
+async function upload(server: DevServer, auth: Record<string, string>, script: string, source: string, bindings: unknown[]) {
 	const form = new FormData();
-	form.set(
-		"metadata",
-		JSON.stringify({
-			main_module: "worker.js",
-			compatibility_date: "2026-11-01",
-			bindings: [{ type: "kv_namespace", name: "COUNTS", namespace_id: "counts" }],
-		}),
-	);
-	form.set("worker.js", new File([COUNTER], "worker.js", { type: "application/javascript+module" }));
+	form.set("metadata", JSON.stringify({ main_module: "worker.js", compatibility_date: "2026-11-01", bindings }));
+	form.set("worker.js", new File([source], "worker.js", { type: "application/javascript+module" }));
 	const res = await loopbackFetch(`${server.api}/v1/scripts/${script}`, { method: "PUT", headers: auth, body: form });
-	expect(res.status).toBe(200);
+	expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** The project: a counter in KV that also calls the tenant's calc script over its service binding. */
+async function deploy(server: DevServer, auth: Record<string, string>, script: string, calc: string) {
+	await upload(server, auth, calc, CALC, []);
+	await upload(server, auth, script, COUNTER, [
+		{ type: "kv_namespace", name: "COUNTS", namespace_id: "counts" },
+		{ type: "service", name: "CALC", service: calc, entrypoint: "Calc" },
+	]);
 }
 
 const count = async (server: DevServer, script: string) => (await loopbackFetch(server.at(script))).text();
 
-it("keeps a tenant's KV data across a platform crash and restart, apart from another tenant's", async () => {
+it("keeps a tenant's KV data and service binding across a platform crash and restart, apart from another tenant's", async () => {
 	dev = await startDevServer({ adminToken: ADMIN, stateDir });
 	const a = await tenant(dev, "e2e-kv-a");
-	await deploy(dev, a, "counter-a");
+	await deploy(dev, a, "counter-a", "calc-a");
 	expect(await count(dev, "counter-a")).toBe("1");
 	expect(await count(dev, "counter-a")).toBe("2");
 
 	await dev.kill();
 	dev = await startDevServer({ adminToken: ADMIN, stateDir });
 	expect(await count(dev, "counter-a")).toBe("3");
+	expect(await (await loopbackFetch(new URL("/sum", dev.at("counter-a")))).text()).toBe("5");
 	const keys = await loopbackFetch(`${dev.api}/v1/kv/counts/keys`, { headers: a });
 	expect(await keys.json()).toEqual({ keys: [{ name: "n", metadata: { at: "e2e" } }], list_complete: true });
 
 	// The same project deployed by another tenant counts from nothing.
 	const b = await tenant(dev, "e2e-kv-b");
-	await deploy(dev, b, "counter-b");
+	await deploy(dev, b, "counter-b", "calc-b");
 	expect(await count(dev, "counter-b")).toBe("1");
 	expect(await count(dev, "counter-a")).toBe("4");
 });
