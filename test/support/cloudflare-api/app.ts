@@ -50,6 +50,9 @@ interface Stored {
 	createdOn: string;
 	/** The script's assets: path → hash, from the upload session its completion token closed. */
 	assets: Record<string, string> | null;
+	/** Its Durable Object classes, as its migrations created them, and its latest migration tag. */
+	classes: string[];
+	migrationTag: string | null;
 }
 /** An assets upload session: the manifest it was opened with, for one script of one namespace. */
 interface AssetSession {
@@ -96,6 +99,51 @@ function tagFilter(query: string | undefined): { yes: string[]; no: string[] } {
 		(match[2] === "yes" ? yes : no).push(match[1]!);
 	}
 	return { yes, no };
+}
+
+/**
+ * The script's Durable Object classes after the upload's migrations: `old_tag` must be the script's
+ * latest tag (Cloudflare rejects the upload otherwise); without `migrations` the classes stay.
+ */
+function migrate(metadata: ScriptMetadata, previous: Stored | undefined): Pick<Stored, "classes" | "migrationTag"> {
+	const before = { classes: previous?.classes ?? [], migrationTag: previous?.migrationTag ?? null };
+	const { migrations } = metadata;
+	if (!migrations) return before;
+	if ((migrations.old_tag ?? null) !== before.migrationTag)
+		throw refuse(
+			400,
+			10079,
+			`migration tag precondition failed; current tag is '${before.migrationTag ?? ""}', old_tag is '${migrations.old_tag ?? ""}'`,
+		);
+	const classes = [...before.classes];
+	for (const step of "steps" in migrations ? migrations.steps : [migrations]) {
+		for (const name of [...(step.new_classes ?? []), ...(step.new_sqlite_classes ?? [])]) {
+			if (classes.includes(name)) throw refuse(400, 10074, `Cannot apply new-class migration to class '${name}' that already exists`);
+			classes.push(name);
+		}
+		for (const name of step.deleted_classes ?? []) {
+			if (!classes.includes(name)) throw refuse(400, 10074, `Cannot apply deleted_classes migration to non-existent class '${name}'`);
+			classes.splice(classes.indexOf(name), 1);
+		}
+	}
+	return { classes, migrationTag: migrations.new_tag ?? before.migrationTag };
+}
+
+/** Each Durable Object binding names a class its script's migrations created and its code exports. */
+function checkObjectBindings(metadata: ScriptMetadata, classes: string[], exported: string[], scripts: Map<string, Stored>): void {
+	for (const name of classes)
+		if (!exported.includes(name))
+			throw refuse(400, 10070, `Cannot apply new-class migration to class '${name}' that is not exported by script`);
+	for (const binding of metadata.bindings ?? []) {
+		if (binding.type !== "durable_object_namespace") continue;
+		const owner = binding.script_name === undefined ? classes : scripts.get(binding.script_name)?.classes;
+		if (!owner?.includes(binding.class_name))
+			throw refuse(
+				400,
+				10061,
+				`Cannot create binding for class '${binding.class_name}' because it is not currently configured to implement Durable Objects. Did you forget to add a migration?`,
+			);
+	}
 }
 
 export interface FakeCloudflareOptions {
@@ -303,11 +351,12 @@ export function fakeCloudflareApp(
 				throw refuse(400, 10041, `KV namespace '${binding.namespace_id}' is not valid.`);
 			else if (binding.type === "r2_bucket" && !r2Buckets.has(binding.bucket_name))
 				throw refuse(400, 10085, `R2 bucket '${binding.bucket_name}' not found. Please use a different name and try again.`);
+		const objects = migrate(metadata, scripts.get(scriptName));
 		// An assets-only script has no code to start.
 		const mainModule = metadata.main_module;
 		const started =
 			mainModule === undefined
-				? { started: true as const, handlers: [], startupTimeMs: 0 }
+				? { started: true as const, handlers: [], classes: [], startupTimeMs: 0 }
 				: await startup.start({
 						mainModule,
 						compatibilityDate: metadata.compatibility_date,
@@ -317,6 +366,7 @@ export function fakeCloudflareApp(
 		if (!started.started) throw refuse(400, 10021, started.message);
 		if (mainModule !== undefined && started.handlers.length === 0)
 			throw refuse(400, 10068, "The uploaded Worker has no registered event handlers.");
+		checkObjectBindings(metadata, objects.classes, started.classes, scripts);
 		const modified = new Date(now()).toISOString();
 		const stored: Stored = {
 			etag: randomBytes(16).toString("hex"),
@@ -325,6 +375,7 @@ export function fakeCloudflareApp(
 			handlers: started.handlers,
 			createdOn: scripts.get(scriptName)?.createdOn ?? modified,
 			assets: metadata.assets ? scriptAssets(metadata.assets.jwt, c.req.param("namespace"), scriptName) : null,
+			...objects,
 		};
 		scripts.set(scriptName, stored);
 		const main = modules.find((m) => m.name === metadata.main_module);
@@ -344,6 +395,26 @@ export function fakeCloudflareApp(
 				usage_model: "standard",
 				// What `?excludeScript=true` leaves out (wrangler always sends it).
 				...(c.req.query("excludeScript") === "true" || !main ? {} : { script: new TextDecoder().decode(main.bytes) }),
+			}),
+		);
+	});
+
+	// "Fetch information about a script uploaded to a Workers for Platforms namespace": what wrangler reads its migration tag from.
+	app.get(SCRIPT_ROUTE, (c) => {
+		const stored = c.get("scripts").get(c.req.param("script"));
+		if (!stored) throw refuse(404, 10007, "This Worker does not exist on your account.");
+		return c.json(
+			envelope({
+				created_on: stored.createdOn,
+				modified_on: stored.createdOn,
+				dispatch_namespace: c.req.param("namespace"),
+				script: {
+					id: c.req.param("script"),
+					etag: stored.etag,
+					handlers: stored.handlers,
+					tags: stored.metadata.tags ?? [],
+					...(stored.migrationTag ? { migration_tag: stored.migrationTag } : {}),
+				},
 			}),
 		);
 	});

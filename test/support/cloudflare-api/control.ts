@@ -83,7 +83,9 @@ export interface StoredScript {
 			| { type: "assets"; name: string }
 			| { type: "kv_namespace"; name: string; namespace_id: string }
 			| { type: "r2_bucket"; name: string; bucket_name: string }
+			| { type: "durable_object_namespace"; name: string; class_name: string; script_name?: string }
 		)[];
+		migrations?: Record<string, unknown>;
 		tags?: string[];
 		limits?: { cpu_ms?: number; subrequests?: number };
 		assets?: { jwt: string; config?: Record<string, unknown> };

@@ -69,6 +69,18 @@
  *   `{type: "r2_bucket", name, bucket_name, jurisdiction?}`; a bucket the account does not hold is
  *   refused at upload with 10085 "R2 bucket '<name>' not found. Please use a different name and try
  *   again." (workers-sdk#11253).
+ * - Durable Objects (multipart upload metadata, "Bindings" and "Migrations";
+ *   https://developers.cloudflare.com/api/resources/workers/ `SingleStepMigration`,
+ *   `MultipleStepMigrations`, `MigrationStep`): a binding `{type: "durable_object_namespace", name,
+ *   class_name, script_name?, environment?, namespace_id?}` ("script_name: the script where the
+ *   Durable Object is defined, if it is external to this Worker"); `migrations` is one step
+ *   `{old_tag?, new_tag?, new_classes?, new_sqlite_classes?, renamed_classes?, deleted_classes?,
+ *   transferred_classes?}` or `{old_tag?, new_tag?, steps: [step]}`; "old_tag: tag used to verify
+ *   against the latest migration tag for this Worker. If they don't match, the upload is rejected."
+ *   A script's tag is read back as `script.migration_tag` of `GET …/scripts/{script_name}` (what
+ *   wrangler's deploy reads). A binding to a class the script's migrations never created is refused
+ *   (10061, "Cannot create binding for class … because it is not currently configured to implement
+ *   Durable Objects"); a class the code does not export fails the upload.
  */
 import { z } from "zod";
 
@@ -143,6 +155,29 @@ const r2BindingSchema = z.strictObject({
 	jurisdiction: z.enum(["eu", "fedramp"]).optional(),
 });
 
+/** A Durable Object namespace: a class of this script, or of `script_name`. */
+const durableObjectBindingSchema = z.strictObject({
+	type: z.literal("durable_object_namespace"),
+	name: bindingName,
+	class_name: z.string().min(1),
+	script_name: z.string().min(1).optional(),
+	environment: z.string().min(1).optional(),
+	namespace_id: z.string().min(1).optional(),
+});
+
+const classList = z.array(z.string().min(1)).optional();
+const migrationStepSchema = z.strictObject({
+	new_classes: classList,
+	new_sqlite_classes: classList,
+	deleted_classes: classList,
+	renamed_classes: z.array(z.strictObject({ from: z.string(), to: z.string() })).optional(),
+	transferred_classes: z.array(z.strictObject({ from: z.string(), from_script: z.string(), to: z.string() })).optional(),
+});
+const migrationsSchema = z.union([
+	z.strictObject({ old_tag: z.string().optional(), new_tag: z.string().optional(), steps: z.array(migrationStepSchema) }),
+	migrationStepSchema.extend({ old_tag: z.string().optional(), new_tag: z.string().optional() }),
+]);
+
 /** A var of any JSON type (`{type: "json", name, json}`): the value arrives in `env` as parsed JSON. */
 const jsonBindingSchema = z.strictObject({ type: z.literal("json"), name: bindingName, json: z.json() });
 
@@ -173,7 +208,12 @@ export const scriptMetadataSchema = z.strictObject({
 	main_module: z.string().min(1).optional(),
 	compatibility_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
 	compatibility_flags: z.array(z.string().min(1)).optional(),
-	bindings: z.array(z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema, kvBindingSchema, r2BindingSchema])).optional(),
+	bindings: z
+		.array(
+			z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema, kvBindingSchema, r2BindingSchema, durableObjectBindingSchema]),
+		)
+		.optional(),
+	migrations: migrationsSchema.optional(),
 	assets: z.strictObject({ jwt: z.string().min(1), config: assetsConfigSchema.optional() }).optional(),
 	tags: z.array(z.string().regex(TAG, "a tag is 1-256 characters, none of them ',', '&' or ':'")).optional(),
 	tail_consumers: z

@@ -26,7 +26,10 @@ export interface StartRequest {
 	modules: UploadedModule[];
 }
 
-export type StartResult = { started: true; handlers: string[]; startupTimeMs: number } | { started: false; message: string };
+/** `classes`: the main module's exported functions (classes) other than its default export, for Durable Object bindings. */
+export type StartResult =
+	| { started: true; handlers: string[]; classes: string[]; startupTimeMs: number }
+	| { started: false; message: string };
 
 /**
  * The newest compatibility date the local workerd knows. Cloudflare's runtime is always current; a
@@ -54,7 +57,8 @@ function names(value) {
 	}
 	return value && typeof value === "object" ? Object.keys(value).filter((k) => typeof value[k] === "function") : [];
 }
-export default { fetch: () => Response.json(names(tenant.default).filter((n) => HANDLERS.includes(n))) };
+const classes = Object.keys(tenant).filter((k) => k !== "default" && typeof tenant[k] === "function");
+export default { fetch: () => Response.json({ handlers: names(tenant.default).filter((n) => HANDLERS.includes(n)), classes }) };
 \`;
 function loaderModule(kind, file) {
 	switch (kind) {
@@ -84,7 +88,7 @@ export default {
 				modules,
 			});
 			const answer = await worker.getEntrypoint().fetch("http://probe.invalid/");
-			return Response.json({ started: true, handlers: await answer.json() });
+			return Response.json({ started: true, ...(await answer.json()) });
 		} catch (error) {
 			return Response.json({ started: false, message: String(error?.message ?? error) });
 		}
@@ -138,7 +142,7 @@ export class StartupCheck {
 			return { started: false, message: "Script startup exceeded CPU time limit." };
 		}
 		const startupTimeMs = Math.round(performance.now() - began);
-		const result = (await answer.json()) as { started: true; handlers: string[] } | { started: false; message: string };
+		const result = (await answer.json()) as { started: true; handlers: string[]; classes: string[] } | { started: false; message: string };
 		return result.started ? { ...result, startupTimeMs } : { started: false, message: startupMessage(result.message) };
 	}
 

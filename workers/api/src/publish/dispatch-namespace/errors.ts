@@ -37,6 +37,16 @@ export const CLOUDFLARE_ERRORS: Readonly<Record<number, { fault: Fault; meaning:
 	10055: { fault: "code", meaning: "the Worker has more variables and secrets than the limit" },
 	10068: { fault: "code", meaning: "the Worker registers no event handler" },
 	10069: { fault: "code", meaning: "the Worker registers an event handler the runtime does not support" },
+	10061: { fault: "code", meaning: "a Durable Object binding names a class no migration created" },
+	10070: { fault: "code", meaning: "a Durable Object migration names a class the code does not export" },
+	10074: {
+		fault: "code",
+		meaning: "a Durable Object migration does not apply to the script's classes (a class created twice, one deleted that is not there)",
+	},
+	10079: {
+		fault: "platform",
+		meaning: "the Durable Object migration's old_tag is not the script's tag (Ferry reads it just before the upload)",
+	},
 	971: { fault: "transient", meaning: "rate limited: wait and retry" },
 	10013: { fault: "transient", meaning: "an unknown error occurred on Cloudflare's side" },
 	10035: { fault: "transient", meaning: "another change to the same script is in progress" },

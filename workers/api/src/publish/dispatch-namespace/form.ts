@@ -9,6 +9,7 @@ import { PLAN_LIMIT_BOUNDS } from "../../../../shared/runtime/plans";
 import { TAG_PREFIX } from "../../../../shared/telemetry/tags";
 import { TELEMETRY_WORKER } from "../../../../shared/telemetry/worker";
 import type { BuiltDeployment } from "../types";
+import type { DurableObjectBinding, Migrations } from "./durable-objects";
 import type { ResourceBindingMetadata } from "./resources";
 
 /** A binding of a user Worker. Ferry gives tenant code values only: its vars (text or JSON), and secrets when it has them. */
@@ -30,7 +31,9 @@ export interface ScriptMetadata {
 	main_module?: string;
 	compatibility_date: string;
 	compatibility_flags: string[];
-	bindings?: (TextBinding | JsonBinding | AssetsBinding | ResourceBindingMetadata)[];
+	bindings?: (TextBinding | JsonBinding | AssetsBinding | ResourceBindingMetadata | DurableObjectBinding)[];
+	/** The Durable Object classes the script's objects script still lacks (./durable-objects.ts). */
+	migrations?: Migrations;
 	tags: string[];
 	limits: { cpu_ms: number };
 	/** Where the script's traces go: the telemetry Worker (workers/telemetry/, docs/telemetry.md). */
@@ -68,6 +71,7 @@ export function scriptMetadata(
 	secrets: Readonly<Record<string, string>> = {},
 	assets?: ScriptAssets,
 	resources: readonly ResourceBindingMetadata[] = [],
+	objects: { bindings: readonly DurableObjectBinding[]; migrations?: Migrations } = { bindings: [] },
 ): ScriptMetadata {
 	const common = {
 		compatibility_date: manifest.compatibilityDate,
@@ -79,7 +83,8 @@ export function scriptMetadata(
 	};
 	// Assets only: Cloudflare's shape has no main module and no bindings.
 	if (manifest.mainModule === null) return common;
-	const binding = manifest.assets?.binding;
+	// The objects script (./durable-objects.ts) is uploaded without the assets, so without their binding.
+	const binding = assets ? manifest.assets?.binding : undefined;
 	return {
 		main_module: manifest.mainModule,
 		...common,
@@ -90,7 +95,9 @@ export function scriptMetadata(
 			...Object.entries(secrets).map(([name, text]): TextBinding => ({ type: "secret_text", name, text })),
 			...(binding ? [{ type: "assets", name: binding } satisfies AssetsBinding] : []),
 			...resources,
+			...objects.bindings,
 		],
+		...(objects.migrations ? { migrations: objects.migrations } : {}),
 	};
 }
 
@@ -114,12 +121,20 @@ export function uploadForm(
 		secrets,
 		assets,
 		resources,
-	}: { secrets?: Readonly<Record<string, string>>; assets?: ScriptAssets; resources?: readonly ResourceBindingMetadata[] } = {},
+		objects,
+	}: {
+		secrets?: Readonly<Record<string, string>>;
+		assets?: ScriptAssets;
+		resources?: readonly ResourceBindingMetadata[];
+		objects?: { bindings: readonly DurableObjectBinding[]; migrations?: Migrations };
+	} = {},
 ): FormData {
 	const form = new FormData();
 	form.set(
 		"metadata",
-		new File([JSON.stringify(scriptMetadata(deployment, secrets, assets, resources))], "metadata.json", { type: "application/json" }),
+		new File([JSON.stringify(scriptMetadata(deployment, secrets, assets, resources, objects))], "metadata.json", {
+			type: "application/json",
+		}),
 	);
 	for (const module of deployment.manifest.modules) {
 		const bytes = deployment.blobs.get(module.sha256);

@@ -17,6 +17,7 @@ import { type BuiltDeployment, LoadError, type LoadedDeployment, noFetchHandler,
 import { CloudflareApi, CloudflareApiError, type CloudflareApiOptions, describeErrors } from "./api";
 import { scriptAssetsConfig, uploadAssets } from "./assets";
 import type { CloudflareConfig } from "./config";
+import { migrationsAfter, migrationTag, objectBindings, objectsScriptName } from "./durable-objects";
 import { faultOf, isScriptGone } from "./errors";
 import { scriptTag, uploadForm } from "./form";
 import { type ResourceBindingMetadata, resourceBindings } from "./resources";
@@ -65,8 +66,14 @@ export class DispatchNamespacePublisher implements Publisher {
 			const scriptAssets = assets
 				? { jwt: await uploadAssets(this.api, path, assets), config: scriptAssetsConfig(assets.files) }
 				: undefined;
+			if (manifest.durableObjects?.classes.length) await this.uploadObjects(deployment, resources);
 			answer = await this.api.call("PUT", path, {
-				body: uploadForm(deployment, { secrets: deployment.secrets, assets: scriptAssets, resources }),
+				body: uploadForm(deployment, {
+					secrets: deployment.secrets,
+					assets: scriptAssets,
+					resources,
+					objects: { bindings: objectBindings(deployment, false) },
+				}),
 				// As wrangler does: the answer need not carry the script back.
 				query: { excludeScript: "true" },
 			});
@@ -96,6 +103,24 @@ export class DispatchNamespacePublisher implements Publisher {
 	 * leaves unreachable scripts behind, which is logged for the operator instead of failing a delete
 	 * that has already happened. `deploymentIds` are the ones sent (reached Built): none, no call.
 	 */
+	/**
+	 * The deployment's code as its script's objects script, with the migrations that script lacks
+	 * (./durable-objects.ts): its Durable Object classes run there, whichever deployment binds them.
+	 */
+	private async uploadObjects(deployment: BuiltDeployment, resources: ResourceBindingMetadata[]): Promise<void> {
+		const path = [...this.scriptsPath(), objectsScriptName(deployment.scriptId)];
+		const tag = await migrationTag(this.api, this.scriptsPath(), objectsScriptName(deployment.scriptId));
+		const migrations = migrationsAfter(tag, deployment.manifest.durableObjects?.classes ?? []);
+		await this.api.call("PUT", path, {
+			body: uploadForm(deployment, {
+				secrets: deployment.secrets,
+				resources,
+				objects: { bindings: objectBindings(deployment, true), ...(migrations ? { migrations } : {}) },
+			}),
+			query: { excludeScript: "true" },
+		});
+	}
+
 	async remove(script: { id: string; name: string }, deploymentIds: readonly string[]): Promise<void> {
 		if (deploymentIds.length === 0) return;
 		const tag = scriptTag(script.id);
