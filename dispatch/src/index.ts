@@ -7,6 +7,7 @@
  * runtime's fetch: its response is the tenant's, streamed through untouched.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { budgetStopOf, nextMonthStart } from "../../workers/shared/budgets";
 import { hostOf, routeLabel } from "../../workers/shared/hosts";
 import { requestIdOf, withRequestId } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
@@ -14,7 +15,7 @@ import { platformReads } from "../../workers/shared/platform";
 import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
 import { assetServerFor } from "./assets/server";
 import { fanOut } from "./cron";
-import { notFoundPage, unavailablePage } from "./pages";
+import { notFoundPage, overBudgetPage, unavailablePage } from "./pages";
 import { refreshRoutes, resolveRoute } from "./routes";
 import { failurePage, quarantineOf, runtimeFor } from "./runtime";
 
@@ -34,6 +35,12 @@ export { FerryTail } from "./telemetry/tail";
 
 function serve(target: RouteTarget | null, request: Request, env: DispatchEnv): Response | Promise<Response> {
 	if (!target) return notFoundPage(requestIdOf(request));
+	// Past its plan's monthly budget (workers/shared/budgets/): a null check on the cached route unless stopped.
+	if (target.budgetExceeded !== null) {
+		const now = Date.now();
+		const stop = budgetStopOf(target, now);
+		if (stop) return overBudgetPage(requestIdOf(request), stop, nextMonthStart(now));
+	}
 	// Quarantined (it stopped a local runtime process): its code does not run until the time passes.
 	if (target.quarantinedUntil !== null) {
 		const quarantined = quarantineOf(target, requestIdOf(request));

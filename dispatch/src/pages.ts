@@ -7,8 +7,11 @@
  *   cpuLimitPage      500  the tenant's code ran over its CPU limit (production: Cloudflare enforces it)
  *   quarantinedPage   503  the deployment stopped a local runtime process and is paused (Retry-After)
  *   timedOutPage      504  no response headers within the wall-clock limit
+ *   overBudgetPage    429  the tenant used its plan's monthly budget (Retry-After: the next month)
  *   unavailablePage   503  the platform's own fault (logged for the operator), or a runtime process gone
  */
+
+import type { Budget } from "../../workers/shared/budgets";
 
 const page = (status: number, title: string, body: string, requestId: string) =>
 	new Response(
@@ -52,3 +55,21 @@ export const timedOutPage = (requestId: string, limitMs: number) =>
 		`The script behind this address did not answer within ${limitMs / 1000} s, the platform's limit per request.`,
 		requestId,
 	);
+
+const BUDGET_WORDS: Record<Budget, (allowed: number) => string> = {
+	requests: (allowed) => `${allowed.toLocaleString("en-US")} requests`,
+	cpu_ms: (allowed) => `${allowed.toLocaleString("en-US")} ms of CPU time`,
+};
+
+/** The tenant's use went past its plan's monthly budget: no tenant code runs until `until` (the next UTC month) or a plan change. */
+export const overBudgetPage = (requestId: string, stop: { budget: Budget; allowed: number; month: string }, until: number) => {
+	const response = page(
+		429,
+		"This script is over its monthly budget",
+		`The account behind this address has used its plan's monthly budget of ${BUDGET_WORDS[stop.budget](stop.allowed)} for ${stop.month}. ` +
+			"Its scripts answer again at the start of next month (UTC), or as soon as its plan changes.",
+		requestId,
+	);
+	response.headers.set("retry-after", String(Math.max(1, Math.ceil((until - Date.now()) / 1000))));
+	return response;
+};

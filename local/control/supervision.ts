@@ -86,7 +86,10 @@ const app = new Hono<{ Bindings: ControlEnv }>()
 		const { at } = c.req.valid("json");
 		const testClock = (c.env as { FERRY_TEST_CLOCK?: string }).FERRY_TEST_CLOCK === "1";
 		if (!testClock && Math.abs(at - Date.now()) > TICK_SLACK_MS) return c.json({ error: "only the current minute" }, 403);
-		return c.json({ runs: await runMinute(c.env, startOfMinute(at)) });
+		const runs = await runMinute(c.env, startOfMinute(at));
+		// The API's monthly budget check (workers/api/src/budgets/), at the same minutes as production's cron.
+		await (c.env.API as unknown as { checkBudgets(now: number): Promise<string[]> }).checkBudgets(at);
+		return c.json({ runs });
 	})
 	.put("/probe", json(z.object({ side: side.nullable() })), (c) => {
 		probes.setLive(c.req.valid("json").side);

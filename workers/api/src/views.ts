@@ -3,6 +3,7 @@
  * them from rows. Times are ISO 8601; field names are snake_case like Cloudflare's API. The API client
  * (the CLI's and the panel's) reads its types from here (workers/shared/api-client/types.ts), so there is one definition of each shape.
  */
+import type { Budget } from "../../shared/budgets";
 import type { DeploymentRow, ScheduleRow } from "../../shared/db/schema";
 import type { DeploymentEvent, DeploymentState } from "../../shared/deployments/states";
 import { labelUrl, previewLabel } from "../../shared/hosts";
@@ -82,6 +83,9 @@ export interface PlanView {
 	name: string;
 	cpu_ms: number;
 	sub_requests: number;
+	/** Monthly budgets over all of a tenant's scripts; null: none. */
+	requests_budget: number | null;
+	cpu_ms_budget: number | null;
 	updated_at: string;
 }
 
@@ -271,10 +275,19 @@ export interface UsageLineView extends ScriptUsage {
 	deleted_at: string | null;
 }
 
+/** How close a tenant is to its plan's monthly budgets (docs/limits.md, "Budgets"); null: the plan sets none. */
+export interface BudgetView {
+	requests: { used: number; budget: number } | null;
+	cpu_ms: { used: number; budget: number } | null;
+	/** The budget the tenant went past in this month: its scripts answer 429 until the month ends or its plan changes. */
+	exceeded: Budget | null;
+}
+
 export interface TenantUsageView {
 	tenant: { id: string; name: string; plan: string };
 	scripts: UsageLineView[];
 	totals: ScriptUsage;
+	budget: BudgetView;
 }
 
 /** `GET /v1/usage` with a tenant's token. */

@@ -87,7 +87,7 @@ export class FerryApi {
 	}
 
 	/** Operator: creates or replaces a plan. */
-	putPlan(name: string, limits: { cpu_ms: number; sub_requests: number }) {
+	putPlan(name: string, limits: { cpu_ms: number; sub_requests: number; requests_budget?: number | null; cpu_ms_budget?: number | null }) {
 		return this.http.json<{ plan: Plan }>("PUT", `/v1/plans/${segment(name)}`, { json: limits });
 	}
 

@@ -6,6 +6,7 @@ export type {
 	AllUsageAnswer,
 	AssetUploadAnswer,
 	AssetUploadSessionAnswer,
+	BudgetView as Budget,
 	DeployAnswer as DeployResult,
 	DeploymentEventView as DeploymentEvent,
 	DeploymentView as Deployment,

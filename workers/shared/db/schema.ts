@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { DEPLOYMENT_STATES } from "../deployments/states";
 import { RESOURCE_TYPES } from "../resources/index";
+import { BUDGETS } from "../runtime/plans";
 
 export const tenants = sqliteTable("tenants", {
 	id: text("id").primaryKey(),
@@ -214,7 +215,28 @@ export const plans = sqliteTable("plans", {
 	cpuMs: integer("cpu_ms").notNull(),
 	// Outbound requests (fetch, and in production also binding calls) per request.
 	subRequests: integer("sub_requests").notNull(),
+	// Monthly budgets of a tenant on the plan, all its scripts together (docs/limits.md, "Budgets"); null: none.
+	requestsBudget: integer("requests_budget"),
+	cpuMsBudget: integer("cpu_ms_budget"),
 	updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * A tenant past one of its plan's monthly budgets: the dispatcher reads this row with the tenant's
+ * routes (workers/shared/platform/d1.ts) and answers its scripts with the 429 page while `month` is
+ * the current UTC month. Written by the budget check (workers/api/src/budgets/), deleted when the
+ * tenant's plan or the plan's budgets change. At most one per tenant.
+ */
+export const budgetStops = sqliteTable("budget_stops", {
+	tenantId: text("tenant_id")
+		.primaryKey()
+		.references(() => tenants.id),
+	// YYYY-MM (UTC): the month whose use went past the budget; a later month is not stopped.
+	month: text("month").notNull(),
+	budget: text("budget", { enum: BUDGETS }).notNull(),
+	used: integer("used").notNull(),
+	allowed: integer("allowed").notNull(),
+	at: integer("at").notNull(),
 });
 
 /**

@@ -12,8 +12,10 @@ import type { DeploymentCode, PlatformReads } from "./reads";
 
 /** The columns of a RouteTarget, from ROUTES_FROM (the cron fan-out reads live targets the same way: ../schedules/d1.ts). */
 export const ROUTE_COLUMNS = `r.label, r.script_name AS scriptName, r.script_id AS scriptId, r.deployment_id AS deploymentId, s.tenant_id AS tenantId,
-	d.asset_files AS assetFiles, d.quarantined_until AS quarantinedUntil`;
-export const ROUTES_FROM = "routes r JOIN scripts s ON s.id = r.script_id JOIN deployments d ON d.id = r.deployment_id";
+	d.asset_files AS assetFiles, d.quarantined_until AS quarantinedUntil,
+	b.budget AS budgetExceeded, b.month AS budgetMonth, b.allowed AS budgetAllowed`;
+export const ROUTES_FROM = `routes r JOIN scripts s ON s.id = r.script_id JOIN deployments d ON d.id = r.deployment_id
+	LEFT JOIN budget_stops b ON b.tenant_id = s.tenant_id`;
 
 /** D1 binds at most 100 parameters per statement; a deleted script may have a preview label per deployment. */
 const MAX_BOUND = 100;

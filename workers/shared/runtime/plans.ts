@@ -19,4 +19,16 @@ export const DEFAULT_PLAN_LIMITS: Readonly<PlanLimits> = { cpuMs: 50, subRequest
 export const PLAN_LIMIT_BOUNDS = {
 	cpuMs: { min: 1, max: 300_000 },
 	subRequests: { min: 0, max: 10_000 },
+	/** Monthly budgets: at least one request or CPU millisecond, at most what a D1 integer holds safely in JS. */
+	budget: { min: 1, max: Number.MAX_SAFE_INTEGER },
 } as const;
+
+/** The monthly budgets a plan may set, each counted over all of a tenant's scripts (docs/limits.md, "Budgets"). */
+export const BUDGETS = ["requests", "cpu_ms"] as const;
+export type Budget = (typeof BUDGETS)[number];
+
+/** A plan's monthly budgets; null: no budget for that measure. */
+export interface PlanBudgets {
+	requests: number | null;
+	cpu_ms: number | null;
+}

@@ -1,3 +1,5 @@
+import type { Budget } from "./plans";
+
 /** What the dispatcher resolves a hostname to, and what a runtime adapter needs to run it. */
 export interface RouteTarget {
 	label: string;
@@ -14,6 +16,14 @@ export interface RouteTarget {
 	 * the cached route, so a quarantine ends by itself once the time passes.
 	 */
 	quarantinedUntil: number | null;
+	/**
+	 * The tenant's plan budget its use went past in `budgetMonth` (YYYY-MM, UTC), and that budget's
+	 * size; all null when there is no stop. Its scripts answer the 429 page while that month lasts
+	 * (workers/shared/budgets/). It travels with the cached route, like the quarantine.
+	 */
+	budgetExceeded: Budget | null;
+	budgetMonth: string | null;
+	budgetAllowed: number | null;
 }
 
 /** A scheduled event for a deployment's `scheduled(controller, env, ctx)`: the cron that fired and the minute it fired for. */

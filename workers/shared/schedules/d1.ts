@@ -3,6 +3,7 @@
  * cron that fires at minute T, and each run's record on its schedule. The same statements run in the
  * production dispatcher's own cron and in the local control process's minute tick.
  */
+import { budgetStopOf } from "../budgets";
 import { ROUTE_COLUMNS, ROUTES_FROM } from "../platform/d1";
 import type { RouteTarget } from "../runtime/route";
 import { isDue, startOfMinute } from "./cron";
@@ -22,7 +23,10 @@ const JOBS_QUERY = `SELECT c.cron AS cron, ${ROUTE_COLUMNS} FROM ${ROUTES_FROM}
 export async function dueJobs(db: D1Database, at: number): Promise<ScheduledJob[]> {
 	const minute = startOfMinute(at);
 	const { results } = await db.prepare(JOBS_QUERY).all<RouteTarget & { cron: string }>();
-	return results.filter((row) => isDue(row.cron, minute)).map(({ cron, ...target }) => ({ cron, target }));
+	// A tenant past its monthly budget runs no crons either (workers/shared/budgets/).
+	return results
+		.filter((row) => isDue(row.cron, minute) && budgetStopOf(row, minute) === null)
+		.map(({ cron, ...target }) => ({ cron, target }));
 }
 
 /** D1's statements per batch are bounded; a minute's runs go in chunks. */

@@ -11,6 +11,7 @@ import { allowListEntryProblem } from "../../../shared/egress/policy";
 import { notFound } from "../../../shared/http/errors";
 import { PLAN_NAME } from "../../../shared/names";
 import { requireAdmin } from "../auth/middleware";
+import { liftStops } from "../budgets";
 import { factory } from "../env";
 import { validate } from "../validate";
 import { tenantView } from "../views";
@@ -73,6 +74,8 @@ export const tenantSettingsEndpoints = factory
 		const tenant = await findTenant(db, c.req.valid("param").id);
 		const { plan } = c.req.valid("json");
 		await db.update(tenants).set({ plan }).where(eq(tenants.id, tenant.id));
+		// Moved to another plan: a budget stop of the old one goes (docs/limits.md, "Budgets").
+		await liftStops(c.env, db, { tenantId: tenant.id });
 		return c.json({ tenant: { id: tenant.id, name: tenant.name, plan }, limits: await limitsView(db, plan) });
 	})
 	.get("/:id/egress", validate("param", tenantId), async (c) => {

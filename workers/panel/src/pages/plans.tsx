@@ -16,6 +16,8 @@ export function PlansPage({ session, plans, notice }: { session: Session; plans:
 						<th scope="col">Plan</th>
 						<th scope="col">CPU per request</th>
 						<th scope="col">Subrequests per request</th>
+						<th scope="col">Requests per month</th>
+						<th scope="col">CPU per month</th>
 						<th scope="col">Updated</th>
 					</tr>
 				</thead>
@@ -25,6 +27,8 @@ export function PlansPage({ session, plans, notice }: { session: Session; plans:
 							<th scope="row">{plan.name}</th>
 							<td>{plan.cpu_ms} ms</td>
 							<td>{plan.sub_requests}</td>
+							<td>{plan.requests_budget === null ? "no budget" : plan.requests_budget.toLocaleString("en-US")}</td>
+							<td>{plan.cpu_ms_budget === null ? "no budget" : `${plan.cpu_ms_budget.toLocaleString("en-US")} ms`}</td>
 							<td>
 								<Time iso={plan.updated_at} />
 							</td>
@@ -41,6 +45,10 @@ export function PlansPage({ session, plans, notice }: { session: Session; plans:
 				<input id="plan-cpu" name="cpu_ms" type="number" min={1} required />
 				<label for="plan-sub">Subrequests per request</label>
 				<input id="plan-sub" name="sub_requests" type="number" min={0} required />
+				<label for="plan-requests-budget">Requests per month, all of a tenant's scripts (empty: no budget)</label>
+				<input id="plan-requests-budget" name="requests_budget" type="number" min={1} />
+				<label for="plan-cpu-budget">CPU per month, ms (empty: no budget)</label>
+				<input id="plan-cpu-budget" name="cpu_ms_budget" type="number" min={1} />
 				<button type="submit">Save plan</button>
 			</form>
 		</Layout>

@@ -3,7 +3,14 @@
  * (charts per step, overall and per deployment) and the tenant's usage this month: the pages of the
  * API's logs, tail, metrics and usage endpoints (docs/telemetry.md).
  */
-import type { AllUsageAnswer, Invocation, MetricsAnswer, MetricsPoint, UsageAnswer } from "../../../shared/api-client/types.ts";
+import type {
+	AllUsageAnswer,
+	Budget as BudgetView,
+	Invocation,
+	MetricsAnswer,
+	MetricsPoint,
+	UsageAnswer,
+} from "../../../shared/api-client/types.ts";
 import { formatMs } from "../../../shared/format";
 import type { Session } from "../env";
 import { LIVE_LOGS_PATH } from "../static/routes";
@@ -171,12 +178,40 @@ export function MetricsPage({ session, script, metrics }: { session: Session; sc
 	);
 }
 
+/** "used of budget" for each budget the plan sets; "no budget" for none. */
+const budgetText = (budget: BudgetView) =>
+	[
+		budget.requests && `${budget.requests.used.toLocaleString("en-US")} of ${budget.requests.budget.toLocaleString("en-US")} requests`,
+		budget.cpu_ms && `${formatMs(budget.cpu_ms.used)} of ${formatMs(budget.cpu_ms.budget)} of CPU`,
+	]
+		.filter(Boolean)
+		.join(", ") || "no budget";
+
+const BUDGET_NAMES = { requests: "requests", cpu_ms: "CPU" } as const;
+
+/** How close the tenant is to its plan's monthly budgets (docs/limits.md, "Budgets"). */
+function TenantBudget({ usage }: { usage: UsageAnswer }) {
+	const { budget, tenant } = usage;
+	if (!budget.requests && !budget.cpu_ms)
+		return (
+			<p id="budget">
+				Your plan, <strong>{tenant.plan}</strong>, sets no monthly budget: requests and CPU time are counted, never capped.
+			</p>
+		);
+	return (
+		<p id="budget">
+			Your plan, <strong>{tenant.plan}</strong>, sets a monthly budget: used {budgetText(budget)}.
+			{budget.exceeded
+				? ` Your scripts are over the ${BUDGET_NAMES[budget.exceeded]} budget: they answer 429 until the next month (UTC) or a plan change.`
+				: ""}
+		</p>
+	);
+}
+
 export function UsagePage({ session, usage }: { session: Session; usage: UsageAnswer }) {
 	return (
 		<Layout title={`Usage in ${usage.month}`} session={session}>
-			<p id="budget">
-				Your plan, <strong>{usage.tenant.plan}</strong>, sets no monthly budget: requests and CPU time are counted, never capped.
-			</p>
+			<TenantBudget usage={usage} />
 			<table>
 				<caption>What your scripts used this month (UTC)</caption>
 				<thead>
@@ -213,7 +248,9 @@ export function UsagePage({ session, usage }: { session: Session; usage: UsageAn
 export function AllUsagePage({ session, usage }: { session: Session; usage: AllUsageAnswer }) {
 	return (
 		<Layout title={`Usage in ${usage.month}`} session={session}>
-			<p id="budget">Plans set no monthly budgets: what tenants use is counted, never capped.</p>
+			<p id="budget">
+				A plan's monthly budgets (see Plans) stop its tenants' scripts with a 429 page once used up, until the next month or a plan change.
+			</p>
 			<table>
 				<caption>What every tenant's scripts used this month (UTC)</caption>
 				<thead>
@@ -224,6 +261,7 @@ export function AllUsagePage({ session, usage }: { session: Session; usage: AllU
 						<th scope="col">Requests</th>
 						<th scope="col">CPU</th>
 						<th scope="col">Wall time</th>
+						<th scope="col">Budget</th>
 					</tr>
 				</thead>
 				<tbody>
@@ -235,6 +273,10 @@ export function AllUsagePage({ session, usage }: { session: Session; usage: AllU
 							<td>{line.totals.requests}</td>
 							<td>{formatMs(line.totals.cpu_ms)}</td>
 							<td>{formatMs(line.totals.wall_ms)}</td>
+							<td>
+								{budgetText(line.budget)}
+								{line.budget.exceeded ? ` (over: ${BUDGET_NAMES[line.budget.exceeded]}, 429)` : ""}
+							</td>
 						</tr>
 					))}
 				</tbody>
@@ -246,6 +288,7 @@ export function AllUsagePage({ session, usage }: { session: Session; usage: AllU
 						<td>{usage.totals.requests}</td>
 						<td>{formatMs(usage.totals.cpu_ms)}</td>
 						<td>{formatMs(usage.totals.wall_ms)}</td>
+						<td />
 					</tr>
 				</tfoot>
 			</table>

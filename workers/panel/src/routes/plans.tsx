@@ -5,11 +5,20 @@ import { fields } from "../forms";
 import { PlansPage } from "../pages/plans";
 import { render } from "../pages/render";
 
+const budgetField = z
+	.string()
+	.trim()
+	.optional()
+	.transform((value) => (value ? Number(value) : null));
+
 const planForm = z.object({
 	csrf: z.string(),
 	name: z.string().trim().min(1).max(32),
 	cpu_ms: z.coerce.number().int(),
 	sub_requests: z.coerce.number().int(),
+	// Empty: no budget (the API checks the numbers).
+	requests_budget: budgetField,
+	cpu_ms_budget: budgetField,
 });
 
 export const planRoutes = factory
@@ -22,7 +31,7 @@ export const planRoutes = factory
 		);
 	})
 	.post("/", async (c) => {
-		const { name, cpu_ms, sub_requests } = fields(c, planForm);
-		const { plan } = await c.var.api.putPlan(name, { cpu_ms, sub_requests });
+		const { name, cpu_ms, sub_requests, requests_budget, cpu_ms_budget } = fields(c, planForm);
+		const { plan } = await c.var.api.putPlan(name, { cpu_ms, sub_requests, requests_budget, cpu_ms_budget });
 		return c.redirect(`/plans?saved=${encodeURIComponent(plan.name)}`, 303);
 	});
