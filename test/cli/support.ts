@@ -85,16 +85,16 @@ export class Cli {
 		const io: Io = {
 			stdout: {
 				isTTY: options.tty ?? false,
-				write: (chunk: string) => {
-					stdout += chunk;
+				write: (chunk: string | Uint8Array) => {
+					stdout += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
 					watch();
 					return true;
 				},
 			},
 			stderr: {
 				isTTY: false,
-				write: (chunk: string) => {
-					stderr += chunk;
+				write: (chunk: string | Uint8Array) => {
+					stderr += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
 					watch();
 					return true;
 				},
@@ -156,9 +156,9 @@ export const helloProject = (name: string, text: string, extraConfig = "") =>
 	});
 
 /** What a hostname on the test platform serves. */
-export async function visit(url: string): Promise<{ status: number; text: string }> {
-	const response = await loopbackFetch(url);
-	return { status: response.status, text: await response.text() };
+export async function visit(url: string, init?: RequestInit): Promise<{ status: number; text: string; headers: Headers }> {
+	const response = await loopbackFetch(url, init);
+	return { status: response.status, text: await response.text(), headers: response.headers };
 }
 
 /**

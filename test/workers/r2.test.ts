@@ -261,6 +261,40 @@ describe("R2 buckets", () => {
 		expect((await json(res)).error.message).toBe("R2 bucket 'assets' not found");
 	});
 
+	it("are read and written over the API, object by object, with their HTTP metadata", async () => {
+		const t = await newTenant();
+		const { name } = await deployed(t);
+		const put = await api(`/v1/r2/assets/objects/${encodeURIComponent("img/a.txt")}`, {
+			method: "PUT",
+			token: t.token,
+			headers: { "content-type": "text/plain", "cache-control": "max-age=60" },
+			body: "from the api",
+		});
+		expect(await json(put)).toEqual({ key: "img/a.txt", size: 12, etag: await md5Hex("from the api") });
+		const served = await visit(`${name}.localhost`, "/get?key=img/a.txt");
+		expect(await served.text()).toBe("from the api");
+		expect(served.headers.get("content-type")).toBe("text/plain");
+		expect(served.headers.get("cache-control")).toBe("max-age=60");
+		const got = await api(`/v1/r2/assets/objects/${encodeURIComponent("img/a.txt")}`, { token: t.token });
+		expect(got.headers.get("content-type")).toBe("text/plain");
+		expect(got.headers.get("etag")).toBe(`"${await md5Hex("from the api")}"`);
+		expect(await got.text()).toBe("from the api");
+
+		const tooLong = await api(`/v1/r2/assets/objects/${"k".repeat(1001)}`, { method: "PUT", token: t.token, body: "x" });
+		expect(tooLong.status).toBe(400);
+		expect((await json(tooLong)).error.code).toBe("invalid_request");
+		const tooBig = await api("/v1/r2/assets/objects/big", { method: "PUT", token: t.token, body: new Uint8Array(100 * 1024 * 1024 + 1) });
+		expect(tooBig.status).toBe(413);
+		expect((await json(tooBig)).error).toEqual({ code: "payload_too_large", message: "an object is at most 100 MiB here" });
+
+		expect(await json(await api("/v1/r2/assets/objects/img%2Fa.txt", { method: "DELETE", token: t.token }))).toEqual({
+			deleted: "img/a.txt",
+		});
+		const gone = await api("/v1/r2/assets/objects/img%2Fa.txt", { token: t.token });
+		expect(gone.status).toBe(404);
+		expect((await json(gone)).error.message).toBe("object 'img/a.txt' not found in R2 bucket 'assets'");
+	});
+
 	it("refuse bad bindings at upload", async () => {
 		const t = await newTenant();
 		const refused = async (bindings: unknown[], message: RegExp) => {

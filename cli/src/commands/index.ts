@@ -52,7 +52,7 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 		},
 	},
 	resources: {
-		description: "Your resources (KV namespaces), provisioned by the deployments that bind them",
+		description: "Your resources (KV namespaces, R2 buckets), provisioned by the deployments that bind them",
 		commands: {
 			list: () => import("./resources/list.ts"),
 		},
@@ -65,6 +65,15 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 			"key list": () => import("./kv/key/list.ts"),
 			"key delete": () => import("./kv/key/delete.ts"),
 			"namespace delete": () => import("./kv/namespace/delete.ts"),
+		},
+	},
+	r2: {
+		description: "Your R2 buckets' objects (wrangler's words: BUCKET/KEY)",
+		commands: {
+			"object get": () => import("./r2/object/get.ts"),
+			"object put": () => import("./r2/object/put.ts"),
+			"object delete": () => import("./r2/object/delete.ts"),
+			"bucket delete": () => import("./r2/bucket/delete.ts"),
 		},
 	},
 	tokens: {

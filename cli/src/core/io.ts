@@ -3,7 +3,8 @@
  * captured streams and a temporary config directory in tests (which call main() in-process).
  */
 export interface OutputStream {
-	write(chunk: string): unknown;
+	/** Text, or bytes as they are (`ferry r2 object get` prints an object's bytes). */
+	write(chunk: string | Uint8Array): unknown;
 	isTTY?: boolean;
 }
 

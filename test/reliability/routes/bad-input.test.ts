@@ -40,7 +40,7 @@ const BODY_JUNK: [string, string][] = [
 
 describe("bad input on every endpoint", () => {
 	it.each(endpoints.filter((e) => !PUBLIC(e)).map((e) => [e.key, e] as const))("%s: bad credentials are 401 or 403", async (_, e) => {
-		const path = fill(e.path, { name: "x", id: "x", namespace: "x", key: "x", type: "kv_namespace", secret: "x" });
+		const path = fill(e.path, { name: "x", id: "x", namespace: "x", bucket: "x", key: "x", type: "kv_namespace", secret: "x" });
 		for (const authorization of BAD_AUTHORIZATIONS) {
 			const code = await clientError(
 				await api(path, { method: e.method, headers: { authorization } }),

@@ -12,6 +12,8 @@ import { ASSET_UPLOAD, type Endpoint, endpoints, fill } from "./endpoints";
 /** Tenant A's KV namespace (bound by its live deployment) and a key in it. */
 const VICTIM_KV = "victim-kv";
 const VICTIM_KEY = "victim-key";
+/** Tenant A's R2 bucket (bound by the same deployment) and an object in it. */
+const VICTIM_BUCKET = "victim-bucket";
 
 /** Tenant A's resources, which tenant B goes after. */
 async function victim() {
@@ -19,9 +21,17 @@ async function victim() {
 	const script = uniqueName("victim");
 	const v1 = (await json(await deploy(a.token, script, hello("a v1")))).deployment.id as string;
 	const v2 = (
-		await json(await deploy(a.token, script, hello("a v2"), { bindings: [{ type: "kv_namespace", name: "KV", namespace_id: VICTIM_KV }] }))
+		await json(
+			await deploy(a.token, script, hello("a v2"), {
+				bindings: [
+					{ type: "kv_namespace", name: "KV", namespace_id: VICTIM_KV },
+					{ type: "r2_bucket", name: "BUCKET", bucket_name: VICTIM_BUCKET },
+				],
+			}),
+		)
 	).deployment.id as string;
 	await api(`/v1/kv/${VICTIM_KV}/values/${VICTIM_KEY}`, { method: "PUT", token: a.token, body: "a's value" });
+	await api(`/v1/r2/${VICTIM_BUCKET}/objects/${VICTIM_KEY}`, { method: "PUT", token: a.token, body: "a's object" });
 	const token = (
 		await json(
 			await api("/v1/tokens", { method: "POST", token: a.token, headers: { "content-type": "application/json" }, body: '{"name":"a-ci"}' }),
@@ -55,6 +65,15 @@ const kv = (other: Record<string, string> = {}): ScopedCase => ({
 	},
 });
 
+/** A's R2 bucket, with the other params given. */
+const bucket = (other: Record<string, string> = {}): ScopedCase => ({
+	params: () => ({ bucket: VICTIM_BUCKET, name: VICTIM_BUCKET, ...other }),
+	missing: () => {
+		const nobody = uniqueName("nobody");
+		return { bucket: nobody, name: nobody, ...other };
+	},
+});
+
 /** Every tenant-scoped endpoint with a parameter naming a resource. */
 const SCOPED: Record<string, ScopedCase> = {
 	"GET /v1/scripts/:name": script,
@@ -80,6 +99,9 @@ const SCOPED: Record<string, ScopedCase> = {
 	"GET /v1/kv/:namespace/values/:key": kv({ key: VICTIM_KEY }),
 	"PUT /v1/kv/:namespace/values/:key": { ...kv({ key: VICTIM_KEY }), body: () => "b's value" },
 	"DELETE /v1/kv/:namespace/values/:key": kv({ key: VICTIM_KEY }),
+	"GET /v1/r2/:bucket/objects/:key": bucket({ key: VICTIM_KEY }),
+	"PUT /v1/r2/:bucket/objects/:key": { ...bucket({ key: VICTIM_KEY }), body: () => "b's object" },
+	"DELETE /v1/r2/:bucket/objects/:key": bucket({ key: VICTIM_KEY }),
 };
 /** Tenant-scoped endpoints that name no resource: they answer about the caller only. */
 const OWN = [
@@ -105,6 +127,7 @@ const TENANT_PREFIXES = [
 	"/v1/usage",
 	"/v1/resources",
 	"/v1/kv",
+	"/v1/r2",
 	"/v1/events",
 ];
 const isTenantScoped = (e: Endpoint) => TENANT_PREFIXES.some((prefix) => e.path === prefix || e.path.startsWith(`${prefix}/`));
@@ -137,6 +160,7 @@ async function stateOf(v: Victim) {
 		tokenWorks: (await api("/v1/whoami", { token: v.tokenSecret })).status,
 		resources: (await json(await api("/v1/resources", { token: v.a.token }))).resources,
 		kvValue: await (await api(`/v1/kv/${VICTIM_KV}/values/${VICTIM_KEY}`, { token: v.a.token })).text(),
+		r2Object: await (await api(`/v1/r2/${VICTIM_BUCKET}/objects/${VICTIM_KEY}`, { token: v.a.token })).text(),
 	};
 }
 

@@ -37,9 +37,12 @@ export const ASSET_UPLOAD = "POST /v1/assets/upload";
 /** A KV value: its body is the value's bytes, whatever they are (docs/api.md, "Resources"). */
 export const KV_PUT = "PUT /v1/kv/:namespace/values/:key";
 
+/** An R2 object: its body is the object's bytes (docs/api.md, "Resources"). */
+export const R2_PUT = "PUT /v1/r2/:bucket/objects/:key";
+
 /** Endpoints whose body is JSON. */
 export const takesJson = (endpoint: Endpoint) =>
-	takesBody(endpoint) && endpoint.key !== UPLOAD && endpoint.key !== ASSET_UPLOAD && endpoint.key !== KV_PUT;
+	takesBody(endpoint) && endpoint.key !== UPLOAD && endpoint.key !== ASSET_UPLOAD && endpoint.key !== KV_PUT && endpoint.key !== R2_PUT;
 
 /** The path with its `:params` filled in. */
 export function fill(path: string, params: Record<string, string>): string {

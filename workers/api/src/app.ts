@@ -9,7 +9,7 @@ import { eventEndpoints } from "./endpoints/events";
 import { logEndpoints } from "./endpoints/logs";
 import { metricsEndpoints } from "./endpoints/metrics";
 import { planEndpoints } from "./endpoints/plans";
-import { kvEndpoints, resourceEndpoints } from "./endpoints/resources";
+import { kvEndpoints, r2Endpoints, resourceEndpoints } from "./endpoints/resources";
 import { scheduleEndpoints } from "./endpoints/schedules";
 import { scriptEndpoints } from "./endpoints/scripts";
 import { secretEndpoints } from "./endpoints/secrets";
@@ -38,6 +38,7 @@ export const app = factory
 	.use("/v1/resources", requireTenant)
 	.use("/v1/resources/*", requireTenant)
 	.use("/v1/kv/*", requireTenant)
+	.use("/v1/r2/*", requireTenant)
 	.route("/v1/whoami", whoamiEndpoints)
 	.route("/v1/tokens", tokenEndpoints)
 	.route("/v1/scripts", assetSessionEndpoints)
@@ -52,6 +53,7 @@ export const app = factory
 	.route("/v1/deployments", deploymentEndpoints)
 	.route("/v1/resources", resourceEndpoints)
 	.route("/v1/kv", kvEndpoints)
+	.route("/v1/r2", r2Endpoints)
 	.route("/client/v4", clientV4);
 
 app.notFound((c) => new FerryError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());

@@ -222,7 +222,7 @@ export class FerryApi {
 		});
 	}
 
-	/** The tenant's resources (KV namespaces), with their sizes where the platform keeps the data. */
+	/** The tenant's resources (KV namespaces, R2 buckets), with their sizes where the platform keeps the data. */
 	listResources() {
 		return this.http.json<{ resources: Resource[] }>("GET", "/v1/resources");
 	}
@@ -255,6 +255,24 @@ export class FerryApi {
 
 	kvDelete(namespace: string, key: string) {
 		return this.http.json<{ deleted: string }>("DELETE", `/v1/kv/${segment(namespace)}/values/${segment(key)}`);
+	}
+
+	/** An R2 object's bytes and its HTTP metadata headers (content-type, …). */
+	async r2Get(bucket: string, key: string): Promise<{ bytes: Uint8Array; headers: Headers }> {
+		const response = await this.http.call("GET", `/v1/r2/${segment(bucket)}/objects/${segment(key)}`);
+		return { bytes: new Uint8Array(await response.arrayBuffer()), headers: response.headers };
+	}
+
+	/** Writes an R2 object; `headers` carry its HTTP metadata (content-type, cache-control, …). */
+	r2Put(bucket: string, key: string, value: Uint8Array, headers: Record<string, string>) {
+		return this.http.json<{ key: string; size: number; etag: string | null }>("PUT", `/v1/r2/${segment(bucket)}/objects/${segment(key)}`, {
+			body: value,
+			headers: { "content-type": "application/octet-stream", ...headers },
+		});
+	}
+
+	r2Delete(bucket: string, key: string) {
+		return this.http.json<{ deleted: string }>("DELETE", `/v1/r2/${segment(bucket)}/objects/${segment(key)}`);
 	}
 
 	/** Starts an asset upload session: which of these files the platform lacks (docs/assets.md). */

@@ -1,15 +1,19 @@
 /**
  * The tenant's resources (docs/bindings.md, docs/api.md "Resources"): `GET /v1/resources` lists
  * what its deployments bound, `DELETE /v1/resources/:type/:name` deletes one with its data, and
- * `/v1/kv/:namespace/…` reads and writes a KV namespace's keys (what `ferry kv key` calls). Every
+ * `/v1/kv/:namespace/…` reads and writes a KV namespace's keys (what `ferry kv key` calls),
+ * `/v1/r2/:bucket/objects/:key` an R2 bucket's objects (what `ferry r2 object` calls). Every
  * route finds the resource for the token's tenant first: another tenant's answers 404 like a missing
  * one, and the store is reached with the tenant id of the token, never one the request names.
  */
 import { z } from "zod";
+import { formatBytes } from "../../../shared/format";
+import { BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import type { ResourcesApi } from "../../../shared/resources/api";
 import { RESOURCE_TYPES, type ResourceRef, resourceNameSchema } from "../../../shared/resources/index";
 import { checkKey, checkList, checkPut, KV_LIMITS, KvError } from "../../../shared/resources/kv";
+import { R2_LIMITS } from "../../../shared/resources/r2";
 import { iso } from "../../../shared/time";
 import { factory } from "../env";
 import { deleteResourceRow, findResource, resourcesOf } from "../resources/store";
@@ -83,13 +87,14 @@ const putQuery = z.strictObject({
 		.optional(),
 });
 
-async function namespaceRef(
-	c: { var: { db: Parameters<typeof findResource>[0]; tenant: { id: string } } },
-	name: string,
-): Promise<ResourceRef> {
-	const row = await findResource(c.var.db, c.var.tenant.id, "kv_namespace", name);
-	return { tenantId: row.tenantId, type: "kv_namespace", name: row.name };
+type TenantContext = { var: { db: Parameters<typeof findResource>[0]; tenant: { id: string } } };
+
+async function resourceRef(c: TenantContext, type: ResourceRef["type"], name: string): Promise<ResourceRef> {
+	const row = await findResource(c.var.db, c.var.tenant.id, type, name);
+	return { tenantId: row.tenantId, type, name: row.name };
 }
+
+const namespaceRef = (c: TenantContext, name: string) => resourceRef(c, "kv_namespace", name);
 
 export const kvEndpoints = factory
 	.createApp()
@@ -145,5 +150,69 @@ export const kvEndpoints = factory
 			kvFailure(error);
 		}
 		await store(c.env).kvDelete(ref, key);
+		return c.json({ deleted: key });
+	});
+
+const objectParams = z.object({
+	bucket: resourceNameSchema,
+	key: z
+		.string()
+		.min(1)
+		.refine((key) => new TextEncoder().encode(key).byteLength <= R2_LIMITS.keyBytes, {
+			message: `an object key is at most ${R2_LIMITS.keyBytes} bytes of UTF-8`,
+		}),
+});
+
+/** The HTTP metadata a put may set, from the request's own headers (what `ferry r2 object put --content-type …` sends). */
+const HTTP_METADATA = {
+	contentType: "content-type",
+	contentLanguage: "content-language",
+	contentDisposition: "content-disposition",
+	contentEncoding: "content-encoding",
+	cacheControl: "cache-control",
+} as const;
+
+const objectNotFound = (key: string, bucket: string) => new FerryError("not_found", `object '${key}' not found in R2 bucket '${bucket}'`);
+
+export const r2Endpoints = factory
+	.createApp()
+	.get("/:bucket/objects/:key", validate("param", objectParams), async (c) => {
+		const { bucket, key } = c.req.valid("param");
+		const ref = await resourceRef(c, "r2_bucket", bucket);
+		const object = await store(c.env).r2Get(ref, key, {});
+		if (!object?.body) throw objectNotFound(key, bucket);
+		const headers = new Headers({ etag: object.httpEtag, "content-length": String(object.size) });
+		for (const [field, header] of Object.entries(HTTP_METADATA)) {
+			const value = object.httpMetadata[field as keyof typeof HTTP_METADATA];
+			if (value !== undefined) headers.set(header, value);
+		}
+		if (!headers.has("content-type")) headers.set("content-type", "application/octet-stream");
+		return new Response(object.body, { headers });
+	})
+	.put("/:bucket/objects/:key", validate("param", objectParams), async (c) => {
+		const { bucket, key } = c.req.valid("param");
+		const ref = await resourceRef(c, "r2_bucket", bucket);
+		const httpMetadata: R2HTTPMetadata = {};
+		for (const [field, header] of Object.entries(HTTP_METADATA)) {
+			const value = c.req.header(header);
+			if (value !== undefined) httpMetadata[field as keyof typeof HTTP_METADATA] = value;
+		}
+		let bytes: Uint8Array;
+		try {
+			bytes = await readLimited(c.req.raw, R2_LIMITS.objectBytes);
+		} catch (error) {
+			if (error instanceof BodyTooLargeError)
+				throw new FerryError("payload_too_large", `an object is at most ${formatBytes(R2_LIMITS.objectBytes)} here`);
+			throw error;
+		}
+		// An RPC call's arguments are at most 32 MiB: a larger object crosses as a stream.
+		const value = bytes.byteLength > 1024 * 1024 ? new Blob([bytes]).stream() : (bytes.slice().buffer as ArrayBuffer);
+		const stored = await store(c.env).r2Put(ref, key, value, { httpMetadata });
+		return c.json({ key, size: stored?.size ?? 0, etag: stored?.etag ?? null });
+	})
+	.delete("/:bucket/objects/:key", validate("param", objectParams), async (c) => {
+		const { bucket, key } = c.req.valid("param");
+		const ref = await resourceRef(c, "r2_bucket", bucket);
+		await store(c.env).r2Delete(ref, [key]);
 		return c.json({ deleted: key });
 	});
