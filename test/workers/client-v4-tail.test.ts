@@ -141,6 +141,21 @@ describe("/client/v4 tails", () => {
 		}
 	});
 
+	it("refuses an eleventh open tail of a script with Cloudflare's rate-limit code, and takes one again once a socket closes", async () => {
+		const { t, name } = await deployed();
+		const { result } = await json(await createTail(t, name));
+		const open = await Promise.all(Array.from({ length: 10 }, () => connect(result.url)));
+		const refused = await api(new URL(result.url).pathname, { headers: { upgrade: "websocket" } });
+		expect(refused.status).toBe(429);
+		expect(await json(refused)).toMatchObject({ success: false, errors: [{ code: 971 }] });
+		open[0]!.close();
+		const store = await storeOf(name);
+		await expect.poll(() => store.openTails()).toBe(9);
+		const again = await connect(result.url);
+		for (const tail of [...open.slice(1), again]) tail.close();
+		await expect.poll(() => store.openTails()).toBe(0);
+	});
+
 	it("the socket takes only a tail id this platform signed, for a script that is still there, as a WebSocket", async () => {
 		const { t, name } = await deployed();
 		const { result } = await json(await createTail(t, name));
