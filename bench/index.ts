@@ -14,9 +14,9 @@ import { describeMachine, machineLine } from "./machine.ts";
 import { measureBindings } from "./measure/bindings.ts";
 import { measureTelemetry } from "./measure/telemetry.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
-import { freshStateMeasurements, logTelemetry, startFreshPlatform } from "./phases/fresh-state.ts";
+import { deployBurst, freshStateMeasurements, logTelemetry, startFreshPlatform } from "./phases/fresh-state.ts";
 import { largeStatePhase } from "./phases/large-state.ts";
-import { bindingsRows, rows, telemetryRows } from "./report/rows.ts";
+import { bindingsRows, deployThroughputRow, rows, telemetryRows } from "./report/rows.ts";
 import { renderTable } from "./report/table.ts";
 import type { Results } from "./results.ts";
 import { isSeeded, seededStateDir } from "./seed.ts";
@@ -48,6 +48,14 @@ async function onlyTelemetry(): Promise<void> {
 	logTelemetry(telemetry);
 	await fresh.stop();
 	console.log(`\n${machineLine(machine)}\n\n${renderTable(telemetryRows(telemetry, options.load.connections))}\n`);
+}
+
+/** `--only deploys`: the deploys-per-second row alone, on a fresh platform, printed. */
+async function onlyDeploys(): Promise<void> {
+	const fresh = await startFreshPlatform();
+	const burst = await deployBurst(fresh, options.deployBurst);
+	await fresh.stop();
+	console.log(`\n${machineLine(machine)}\n\n${renderTable([deployThroughputRow(burst)])}\n`);
 }
 
 async function fullRun(): Promise<void> {
@@ -83,7 +91,8 @@ async function fullRun(): Promise<void> {
 }
 
 try {
-	await (options.only === "bindings" ? onlyBindings() : options.only === "telemetry" ? onlyTelemetry() : fullRun());
+	const only = { bindings: onlyBindings, telemetry: onlyTelemetry, deploys: onlyDeploys };
+	await (options.only ? only[options.only]() : fullRun());
 } catch (error) {
 	log(`failed: ${error instanceof Error ? error.message : String(error)}`);
 	process.exitCode = 1;

@@ -8,6 +8,8 @@ export interface BenchOptions {
 	/** Cold-start samples and deploys timed. */
 	coldSamples: number;
 	deploys: number;
+	/** New scripts deployed in the deploys-per-second row (8 in flight). */
+	deployBurst: number;
 	/** Redeploys of the 1,000-file asset site timed. */
 	assetRedeploys: number;
 	/** `npm run dev` starts timed. */
@@ -17,7 +19,7 @@ export interface BenchOptions {
 	/** Write the table into docs/benchmarks.md. */
 	write: boolean;
 	/** Only these rows, on a fresh platform (nothing written): `bindings`. */
-	only?: "bindings" | "telemetry";
+	only?: OnlyRows;
 }
 
 export const FULL_SEED = 10_000;
@@ -33,7 +35,12 @@ const positiveInt = (flag: string, text: string): number => {
 	return n;
 };
 
-const USAGE = "npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write] [--only bindings|telemetry]";
+/** The row groups `--only` runs alone. */
+const ONLY_ROWS = ["bindings", "telemetry", "deploys"] as const;
+export type OnlyRows = (typeof ONLY_ROWS)[number];
+const isOnlyRows = (value: string): value is OnlyRows => (ONLY_ROWS as readonly string[]).includes(value);
+
+const USAGE = `npm run bench -- [--quick] [--duration SECONDS] [--connections N] [--threads N] [--no-write] [--only ${ONLY_ROWS.join("|")}]`;
 
 const FLAGS = {
 	quick: { type: "boolean", default: false },
@@ -65,13 +72,13 @@ export function parseOptions(argv: string[]): BenchOptions {
 				"  --connections  wrk connections for the throughput rows (default 16)\n" +
 				"  --threads      wrk threads (default 1: the rest of the machine is the platform's)\n" +
 				"  --no-write     print the table without writing docs/benchmarks.md\n" +
-				"  --only         only these rows, printed (bindings: the KV read's and a service binding RPC's cost; telemetry: collection on vs off, live tail delivery)",
+				"  --only         only these rows, printed (bindings: the KV read's and a service binding RPC's cost; telemetry: collection on vs off,\n                 live tail delivery; deploys: deploys per second, 8 in flight)",
 		);
 		process.exit(0);
 	}
 	const quick = values.quick;
-	if (values.only !== undefined && values.only !== "bindings" && values.only !== "telemetry") {
-		console.error(`--only takes 'bindings' or 'telemetry', not '${values.only}'\nusage: ${USAGE}`);
+	if (values.only !== undefined && !isOnlyRows(values.only)) {
+		console.error(`--only takes ${ONLY_ROWS.map((rows) => `'${rows}'`).join(", ")}, not '${values.only}'\nusage: ${USAGE}`);
 		process.exit(1);
 	}
 	return {
@@ -85,11 +92,12 @@ export function parseOptions(argv: string[]): BenchOptions {
 		},
 		coldSamples: quick ? 5 : 15,
 		deploys: quick ? 20 : 30,
+		deployBurst: quick ? 40 : 200,
 		assetRedeploys: quick ? 3 : 5,
 		starts: quick ? 1 : 3,
 		// 1,000 scripts take half a minute of cold starts before their run: too long for a smoke run.
 		spreads: quick ? [10, 100] : [10, 100, 1000],
 		write: !values["no-write"] && values.only === undefined,
-		...(values.only ? { only: values.only as "bindings" | "telemetry" } : {}),
+		...(values.only && isOnlyRows(values.only) ? { only: values.only } : {}),
 	};
 }

@@ -2,6 +2,7 @@
 import type { RedeploySample } from "./measure/assets.ts";
 import type { BindingResults } from "./measure/bindings.ts";
 import type { FirstRequests } from "./measure/cold-start.ts";
+import type { DeployThroughput } from "./measure/deploy-throughput.ts";
 import type { TelemetryResults } from "./measure/telemetry.ts";
 import type { SeedReport } from "./seed.ts";
 import type { LoadResult } from "./wrk-output.ts";
@@ -44,6 +45,8 @@ export interface Results {
 	coldUnprepared: FirstRequests;
 	/** Milliseconds from sending the upload to the first 200 from the new deployment. */
 	deployMs: number[];
+	/** New scripts deployed through the API, several in flight: deploys per second and CPU per deploy. */
+	deployThroughput: DeployThroughput;
 	/** `npm run dev` with existing state: spawn → first answer, and what it printed (its node process start → ready). */
 	startReady: { processMs: number; reportedMs: number | undefined }[];
 	scale: {

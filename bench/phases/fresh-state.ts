@@ -18,6 +18,7 @@ import { deployKvReader, deployRpcCaller, KV_HOST, measureBindings } from "../me
 import { measureFirstAfterDeploy } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
+import { measureDeployThroughput } from "../measure/deploy-throughput.ts";
 import { measureTelemetry } from "../measure/telemetry.ts";
 import type { BenchOptions } from "../options.ts";
 import { type BenchPlatform, startPlatform } from "../platform.ts";
@@ -80,12 +81,10 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 
 type HelloResults = Pick<Results, "dispatched" | "direct" | "hop" | "dispatchedOne" | "directOne" | "hopOne">;
 export type FreshStateResults = HelloResults &
-	Pick<Results, "wasi" | "bindings" | "secrets" | "telemetry" | "coldStart" | "deployMs" | "assets">;
+	Pick<Results, "wasi" | "bindings" | "secrets" | "telemetry" | "coldStart" | "deployMs" | "deployThroughput" | "assets">;
 
-export async function freshStateMeasurements(
-	{ bench, api, token, projectsDir }: FreshPlatform,
-	options: BenchOptions,
-): Promise<FreshStateResults> {
+export async function freshStateMeasurements(fresh: FreshPlatform, options: BenchOptions): Promise<FreshStateResults> {
+	const { bench, api, token, projectsDir } = fresh;
 	const { port } = bench;
 	const hello = { port, host: "hello.localhost" };
 	const baseline = await startBaseline();
@@ -138,13 +137,36 @@ export async function freshStateMeasurements(
 		const deployMs = await measureDeploys(api, pinned, options.deploys);
 		log(`  p50 ${formatMs(median(deployMs))}`);
 
+		const deployThroughput = await deployBurst(fresh, options.deployBurst);
+
 		log(`redeploys of a 1,000-file site with one file changed (${options.assetRedeploys}, ferry deploy spawned)`);
 		const redeploys = await measureAssetRedeploys(apiUrl(port), token, pinned, path.join(projectsDir, "site-1000"), options.assetRedeploys);
 		log(`  median ${formatMs(median(redeploys.map((r) => r.endToEndMs)))}`);
-		return { ...results, wasi, bindings, secrets, telemetry, coldStart, deployMs, assets: { small: asset, hello: assetHello, redeploys } };
+		return {
+			...results,
+			wasi,
+			bindings,
+			secrets,
+			telemetry,
+			coldStart,
+			deployMs,
+			deployThroughput,
+			assets: { small: asset, hello: assetHello, redeploys },
+		};
 	} finally {
 		pinned.close();
 	}
+}
+
+/** The deploys-per-second row's burst of new scripts (measure/deploy-throughput.ts), logged. */
+export async function deployBurst({ bench, api }: FreshPlatform, count: number): Promise<Results["deployThroughput"]> {
+	log(`deploys per second: ${count} new scripts, 8 in flight`);
+	const burst = await measureDeployThroughput(api, () => bench.platform.workerdPorts(), count);
+	const { control, runtimes, client } = burst.cpuMsPerDeploy;
+	log(
+		`  ${(count / burst.seconds).toFixed(1)} deploys/s; CPU per deploy: control ${formatMs(control)}, runtimes ${formatMs(runtimes)}, client ${formatMs(client)}`,
+	);
+	return burst;
 }
 
 export function logTelemetry({ on, off, onOne, offOne, tailMs }: Awaited<ReturnType<typeof measureTelemetry>>): void {

@@ -7,7 +7,7 @@ import { median, percentile } from "../stats.ts";
 import type { LoadResult } from "../wrk-output.ts";
 import { formatCount, formatMsDelta, formatRate, formatRatio } from "./format.ts";
 import type { Row } from "./table.ts";
-import { msAtMost, ratioAtLeast, withinFractionOf } from "./targets.ts";
+import { msAtMost, rateAtLeast, ratioAtLeast, withinFractionOf } from "./targets.ts";
 
 const load = (result: LoadResult) =>
 	`${formatRate(result.requestsPerSecond)}, p50 ${formatMs(result.p50)}, p99 ${formatMs(result.p99)}${result.socketErrors ? ` (${formatCount(result.socketErrors)} socket errors)` : ""}`;
@@ -24,6 +24,17 @@ export const bindingsRows = ({ kv, rpc, hello }: Results["bindings"]): Row[] => 
 		result: `p50 ${formatMs(rpc.p50)}, p99 ${formatMs(rpc.p99)}; added p50 ${formatMsDelta(rpc.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
 	},
 ];
+
+/** Deploys per second with several in flight, and the CPU each process spent per deploy (issue 19's target: ≥ 50/s). */
+export function deployThroughputRow({ deploys, inFlight, seconds, cpuMsPerDeploy: cpu }: Results["deployThroughput"]): Row {
+	const rate = deploys / seconds;
+	return {
+		measurement: `Deploys per second through the API: ${formatCount(deploys)} new scripts, ${inFlight} in flight, each until Deployed`,
+		result: `${rate.toFixed(1)} deploys/s; CPU per deploy ${formatMs(cpu.control + cpu.runtimes + cpu.client)} (control process ${formatMs(cpu.control)}, runtime and probe processes ${formatMs(cpu.runtimes)}, client ${formatMs(cpu.client)})`,
+		target: "≥ 50/s",
+		verdict: rateAtLeast(rate, 50),
+	};
+}
 
 /** Collection on ÷ off, the p50 it adds, and the live tail's delivery (issue 15's targets). */
 export function telemetryRows({ on, off, onOne, offOne, tailMs }: Results["telemetry"], connections: number): Row[] {
@@ -103,6 +114,7 @@ export function rows(results: Results): Row[] {
 			target: "p50 ≤ 300 ms",
 			verdict: msAtMost(median(deployMs), 300),
 		},
+		deployThroughputRow(results.deployThroughput),
 		{
 			measurement: `Start → ready: \`npm run dev\` spawn → first API answer, existing state (best of ${startReady.length})`,
 			result: `${formatMs(best.processMs)}${reported.length ? ` (node start → ready, as \`npm run dev\` prints it: best ${formatMs(Math.min(...reported))})` : ""}`,

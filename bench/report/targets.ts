@@ -29,3 +29,7 @@ export function withinFractionOf(value: number, reference: number, fraction: num
 		`${formatPercent(drop)} lower, ${formatPercent(drop - fraction)} past the ${formatPercent(fraction)} allowed`,
 	);
 }
+
+/** A rate that must reach `minimum` per second (deploys per second ≥ 50). */
+export const rateAtLeast = (perSecond: number, minimum: number): Verdict =>
+	verdict(perSecond >= minimum, `${(minimum - perSecond).toFixed(1)}/s short (${formatPercent(1 - perSecond / minimum)} below the target)`);

@@ -16,7 +16,7 @@ import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/
 import { assetServerFor } from "./assets/server";
 import { fanOut } from "./cron";
 import { notFoundPage, overBudgetPage, unavailablePage } from "./pages";
-import { refreshRoutes, resolveRoute } from "./routes";
+import { invalidateRoutes, refreshRoutes, resolveRoute } from "./routes";
 import { failurePage, quarantineOf, runtimeFor } from "./runtime";
 
 // Tenant subrequests pass through this entrypoint when the runtime is Worker Loader (see runtime/).
@@ -106,14 +106,15 @@ export default {
  */
 export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements RouteControlApi {
 	async refresh(labels: string[], prepare?: string[]): Promise<void> {
-		const targets = await refreshRoutes(platformReads(this.env), labels);
+		const warm = prepare && new Set(prepare);
+		// Labels another process serves are only dropped here: read on their first request if they ever
+		// come (a failover), rather than one read per process on every deploy.
+		if (warm) invalidateRoutes(labels.filter((label) => !warm.has(label)));
+		const targets = await refreshRoutes(platformReads(this.env), warm ? labels.filter((label) => warm.has(label)) : labels);
 		const runtime = runtimeFor(this.env);
 		const now = Date.now();
-		const warm = prepare && new Set(prepare);
 		// A quarantined deployment is not started ahead of traffic: that would run its top level again.
-		const runnable = targets.filter(
-			(target) => (!warm || warm.has(target.label)) && !(target.quarantinedUntil && target.quarantinedUntil > now),
-		);
+		const runnable = targets.filter((target) => !(target.quarantinedUntil && target.quarantinedUntil > now));
 		const deployments = new Map(runnable.map((target) => [target.deploymentId, target]));
 		const assets = assetServerFor(this.env);
 		// Warming is an optimisation: the routes are already right, so a failure here is only logged.

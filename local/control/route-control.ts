@@ -1,8 +1,9 @@
 /**
  * RouteControl, fanned out: the API's ROUTES binding reaches this entrypoint locally, and every
  * live runtime process is told (its dispatcher's own RouteControl, through its socket). Each drops
- * and re-reads the labels' routes; only the slot that serves a label now prepares (warms) its
- * deployment, so an isolate starts in the one process that will use it.
+ * the labels' routes; only the slot that serves a label now reads it again and prepares (warms) its
+ * deployment, so a deploy costs one route read and an isolate starts in the one process that will
+ * use it (the others read the route on a first request, after a failover).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { log } from "../../workers/shared/log";

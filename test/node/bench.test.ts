@@ -1,8 +1,9 @@
 /** The benchmark's pure parts (bench/): reading wrk, percentiles, targets, the table, the docs markers. */
 import { describe, expect, it } from "vitest";
 import { replaceResults } from "../../bench/docs-file.ts";
+import { deployThroughputRow } from "../../bench/report/rows.ts";
 import { renderTable } from "../../bench/report/table.ts";
-import { msAtMost, ratioAtLeast, withinFractionOf } from "../../bench/report/targets.ts";
+import { msAtMost, rateAtLeast, ratioAtLeast, withinFractionOf } from "../../bench/report/targets.ts";
 import { median, percentile } from "../../bench/stats.ts";
 import { parseWrkOutput, parseWrkTime } from "../../bench/wrk-output.ts";
 
@@ -77,6 +78,16 @@ describe("targets", () => {
 		// Faster with more scripts deployed is within the target too.
 		expect(withinFractionOf(1200, 1000, 0.1).met).toBe(true);
 		expect(withinFractionOf(700, 1000, 0.1)).toEqual({ met: false, text: "no: 30% lower, 20% past the 10% allowed" });
+		expect(rateAtLeast(50, 50).met).toBe(true);
+		expect(rateAtLeast(40, 50)).toEqual({ met: false, text: "no: 10.0/s short (20% below the target)" });
+	});
+
+	it("reports deploys per second over the burst and the CPU each side spent per deploy", () => {
+		const row = deployThroughputRow({ deploys: 200, inFlight: 8, seconds: 10, cpuMsPerDeploy: { control: 20, runtimes: 10, client: 5 } });
+		expect(row.result).toBe(
+			"20.0 deploys/s; CPU per deploy 35.0 ms (control process 20.0 ms, runtime and probe processes 10.0 ms, client 5.00 ms)",
+		);
+		expect(row.verdict).toEqual({ met: false, text: "no: 30.0/s short (60% below the target)" });
 	});
 });
 

@@ -53,6 +53,15 @@ describe("routing", () => {
 		expect((await visit(`${name}.localhost`)).status).toBe(404);
 	});
 
+	it("drops a label another process serves from its cache without reading it (read again on its first request)", async () => {
+		const { name } = await deployed(hello("elsewhere"));
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("elsewhere");
+		await env.DB.prepare("UPDATE routes SET label = label || '-moved' WHERE label = ?").bind(name).run();
+		// What the local control process sends a runtime process that does not serve the label.
+		await (env.ROUTES as unknown as RouteControlApi).refresh([name], []);
+		expect((await visit(`${name}.localhost`)).status).toBe(404);
+	});
+
 	it("has a deployment ready once its deploy answered (its first request needs no R2), without running its handler", async () => {
 		const { name, deployment } = await deployed(`let n = 0; export default { fetch: () => new Response("ready " + ++n) };`);
 		// R2 loses the manifest: the first request must not need it.

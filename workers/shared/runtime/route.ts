@@ -56,8 +56,9 @@ export interface RouteControlApi {
 	 * serves their new state; it has also read the new targets into its route cache and prepared
 	 * their deployments, so the next request is neither a D1 read nor a cold start.
 	 *
-	 * `prepare` narrows which labels' deployments are prepared (default: all): the local control
-	 * process names, for each runtime process, the labels that process serves.
+	 * `prepare` narrows which labels are read and prepared (default: all): the local control process
+	 * names, for each runtime process, the labels that process serves; the others are only dropped
+	 * from its cache (read on a first request, should one ever come there).
 	 */
 	refresh(labels: string[], prepare?: string[]): Promise<void>;
 }
