@@ -427,6 +427,43 @@ describe("GET /v1/scripts/:name/metrics", () => {
 	});
 });
 
+describe("GET /v1/metrics", () => {
+	it("gives each of the tenant's scripts its requests and errors in the range, in one answer, and no other tenant's", async () => {
+		const { t, name, deployment } = await deployed(LOGGING);
+		const quiet = uniqueName();
+		expect((await deploy(t.token, quiet, LOGGING)).status).toBe(200);
+		const store = await storeOf(name);
+		const old = { ...fakeRecord(deployment.id, "/old"), time: new Date(Date.now() - 3 * 86_400_000).toISOString() };
+		await store.append([fakeRecord(deployment.id, "/a"), { ...fakeRecord(deployment.id, "/b"), outcome: "exception" as const }, old]);
+		const other = await deployed(LOGGING);
+		await (await visit(`${other.name}.localhost`, "/x")).text();
+
+		const day = await json(await api("/v1/metrics", { token: t.token }));
+		expect(day.scripts).toEqual(
+			[
+				{ script: name, requests: 2, errors: 1 },
+				{ script: quiet, requests: 0, errors: 0 },
+			].sort((a, b) => a.script.localeCompare(b.script)),
+		);
+		expect(Date.parse(day.until) - Date.parse(day.since)).toBeGreaterThanOrEqual(86_400_000);
+		expect(Date.parse(day.until) - Date.parse(day.since)).toBeLessThan(86_400_000 + 60_000);
+		const week = await json(await api("/v1/metrics?since=7d", { token: t.token }));
+		expect(week.scripts.find((line: { script: string }) => line.script === name)).toEqual({ script: name, requests: 3, errors: 1 });
+
+		for (const [query, parameter] of [
+			["?since=soon", "since"],
+			["?since=1h&until=2h", "since"],
+			["?step=1m", "step"],
+		]) {
+			const res = await api(`/v1/metrics${query}`, { token: t.token });
+			expect(res.status, query).toBe(400);
+			expect((await json(res)).error.message, query).toContain(parameter);
+		}
+		expect((await api("/v1/metrics")).status).toBe(401);
+		expect((await api("/v1/metrics", { token: ADMIN })).status).toBe(401);
+	});
+});
+
 describe("GET /v1/usage", () => {
 	it("gives each of the tenant's scripts its month's requests, CPU and wall time, and the totals; the operator sees every tenant", async () => {
 		const { t, name, deployment } = await deployed(LOGGING);

@@ -116,10 +116,14 @@ describe("bad input on every endpoint", () => {
 		}
 	});
 
-	it("GET /v1/scripts/:name/metrics and GET /v1/usage: a bad range, step or month is 400", async () => {
+	it("GET /v1/scripts/:name/metrics, GET /v1/metrics and GET /v1/usage: a bad range, step or month is 400", async () => {
 		const t = await newTenant();
 		for (const query of ["step=2m", "since=30d&step=1m", "since=x", "until=1h&since=30m", "unknown=1"]) {
 			const res = await api(`/v1/scripts/nothing/metrics?${query}`, { token: t.token });
+			expect(await clientError(res, query)).toBe("invalid_request");
+		}
+		for (const query of ["since=x", "until=1h&since=30m", "step=1m", "unknown=1"]) {
+			const res = await api(`/v1/metrics?${query}`, { token: t.token });
 			expect(await clientError(res, query)).toBe("invalid_request");
 		}
 		for (const query of ["month=2026-00", "month=2026-1", "month=", "unknown=1"]) {

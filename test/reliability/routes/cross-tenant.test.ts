@@ -110,6 +110,7 @@ const OWN = [
 	"POST /v1/tokens",
 	"GET /v1/scripts",
 	"GET /v1/usage",
+	"GET /v1/metrics",
 	"GET /v1/resources",
 	"GET /v1/events",
 ];
@@ -125,6 +126,7 @@ const TENANT_PREFIXES = [
 	"/v1/scripts",
 	"/v1/deployments",
 	"/v1/usage",
+	"/v1/metrics",
 	"/v1/resources",
 	"/v1/kv",
 	"/v1/r2",

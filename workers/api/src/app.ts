@@ -7,7 +7,7 @@ import { assetSessionEndpoints, assetUploadEndpoints } from "./endpoints/assets"
 import { deploymentEndpoints } from "./endpoints/deployments";
 import { eventEndpoints } from "./endpoints/events";
 import { logEndpoints } from "./endpoints/logs";
-import { metricsEndpoints } from "./endpoints/metrics";
+import { metricsEndpoints, tenantMetricsEndpoints } from "./endpoints/metrics";
 import { planEndpoints } from "./endpoints/plans";
 import { kvEndpoints, r2Endpoints, resourceEndpoints } from "./endpoints/resources";
 import { scheduleEndpoints } from "./endpoints/schedules";
@@ -35,6 +35,7 @@ export const app = factory
 	.use("/v1/scripts/*", requireTenant)
 	.use("/v1/deployments/*", requireTenant)
 	.use("/v1/events", requireTenant)
+	.use("/v1/metrics", requireTenant)
 	.use("/v1/resources", requireTenant)
 	.use("/v1/resources/*", requireTenant)
 	.use("/v1/kv/*", requireTenant)
@@ -46,6 +47,7 @@ export const app = factory
 	.route("/v1/scripts", logEndpoints)
 	.route("/v1/scripts", scheduleEndpoints)
 	.route("/v1/scripts", metricsEndpoints)
+	.route("/v1/metrics", tenantMetricsEndpoints)
 	.route("/v1/usage", usageEndpoints)
 	.route("/v1/scripts", secretEndpoints)
 	.route("/v1/events", eventEndpoints)

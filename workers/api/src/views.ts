@@ -253,7 +253,7 @@ export const tokenView = (
 	current: t.id === currentTokenId,
 });
 
-import type { ScriptUsage } from "../../shared/telemetry/metrics";
+import type { ScriptTotals, ScriptUsage } from "../../shared/telemetry/metrics";
 
 export const tenantView = (t: { id: string; name: string; plan: string; createdAt: number }): TenantView => ({
 	id: t.id,
@@ -267,6 +267,13 @@ export type { MetricsAnswer, MetricsPoint as MetricsPointView, ScriptUsage as Us
 /** A script's invocation records (`GET /v1/scripts/:name/logs`): the telemetry store's own shapes (docs/telemetry.md). */
 export type { LogsPage as LogsAnswer } from "../../shared/telemetry/query";
 export type { InvocationRecord as InvocationView, LogLine as LogLineView } from "../../shared/telemetry/record";
+
+/** `GET /v1/metrics`: each of the tenant's scripts' requests and errors in the range, by name. */
+export interface MetricsTotalsAnswer {
+	since: string;
+	until: string;
+	scripts: ({ script: string } & ScriptTotals)[];
+}
 
 /** One script's line of `GET /v1/usage`. */
 export interface UsageLineView extends ScriptUsage {

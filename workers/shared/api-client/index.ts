@@ -19,6 +19,7 @@ import type {
 	KvKeysAnswer,
 	LogsAnswer,
 	MetricsAnswer,
+	MetricsTotalsAnswer,
 	Plan,
 	PlansAnswer,
 	ProgressLine,
@@ -136,6 +137,11 @@ export class FerryApi {
 	/** A script's metrics per step (docs/api.md, "Metrics"): `since`, `until`, `step`, `deployment`. */
 	scriptMetrics(script: string, query: Record<string, string | undefined>) {
 		return this.http.json<MetricsAnswer>("GET", `/v1/scripts/${segment(script)}/metrics${queryString(query)}`);
+	}
+
+	/** Each of the caller's scripts' requests and errors from `since` (default: a day ago) to `until` (docs/api.md, "Metrics"). */
+	metricsTotals(query: { since?: string; until?: string }) {
+		return this.http.json<MetricsTotalsAnswer>("GET", `/v1/metrics${queryString(query)}`);
 	}
 
 	/** What the caller's scripts used in a month (default: this one). */

@@ -17,6 +17,7 @@ export type {
 	LogsAnswer,
 	MetricsAnswer,
 	MetricsPointView as MetricsPoint,
+	MetricsTotalsAnswer,
 	PlansAnswer,
 	PlanView as Plan,
 	ProgressLine,

@@ -3,7 +3,7 @@
  * runtime processes' tail consumer sends it records, the API reads a script's logs through it.
  */
 import type { EventsPage, EventsQuery, EventsTailQuery, NewTenantEvent, TenantEvent } from "./events";
-import type { MetricsAnswer, MetricsQuery, ScriptUsage } from "./metrics";
+import type { MetricsAnswer, MetricsQuery, ScriptTotals, ScriptUsage } from "./metrics";
 import type { LogsPage, LogsQuery, TailQuery } from "./query";
 import type { CollectedInvocation } from "./record";
 
@@ -17,6 +17,8 @@ export interface TelemetryApi {
 	metrics(scriptId: string, query: MetricsQuery): Promise<MetricsAnswer>;
 	/** Each script's use in a month (`YYYY-MM`), by script id. */
 	usage(scriptIds: string[], month: string): Promise<Record<string, ScriptUsage>>;
+	/** Each script's invocations and errors from `since` to `until` (ms), by script id, from its per-minute rollups. */
+	totals(scriptIds: string[], since: number, until: number): Promise<Record<string, ScriptTotals>>;
 	/** Records one of a tenant's events (workers/shared/telemetry/events.ts) and hands it to its live streams. */
 	recordEvent(tenantId: string, event: NewTenantEvent): Promise<TenantEvent>;
 	/** A tenant's events, newest first. */

@@ -49,6 +49,12 @@ export interface MetricsAnswer {
 	deployments: { deployment_id: string; points: MetricsPoint[] }[];
 }
 
+/** One script's invocations and errors in a time range, counted by the minute (`GET /v1/metrics`). */
+export interface ScriptTotals {
+	requests: number;
+	errors: number;
+}
+
 /** One script's use in a month: what budgets count. */
 export interface ScriptUsage {
 	requests: number;

@@ -13,7 +13,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { log } from "../../shared/log";
 import type { TelemetryApi } from "../../shared/telemetry/api";
 import type { EventsPage, EventsQuery, EventsTailQuery, NewTenantEvent, TenantEvent } from "../../shared/telemetry/events";
-import type { MetricsAnswer, MetricsQuery, ScriptUsage } from "../../shared/telemetry/metrics";
+import type { MetricsAnswer, MetricsQuery, ScriptTotals, ScriptUsage } from "../../shared/telemetry/metrics";
 import type { LogsPage, LogsQuery, TailQuery } from "../../shared/telemetry/query";
 import type { CollectedInvocation, InvocationSource } from "../../shared/telemetry/record";
 import { sourceFromTags } from "../../shared/telemetry/tags";
@@ -45,6 +45,23 @@ async function store(env: TelemetryEnv, batch: CollectedInvocation[]): Promise<v
 	);
 }
 
+/** One answer of each script's object, by script id, USAGE_CONCURRENCY at a time (an operator's view spans every script). */
+async function eachStore<T>(
+	env: TelemetryEnv,
+	scriptIds: string[],
+	ask: (store: ReturnType<typeof storeOf>) => Promise<T>,
+): Promise<Record<string, T>> {
+	const answers: Record<string, T> = {};
+	for (let i = 0; i < scriptIds.length; i += USAGE_CONCURRENCY) {
+		const chunk = scriptIds.slice(i, i + USAGE_CONCURRENCY);
+		const values = await Promise.all(chunk.map((id) => ask(storeOf(env, id))));
+		chunk.forEach((id, j) => {
+			answers[id] = values[j]!;
+		});
+	}
+	return answers;
+}
+
 export class Telemetry extends WorkerEntrypoint<TelemetryEnv> implements TelemetryApi {
 	record(batch: CollectedInvocation[]): Promise<void> {
 		return store(this.env, batch);
@@ -58,17 +75,12 @@ export class Telemetry extends WorkerEntrypoint<TelemetryEnv> implements Telemet
 		return storeOf(this.env, scriptId).metrics(query);
 	}
 
-	/** Asks the scripts' objects USAGE_CONCURRENCY at a time (an operator's view spans every script). */
-	async usage(scriptIds: string[], month: string): Promise<Record<string, ScriptUsage>> {
-		const usage: Record<string, ScriptUsage> = {};
-		for (let i = 0; i < scriptIds.length; i += USAGE_CONCURRENCY) {
-			const chunk = scriptIds.slice(i, i + USAGE_CONCURRENCY);
-			const answers = await Promise.all(chunk.map((id) => storeOf(this.env, id).usage(month)));
-			chunk.forEach((id, j) => {
-				usage[id] = answers[j]!;
-			});
-		}
-		return usage;
+	usage(scriptIds: string[], month: string): Promise<Record<string, ScriptUsage>> {
+		return eachStore(this.env, scriptIds, (store) => store.usage(month));
+	}
+
+	totals(scriptIds: string[], since: number, until: number): Promise<Record<string, ScriptTotals>> {
+		return eachStore(this.env, scriptIds, (store) => store.totals(since, until));
 	}
 
 	recordEvent(tenantId: string, event: NewTenantEvent): Promise<TenantEvent> {

@@ -12,6 +12,7 @@ import {
 	type MetricsQuery,
 	monthOf,
 	ROLLUP_RETENTION_MS,
+	type ScriptTotals,
 	type ScriptUsage,
 	STATUS_CLASSES,
 	STEPS,
@@ -174,6 +175,18 @@ export class Rollups {
 				.sort((a, b) => total(b[1]) - total(a[1]))
 				.map(([deployment_id, steps]) => ({ deployment_id, points: points(steps) })),
 		};
+	}
+
+	/** The invocations and errors of the minutes from `since` (rounded down to its minute) to `until`. */
+	totals(since: number, until: number): ScriptTotals {
+		const [row] = this.sql
+			.exec<{ requests: number; errors: number }>(
+				"SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(errors), 0) AS errors FROM minutes WHERE minute >= ? AND minute < ?",
+				Math.floor(since / MINUTE_MS) * MINUTE_MS,
+				until,
+			)
+			.toArray();
+		return { requests: row?.requests ?? 0, errors: row?.errors ?? 0 };
 	}
 
 	/** The script's use in a month (`YYYY-MM`); zeros for a month without invocations. */

@@ -8,7 +8,7 @@
  * per-minute rollups and monthly usage (./rollups.ts) longer.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { MetricsAnswer, MetricsQuery, ScriptUsage } from "../../shared/telemetry/metrics";
+import type { MetricsAnswer, MetricsQuery, ScriptTotals, ScriptUsage } from "../../shared/telemetry/metrics";
 import { cursorOf, type LogsPage, type LogsQuery, searchText, type TailQuery, tailMatches } from "../../shared/telemetry/query";
 import { type InvocationRecord, levelRank, worstLevel } from "../../shared/telemetry/record";
 import { LiveTails } from "./live";
@@ -90,6 +90,10 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 
 	usage(month: string): ScriptUsage {
 		return this.rollups.usage(month);
+	}
+
+	totals(since: number, until: number): ScriptTotals {
+		return this.rollups.totals(since, until);
 	}
 
 	logs(query: LogsQuery): LogsPage {

@@ -4,9 +4,6 @@ import { Layout, Time } from "./layout";
 
 export const scriptPath = (name: string) => `/scripts/${encodeURIComponent(name)}`;
 
-/** The list shows the last day's requests for this many scripts (one metrics call each); the rest link to their metrics. */
-export const SUMMARIZED_SCRIPTS = 20;
-
 /** A script's last 24 hours, from its metrics. */
 export interface DaySummary {
 	requests: number;
@@ -19,7 +16,7 @@ const errorRate = ({ requests, errors }: DaySummary) => (requests === 0 ? "—" 
 export interface ScriptsPageProps {
 	session: Session;
 	scripts: Script[];
-	/** By script name; a script without one shows a link to its metrics. */
+	/** By script name (`GET /v1/metrics`); a script without one (deployed since) shows a link to its metrics. */
 	summaries: Map<string, DaySummary>;
 	notice?: string | undefined;
 }
@@ -85,9 +82,6 @@ export function ScriptsPage({ session, scripts, summaries, notice }: ScriptsPage
 					</tbody>
 				</table>
 			)}
-			{scripts.length > SUMMARIZED_SCRIPTS ? (
-				<p>The last day's requests are shown for the first {SUMMARIZED_SCRIPTS} scripts; each script's metrics page has its own.</p>
-			) : null}
 		</Layout>
 	);
 }
