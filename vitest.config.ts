@@ -51,6 +51,7 @@ export default defineConfig({
 							durableObjects: {
 								SCRIPT_TELEMETRY: { className: "ScriptTelemetry", useSQLite: true },
 								TENANT_RESOURCE: { className: "TenantResource", useSQLite: true },
+								TENANT_DATABASE: { className: "TenantDatabase", useSQLite: true },
 								TENANT_EVENTS: { className: "TenantEvents", useSQLite: true },
 							},
 							// The test Worker's fetches: the fake Cloudflare API and a stand-in for public hosts.

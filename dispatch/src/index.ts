@@ -25,7 +25,9 @@ export { FerryEgress } from "../../workers/outbound/src/entrypoint";
 export { FerryAssets } from "./assets/entrypoint";
 // The local runtime processes' socket for the control process's minute tick (see cron/).
 export { Scheduler } from "./cron";
-// A tenant Worker's KV namespace bindings when the runtime is Worker Loader (see resources/).
+// A tenant Worker's KV namespace and D1 database bindings when the runtime is Worker Loader (see resources/).
+export { FerryD1 } from "./resources/d1";
+// A tenant Worker's Durable Object bindings when the runtime is Worker Loader (see resources/).
 export { FerryObjectHost, FerryObjects } from "./resources/durable-objects";
 export { FerryKV } from "./resources/kv";
 export { FerryR2 } from "./resources/r2";

@@ -48,7 +48,7 @@ describe("ferry deploy and the wrangler config", () => {
 				main: "src/index.js",
 				compatibility_date: "2026-11-01",
 				limits: { cpu_ms: 50 },
-				d1_databases: [{ binding: "DB", database_name: "db", database_id: "00000000-0000-0000-0000-000000000000" }],
+				queues: { producers: [{ binding: "QUEUE", queue: "queue" }] },
 				workers_dev: false,
 			}),
 			"src/index.js": "export default { fetch: () => new Response('never') };\n",
@@ -57,7 +57,7 @@ describe("ferry deploy and the wrangler config", () => {
 		expect(code).toBe(1);
 		expect(stderr.trimEnd().split("\n")).toHaveLength(1);
 		expect(stderr).toMatch(/and 2 more: /);
-		for (const key of ["limits", "d1_databases", "workers_dev"]) expect(stderr).toContain(`'${key}'`);
+		for (const key of ["limits", "queues", "workers_dev"]) expect(stderr).toContain(`'${key}'`);
 	});
 
 	it("refuses a key of the environment it deploys, not of another", async () => {

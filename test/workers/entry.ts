@@ -6,9 +6,9 @@
  * and store are here too (TELEMETRY, SCRIPT_TELEMETRY), with the dispatcher's FerryTail sending to them.
  */
 
-export { FerryAssets, FerryEgress, FerryKV, FerryR2, FerryService, FerryTail, RouteControl } from "../../dispatch/src/index";
+export { FerryAssets, FerryD1, FerryEgress, FerryKV, FerryR2, FerryService, FerryTail, RouteControl } from "../../dispatch/src/index";
 export { default, Quarantine } from "../../workers/api/src/index";
-export { Resources, TenantResource } from "../../workers/resources/src/index";
+export { Resources, TenantDatabase, TenantResource } from "../../workers/resources/src/index";
 export { ScriptTelemetry, Telemetry, TenantEvents } from "../../workers/telemetry/src/index";
 // The stand-in dispatch namespace's outbound Worker (see ./cloudflare/dispatch-namespace.ts).
 export { FakeNamespaceOutbound } from "./cloudflare/dispatch-namespace";

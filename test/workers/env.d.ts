@@ -17,6 +17,7 @@ declare namespace Cloudflare {
 		TEST_FILES: Record<string, string>;
 		/** The resources Worker's one local bucket of tenant buckets (workers/resources/src/r2.ts). */
 		TENANT_BUCKETS: R2Bucket;
+		TENANT_DATABASE: DurableObjectNamespace<import("../../workers/resources/src/database").TenantDatabase>;
 	}
 }
 
@@ -30,6 +31,7 @@ interface TelemetryEnv {
 interface ResourcesEnv {
 	TENANT_RESOURCE: DurableObjectNamespace<import("../../workers/resources/src/store").TenantResource>;
 	TENANT_BUCKETS: R2Bucket;
+	TENANT_DATABASE: DurableObjectNamespace<import("../../workers/resources/src/database").TenantDatabase>;
 }
 
 // The outbound Worker's env (its generated OutboundEnv is not part of this project's types).

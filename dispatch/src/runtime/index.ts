@@ -8,6 +8,7 @@ import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { runtimeName } from "../../../workers/shared/runtime/select";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
 import type { AssetsBindingProps } from "../assets/entrypoint";
+import type { D1BindingProps } from "../resources/d1";
 import type { ObjectBindingProps } from "../resources/durable-objects";
 import type { KvBindingProps } from "../resources/kv";
 import type { R2BindingProps } from "../resources/r2";
@@ -32,14 +33,22 @@ const egressGate = (context: EgressContext): Fetcher =>
 const assetsBinding = (props: AssetsBindingProps): Fetcher =>
 	(exports as unknown as { FerryAssets(options: { props: AssetsBindingProps }): Fetcher }).FerryAssets({ props });
 
-/** The loopback binding of a resource's entrypoint (FerryKV for a KV namespace, FerryR2 for an R2 bucket), cast for the same reason. */
+/** The loopback binding of a resource's entrypoint (FerryKV for a KV namespace, FerryR2 for an R2 bucket, FerryD1 for a D1 database), cast for the same reason. */
 const resourceBinding = (tenantId: string, binding: ResourceBinding): Fetcher => {
 	const loopback = exports as unknown as {
 		FerryKV(options: { props: KvBindingProps }): Fetcher;
 		FerryR2(options: { props: R2BindingProps }): Fetcher;
+		FerryD1(options: { props: D1BindingProps }): Fetcher;
 	};
 	const props = { tenantId, name: binding.name };
-	return binding.type === "r2_bucket" ? loopback.FerryR2({ props }) : loopback.FerryKV({ props });
+	switch (binding.type) {
+		case "kv_namespace":
+			return loopback.FerryKV({ props });
+		case "r2_bucket":
+			return loopback.FerryR2({ props });
+		case "d1":
+			return loopback.FerryD1({ props });
+	}
 };
 
 /** The loopback binding of the FerryService entrypoint (a deployment's service binding), cast for the same reason. */

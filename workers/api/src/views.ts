@@ -309,10 +309,10 @@ export interface AllUsageAnswer {
 /** One of the tenant's resources (`GET /v1/resources`). */
 export interface ResourceView {
 	type: ResourceType;
-	/** The tenant's own name for it (a KV namespace's `id`, else its binding; a bucket's `bucket_name`). */
+	/** The tenant's own name for it (a KV namespace's `id`, else its binding; a bucket's `bucket_name`; a D1 database's `database_name`, else its binding). */
 	name: string;
 	created_at: string;
-	/** Keys (a bucket's objects) and bytes held, where the platform keeps the data itself (locally); null in production. */
+	/** Keys (a bucket's objects; null for a D1 database) and bytes held, where the platform keeps the data itself (locally); null in production. */
 	keys: number | null;
 	bytes: number | null;
 }

@@ -10,7 +10,6 @@ import { RESOURCE_NAME } from "../names.ts";
 import { differently, type Row, refused, supported } from "./rows.ts";
 
 const NOT_PROVIDED = "a Cloudflare product Ferry does not provide to tenant code";
-const BINDINGS_LATER = "per-tenant bindings are not available yet (they are provisioned per tenant once they are)";
 
 export const WRANGLER_CONFIG = {
 	$schema: supported("the editor's JSON schema; nothing to deploy"),
@@ -103,7 +102,24 @@ export const WRANGLER_CONFIG = {
 			example: [{ binding: "KV", id: "cache", preview_id: "cache-preview" }],
 		},
 	),
-	d1_databases: refused(BINDINGS_LATER, [{ binding: "DB", database_name: "db", database_id: "00000000-0000-0000-0000-000000000000" }]),
+	d1_databases: differently(
+		"provisioned per tenant on first deploy, bound in `env`; `database_name` (else `binding`) names it in the tenant's own space, `database_id` is never a Cloudflare id (docs/bindings.md); `preview_database_id`, `remote` refused; migrations: `ferry d1 execute --file`",
+		{
+			when: (value) =>
+				!Array.isArray(value) ||
+				value.some(
+					(entry) =>
+						typeof entry !== "object" ||
+						entry === null ||
+						"preview_database_id" in entry ||
+						(entry as { remote?: unknown }).remote === true ||
+						!RESOURCE_NAME.test(
+							String((entry as { database_name?: unknown; binding?: unknown }).database_name ?? (entry as { binding?: unknown }).binding),
+						),
+				),
+			example: [{ binding: "DB", database_name: "db", preview_database_id: "db-preview" }],
+		},
+	),
 	r2_buckets: differently(
 		"provisioned for the tenant on first deploy and bound in `env` with R2's API; `bucket_name` names the bucket in the tenant's own space, never a Cloudflare bucket (docs/bindings.md); `preview_bucket_name`, `jurisdiction` and `remote` are refused: a preview sees the live data, and the bucket lives where the platform keeps it",
 		{

@@ -1,10 +1,13 @@
 /** The resources Worker's RPC surface (workers/resources/): what the dispatcher's bindings and the API call. */
+
+import type { D1Answer, D1Query } from "./d1";
 import type { ResourceRef } from "./index";
 import type { KvEntry, KvListPage } from "./kv";
 import type { R2GetResult, R2GetWire, R2ListResult, R2ListWire, R2ObjectInfo, R2PutWire, R2Value } from "./r2";
 
 export interface ResourceUsage {
-	keys: number;
+	/** A KV namespace's keys, a bucket's objects; null for a D1 database. */
+	keys: number | null;
 	bytes: number;
 }
 
@@ -18,6 +21,8 @@ export interface ResourcesApi {
 	r2Put(ref: ResourceRef, key: string, value: R2Value, options: R2PutWire): Promise<R2ObjectInfo | null>;
 	r2List(ref: ResourceRef, options: R2ListWire): Promise<R2ListResult>;
 	r2Delete(ref: ResourceRef, keys: string[]): Promise<void>;
+	/** The statements in one transaction (a D1 query or batch). */
+	d1Query(ref: ResourceRef, queries: D1Query[]): Promise<D1Answer>;
 	usage(ref: ResourceRef): Promise<ResourceUsage>;
 	destroy(ref: ResourceRef): Promise<void>;
 }

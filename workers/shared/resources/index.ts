@@ -1,7 +1,8 @@
 /**
  * Tenants' resources (infrastructure from code, docs/bindings.md): what a deployment's bindings name
  * and how the platform reaches them. A resource is named inside its tenant's space by the name the
- * tenant's config gave (a KV namespace's `id`, else its binding); the tenant id comes from the
+ * tenant's config gave (a KV namespace's `id`, else its binding; a D1 database's
+ * `database_name`, else its binding); the tenant id comes from the
  * platform (the deployment's manifest, the caller's token), never from tenant code, so no name a
  * tenant can write reaches another tenant's data.
  */
@@ -11,7 +12,7 @@ import { RESOURCE_NAME } from "../names";
 export { RESOURCE_NAME };
 
 /** The resource types Ferry provisions, by the word the API and the CLI use. */
-export const RESOURCE_TYPES = ["kv_namespace", "r2_bucket"] as const;
+export const RESOURCE_TYPES = ["kv_namespace", "r2_bucket", "d1"] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 export const resourceNameSchema = z

@@ -145,6 +145,17 @@ const r2Binding = z.object({
 	jurisdiction: z.never({ error: "jurisdiction is not supported: a Ferry bucket lives where the platform's account keeps it" }).optional(),
 });
 
+/**
+ * wrangler sends a D1 binding as `{type: "d1", name, id: database_id}`; Ferry's CLI sends the
+ * config's `database_name` (else the binding) as `id`. Either way `id` is a name in the tenant's own
+ * space: a Cloudflare database id of any account names nothing else (docs/bindings.md).
+ */
+const d1Binding = z.object({
+	id: z
+		.string({ error: "a d1 binding needs id, the database's name in your own space" })
+		.regex(RESOURCE_NAME, "id names a database in your own space: 1-64 letters, digits, '_' or '-'"),
+});
+
 /** The binding types that name one of the tenant's resources, and how each names it. */
 const RESOURCE_BINDINGS: Record<string, (binding: z.infer<typeof bindingSchema>) => ResourceBinding> = {
 	kv_namespace: (binding) => {
@@ -158,6 +169,12 @@ const RESOURCE_BINDINGS: Record<string, (binding: z.infer<typeof bindingSchema>)
 		if (!parsed.success)
 			throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
 		return { binding: binding.name, type: "r2_bucket", name: parsed.data.bucket_name };
+	},
+	d1: (binding) => {
+		const parsed = d1Binding.safeParse(binding);
+		if (!parsed.success)
+			throw new FerryError("invalid_metadata", `binding '${binding.name}': ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+		return { binding: binding.name, type: "d1", name: parsed.data.id };
 	},
 };
 

@@ -41,7 +41,7 @@ export function resourcesOf(db: Database, tenantId: string): Promise<ResourceRow
 	return db.select().from(resources).where(eq(resources.tenantId, tenantId)).orderBy(asc(resources.type), asc(resources.name));
 }
 
-const WORDS: Record<ResourceType, string> = { kv_namespace: "KV namespace", r2_bucket: "R2 bucket" };
+const WORDS: Record<ResourceType, string> = { kv_namespace: "KV namespace", r2_bucket: "R2 bucket", d1: "D1 database" };
 
 /** The tenant's resource by its own name; another tenant's is "not found", exactly like a missing one. */
 export async function findResource(db: Database, tenantId: string, type: ResourceType, name: string): Promise<ResourceRow> {
