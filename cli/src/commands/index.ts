@@ -22,6 +22,7 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 	tail: () => import("./tail.ts"),
 	metrics: () => import("./metrics.ts"),
 	usage: () => import("./usage.ts"),
+	events: () => import("./events.ts"),
 	scripts: {
 		description: "Your scripts",
 		commands: {

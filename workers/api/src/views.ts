@@ -262,6 +262,8 @@ export const tenantView = (t: { id: string; name: string; plan: string; createdA
 	created_at: iso(t.createdAt),
 });
 
+/** A tenant's events (`GET /v1/events`, docs/api.md "Events"): the telemetry store's own shapes. */
+export type { EventsPage as EventsAnswer, TenantEvent as EventView } from "../../shared/telemetry/events";
 /** A script's metrics (`GET /v1/scripts/:name/metrics`), from its rollups (docs/telemetry.md, "Metrics"). */
 export type { MetricsAnswer, MetricsPoint as MetricsPointView, ScriptUsage as UsageView } from "../../shared/telemetry/metrics";
 /** A script's invocation records (`GET /v1/scripts/:name/logs`): the telemetry store's own shapes (docs/telemetry.md). */

@@ -14,6 +14,7 @@ import type {
 	Deployment,
 	DeploymentEvent,
 	DeployResult,
+	EventsAnswer,
 	Invocation,
 	IssuedToken,
 	KvKeysAnswer,
@@ -30,12 +31,16 @@ import type {
 	SecretsAnswer,
 	SecretsChangeAnswer,
 	Tenant,
+	TenantEvent,
 	TenantSettings,
 	TokenInfo,
 	UsageAnswer,
 } from "./types.ts";
 
 export type { ApiClientOptions, ApiFetch } from "./transport.ts";
+
+/** What a live events stream delivers (docs/api.md, "Events"). */
+export type LiveEvent = { type: "ready" } | { type: "event"; event: TenantEvent };
 
 /** What a live tail delivers (docs/api.md, "Live tail"). */
 export type TailEvent =
@@ -183,6 +188,32 @@ export class FerryApi {
 		}
 		if (this.http.signal.aborted) throw cancelled(request);
 		throw new NetworkError(request, "the platform ended the tail");
+	}
+
+	/** The tenant's events, newest first (docs/api.md, "Events"): `type`, `script`, `since`, `cursor`, `limit`. */
+	events(filters: Record<string, string | undefined>) {
+		return this.http.json<EventsAnswer>("GET", `/v1/events${queryString(filters)}`);
+	}
+
+	/**
+	 * The tenant's events as they happen (`type`, `script`), until the caller's signal aborts (then
+	 * CancelledError) or the platform ends the stream (NetworkError).
+	 */
+	async *liveEvents(filters: Record<string, string | undefined>): AsyncGenerator<LiveEvent> {
+		const path = `/v1/events${queryString(filters)}`;
+		const request = this.http.request("GET", path);
+		const response = await this.http.call("GET", path, { headers: { accept: EVENT_STREAM } });
+		try {
+			for await (const { event, data } of readEvents(response.body!)) {
+				if (event === "event") yield { type: "event", event: JSON.parse(data) as TenantEvent };
+				else if (event === "ready") yield { type: "ready" };
+			}
+		} catch (error) {
+			if (this.http.signal.aborted) throw cancelled(request);
+			throw new NetworkError(request, "the events stream broke off (the platform dropped it or restarted)", { cause: error });
+		}
+		if (this.http.signal.aborted) throw cancelled(request);
+		throw new NetworkError(request, "the platform ended the events stream");
 	}
 
 	/** A script's cron triggers, each with its last run (docs/cron.md). */

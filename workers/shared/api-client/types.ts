@@ -10,6 +10,8 @@ export type {
 	DeployAnswer as DeployResult,
 	DeploymentEventView as DeploymentEvent,
 	DeploymentView as Deployment,
+	EventsAnswer,
+	EventView as TenantEvent,
 	InvocationView as Invocation,
 	IssuedTokenView as IssuedToken,
 	KvKeysAnswer,
