@@ -4,7 +4,8 @@
  * over one connection and measured alternately, so the difference of their p50s is what the KV read
  * adds. No target yet: the row sets the baseline. Locally a KV read is the tenant isolate → the
  * dispatcher's FerryKV → the resources Worker in the control process (an RPC over loopback) → the
- * namespace's Durable Object (docs/bindings.md). Likewise a service binding's RPC call (`env.CALC.add`).
+ * namespace's Durable Object (docs/bindings.md). Likewise a service binding's RPC call (`env.CALC.add`)
+ * and a small R2 object read (`env.FILES.get`, its body streamed back through both RPC hops).
  */
 import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { deploy } from "../api.ts";
@@ -34,6 +35,30 @@ export async function deployKvReader(api: FerryApi): Promise<void> {
 		modules: [{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(KV_WORKER) }],
 	});
 	await api.kvPut("bench", "greeting", new TextEncoder().encode("Hello, world!\n"), {});
+}
+
+export const R2_HOST = "hello-r2.localhost";
+
+const R2_WORKER = `export default {
+	async fetch(request, env) {
+		const object = await env.FILES.get("greeting.txt");
+		return new Response(object.body, { headers: { "content-type": "text/plain" } });
+	},
+};
+`;
+
+/** Deploys the R2 reader and writes the small object it reads (14 bytes). */
+export async function deployR2Reader(api: FerryApi): Promise<void> {
+	await deploy(api, {
+		name: "hello-r2",
+		metadata: {
+			main_module: "worker.js",
+			compatibility_date: COMPATIBILITY_DATE,
+			bindings: [{ type: "r2_bucket", name: "FILES", bucket_name: "bench" }],
+		},
+		modules: [{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(R2_WORKER) }],
+	});
+	await api.r2Put("bench", "greeting.txt", new TextEncoder().encode("Hello, world!\n"), {});
 }
 
 export const RPC_HOST = "hello-rpc.localhost";
@@ -81,18 +106,20 @@ export async function deployRpcCaller(api: FerryApi): Promise<void> {
 export interface BindingResults {
 	kv: LoadResult;
 	rpc: LoadResult;
+	r2: LoadResult;
 	hello: LoadResult;
 }
 
 export async function measureBindings(settings: LoadSettings, port: number): Promise<BindingResults> {
-	const [kv, rpc, hello] = await compareLoads(
+	const [kv, rpc, r2, hello] = await compareLoads(
 		settings,
 		[
 			{ port, host: KV_HOST },
 			{ port, host: RPC_HOST },
+			{ port, host: R2_HOST },
 			{ port, host: "hello.localhost" },
 		],
 		1,
 	);
-	return { kv, rpc, hello };
+	return { kv, rpc, r2, hello };
 }

@@ -14,7 +14,7 @@ import { onCleanup } from "../cleanup.ts";
 import { SECRETS } from "../hello.ts";
 import { log } from "../log.ts";
 import { deploySmallAssetSite, measureAssetRedeploys } from "../measure/assets.ts";
-import { deployKvReader, deployRpcCaller, KV_HOST, measureBindings } from "../measure/bindings.ts";
+import { deployKvReader, deployR2Reader, deployRpcCaller, KV_HOST, measureBindings } from "../measure/bindings.ts";
 import { measureFirstAfterDeploy } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
@@ -62,6 +62,7 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 	await deploy(api, wasiBundle("hello-wasi"));
 	await deployKvReader(api);
 	await deployRpcCaller(api);
+	await deployR2Reader(api);
 	await deploy(api, secretsBundle("hello-secrets"));
 	// One change, one deployment: the live one now has the 8 secrets in its env.
 	await api.patchSecrets("hello-secrets", SECRETS);
@@ -114,10 +115,10 @@ export async function freshStateMeasurements(fresh: FreshPlatform, options: Benc
 	log(`  ${formatRate(wasiHello.requestsPerSecond)} WASI, ${formatRate(wasiJs.requestsPerSecond)} JS`);
 	const wasi = { wasi: wasiHello, hello: wasiJs };
 
-	log("a warm KV read per request, a service binding RPC per request and the JS hello world, one connection, alternately");
+	log("a warm KV read, a service binding RPC and a small R2 get per request, and the JS hello world, one connection, alternately");
 	const bindings = await measureBindings(options.load, port);
 	log(
-		`  p50 ${formatMs(bindings.kv.p50)} KV read, ${formatMs(bindings.rpc.p50)} service RPC, ${formatMs(bindings.hello.p50)} hello world (${KV_HOST})`,
+		`  p50 ${formatMs(bindings.kv.p50)} KV read, ${formatMs(bindings.rpc.p50)} service RPC, ${formatMs(bindings.r2.p50)} R2 get, ${formatMs(bindings.hello.p50)} hello world (${KV_HOST})`,
 	);
 	log("the hello world reading 8 secrets from env, and the JS hello world, alternately");
 	const [withSecrets, withoutSecrets] = await compareLoads(options.load, [{ port, host: "hello-secrets.localhost" }, hello]);
