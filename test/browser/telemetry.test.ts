@@ -6,7 +6,7 @@
  */
 import { beforeAll, expect, it } from "vitest";
 import { loopbackFetch } from "../../loopback/index.ts";
-import { axe, checkPage, harnessForFile, screenshot, signIn, type Tenant } from "./support.ts";
+import { axe, checkPage, harnessForFile, hello, screenshot, signIn, type Tenant } from "./support.ts";
 
 const harness = harnessForFile();
 let watcher: Tenant;
@@ -140,6 +140,61 @@ it("shows the operator every tenant's usage this month", async () => {
 	await checkPage(page);
 	await axe(page);
 	await screenshot(page, "all-usage");
+});
+
+it("shows a tenant its use against its plan's monthly budget, and the operator every tenant's, through a stop and its lifting", async () => {
+	const { panel, platform } = harness();
+	const spender = await harness().tenant("spender");
+	await spender.deploy("spendy", hello("spent"));
+	const operator = (await harness().newPage()).page;
+	await signIn(operator, panel, platform.adminToken);
+	const savePlan = async (requests: string) => {
+		await operator.goto(`${panel}/plans`);
+		await operator.getByLabel("Name (a-z, 0-9 and -)").fill("metered");
+		await operator.getByLabel("CPU per request (ms)").fill("50");
+		await operator.getByLabel("Subrequests per request").fill("50");
+		await operator.getByLabel(/^Requests per month/).fill(requests);
+		await operator.getByRole("button", { name: "Save plan" }).click();
+		await operator.waitForURL(`${panel}/plans?saved=metered`);
+	};
+	await savePlan("3");
+	await operator.goto(`${panel}/tenants`);
+	await operator.getByRole("link", { name: "spender" }).click();
+	await operator.getByLabel("Plan", { exact: true }).fill("metered");
+	await operator.getByRole("button", { name: "Set plan" }).click();
+	await operator.waitForURL((url) => url.searchParams.has("plan"));
+
+	for (let i = 0; i < 3; i++) expect(await (await loopbackFetch(platform.urlFor("spendy"))).text()).toBe("spent");
+	const { page } = await harness().newPage();
+	await signIn(page, panel, spender.token);
+	await expect
+		.poll(async () => {
+			await page.goto(`${panel}/usage`);
+			return page.locator("#budget").textContent();
+		})
+		.toBe("Your plan, metered, sets a monthly budget: used 3 of 3 requests.");
+	expect(await page.getByRole("meter", { name: "Requests used of the budget" }).getAttribute("value")).toBe("3");
+	expect(await page.locator(".budgets dd").textContent()).toContain("3 of 3 (100 %)");
+
+	// The minute's budget check stops the tenant: its scripts answer 429, and its usage page says why.
+	await platform.runMinute(Date.now());
+	expect((await loopbackFetch(platform.urlFor("spendy"))).status).toBe(429);
+	await page.reload();
+	expect(await page.getByRole("alert").textContent()).toContain(
+		"Your scripts are over the requests budget: they answer 429 until the next month (UTC) or a plan change.",
+	);
+	await checkPage(page);
+	await axe(page);
+	await screenshot(page, "usage-budget");
+	await operator.goto(`${panel}/usage`);
+	expect(await operator.getByRole("row", { name: /spender/ }).textContent()).toContain("3 of 3 requests (over: requests, 429)");
+	await checkPage(operator);
+
+	// A larger budget, saved in the panel, lifts the stop at once.
+	await savePlan("10");
+	expect(await (await loopbackFetch(platform.urlFor("spendy"))).text()).toBe("spent");
+	await page.reload();
+	expect(await page.locator("#budget").textContent()).toBe("Your plan, metered, sets a monthly budget: used 3 of 10 requests.");
 });
 
 it("answers another tenant's script with the not-found page", async () => {

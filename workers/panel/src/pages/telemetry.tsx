@@ -198,13 +198,38 @@ function TenantBudget({ usage }: { usage: UsageAnswer }) {
 				Your plan, <strong>{tenant.plan}</strong>, sets no monthly budget: requests and CPU time are counted, never capped.
 			</p>
 		);
+	const meters = [
+		["Requests", budget.requests, (n: number) => n.toLocaleString("en-US")],
+		["CPU", budget.cpu_ms, formatMs],
+	] as const;
 	return (
-		<p id="budget">
-			Your plan, <strong>{tenant.plan}</strong>, sets a monthly budget: used {budgetText(budget)}.
-			{budget.exceeded
-				? ` Your scripts are over the ${BUDGET_NAMES[budget.exceeded]} budget: they answer 429 until the next month (UTC) or a plan change.`
-				: ""}
-		</p>
+		<>
+			<p id="budget" role={budget.exceeded ? "alert" : undefined}>
+				Your plan, <strong>{tenant.plan}</strong>, sets a monthly budget: used {budgetText(budget)}.
+				{budget.exceeded
+					? ` Your scripts are over the ${BUDGET_NAMES[budget.exceeded]} budget: they answer 429 until the next month (UTC) or a plan change.`
+					: ""}
+			</p>
+			<dl class="budgets">
+				{meters.map(([label, used, format]) =>
+					used ? (
+						<>
+							<dt>{label}</dt>
+							<dd>
+								<meter
+									min={0}
+									max={used.budget}
+									high={used.budget * 0.8}
+									value={Math.min(used.used, used.budget)}
+									aria-label={`${label} used of the budget`}
+								/>{" "}
+								{format(used.used)} of {format(used.budget)} ({Math.round((used.used / used.budget) * 100)} %)
+							</dd>
+						</>
+					) : null,
+				)}
+			</dl>
+		</>
 	);
 }
 
