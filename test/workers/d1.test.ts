@@ -36,13 +36,24 @@ const D1_WORKER = `export default {
 					return Response.json([await byId.bind(1).first("v"), await byId.bind("two").first("v"), await byId.bind(true).first("v")]);
 				}
 				case "/batch": {
-					// Statements awaited before batch(): a statement is a stub over Workers RPC (docs/bindings.md).
+					// D1's own idiom: statements prepared inline, never awaited before the batch.
 					const list = await request.json();
-					const statements = await Promise.all(list.map((s) => db.prepare(s.sql).bind(...(s.params ?? []))));
-					return Response.json(await db.batch(statements));
+					return Response.json(await db.batch(list.map((s) => db.prepare(s.sql).bind(...(s.params ?? [])))));
 				}
-				case "/bad-bind":
-					return Response.json(await db.prepare("SELECT ?").bind({ a: 1 }).all());
+				case "/bad-bind": {
+					// bind() itself refuses, synchronously, as workerd's binding does.
+					const statement = db.prepare("SELECT ?");
+					try {
+						statement.bind({ a: 1 });
+					} catch (error) {
+						return Response.json({ error: error.message, sync: true }, { status: 400 });
+					}
+					return Response.json({ error: "bind() accepted an object" });
+				}
+				case "/shape": {
+					const statement = db.prepare("SELECT ?").bind(1);
+					return Response.json({ sync: typeof statement.then, statement: statement.statement, params: statement.params, db: db.constructor.name });
+				}
 				case "/dump":
 					return Response.json(await db.dump());
 				case "/uncaught":
@@ -127,6 +138,8 @@ describe("D1 databases", () => {
 		// A BLOB goes in as bytes and comes back as D1 answers it, an array of its bytes; a statement stub can be bound again and again.
 		expect((await call(name, "/blob")).body).toEqual({ bytes: [1, 2, 255], t: "blob" });
 		expect((await call(name, "/reuse")).body).toEqual([1, "two", 1]);
+		// A statement is a local object, as workerd's: not a promise, its text and values readable.
+		expect((await call(name, "/shape")).body).toEqual({ sync: "undefined", statement: "SELECT ?", params: [1], db: "D1Database" });
 	});
 
 	it("run a batch as one transaction: every result, or nothing kept and D1's error", async () => {
@@ -172,7 +185,10 @@ describe("D1 databases", () => {
 		expect(await error(sql("/all", "SELEC 1"))).toBe('D1_ERROR: near "SELEC": syntax error at offset 0: SQLITE_ERROR');
 		expect(await error(sql("/all", ""))).toBe("D1_ERROR: No SQL statements detected.");
 		expect(await error(sql("/first", "SELECT 1 AS a", [], "&column=b"))).toBe("D1_COLUMN_NOTFOUND: Column not found (b)");
-		expect(await error("/bad-bind")).toBe("D1_TYPE_ERROR: Type 'object' not supported for value '[object Object]'");
+		expect((await call(name, "/bad-bind")).body).toEqual({
+			error: "D1_TYPE_ERROR: Type 'object' not supported for value '[object Object]'",
+			sync: true,
+		});
 		expect(await error("/exec", "SELECT 1;\nSELECT * FROM nope")).toBe(
 			"D1_EXEC_ERROR: Error in line 1: SELECT 1;: no such table: nope: SQLITE_ERROR",
 		);

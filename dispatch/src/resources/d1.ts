@@ -5,11 +5,11 @@
  * exec) with D1's result shapes and messages (workers/shared/resources/d1.ts); the data lives in
  * the resources Worker (workers/resources/src/database.ts), reached through RESOURCES.
  *
- * Workers RPC makes the one difference a tenant can see: `prepare()` answers a statement stub
- * rather than a statement, so `env.DB.prepare(sql).bind(x).first()` is one pipelined round trip
- * and works unchanged, and a `bind()` of a value D1 refuses fails where the statement is awaited,
- * not at `bind()`. The statement's text and values stay the dispatcher's: a batch reads them back
- * from the stubs it is handed.
+ * An ES module Worker never sees this stub's statements: its isolate's D1 module
+ * (workers/shared/runtime/d1-module.ts) makes statements local objects, as workerd's binding does,
+ * and calls `runFirst`/`runAll`/`runRaw`/`runBatch` with a statement's text and values. A CommonJS
+ * Worker (no platform module) gets `prepare()` here: a statement stub, which works for
+ * `prepare(sql).bind(x).first()` (one pipelined round trip) but which `batch()` takes only awaited.
  */
 import { RpcTarget, WorkerEntrypoint } from "cloudflare:workers";
 import { log } from "../../../workers/shared/log";
@@ -119,6 +119,30 @@ export class FerryD1 extends WorkerEntrypoint<DispatchEnv, D1BindingProps> {
 	private get database(): Database {
 		const ref: ResourceRef = { tenantId: this.ctx.props.tenantId, type: "d1", name: this.ctx.props.name };
 		return new Database(this.env.RESOURCES as unknown as ResourcesApi | undefined, ref);
+	}
+
+	/** One statement's first row (or its column), from the isolate's D1 module. */
+	runFirst(sql: string, params: unknown[], column?: string): Promise<unknown> {
+		return this.statement(sql, params).first(column);
+	}
+
+	/** One statement's D1 result (`all()` and `run()`). */
+	runAll(sql: string, params: unknown[]): Promise<unknown> {
+		return this.statement(sql, params).all();
+	}
+
+	runRaw(sql: string, params: unknown[], columnNames: boolean): Promise<unknown[][]> {
+		return this.statement(sql, params).raw({ columnNames });
+	}
+
+	/** A batch of `{sql, params}` from the isolate's D1 module, in one transaction. */
+	async runBatch(queries: { sql: string; params: unknown[] }[]): Promise<unknown[]> {
+		if (!Array.isArray(queries)) throw new TypeError("D1 batch() takes an array of prepared statements");
+		return this.batch(queries.map((q) => this.statement(String(q?.sql), Array.isArray(q?.params) ? q.params : [])));
+	}
+
+	private statement(sql: string, params: unknown[]): D1Statement {
+		return new D1Statement(this.database, String(sql), Array.isArray(params) ? params : []);
 	}
 
 	prepare(sql: string): D1Statement {

@@ -11,7 +11,7 @@ import type { EgressContext } from "../../../workers/shared/egress/context";
 import { continueWith, type MaybePromise } from "../../../workers/shared/maybe-promise";
 import type { PlatformReads } from "../../../workers/shared/platform";
 import type { ResourceBinding, ServiceBinding } from "../../../workers/shared/resources/index";
-import { r2Wrapper } from "../../../workers/shared/runtime/r2-module";
+import { bindingModules } from "../../../workers/shared/runtime/binding-modules";
 import type { RouteTarget, RuntimeAdapter, ScheduledEvent } from "../../../workers/shared/runtime/route";
 import { workerCode } from "../../../workers/shared/runtime/worker-code";
 import type { InvocationSource } from "../../../workers/shared/telemetry/record";
@@ -137,7 +137,7 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 				if (this.deps.durableObject) bindings[binding] = this.deps.durableObject(props);
 			}
 			return workerCode(manifest, blobs, {
-				...r2Wrapper(manifest),
+				...bindingModules(manifest),
 				globalOutbound,
 				bindings,
 				secrets,

@@ -94,7 +94,7 @@ export const BINDING_TYPES = {
 		"`namespace_id` names a namespace in the tenant's own space (provisioned on first deploy; docs/bindings.md); get (text, json, arrayBuffer, stream; one key or up to 100), getWithMetadata, put (metadata, expiration, expirationTtl), list (prefix, cursor, limit), delete",
 	),
 	d1: differently(
-		"`id` names a database in the tenant's own space, never a Cloudflare id (docs/bindings.md); prepare, bind, first, all, raw, run, batch (one transaction), exec with D1's shapes and messages; statements are RPC stubs: `batch()` takes awaited ones, a bad `bind()` fails when awaited; withSession, dump refused",
+		"`id` names a database in the tenant's own space, never a Cloudflare id (docs/bindings.md); prepare, bind, first, all, raw, run, batch (one transaction), exec with D1's shapes and messages; withSession and dump are refused",
 	),
 	r2_bucket: differently(
 		"`bucket_name` names a bucket in the tenant's own space (provisioned on first deploy; docs/bindings.md); head, get (range, onlyIf, Headers), put (httpMetadata, customMetadata, md5/sha checksums, onlyIf), list (prefix, delimiter, cursor, startAfter, limit, include), delete (one or many); multipart uploads are refused (the call fails in the tenant's code); locally a key is at most 1000 bytes and an object 100 MiB; `jurisdiction` is refused",

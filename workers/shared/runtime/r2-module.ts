@@ -2,19 +2,14 @@
  * R2's JavaScript API inside a tenant's Worker Loader isolate (docs/bindings.md, "R2 buckets").
  * The binding in env is an RPC stub of the dispatcher's FerryR2 (dispatch/src/resources/r2.ts),
  * whose answers are plain data: RPC cannot carry an R2Object's methods, and
- * `object.writeHttpMetadata(headers)` must fill the caller's own Headers, synchronously. So the
- * isolate's main module becomes a platform module that first replaces each R2 binding in env
- * (workerd hands every handler and `cloudflare:workers` the same env object) with an R2Bucket
- * built on the stub, then re-exports the tenant's main module unchanged. Tenant modules are never
- * rewritten; the stub stays the only way to the data.
+ * `object.writeHttpMetadata(headers)` must fill the caller's own Headers, synchronously. So this
+ * module, imported by the isolate's platform main module (./binding-modules.ts), replaces each R2
+ * binding in env (workerd hands every handler and `cloudflare:workers` the same env object) with an
+ * R2Bucket built on the stub. Tenant modules are never rewritten; the stub stays the only way to the data.
  */
-import type { Manifest } from "../deployments/manifest";
-
-const R2_MODULE = "__ferry/r2.js";
-const MAIN_MODULE = "__ferry/main.js";
 
 /** Runs in the tenant isolate, as JavaScript: keep it to what workerd gives every Worker. */
-const r2Source = (bindings: string[]) => `
+export const r2Source = (bindings: string[]) => `
 import { env } from "cloudflare:workers";
 
 const wireHeaders = (value) => (value instanceof Headers ? { headers: [...value] } : value);
@@ -116,22 +111,3 @@ class R2Bucket {
 
 for (const name of ${JSON.stringify(bindings)}) env[name] = new R2Bucket(env[name]);
 `;
-
-const mainSource = (tenantMain: string) => {
-	const module = JSON.stringify(`../${tenantMain}`);
-	return `import "./r2.js";\nexport * from ${module};\nexport { default } from ${module};\n`;
-};
-
-/**
- * The modules and main module that give a deployment's isolate R2's API over its R2 bindings; none
- * when it binds no bucket. A CommonJS main module keeps the stub's plain answers (no wrapper).
- */
-export function r2Wrapper(manifest: Manifest): { extraModules: Record<string, WorkerLoaderModule>; mainModule: string } | undefined {
-	const buckets = (manifest.resources ?? []).filter((r) => r.type === "r2_bucket").map((r) => r.binding);
-	const main = manifest.modules.find((m) => m.name === manifest.mainModule);
-	if (buckets.length === 0 || !main || main.kind !== "esm") return undefined;
-	return {
-		extraModules: { [R2_MODULE]: { js: r2Source(buckets) }, [MAIN_MODULE]: { js: mainSource(main.name) } },
-		mainModule: MAIN_MODULE,
-	};
-}
