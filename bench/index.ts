@@ -34,7 +34,9 @@ log(machineLine(machine));
 /** `--only bindings`: the bindings rows alone, on a fresh platform, printed. */
 async function onlyBindings(): Promise<void> {
 	const fresh = await startFreshPlatform();
-	log("a warm KV read, a service binding RPC and a small R2 get per request, and the JS hello world, one connection, alternately");
+	log(
+		"a warm KV read, a service binding RPC, a small R2 get and a Durable Object round trip per request, and the JS hello world, one connection, alternately",
+	);
 	const bindings = await measureBindings(options.load, fresh.bench.port);
 	await fresh.stop();
 	console.log(`\n${machineLine(machine)}\n\n${renderTable(bindingsRows(bindings))}\n`);

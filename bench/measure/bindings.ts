@@ -5,7 +5,8 @@
  * adds. No target yet: the row sets the baseline. Locally a KV read is the tenant isolate → the
  * dispatcher's FerryKV → the resources Worker in the control process (an RPC over loopback) → the
  * namespace's Durable Object (docs/bindings.md). Likewise a service binding's RPC call (`env.CALC.add`)
- * and a small R2 object read (`env.FILES.get`, its body streamed back through both RPC hops).
+ * and a small R2 object read (`env.FILES.get`, its body streamed back through both RPC hops) and a
+ * Durable Object round trip (`env.COUNTER.getByName("bench").hello()`).
  */
 import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { deploy } from "../api.ts";
@@ -103,23 +104,57 @@ export async function deployRpcCaller(api: FerryApi): Promise<void> {
 	});
 }
 
+export const OBJECT_HOST = "hello-do.localhost";
+
+const OBJECT_WORKER = `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+	hello() { return "Hello, world!\\n"; }
+}
+export default {
+	async fetch(request, env) {
+		return new Response(await env.COUNTER.getByName("bench").hello(), { headers: { "content-type": "text/plain" } });
+	},
+};
+`;
+
+/**
+ * Deploys a script whose every request makes one RPC call to one Durable Object of its own class
+ * (locally: the tenant isolate → the dispatcher's FerryObjects → the platform's FerryObjectHost →
+ * its facet running the class, all in the runtime process that serves the script).
+ */
+export async function deployObjectCaller(api: FerryApi): Promise<void> {
+	await deploy(api, {
+		name: "hello-do",
+		metadata: {
+			main_module: "worker.js",
+			compatibility_date: COMPATIBILITY_DATE,
+			bindings: [{ type: "durable_object_namespace", name: "COUNTER", class_name: "Counter" }],
+			migrations: { new_tag: "v1", steps: [{ new_sqlite_classes: ["Counter"] }] },
+		},
+		modules: workerModule(OBJECT_WORKER),
+	});
+}
+
 export interface BindingResults {
 	kv: LoadResult;
 	rpc: LoadResult;
 	r2: LoadResult;
+	/** Absent in results written before the row existed. */
+	object?: LoadResult;
 	hello: LoadResult;
 }
 
 export async function measureBindings(settings: LoadSettings, port: number): Promise<BindingResults> {
-	const [kv, rpc, r2, hello] = await compareLoads(
+	const [kv, rpc, r2, object, hello] = await compareLoads(
 		settings,
 		[
 			{ port, host: KV_HOST },
 			{ port, host: RPC_HOST },
 			{ port, host: R2_HOST },
+			{ port, host: OBJECT_HOST },
 			{ port, host: "hello.localhost" },
 		],
 		1,
 	);
-	return { kv, rpc, r2, hello };
+	return { kv, rpc, r2, object, hello };
 }

@@ -13,7 +13,7 @@ const load = (result: LoadResult) =>
 	`${formatRate(result.requestsPerSecond)}, p50 ${formatMs(result.p50)}, p99 ${formatMs(result.p99)}${result.socketErrors ? ` (${formatCount(result.socketErrors)} socket errors)` : ""}`;
 
 /** A warm KV read's cost (measure/bindings.ts); no target yet: it sets the baseline the next issue aims at. */
-export const bindingsRows = ({ kv, rpc, r2, hello }: Results["bindings"]): Row[] => [
+export const bindingsRows = ({ kv, rpc, r2, object, hello }: Results["bindings"]): Row[] => [
 	{
 		measurement: "KV get (warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
 		result: `p50 ${formatMs(kv.p50)}, p99 ${formatMs(kv.p99)}; added p50 ${formatMsDelta(kv.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
@@ -28,6 +28,15 @@ export const bindingsRows = ({ kv, rpc, r2, hello }: Results["bindings"]): Row[]
 			"R2 get of a 14-byte object (warm) inside a tenant request, its body streamed back, against the JS hello world measured alternately (1 conn)",
 		result: `p50 ${formatMs(r2.p50)}, p99 ${formatMs(r2.p99)}; added p50 ${formatMsDelta(r2.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
 	},
+	...(object
+		? [
+				{
+					measurement:
+						"Durable Object round trip (env.COUNTER.getByName(…).hello(), warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
+					result: `p50 ${formatMs(object.p50)}, p99 ${formatMs(object.p99)}; added p50 ${formatMsDelta(object.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
+				},
+			]
+		: []),
 ];
 
 /** Deploys per second with several in flight, and the CPU each process spent per deploy (issue 19's target: ≥ 50/s). */

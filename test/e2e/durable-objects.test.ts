@@ -1,0 +1,81 @@
+/**
+ * Tenants' Durable Objects survive the platform (docs/bindings.md): an object's SQLite storage,
+ * written through a tenant's Worker, is there after the whole platform is killed (SIGKILL, as in a
+ * crash) and started again on the same state directory (the runtime processes keep the objects in
+ * `<state>/objects`), and another tenant deploying the same project counts from nothing.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { loopbackFetch } from "../../loopback/index.ts";
+import { type DevServer, startDevServer } from "./dev-server.ts";
+
+const ADMIN = "e2e-objects-admin-token";
+const stateDir = path.join(mkdtempSync(path.join(tmpdir(), "ferry-e2e-objects-")), "state");
+let dev: DevServer | undefined;
+
+afterAll(async () => {
+	await dev?.stop();
+	rmSync(path.dirname(stateDir), { recursive: true, force: true });
+});
+
+const COUNTER = `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+	increment() {
+		const n = (this.ctx.storage.kv.get("n") ?? 0) + 1;
+		this.ctx.storage.kv.put("n", n);
+		return n;
+	}
+}
+export default {
+	async fetch(request, env) {
+		return new Response(String(await env.COUNTER.getByName("visits").increment()));
+	},
+};`;
+
+async function tenant(server: DevServer, name: string): Promise<Record<string, string>> {
+	const created = await loopbackFetch(`${server.api}/v1/tenants`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+		body: JSON.stringify({ name }),
+	});
+	expect(created.status).toBe(201);
+	return { authorization: `Bearer ${((await created.json()) as { token: { token: string } }).token.token}` };
+}
+
+async function deploy(server: DevServer, auth: Record<string, string>, script: string) {
+	const form = new FormData();
+	form.set(
+		"metadata",
+		JSON.stringify({
+			main_module: "worker.js",
+			compatibility_date: "2026-11-01",
+			bindings: [{ type: "durable_object_namespace", name: "COUNTER", class_name: "Counter" }],
+			migrations: { new_tag: "v1", steps: [{ new_sqlite_classes: ["Counter"] }] },
+		}),
+	);
+	form.set("worker.js", new File([COUNTER], "worker.js", { type: "application/javascript+module" }));
+	const res = await loopbackFetch(`${server.api}/v1/scripts/${script}`, { method: "PUT", headers: auth, body: form });
+	expect(res.status).toBe(200);
+}
+
+const count = async (server: DevServer, script: string) => (await loopbackFetch(server.at(script))).text();
+
+it("keeps a tenant's Durable Object storage across a platform crash and restart, apart from another tenant's", async () => {
+	dev = await startDevServer({ adminToken: ADMIN, stateDir });
+	const a = await tenant(dev, "e2e-do-a");
+	await deploy(dev, a, "objects-a");
+	expect(await count(dev, "objects-a")).toBe("1");
+	expect(await count(dev, "objects-a")).toBe("2");
+
+	await dev.kill();
+	dev = await startDevServer({ adminToken: ADMIN, stateDir });
+	expect(await count(dev, "objects-a")).toBe("3");
+
+	// The same project deployed by another tenant counts from nothing.
+	const b = await tenant(dev, "e2e-do-b");
+	await deploy(dev, b, "objects-b");
+	expect(await count(dev, "objects-b")).toBe("1");
+	expect(await count(dev, "objects-a")).toBe("4");
+});
