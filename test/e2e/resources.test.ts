@@ -1,6 +1,6 @@
 /**
- * Tenants' resources survive the platform (docs/bindings.md): a KV namespace written through a
- * tenant's Worker is there after the whole platform is killed (SIGKILL, as in a crash) and started
+ * Tenants' resources survive the platform (docs/bindings.md): a KV namespace and an R2 bucket written
+ * through a tenant's Worker are there after the whole platform is killed (SIGKILL, as in a crash) and started
  * again on the same state directory, and another tenant deploying the same project sees none of it;
  * the project's service binding (RPC to the tenant's other script) works again after the restart.
  */
@@ -24,8 +24,17 @@ const COUNTER = `export default {
 	async fetch(request, env) {
 		// The service binding's RPC: a method of the tenant's other script, no HTTP the tenant writes.
 		if (new URL(request.url).pathname === "/sum") return new Response(String(await env.CALC.add(2, 3)));
+		// The last count as an R2 object too, with its HTTP metadata.
+		if (new URL(request.url).pathname === "/file") {
+			const object = await env.FILES.get("count.txt");
+			if (!object) return new Response("none");
+			const headers = new Headers();
+			object.writeHttpMetadata(headers);
+			return new Response(object.body, { headers });
+		}
 		const n = Number((await env.COUNTS.get("n")) ?? 0) + 1;
 		await env.COUNTS.put("n", String(n), { metadata: { at: "e2e" } });
+		await env.FILES.put("count.txt", String(n), { httpMetadata: { contentType: "text/x-count" } });
 		return new Response(String(n));
 	},
 };`;
@@ -54,18 +63,19 @@ async function upload(server: DevServer, auth: Record<string, string>, script: s
 	expect(res.status, await res.clone().text()).toBe(200);
 }
 
-/** The project: a counter in KV that also calls the tenant's calc script over its service binding. */
+/** The project: a counter in KV (and its last value in R2) that also calls the tenant's calc script over its service binding. */
 async function deploy(server: DevServer, auth: Record<string, string>, script: string, calc: string) {
 	await upload(server, auth, calc, CALC, []);
 	await upload(server, auth, script, COUNTER, [
 		{ type: "kv_namespace", name: "COUNTS", namespace_id: "counts" },
+		{ type: "r2_bucket", name: "FILES", bucket_name: "files" },
 		{ type: "service", name: "CALC", service: calc, entrypoint: "Calc" },
 	]);
 }
 
 const count = async (server: DevServer, script: string) => (await loopbackFetch(server.at(script))).text();
 
-it("keeps a tenant's KV data and service binding across a platform crash and restart, apart from another tenant's", async () => {
+it("keeps a tenant's KV data, R2 objects and service binding across a platform crash and restart, apart from another tenant's", async () => {
 	dev = await startDevServer({ adminToken: ADMIN, stateDir });
 	const a = await tenant(dev, "e2e-kv-a");
 	await deploy(dev, a, "counter-a", "calc-a");
@@ -74,6 +84,9 @@ it("keeps a tenant's KV data and service binding across a platform crash and res
 
 	await dev.kill();
 	dev = await startDevServer({ adminToken: ADMIN, stateDir });
+	const file = await loopbackFetch(new URL("/file", dev.at("counter-a")));
+	expect(file.headers.get("content-type")).toBe("text/x-count");
+	expect(await file.text()).toBe("2");
 	expect(await count(dev, "counter-a")).toBe("3");
 	expect(await (await loopbackFetch(new URL("/sum", dev.at("counter-a")))).text()).toBe("5");
 	const keys = await loopbackFetch(`${dev.api}/v1/kv/counts/keys`, { headers: a });
@@ -82,6 +95,7 @@ it("keeps a tenant's KV data and service binding across a platform crash and res
 	// The same project deployed by another tenant counts from nothing.
 	const b = await tenant(dev, "e2e-kv-b");
 	await deploy(dev, b, "counter-b", "calc-b");
+	expect(await (await loopbackFetch(new URL("/file", dev.at("counter-b")))).text()).toBe("none");
 	expect(await count(dev, "counter-b")).toBe("1");
 	expect(await count(dev, "counter-a")).toBe("4");
 });
