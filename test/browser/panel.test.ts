@@ -243,3 +243,47 @@ it("works from the keyboard alone: sign in, open a script, roll back, sign out, 
 	await page.waitForURL((url) => url.pathname === "/sign-in");
 	expect(await page.getByRole("status").textContent()).toBe("Signed out.");
 });
+
+it("gives the browser an HttpOnly, Secure, host-only, Lax session cookie and no token, and every page its security headers", async () => {
+	const { panel } = harness();
+	const { page, context } = await harness().newPage();
+	await signIn(page, panel, acme.token);
+	const cookies = await context.cookies();
+	const session = cookies.find((c) => c.name === "__Host-ferry_session")!;
+	expect(session).toMatchObject({ domain: "dash.localhost", path: "/", httpOnly: true, secure: true, sameSite: "Lax" });
+	// The browser's expiry matches the server's 12 hours (which the server enforces on its own: bad-input.test.ts).
+	expect(session.expires * 1000 - Date.now()).toBeGreaterThan(11.9 * 3_600_000);
+	expect(session.expires * 1000 - Date.now()).toBeLessThanOrEqual(12 * 3_600_000);
+	// Nothing the page's scripts can read holds the session or the token.
+	const readable = (await page.evaluate("JSON.stringify([document.cookie, { ...localStorage }, { ...sessionStorage }])")) as string;
+	expect(readable).not.toContain(session.value);
+	for (const cookie of cookies) expect(cookie.value).not.toContain(acme.token);
+	expect(readable).not.toContain(acme.token);
+
+	const nonces: string[] = [];
+	for (const path of ["/scripts", "/scripts/hello/logs", "/scripts/hello/logs"]) {
+		const answer = (await page.goto(`${panel}${path}`))!;
+		const headers = answer.headers();
+		const csp = headers["content-security-policy"]!;
+		expect(csp, path).toMatch(/script-src 'nonce-[A-Za-z0-9+/=_-]+'/);
+		for (const directive of ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "style-src 'self'"])
+			expect(csp, path).toContain(directive);
+		expect(csp, path).not.toContain("unsafe-inline");
+		expect(headers, path).toMatchObject({
+			"cache-control": "no-store",
+			"x-content-type-options": "nosniff",
+			"x-frame-options": "SAMEORIGIN",
+			"referrer-policy": "no-referrer",
+			"strict-transport-security": expect.stringContaining("max-age="),
+		});
+		const nonce = csp.match(/'nonce-([^']+)'/)![1]!;
+		if (path.endsWith("/logs")) {
+			// The page's one script carries this response's nonce.
+			expect(await page.locator("script[src]").count()).toBe(1);
+			expect(await page.locator("script[src]").evaluate((script) => (script as unknown as { nonce: string }).nonce)).toBe(nonce);
+			nonces.push(nonce);
+		}
+	}
+	// A fresh nonce for every response.
+	expect(nonces[0]).not.toBe(nonces[1]);
+});

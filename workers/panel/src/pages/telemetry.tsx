@@ -58,7 +58,8 @@ export function LogsPage({ session, script, invocations, cursor, filters, liveSr
 	return (
 		<Layout title={`Logs of ${script}`} session={session}>
 			<p>
-				<a href={scriptPath(script)}>{script}</a> · <a href={`${scriptPath(script)}/metrics`}>Metrics</a>
+				<a href={scriptPath(script)}>{script}</a> · <a href={`${scriptPath(script)}/metrics`}>Metrics</a> ·{" "}
+				<a href={`${scriptPath(script)}/secrets`}>Secrets</a>
 			</p>
 			<form method="get" class="filters">
 				<label>
@@ -115,8 +116,9 @@ export function MetricsPage({ session, script, metrics }: { session: Session; sc
 	return (
 		<Layout title={`Metrics of ${script}`} session={session}>
 			<p>
-				<a href={scriptPath(script)}>{script}</a> · <a href={`${scriptPath(script)}/logs`}>Logs</a> · last <a href="?since=1h">hour</a>,{" "}
-				<a href="?since=24h">day</a>, <a href="?since=7d">week</a>
+				<a href={scriptPath(script)}>{script}</a> · <a href={`${scriptPath(script)}/logs`}>Logs</a> ·{" "}
+				<a href={`${scriptPath(script)}/secrets`}>Secrets</a> · last <a href="?since=1h">hour</a>, <a href="?since=24h">day</a>,{" "}
+				<a href="?since=7d">week</a>
 			</p>
 			<p>
 				{sum(points.map((p) => p.requests))} requests, {sum(points.map((p) => p.errors))} errors, from <Time iso={metrics.since} /> to{" "}
