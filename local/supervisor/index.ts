@@ -16,6 +16,7 @@
  * - The probe process is watched and replaced the same way (a top level that never finishes wedges it).
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Miniflare } from "miniflare";
 import type { QuarantineReason } from "../../workers/shared/runtime/quarantine.ts";
@@ -133,12 +134,15 @@ export class Supervisor {
 	private token = "";
 
 	private readonly intervalMs: number;
+	/** Tenants' Durable Objects, one directory for every runtime process (docs/bindings.md). */
+	private readonly objectsDir: string;
 	private readonly timeoutMs: number;
 
 	private constructor(options: SupervisorOptions) {
 		this.options = options;
 		const health = options.health || {};
 		this.intervalMs = health.intervalMs ?? 250;
+		this.objectsDir = path.join(options.stateDir, "objects");
 		this.timeoutMs = health.timeoutMs ?? 1_000;
 	}
 
@@ -214,9 +218,20 @@ export class Supervisor {
 		const token = randomBytes(24).toString("base64url");
 		this.token = token;
 
-		const starting = [...this.slots.filter((s) => s.kind === "runtime"), this.probe].map(async (s) => {
-			s.live = await this.spawn(s, "A");
-		});
+		// The runtime processes share the objects directory (tenants' Durable Objects), whose SQLite
+		// metadata workerd creates, in WAL mode, on its first start there: two processes creating it at
+		// once fail with SQLITE_BUSY. On a fresh state the first runtime process starts alone, then the rest.
+		const fresh = !existsSync(this.objectsDir);
+		const [first, ...others] = this.slots.filter((s) => s.kind === "runtime");
+		const firstStarted = first && this.spawn(first, "A").then((live) => (first.live = live));
+		const creating = fresh ? firstStarted : undefined;
+		const starting = [
+			...(firstStarted ? [firstStarted] : []),
+			...[...others, this.probe].map(async (s) => {
+				if (s.kind === "runtime") await creating;
+				s.live = await this.spawn(s, "A");
+			}),
+		];
 		const control = startControl({
 			workers: this.options.workers,
 			host: this.options.host,
@@ -261,7 +276,7 @@ export class Supervisor {
 			control: controlSockets(this.options.workers, this.controlPorts),
 			wallClockLimitMs: this.options.wallClockLimitMs,
 			outbound: this.options.outbound,
-			objectsDir: path.join(this.options.stateDir, "objects"),
+			objectsDir: this.objectsDir,
 			verbose: this.options.verbose,
 			// workerd exited under Miniflare (which restarts it on the same ports): replace it like a wedge.
 			onCrash: () => {
