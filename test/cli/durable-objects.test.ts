@@ -2,7 +2,7 @@
  * Durable Objects from wrangler config (docs/bindings.md): `durable_objects` and `migrations` travel
  * with `ferry deploy`; the class runs locally as a facet of the platform's Durable Object, with its own
  * SQLite storage, so a count survives requests and redeploys; another tenant's same project and a
- * leaked id reach none of it. create-cloudflare's hello-world-durable-object deploys unchanged.
+ * leaked id reach none of it. Ids are made in the tenant's isolate, synchronously, as workerd's own. create-cloudflare's hello-world-durable-object deploys unchanged.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { loopbackFetch } from "../../loopback/index.ts";
@@ -44,16 +44,28 @@ export default {
 	async fetch(request, env) {
 		const url = new URL(request.url);
 		const name = url.searchParams.get("name") ?? "main";
-		if (url.pathname === "/id") return new Response(await env.COUNTER.idFromName(name));
+		if (url.pathname === "/id") {
+			const id = env.COUNTER.idFromName(name);
+			const same = id.equals(env.COUNTER.idFromString(id.toString())) && id.name === name;
+			return new Response(same ? id.toString() : "ids differ");
+		}
 		if (url.pathname === "/by-id") {
-			const stub = env.COUNTER.get(await env.COUNTER.idFromString(url.searchParams.get("id")));
+			const stub = env.COUNTER.get(env.COUNTER.idFromString(url.searchParams.get("id")));
 			return new Response(String(await stub.increment()));
+		}
+		if (url.pathname === "/unique") {
+			const stub = env.COUNTER.get(env.COUNTER.newUniqueId());
+			return new Response((await stub.increment()) + " " + (await stub.increment()));
 		}
 		if (url.pathname === "/alarm") {
 			try { await env.COUNTER.getByName(name).setAlarmSoon(); return new Response("set"); }
 			catch (error) { return new Response(String(error.message), { status: 500 }); }
 		}
-		if (url.pathname === "/fetch") return env.COUNTER.get(await env.COUNTER.idFromName(name)).fetch(request);
+		if (url.pathname === "/missing") {
+			try { await env.COUNTER.getByName(name).noSuchMethod(); return new Response("called"); }
+			catch (error) { return new Response(String(error.message), { status: 500 }); }
+		}
+		if (url.pathname === "/fetch") return env.COUNTER.get(env.COUNTER.idFromName(name)).fetch(request);
 		return new Response(String(await env.COUNTER.getByName(name).increment()));
 	},
 };
@@ -91,10 +103,10 @@ describe("Durable Objects with ferry deploy", () => {
 		const name = uniqueName("hello-do");
 		const dir = fromTemplate("hello-world-durable-object/ts", name);
 		await a.ok(["deploy"], { cwd: dir });
-		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello, world!" });
-		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello, world!" });
+		expect(await visit(scriptUrl(name))).toMatchObject({ status: 200, text: "Hello, world!" });
+		expect(await visit(scriptUrl(name))).toMatchObject({ status: 200, text: "Hello, world!" });
 		await a.ok(["deploy"], { cwd: dir });
-		expect(await visit(scriptUrl(name))).toEqual({ status: 200, text: "Hello, world!" });
+		expect(await visit(scriptUrl(name))).toMatchObject({ status: 200, text: "Hello, world!" });
 	});
 
 	it("counts in the object's SQLite storage across requests and redeploys; fetch and RPC reach the same object", async () => {
@@ -111,7 +123,7 @@ describe("Durable Objects with ferry deploy", () => {
 		expect((await visit(scriptUrl(name))).text).toBe("5");
 	});
 
-	it("keeps tenants apart: the same project of another tenant counts from nothing, and a leaked id is not an id of its namespace", async () => {
+	it("keeps tenants apart: the same project of another tenant counts from nothing, and a leaked id reaches nothing of the first", async () => {
 		const mine = uniqueName("iso-a");
 		const theirs = uniqueName("iso-b");
 		await a.ok(["deploy"], { cwd: counterProject(mine) });
@@ -120,19 +132,33 @@ describe("Durable Objects with ferry deploy", () => {
 		expect((await visit(scriptUrl(mine))).text).toBe("2");
 		expect((await visit(scriptUrl(theirs))).text).toBe("1");
 
-		const idOfMine = (await visit(at(mine, "/id"))).text;
+		const idOfMine = (await visit(at(mine, "/id?name=secret"))).text;
 		expect(idOfMine).toMatch(/^[0-9a-f]{64}$/);
-		expect((await visit(at(theirs, "/id"))).text).not.toBe(idOfMine);
+		// An id is a hash of the name, the same in every tenant's code; the platform keys it by tenant, script and class.
+		expect((await visit(at(theirs, "/id?name=secret"))).text).toBe(idOfMine);
+		expect((await visit(at(mine, `/by-id?id=${idOfMine}`))).text).toBe("1");
+		expect((await visit(at(mine, `/by-id?id=${idOfMine}`))).text).toBe("2");
+		// The same id in another tenant's code is an object of theirs: it counts from nothing, and mine is untouched.
+		expect(await visit(at(theirs, `/by-id?id=${idOfMine}`))).toMatchObject({ status: 200, text: "1" });
 		expect((await visit(at(mine, `/by-id?id=${idOfMine}`))).text).toBe("3");
-		const stolen = await visit(at(theirs, `/by-id?id=${idOfMine}`));
-		expect(stolen.status).toBe(500);
-		expect((await visit(scriptUrl(mine))).text).toBe("4");
+		expect((await visit(scriptUrl(mine))).text).toBe("3");
+		expect((await visit(`${scriptUrl(mine)}?name=secret`)).text).toBe("4");
+	});
+
+	it("gives ids synchronously, as workerd's binding does: newUniqueId is a fresh object, a method the class lacks is workerd's error", async () => {
+		const name = uniqueName("ids");
+		await a.ok(["deploy"], { cwd: counterProject(name) });
+		expect((await visit(at(name, "/unique"))).text).toBe("1 2");
+		expect((await visit(at(name, "/unique"))).text).toBe("1 2");
+		const missing = await visit(at(name, "/missing"));
+		expect(missing.status).toBe(500);
+		expect(missing.text).toContain("noSuchMethod");
 	});
 
 	it("says that facets cannot set alarms, in the tenant's own code", async () => {
 		const name = uniqueName("alarm");
 		await a.ok(["deploy"], { cwd: counterProject(name) });
-		expect(await visit(at(name, "/alarm"))).toEqual({ status: 500, text: "Facets currently cannot set alarms." });
+		expect(await visit(at(name, "/alarm"))).toMatchObject({ status: 500, text: "Facets currently cannot set alarms." });
 	});
 
 	it("fails the deploy of a class the code does not export: wrangler's check before bundling, the API's at the load stage", async () => {

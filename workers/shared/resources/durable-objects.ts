@@ -3,8 +3,7 @@
  * the classes its migrations create. A class belongs to its script: its objects are keyed by the
  * tenant, the script (its id, never reused) and the class, so no name, id or guess of one tenant
  * reaches another's objects. The upload reads them (workers/api/src/deploy/upload.ts), the manifest
- * keeps them, the Loaded probe checks the code exports each class (and lists its RPC methods, which
- * the local binding forwards: dispatch/src/resources/durable-objects.ts).
+ * keeps them, the Loaded probe checks the code exports each class.
  */
 import { z } from "zod";
 
@@ -15,8 +14,6 @@ export const durableObjectClassSchema = z.object({
 	name: z.string().regex(CLASS_NAME),
 	/** Created by `new_sqlite_classes` (true) or `new_classes` (false; locally SQLite-backed too). */
 	sqlite: z.boolean(),
-	/** Its RPC methods, as the Loaded probe found them on the class (the local binding forwards these). */
-	methods: z.array(z.string()).optional(),
 });
 export type DurableObjectClass = z.infer<typeof durableObjectClassSchema>;
 
@@ -40,12 +37,8 @@ export type DurableObjects = z.infer<typeof durableObjectsSchema>;
 
 /**
  * The key of one object (the platform's Durable Object that hosts it, locally): tenant, script id and
- * class first, so two tenants' (or scripts', or classes') equal names are two objects. None of the
- * parts can hold "/" but the tenant's name, which comes last.
+ * class first, then the id the tenant's isolate made, so two tenants' (or scripts', or classes')
+ * equal ids are two objects.
  */
 export const objectKey = (owner: { tenantId: string; scriptId: string; className: string }, name: string) =>
 	`${owner.tenantId}/${owner.scriptId}/${owner.className}/${name}`;
-
-/** The owner of a class's objects, as the host records it: an id of another owner is not an id of this namespace. */
-export const objectOwner = (owner: { tenantId: string; scriptId: string; className: string }) =>
-	`${owner.tenantId}/${owner.scriptId}/${owner.className}`;

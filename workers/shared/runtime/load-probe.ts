@@ -18,40 +18,21 @@ const PROBE_MODULE = "__ferry_probe__.js";
 /** The handler names workerd calls on a default export (Cloudflare's upload answer lists the same, as `handlers`). */
 export const HANDLER_NAMES = ["fetch", "scheduled", "queue", "tail", "tailStream", "trace", "email", "test"] as const;
 
-/**
- * A Durable Object class's RPC methods: the functions on its prototype chain below DurableObject (or
- * Object), as workerd finds them; `fetch` and the handlers workerd calls itself are not RPC methods.
- */
-const OBJECT_HANDLERS = ["constructor", "fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"];
-
 const probeSource = (mainModule: string, classes: string[]) => `
-import { DurableObject } from "cloudflare:workers";
 import * as tenant from ${JSON.stringify(`./${mainModule}`)};
 const handler = tenant.default;
 const names = ${JSON.stringify(HANDLER_NAMES)};
 const handlers = names.filter((name) => typeof handler?.[name] === "function" ||
 	(typeof handler === "function" && typeof handler.prototype?.[name] === "function"));
-const skip = new Set(${JSON.stringify(OBJECT_HANDLERS)});
-function methodsOf(cls) {
-	if (typeof cls !== "function" || typeof cls.prototype !== "object") return null;
-	const methods = new Set();
-	for (let proto = cls.prototype; proto && proto !== DurableObject.prototype && proto !== Object.prototype; proto = Object.getPrototypeOf(proto))
-		for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(proto)))
-			if (typeof descriptor.value === "function" && !skip.has(name)) methods.add(name);
-	return [...methods];
-}
-const objects = Object.fromEntries(${JSON.stringify(classes)}.map((name) => [name, methodsOf(tenant[name])]));
+const objects = Object.fromEntries(${JSON.stringify(classes)}.map((name) => [name, typeof tenant[name] === "function"]));
 export default { fetch: () => Response.json({ handlers, objects }) };
 `;
 
 /**
  * What a probe found: the code started (with the handlers its default export has and, for each
- * Durable Object class the manifest names, its RPC methods, or null when the module does not export
- * it as a class), or why it did not.
+ * Durable Object class the manifest names, whether the main module exports it), or why it did not.
  */
-export type LoadProbeResult =
-	| { started: true; handlers: string[]; objects?: Record<string, string[] | null> }
-	| { started: false; error: string };
+export type LoadProbeResult = { started: true; handlers: string[]; objects?: Record<string, boolean> } | { started: false; error: string };
 
 /** Starts code in a fresh isolate; plain data in and out, so it can run across RPC. */
 export interface LoadProbe {
@@ -80,7 +61,7 @@ export class LoaderProbe implements LoadProbe {
 		} catch (error) {
 			return { started: false, error: startupError(error) };
 		}
-		const { handlers, objects } = (await response.json()) as { handlers: string[]; objects: Record<string, string[] | null> };
+		const { handlers, objects } = (await response.json()) as { handlers: string[]; objects: Record<string, boolean> };
 		return { started: true, handlers, objects };
 	}
 }

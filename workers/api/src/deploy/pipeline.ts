@@ -101,17 +101,6 @@ async function storeModules(artifacts: ArtifactStore, upload: DeployInput) {
 }
 
 /**
- * The RPC methods the Loaded probe found on each Durable Object class, written into the manifest
- * before the deployment can go live (the local binding forwards exactly these; nothing reads the
- * manifest of a deployment that is not live or a preview yet).
- */
-async function recordObjectMethods(artifacts: ArtifactStore, manifest: Manifest, methods: Record<string, string[]> | undefined) {
-	if (!methods || !manifest.durableObjects) return;
-	manifest.durableObjects.classes = manifest.durableObjects.classes.map((c) => ({ ...c, methods: methods[c.name] ?? [] }));
-	await artifacts.putManifest(manifest);
-}
-
-/**
  * Runs the whole pipeline and returns the deployment as it ended, with its events: Deployed, Error,
  * or whatever a concurrent move (a delete) made of it. `onEvent` hears each transition once it is
  * stored (the API streams them to clients that ask).
@@ -234,7 +223,7 @@ async function walk(
 	}>,
 	{ base, schedules }: { base?: string; schedules?: readonly string[] } = {},
 ): Promise<DeploymentRecord> {
-	const { db, publisher, artifacts } = ctx;
+	const { db, publisher } = ctx;
 	const id = created.id;
 	const queuedAt = Date.now();
 	let deployment = await createDeployment(db, created, queuedAt);
@@ -274,7 +263,7 @@ async function walk(
 			stage = "load";
 			// The script's secrets as they are now; the Deployed batch checks they still are.
 			const secrets = await secretsSnapshot(db, target.scriptId);
-			const { handlers, objectMethods } = await publisher.load({
+			const { handlers } = await publisher.load({
 				manifest,
 				blobs,
 				scriptId: target.scriptId,
@@ -284,7 +273,6 @@ async function walk(
 			});
 			if (deployment.state === "Built") {
 				await checkScheduledHandler(db, target, schedules, manifest.mainModule, handlers);
-				await recordObjectMethods(artifacts, manifest, objectMethods);
 				if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", { handlers }, at)))) return movedOn();
 				await ctx.hold?.("Loaded");
 			}

@@ -30,11 +30,6 @@ export interface BuiltDeployment {
 export interface LoadedDeployment {
 	/** The handlers of its main module's default export ("fetch", "scheduled", …); null for assets only. */
 	handlers: string[] | null;
-	/**
-	 * Each Durable Object class's RPC methods, when the runtime forwards them by name (Worker Loader:
-	 * the pipeline records them in the manifest before the deployment goes live).
-	 */
-	objectMethods?: Record<string, string[]>;
 }
 
 /** A deployment the runtime refused; the message is the tenant's to read. */

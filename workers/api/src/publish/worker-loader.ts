@@ -18,17 +18,13 @@ export class WorkerLoaderPublisher implements Publisher {
 		const result = await withDeadline(this.probe.probe(loadProbeCode(manifest, blobs)), LIMITS.loadTimeoutMs);
 		if (!result.started) throw new LoadError(`the code did not start: ${result.error}`);
 		if (!result.handlers.includes("fetch")) throw noFetchHandler(manifest.mainModule);
-		const classes = manifest.durableObjects?.classes ?? [];
-		const objectMethods: Record<string, string[]> = {};
-		for (const { name } of classes) {
-			const methods = result.objects?.[name];
-			if (!methods)
+		for (const { name } of manifest.durableObjects?.classes ?? []) {
+			if (!result.objects?.[name])
 				throw new LoadError(
 					`Durable Object class '${name}' is not exported by main module '${manifest.mainModule}' (its migrations create it): export the class, or leave it out of the migrations and bindings`,
 				);
-			objectMethods[name] = methods;
 		}
-		return { handlers: result.handlers, ...(classes.length > 0 ? { objectMethods } : {}) };
+		return { handlers: result.handlers };
 	}
 
 	async remove(): Promise<void> {

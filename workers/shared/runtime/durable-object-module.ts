@@ -1,0 +1,109 @@
+/**
+ * The Durable Object namespace API inside a tenant's Worker Loader isolate (docs/bindings.md,
+ * "Durable Objects"). The binding in env is an RPC stub of the dispatcher's FerryObjects
+ * (dispatch/src/resources/durable-objects.ts); over RPC every call is a promise and a promise cannot
+ * be sent back (`get(idFromName(n))` would fail), so this module, imported by the isolate's platform
+ * main module (./binding-modules.ts), replaces each Durable Object binding in env with a namespace
+ * whose ids are local: `idFromName` hashes the name (SHA-256, synchronously), `newUniqueId` is 32
+ * random bytes, `idFromString` checks 64 hex digits. A stub is a Proxy: `fetch` and any method name
+ * become one call of FerryObjects with the id's hex, which the platform keys by the binding's tenant,
+ * script and class, so an id of another tenant names nothing of theirs.
+ */
+
+/** Runs in the tenant isolate, as JavaScript: keep it to what workerd gives every Worker. */
+export const durableObjectSource = (bindings: string[]) => `
+import { env } from "cloudflare:workers";
+
+const K = new Uint32Array([
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
+	0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa,
+	0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85,
+	0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
+	0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
+	0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+/** SHA-256 of a string's UTF-8 as 64 hex digits, synchronously (crypto.subtle is async). */
+function sha256Hex(text) {
+	const data = new TextEncoder().encode(text);
+	const length = ((data.length + 9 + 63) >> 6) << 6;
+	const bytes = new Uint8Array(length);
+	bytes.set(data);
+	bytes[data.length] = 0x80;
+	const view = new DataView(bytes.buffer);
+	view.setUint32(length - 4, data.length * 8);
+	view.setUint32(length - 8, Math.floor(data.length / 0x20000000));
+	const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+	const w = new Uint32Array(64);
+	const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+	for (let offset = 0; offset < length; offset += 64) {
+		for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);
+		for (let i = 16; i < 64; i++) {
+			const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+			const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+		}
+		let [a, b, c, d, e, f, g, k] = h;
+		for (let i = 0; i < 64; i++) {
+			const t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) >>> 0;
+			const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+			k = g; g = f; f = e; e = (d + t1) >>> 0; d = c; c = b; b = a; a = (t1 + t2) >>> 0;
+		}
+		h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+	}
+	return [...h].map((x) => x.toString(16).padStart(8, "0")).join("");
+}
+
+class DurableObjectId {
+	#hex;
+	constructor(hex, name) {
+		this.#hex = hex;
+		if (name !== undefined) this.name = name;
+	}
+	toString() { return this.#hex; }
+	toJSON() { return this.#hex; }
+	equals(other) { return other instanceof DurableObjectId && other.toString() === this.#hex; }
+}
+
+const HEX_ID = /^[0-9a-f]{64}$/;
+
+/** A stub: its id and name, \`fetch\`, and any other name as an RPC method of the object. */
+function objectStub(binding, id) {
+	const target = {
+		id,
+		name: id.name,
+		fetch: (input, init) => binding.fetchObject(id.toString(), new Request(input, init)),
+	};
+	return new Proxy(target, {
+		get(target, property) {
+			if (typeof property !== "string" || property in target) return target[property];
+			// A stub is not a promise: awaiting one must not call a method named "then".
+			if (property === "then") return undefined;
+			return (...args) => binding.callObject(id.toString(), property, args);
+		},
+	});
+}
+
+class DurableObjectNamespace {
+	#binding;
+	constructor(binding) { this.#binding = binding; }
+	idFromName(name) { return new DurableObjectId(sha256Hex("name:" + String(name)), String(name)); }
+	newUniqueId() {
+		const bytes = crypto.getRandomValues(new Uint8Array(32));
+		return new DurableObjectId([...bytes].map((b) => b.toString(16).padStart(2, "0")).join(""));
+	}
+	idFromString(id) {
+		const hex = String(id);
+		if (!HEX_ID.test(hex)) throw new TypeError("Invalid Durable Object ID: must be 64 hex digits");
+		return new DurableObjectId(hex);
+	}
+	get(id) {
+		if (!(id instanceof DurableObjectId)) throw new TypeError("get() takes a DurableObjectId of this namespace (idFromName, newUniqueId, idFromString)");
+		return objectStub(this.#binding, id);
+	}
+	getByName(name) { return this.get(this.idFromName(name)); }
+	jurisdiction() { return this; }
+}
+
+for (const name of ${JSON.stringify(bindings)}) env[name] = new DurableObjectNamespace(env[name]);
+`;
