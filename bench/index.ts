@@ -15,8 +15,8 @@ import { measureBindings } from "./measure/bindings.ts";
 import { measureTelemetry } from "./measure/telemetry.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
 import { deployBurst, freshStateMeasurements, logTelemetry, startFreshPlatform } from "./phases/fresh-state.ts";
-import { largeStatePhase } from "./phases/large-state.ts";
-import { bindingsRows, deployThroughputRow, rows, telemetryRows } from "./report/rows.ts";
+import { coldStartsOnState, largeStatePhase } from "./phases/large-state.ts";
+import { bindingsRows, coldUnpreparedRow, deployThroughputRow, missingRouteRow, rows, telemetryRows } from "./report/rows.ts";
 import { renderTable } from "./report/table.ts";
 import type { Results } from "./results.ts";
 import { isSeeded, seededStateDir } from "./seed.ts";
@@ -60,6 +60,13 @@ async function onlyDeploys(): Promise<void> {
 	console.log(`\n${machineLine(machine)}\n\n${renderTable([deployThroughputRow(burst)])}\n`);
 }
 
+/** `--only cold`: the unprepared cold starts on the seeded state and the route read alone, printed. */
+async function onlyCold(): Promise<void> {
+	// 15 samples even with --quick: they take well under a second; the seeding is what takes time.
+	const { unprepared, missing } = await coldStartsOnState({ ...options, coldSamples: 15 }, scripts);
+	console.log(`\n${machineLine(machine)}\n\n${renderTable([coldUnpreparedRow(unprepared), missingRouteRow(missing)])}\n`);
+}
+
 async function fullRun(): Promise<void> {
 	const fresh = await startFreshPlatform();
 	const large = await largeStatePhase(options, scripts, fresh);
@@ -93,7 +100,7 @@ async function fullRun(): Promise<void> {
 }
 
 try {
-	const only = { bindings: onlyBindings, telemetry: onlyTelemetry, deploys: onlyDeploys };
+	const only = { bindings: onlyBindings, telemetry: onlyTelemetry, deploys: onlyDeploys, cold: onlyCold };
 	await (options.only ? only[options.only]() : fullRun());
 } catch (error) {
 	log(`failed: ${error instanceof Error ? error.message : String(error)}`);

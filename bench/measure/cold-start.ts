@@ -5,7 +5,9 @@
  *   it (route cached, code loaded, isolate started, within the warm-up budget), so this is the
  *   first request a visitor of a new deployment sees;
  * - unprepared: scripts the running platform never served nor prepared (it was started on existing
- *   state): route read from D1, code from R2, a new isolate — a true cold start.
+ *   state): route read from D1, code from R2, a new isolate — a true cold start;
+ * - no route: hostnames no script has, so that a first request is the route read alone (404 page,
+ *   the miss cached), which `--only cold` puts beside the unprepared ones to break them down.
  */
 import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { deploy, jsBundle } from "../api.ts";
@@ -21,9 +23,9 @@ export interface FirstRequests {
 	warmMs: number[];
 }
 
-async function sample(probe: Probe, host: string, into: FirstRequests): Promise<void> {
+async function sample(probe: Probe, host: string, into: FirstRequests, status = 200): Promise<void> {
 	const first = await probe.get(host);
-	if (first.status !== 200) throw new Error(`${host}: the first request answered ${first.status}`);
+	if (first.status !== status) throw new Error(`${host}: the first request answered ${first.status}`);
 	into.coldMs.push(first.ms);
 	const warm: number[] = [];
 	for (let i = 0; i < WARM_REQUESTS; i++) warm.push((await probe.get(host)).ms);
@@ -46,5 +48,13 @@ export async function measureFirstAfterDeploy(api: FerryApi, probe: Probe, sampl
 export async function measureUnprepared(probe: Probe, labels: string[]): Promise<FirstRequests> {
 	const results: FirstRequests = { coldMs: [], warmMs: [] };
 	for (const label of labels) await sample(probe, `${label}.localhost`, results);
+	return results;
+}
+
+/** First requests to hostnames no route has (404): the route read (and the cached miss after it). */
+export async function measureMissingRoutes(probe: Probe, samples: number): Promise<FirstRequests> {
+	const results: FirstRequests = { coldMs: [], warmMs: [] };
+	const run = Date.now().toString(36);
+	for (let index = 0; index < samples; index++) await sample(probe, `nothing-${run}-${index}.localhost`, results, 404);
 	return results;
 }

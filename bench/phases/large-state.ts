@@ -6,15 +6,15 @@
 import { mkdirSync } from "node:fs";
 import { formatMs } from "../../workers/shared/format.ts";
 import { log } from "../log.ts";
-import { measureUnprepared } from "../measure/cold-start.ts";
+import { type FirstRequests, measureMissingRoutes, measureUnprepared } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureLoad } from "../measure/load.ts";
 import type { BenchOptions } from "../options.ts";
-import { startPlatform } from "../platform.ts";
+import { type BenchPlatform, startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
 import { formatRate } from "../report/format.ts";
 import type { Results } from "../results.ts";
-import { prepareSeedState, seed, seededStateDir, seedName } from "../seed.ts";
+import { isSeeded, prepareSeedState, seed, seededStateDir, seedName } from "../seed.ts";
 import { median } from "../stats.ts";
 import { type FreshPlatform, HOT_SET } from "./fresh-state.ts";
 
@@ -30,17 +30,7 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 		const seeded = await seed({ stateDir, port: bench.port, adminToken: bench.adminToken, count: scripts, concurrency: 8, log });
 		log(seeded.reused ? `reusing the ${scripts} seeded scripts` : `seeded ${seeded.deployed} scripts in ${formatMs(seeded.ms)}`);
 
-		// First, while this platform has served nothing: scripts from the end of the seeded range, which
-		// neither the hot set nor the spreads (the first 1,000 at most) ever touch.
-		const unprepared = Array.from({ length: options.coldSamples }, (_, index) => seedName(scripts - 1 - index));
-		log(`cold starts: first requests to ${unprepared.length} scripts this platform never prepared`);
-		const pinned = probe(bench.port);
-		let coldUnprepared: Results["coldUnprepared"];
-		try {
-			coldUnprepared = await measureUnprepared(pinned, unprepared);
-		} finally {
-			pinned.close();
-		}
+		const coldUnprepared = await measureColdStarts(bench, scripts, options.coldSamples);
 		log(`  median first request ${formatMs(median(coldUnprepared.coldMs))}, warm ${formatMs(median(coldUnprepared.warmMs))}`);
 
 		log(`hot set of 10: 10 deployed vs ${scripts} deployed`);
@@ -69,6 +59,63 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 			coldUnprepared,
 			workerdRssBytes: bench.workerdRss(),
 		};
+	} finally {
+		await bench.stop();
+	}
+}
+
+/**
+ * First requests to `samples` scripts this platform never served nor prepared, which must be its
+ * first requests since it started: scripts from the end of the seeded range, which neither the hot
+ * set nor the spreads (the first 1,000 at most) ever touch.
+ */
+async function measureColdStarts(bench: BenchPlatform, scripts: number, samples: number): Promise<FirstRequests> {
+	const unprepared = Array.from({ length: samples }, (_, index) => seedName(scripts - 1 - index));
+	log(`cold starts: first requests to ${unprepared.length} scripts this platform never prepared`);
+	const pinned = probe(bench.port);
+	try {
+		return await measureUnprepared(pinned, unprepared);
+	} finally {
+		pinned.close();
+	}
+}
+
+/**
+ * `--only cold`: the platform started on the large state (seeded if needed), its unprepared cold
+ * starts, then as many first requests to hostnames without a route (the route read alone).
+ */
+export async function coldStartsOnState(
+	options: BenchOptions,
+	scripts: number,
+): Promise<{ unprepared: FirstRequests; missing: FirstRequests }> {
+	const stateDir = seededStateDir(scripts);
+	prepareSeedState(stateDir);
+	mkdirSync(stateDir, { recursive: true });
+	if (!isSeeded(stateDir)) {
+		const seeding = await startPlatform(stateDir);
+		try {
+			const seeded = await seed({ stateDir, port: seeding.port, adminToken: seeding.adminToken, count: scripts, concurrency: 8, log });
+			log(`seeded ${seeded.deployed} scripts in ${formatMs(seeded.ms)}`);
+		} finally {
+			await seeding.stop();
+		}
+	}
+	// A platform started on the state, which has served and prepared nothing, as after a restart.
+	log(`starting the platform on ${scripts} scripts' state (${stateDir})`);
+	const bench = await startPlatform(stateDir);
+	try {
+		const unprepared = await measureColdStarts(bench, scripts, options.coldSamples);
+		log(`  first requests in order: ${unprepared.coldMs.map((ms) => formatMs(ms)).join(", ")}`);
+		log(`  median first request ${formatMs(median(unprepared.coldMs))}, warm ${formatMs(median(unprepared.warmMs))}`);
+		log(`first requests to ${options.coldSamples} hostnames without a route`);
+		const pinned = probe(bench.port);
+		try {
+			const missing = await measureMissingRoutes(pinned, options.coldSamples);
+			log(`  median first request ${formatMs(median(missing.coldMs))}, cached ${formatMs(median(missing.warmMs))}`);
+			return { unprepared, missing };
+		} finally {
+			pinned.close();
+		}
 	} finally {
 		await bench.stop();
 	}

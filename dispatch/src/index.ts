@@ -12,11 +12,11 @@ import { hostOf, routeLabel } from "../../workers/shared/hosts";
 import { requestIdOf, withRequestId } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import { platformReads } from "../../workers/shared/platform";
-import type { RouteControlApi, RouteTarget } from "../../workers/shared/runtime/route";
+import type { RouteControlApi, RouteTableApi, RouteTarget } from "../../workers/shared/runtime/route";
 import { assetServerFor } from "./assets/server";
 import { fanOut } from "./cron";
 import { notFoundPage, overBudgetPage, unavailablePage } from "./pages";
-import { invalidateRoutes, refreshRoutes, resolveRoute } from "./routes";
+import { invalidateRoutes, loadRoutes, refreshRoutes, resolveRoute, routeGeneration } from "./routes";
 import { failurePage, quarantineOf, runtimeFor } from "./runtime";
 
 // Tenant subrequests pass through this entrypoint when the runtime is Worker Loader (see runtime/).
@@ -106,7 +106,16 @@ export default {
  * Locally the control process fans the call out to every runtime process, naming in `prepare` the
  * labels this one serves: only their deployments are warmed here (all of them when not given).
  */
-export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements RouteControlApi {
+export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements RouteControlApi, RouteTableApi {
+	/** Locally: the control process reads this process's route table after this, then loads it (./routes.ts). */
+	routeGeneration(): number {
+		return routeGeneration();
+	}
+
+	loadRoutes(targets: RouteTarget[], since: number): number {
+		return loadRoutes(targets, since);
+	}
+
 	async refresh(labels: string[], prepare?: string[]): Promise<void> {
 		const warm = prepare && new Set(prepare);
 		// Labels another process serves are only dropped here: read on their first request if they ever

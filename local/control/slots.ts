@@ -110,6 +110,19 @@ export class SlotTable {
 		return typeof pick === "object" ? pick.slot : undefined;
 	}
 
+	/**
+	 * The hashed slot that serves `label` while every slot is up (the edge's first choice), whatever
+	 * is down now (an isolation slot is never one).
+	 */
+	home(label: string): number {
+		return fnv1a(slotKey(label)) % this.runtimes;
+	}
+
+	/** Whether `slot` is one of the hashed slots (not an isolation slot). */
+	hashed(slot: number): boolean {
+		return slot < this.runtimes;
+	}
+
 	/** Answers these labels 503 until released, isolated or `until`. */
 	hold(labels: readonly string[], until: number): void {
 		for (const label of labels) this.held.set(label, until);

@@ -12,10 +12,12 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
+import { log } from "../../workers/shared/log";
 import { QUARANTINE_REASONS, type QuarantineApi } from "../../workers/shared/runtime/quarantine";
 import { startOfMinute } from "../../workers/shared/schedules/cron";
 import { SIDES, SUPERVISOR_TOKEN_HEADER } from "./bindings";
 import { runMinute } from "./cron";
+import { preloadRoutes } from "./route-preload";
 import { inFlight, probes, slots } from "./state";
 
 /** How long suspects stay held if the supervisor never decides about them. */
@@ -43,7 +45,17 @@ const app = new Hono<{ Bindings: ControlEnv }>()
 		return c.json({ ok: true });
 	})
 	.put("/slots/:slot", zValidator("param", slot), json(z.object({ side: side.nullable() })), (c) => {
-		slots.setLive(c.req.valid("param").slot, c.req.valid("json").side);
+		const { slot: index } = c.req.valid("param");
+		const { side: live } = c.req.valid("json");
+		slots.setLive(index, live);
+		// The process starts with its route table, loaded in the background: until it is, a first
+		// request reads its route as before (./route-preload.ts).
+		if (live !== null)
+			c.executionCtx.waitUntil(
+				preloadRoutes(c.env, index, live).catch((error: unknown) =>
+					log.warn("could not load a runtime process's route table", { slot: index, side: live, error }),
+				),
+			);
 		return c.json({ ok: true });
 	})
 	// The slot is wedged: nothing more goes there, and what was in flight is held until the supervisor decides.
@@ -101,6 +113,6 @@ const app = new Hono<{ Bindings: ControlEnv }>()
 
 export class Supervision extends WorkerEntrypoint<ControlEnv> {
 	override fetch(request: Request): Response | Promise<Response> {
-		return app.fetch(request, this.env);
+		return app.fetch(request, this.env, this.ctx);
 	}
 }

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import dispatcher from "../../dispatch/src/index";
 import { forgetCachedCode } from "../../dispatch/src/runtime";
-import type { RouteControlApi } from "../../workers/shared/runtime/route";
+import { readRoutes } from "../../workers/shared/platform/d1";
+import type { RouteControlApi, RouteTableApi } from "../../workers/shared/runtime/route";
 import { api, deploy, hello, json, newTenant, uniqueName, visit } from "./platform";
 
 async function deployed(source: string, metadata: Record<string, unknown> = {}) {
@@ -74,6 +75,28 @@ describe("routing", () => {
 		await env.ARTIFACTS.delete(`manifests/${deployment.id}.json`);
 		forgetCachedCode(deployment.id);
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("started");
+	});
+
+	it("serves a route from a loaded route table without reading it (what a local runtime process starts with)", async () => {
+		const { name } = await deployed(hello("from the table"));
+		const table = await readRoutes(env.DB, [name]);
+		// Behind the API's back the route disappears, and the cache learns it: a read now finds nothing.
+		await env.DB.prepare("UPDATE routes SET label = label || '-moved' WHERE label = ?").bind(name).run();
+		await (env.ROUTES as unknown as RouteControlApi).refresh([name]);
+		expect((await visit(`${name}.localhost`)).status).toBe(404);
+		const control = env.ROUTES as unknown as RouteTableApi;
+		expect(await control.loadRoutes(table, await control.routeGeneration())).toBe(1);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("from the table");
+	});
+
+	it("never loads a route table read before a route moved", async () => {
+		const { t, name } = await deployed(hello("v1"));
+		const control = env.ROUTES as unknown as RouteTableApi;
+		const since = await control.routeGeneration();
+		const table = await readRoutes(env.DB, [name]);
+		await deploy(t.token, name, hello("v2"));
+		expect(await control.loadRoutes(table, since)).toBe(0);
+		expect(await (await visit(`${name}.localhost`)).text()).toBe("v2");
 	});
 
 	it("refreshes more labels in one call than D1 binds in one statement", async () => {

@@ -57,13 +57,14 @@ export class BoundedMap<K, V> {
 	/**
 	 * Keeps the value (replacing any under `key`) and evicts the least recently used entries to fit.
 	 * A value heavier than `maxWeight` on its own is not kept (nor does it evict anything): false.
+	 * `ttlMs` overrides the map's TTL for this entry (Infinity: it never expires).
 	 */
-	set(key: K, value: V, now = Date.now()): boolean {
+	set(key: K, value: V, now = Date.now(), ttlMs = this.options.ttlMs): boolean {
 		this.delete(key);
 		const weight = this.options.weigh?.(value) ?? 0;
 		const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY;
 		if (weight > maxWeight) return false;
-		this.entries.set(key, { value, weight, expires: now + (this.options.ttlMs ?? Number.POSITIVE_INFINITY) });
+		this.entries.set(key, { value, weight, expires: now + (ttlMs ?? Number.POSITIVE_INFINITY) });
 		this.totalWeight += weight;
 		for (const [oldest, entry] of this.entries) {
 			if (this.entries.size <= this.options.maxEntries && this.totalWeight <= maxWeight) break;

@@ -42,6 +42,17 @@ export async function readRoutes(db: D1Database, labels: readonly string[]): Pro
 	return answers.flatMap((answer) => answer.results);
 }
 
+/**
+ * Every live route (no preview labels: a preview host is read on its first request), oldest
+ * deployment first: what a local runtime process's route table starts with (local/control/route-preload.ts).
+ */
+export async function readLiveRoutes(db: D1Database): Promise<RouteTarget[]> {
+	const { results } = await db
+		.prepare(`SELECT ${ROUTE_COLUMNS} FROM ${ROUTES_FROM} WHERE r.label NOT LIKE '%--%' ORDER BY d.created_at`)
+		.all<RouteTarget>();
+	return results;
+}
+
 export async function readLimits(db: D1Database, tenantId: string): Promise<PlanLimits> {
 	return (await db.prepare(LIMITS_QUERY).bind(tenantId).first<PlanLimits>()) ?? { ...DEFAULT_PLAN_LIMITS };
 }

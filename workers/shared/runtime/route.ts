@@ -1,3 +1,4 @@
+import type { MaybePromise } from "../maybe-promise";
 import type { Budget } from "./plans";
 
 /** What the dispatcher resolves a hostname to, and what a runtime adapter needs to run it. */
@@ -61,4 +62,16 @@ export interface RouteControlApi {
 	 * from its cache (read on a first request, should one ever come there).
 	 */
 	refresh(labels: string[], prepare?: string[]): Promise<void>;
+}
+
+/**
+ * The rest of a local runtime process's RouteControl, for the control process only: its route table
+ * loaded when it starts serving (local/control/route-preload.ts), so that a first request after a
+ * restart reads no route. Production's dispatcher is never called this way.
+ */
+export interface RouteTableApi {
+	/** Changes whenever cached routes are dropped; pass it to `loadRoutes` with a table read after it. */
+	routeGeneration(): MaybePromise<number>;
+	/** Keeps these routes unless a route was dropped since `since`; returns how many were kept. */
+	loadRoutes(targets: RouteTarget[], since: number): MaybePromise<number>;
 }
