@@ -16,6 +16,7 @@ import { LoaderProbe, type LoadProbe, type LoadProbeResult } from "../../workers
 export {
 	default,
 	FerryAssets,
+	FerryD1,
 	FerryEgress,
 	FerryKV,
 	FerryObjectHost,

@@ -53,7 +53,7 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 		},
 	},
 	resources: {
-		description: "Your resources (KV namespaces, R2 buckets), provisioned by the deployments that bind them",
+		description: "Your resources (KV namespaces, R2 buckets, D1 databases), provisioned by the deployments that bind them",
 		commands: {
 			list: () => import("./resources/list.ts"),
 		},
@@ -75,6 +75,13 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 			"object put": () => import("./r2/object/put.ts"),
 			"object delete": () => import("./r2/object/delete.ts"),
 			"bucket delete": () => import("./r2/bucket/delete.ts"),
+		},
+	},
+	d1: {
+		description: "Your D1 databases (wrangler's words: d1 execute DB --command | --file)",
+		commands: {
+			execute: () => import("./d1/execute.ts"),
+			delete: () => import("./d1/delete.ts"),
 		},
 	},
 	tokens: {

@@ -40,7 +40,16 @@ const BODY_JUNK: [string, string][] = [
 
 describe("bad input on every endpoint", () => {
 	it.each(endpoints.filter((e) => !PUBLIC(e)).map((e) => [e.key, e] as const))("%s: bad credentials are 401 or 403", async (_, e) => {
-		const path = fill(e.path, { name: "x", id: "x", namespace: "x", bucket: "x", key: "x", type: "kv_namespace", secret: "x" });
+		const path = fill(e.path, {
+			name: "x",
+			id: "x",
+			namespace: "x",
+			bucket: "x",
+			database: "x",
+			key: "x",
+			type: "kv_namespace",
+			secret: "x",
+		});
 		for (const authorization of BAD_AUTHORIZATIONS) {
 			const code = await clientError(
 				await api(path, { method: e.method, headers: { authorization } }),
@@ -81,7 +90,7 @@ describe("bad input on every endpoint", () => {
 	it.each(endpoints.filter(takesJson).map((e) => [e.key, e] as const))("%s: junk JSON bodies are client errors", async (_, e) => {
 		const t = await newTenant();
 		const token = OPERATOR(e) ? ADMIN : t.token;
-		const path = fill(e.path, { id: t.id, name: "some-name" });
+		const path = fill(e.path, { id: t.id, name: "some-name", database: "some-name" });
 		for (const [what, body] of BODY_JUNK) {
 			const code = await clientError(
 				await api(path, { method: e.method, token, headers: { "content-type": "application/json" }, body }),

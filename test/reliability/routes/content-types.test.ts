@@ -93,6 +93,33 @@ const CASES: Record<string, JsonCase> = {
 		observe: async ({ name }, token) => (await json(await api(`/v1/scripts/${name}/secrets`, { token }))).secrets,
 		ok: 200,
 	},
+	"POST /v1/d1/:database/query": {
+		setup: async () => {
+			const t = await newTenant();
+			await deploy(t.token, uniqueName(), hello("db"), { bindings: [{ type: "d1", name: "DB", id: "db" }] });
+			const query = (sql: string) =>
+				api("/v1/d1/db/query", {
+					method: "POST",
+					token: t.token,
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify({ sql }),
+				});
+			expect((await query("CREATE TABLE t (v TEXT)")).status).toBe(200);
+			return { params: { database: "db" }, token: t.token, body: { sql: "INSERT INTO t VALUES ('x')" } };
+		},
+		observe: async (_, token) =>
+			(
+				await json(
+					await api("/v1/d1/db/query", {
+						method: "POST",
+						token,
+						headers: { "content-type": "application/json" },
+						body: JSON.stringify({ sql: "SELECT count(*) AS n FROM t" }),
+					}),
+				)
+			).results[0].results[0].n,
+		ok: 200,
+	},
 	"POST /v1/scripts/:name/rollback": {
 		setup: async () => {
 			const { t, name, v1 } = await twoDeployments();

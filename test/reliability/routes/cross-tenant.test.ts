@@ -14,6 +14,8 @@ const VICTIM_KV = "victim-kv";
 const VICTIM_KEY = "victim-key";
 /** Tenant A's R2 bucket (bound by the same deployment) and an object in it. */
 const VICTIM_BUCKET = "victim-bucket";
+/** Tenant A's D1 database (bound by the same deployment). */
+const VICTIM_DB = "victim-db";
 
 /** Tenant A's resources, which tenant B goes after. */
 async function victim() {
@@ -26,12 +28,19 @@ async function victim() {
 				bindings: [
 					{ type: "kv_namespace", name: "KV", namespace_id: VICTIM_KV },
 					{ type: "r2_bucket", name: "BUCKET", bucket_name: VICTIM_BUCKET },
+					{ type: "d1", name: "DB", id: VICTIM_DB },
 				],
 			}),
 		)
 	).deployment.id as string;
 	await api(`/v1/kv/${VICTIM_KV}/values/${VICTIM_KEY}`, { method: "PUT", token: a.token, body: "a's value" });
 	await api(`/v1/r2/${VICTIM_BUCKET}/objects/${VICTIM_KEY}`, { method: "PUT", token: a.token, body: "a's object" });
+	await api(`/v1/d1/${VICTIM_DB}/query`, {
+		method: "POST",
+		token: a.token,
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ sql: "CREATE TABLE secrets (v TEXT); INSERT INTO secrets VALUES ('a''s row')" }),
+	});
 	const token = (
 		await json(
 			await api("/v1/tokens", { method: "POST", token: a.token, headers: { "content-type": "application/json" }, body: '{"name":"a-ci"}' }),
@@ -102,6 +111,11 @@ const SCOPED: Record<string, ScopedCase> = {
 	"GET /v1/r2/:bucket/objects/:key": bucket({ key: VICTIM_KEY }),
 	"PUT /v1/r2/:bucket/objects/:key": { ...bucket({ key: VICTIM_KEY }), body: () => "b's object" },
 	"DELETE /v1/r2/:bucket/objects/:key": bucket({ key: VICTIM_KEY }),
+	"POST /v1/d1/:database/query": {
+		params: () => ({ database: VICTIM_DB }),
+		missing: () => ({ database: uniqueName("nobody") }),
+		body: () => ({ sql: "SELECT * FROM secrets" }),
+	},
 };
 /** Tenant-scoped endpoints that name no resource: they answer about the caller only. */
 const OWN = [
@@ -130,6 +144,7 @@ const TENANT_PREFIXES = [
 	"/v1/resources",
 	"/v1/kv",
 	"/v1/r2",
+	"/v1/d1",
 	"/v1/events",
 ];
 const isTenantScoped = (e: Endpoint) => TENANT_PREFIXES.some((prefix) => e.path === prefix || e.path.startsWith(`${prefix}/`));

@@ -9,7 +9,7 @@ import { eventEndpoints } from "./endpoints/events";
 import { logEndpoints } from "./endpoints/logs";
 import { metricsEndpoints, tenantMetricsEndpoints } from "./endpoints/metrics";
 import { planEndpoints } from "./endpoints/plans";
-import { kvEndpoints, r2Endpoints, resourceEndpoints } from "./endpoints/resources";
+import { d1Endpoints, kvEndpoints, r2Endpoints, resourceEndpoints } from "./endpoints/resources";
 import { scheduleEndpoints } from "./endpoints/schedules";
 import { scriptEndpoints } from "./endpoints/scripts";
 import { secretEndpoints } from "./endpoints/secrets";
@@ -40,6 +40,7 @@ export const app = factory
 	.use("/v1/resources/*", requireTenant)
 	.use("/v1/kv/*", requireTenant)
 	.use("/v1/r2/*", requireTenant)
+	.use("/v1/d1/*", requireTenant)
 	.route("/v1/whoami", whoamiEndpoints)
 	.route("/v1/tokens", tokenEndpoints)
 	.route("/v1/scripts", assetSessionEndpoints)
@@ -56,6 +57,7 @@ export const app = factory
 	.route("/v1/resources", resourceEndpoints)
 	.route("/v1/kv", kvEndpoints)
 	.route("/v1/r2", r2Endpoints)
+	.route("/v1/d1", d1Endpoints)
 	.route("/client/v4", clientV4);
 
 app.notFound((c) => new FerryError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toResponse());

@@ -325,3 +325,12 @@ export interface KvKeysAnswer {
 	list_complete: boolean;
 	cursor?: string;
 }
+
+/** `POST /v1/d1/:database/query`: D1's result of the query (`{results, success, meta}`), as `wrangler d1 execute --json` prints it. */
+export interface D1QueryAnswer {
+	results: {
+		success: true;
+		meta: { changes: number; duration: number; last_row_id: number; rows_read: number; rows_written: number; size_after: number };
+		results: Record<string, unknown>[];
+	}[];
+}

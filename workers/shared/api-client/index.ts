@@ -11,6 +11,7 @@ import type {
 	AllUsageAnswer,
 	AssetUploadAnswer,
 	AssetUploadSessionAnswer,
+	D1QueryAnswer,
 	Deployment,
 	DeploymentEvent,
 	DeployResult,
@@ -267,6 +268,11 @@ export class FerryApi {
 	/** Deletes one of the tenant's resources and all its data. */
 	deleteResource(type: Resource["type"], name: string) {
 		return this.http.json<{ deleted: { type: string; name: string } }>("DELETE", `/v1/resources/${segment(type)}/${segment(name)}`);
+	}
+
+	/** Runs SQL on one of the tenant's D1 databases (`ferry d1 execute`). */
+	d1Query(database: string, sql: string) {
+		return this.http.json<D1QueryAnswer>("POST", `/v1/d1/${segment(database)}/query`, { json: { sql } });
 	}
 
 	kvKeys(namespace: string, query: { prefix?: string; cursor?: string; limit?: string }) {

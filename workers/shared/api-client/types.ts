@@ -7,6 +7,7 @@ export type {
 	AssetUploadAnswer,
 	AssetUploadSessionAnswer,
 	BudgetView as Budget,
+	D1QueryAnswer,
 	DeployAnswer as DeployResult,
 	DeploymentEventView as DeploymentEvent,
 	DeploymentView as Deployment,

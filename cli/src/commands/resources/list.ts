@@ -3,7 +3,7 @@ import { defineCommand, jsonArg } from "../../core/command.ts";
 import { formatTime } from "../../core/output.ts";
 
 export default defineCommand({
-	meta: { description: "List your resources (KV namespaces, R2 buckets), provisioned by the deployments that bind them" },
+	meta: { description: "List your resources (KV namespaces, R2 buckets, D1 databases), provisioned by the deployments that bind them" },
 	args: { ...jsonArg },
 	async run({ args, out, session }) {
 		const { resources } = await session.api().listResources();
@@ -17,7 +17,7 @@ export default defineCommand({
 				r.bytes === null ? "-" : formatBytes(r.bytes),
 				formatTime(r.created_at),
 			]),
-			"No resources yet: declare one in your wrangler config (kv_namespaces, r2_buckets) and deploy.",
+			"No resources yet: declare one in your wrangler config (kv_namespaces, r2_buckets, d1_databases) and deploy.",
 		);
 	},
 });

@@ -11,6 +11,7 @@ import { formatBytes } from "../../../shared/format";
 import { BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import type { ResourcesApi } from "../../../shared/resources/api";
+import { checkQuery, D1Error, d1Result, d1Value } from "../../../shared/resources/d1";
 import { RESOURCE_TYPES, type ResourceRef, resourceNameSchema } from "../../../shared/resources/index";
 import { checkKey, checkList, checkPut, KV_LIMITS, KvError } from "../../../shared/resources/kv";
 import { R2_LIMITS } from "../../../shared/resources/r2";
@@ -18,7 +19,7 @@ import { iso } from "../../../shared/time";
 import { factory } from "../env";
 import { deleteResourceRow, findResource, resourcesOf } from "../resources/store";
 import { validate } from "../validate";
-import type { KvKeysAnswer, ResourceView } from "../views";
+import type { D1QueryAnswer, KvKeysAnswer, ResourceView } from "../views";
 
 /** The resources Worker (locally, in the control process); none with the dispatch namespace, whose KV is Cloudflare's own. */
 const resourcesWorker = (env: ApiEnv): ResourcesApi | undefined =>
@@ -215,4 +216,31 @@ export const r2Endpoints = factory
 		const ref = await resourceRef(c, "r2_bucket", bucket);
 		await store(c.env).r2Delete(ref, [key]);
 		return c.json({ deleted: key });
+	});
+
+const databaseParam = z.object({ database: resourceNameSchema });
+const queryBody = z.strictObject({
+	sql: z.string().min(1, "sql is the SQL to run"),
+	params: z.array(z.union([z.number(), z.string(), z.null(), z.boolean()])).default([]),
+});
+
+/**
+ * `POST /v1/d1/:database/query` (what `ferry d1 execute` calls): the SQL as one query in one
+ * transaction, answered as D1's results; bad SQL is a 400 with D1's message.
+ */
+export const d1Endpoints = factory
+	.createApp()
+	.post("/:database/query", validate("param", databaseParam), validate("json", queryBody), async (c) => {
+		const ref = await resourceRef(c, "d1", c.req.valid("param").database);
+		const body = c.req.valid("json");
+		let answer: Awaited<ReturnType<ResourcesApi["d1Query"]>>;
+		try {
+			answer = await store(c.env).d1Query(ref, [checkQuery({ sql: body.sql, params: body.params.map(d1Value) })]);
+		} catch (error) {
+			if (error instanceof D1Error) throw new FerryError("invalid_request", error.message);
+			throw error;
+		}
+		if (!answer.ok) throw new FerryError("invalid_request", `D1_ERROR: ${answer.error}`);
+		const result: D1QueryAnswer = { results: answer.results.map(d1Result) };
+		return c.json(result);
 	});

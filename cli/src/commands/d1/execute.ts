@@ -1,0 +1,59 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { defineCommand, jsonArg } from "../../core/command.ts";
+import { UserError } from "../../core/errors.ts";
+import { configFile, projectArgs, readProjectConfig } from "../../project/config.ts";
+import { d1DatabaseFor } from "../../project/resources.ts";
+
+export default defineCommand({
+	meta: {
+		description:
+			"Run SQL on one of your D1 databases (wrangler's d1 execute: --command or --file; DB is a binding of the project's config or a database's name)",
+		examples: [
+			'ferry d1 execute DB --command "SELECT * FROM users"',
+			"ferry d1 execute app --file schema.sql",
+			'ferry d1 execute DB --command "SELECT 1 AS one" --json',
+		],
+	},
+	args: {
+		database: { type: "positional", description: "The database: a binding of the project's config, else its name in your space" },
+		command: { type: "string", valueHint: "SQL", description: "The SQL to run" },
+		file: { type: "string", valueHint: "FILE", description: "A file of SQL to run" },
+		...jsonArg,
+		...projectArgs,
+	},
+	async run({ args, io, out, session }) {
+		if ((args.command === undefined) === (args.file === undefined))
+			throw new UserError("give the SQL with --command SQL or --file FILE (one of them)");
+		const sql = args.command ?? (await readSqlFile(path.resolve(io.cwd, args.file!)));
+		const options = { cwd: io.cwd, config: args.config, env: args.env };
+		const file = configFile(options);
+		const config = file ? await readProjectConfig(file, options, io.env) : undefined;
+		const { results } = await session.api().d1Query(d1DatabaseFor(config, args.database), sql);
+		// wrangler's --json: the array of D1 results.
+		if (args.json) return out.json(results);
+		for (const result of results) {
+			const rows = result.results;
+			const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+			if (columns.length > 0)
+				out.table(
+					columns,
+					rows.map((row) => columns.map((c) => cell(row[c]))),
+					"",
+				);
+		}
+		const last = results.at(-1)?.meta;
+		out.success(`Executed on ${args.database}: ${last?.changes ?? 0} rows changed in ${Math.round(last?.duration ?? 0)}ms`);
+	},
+});
+
+async function readSqlFile(file: string): Promise<string> {
+	try {
+		return await readFile(file, "utf8");
+	} catch {
+		throw new UserError(`cannot read ${file}`);
+	}
+}
+
+const cell = (value: unknown) =>
+	value === null || value === undefined ? "null" : typeof value === "object" ? JSON.stringify(value) : String(value);
