@@ -101,6 +101,10 @@ export default {
 	},
 } satisfies ExportedHandler<DispatchEnv>;
 
+/** How many of a loaded route table's newest deployments have their code read ahead (a small part of the code cache's 1,000), and how many reads at once. */
+const PREFETCH_DEPLOYMENTS = 64;
+const PREFETCH_IN_FLIGHT = 4;
+
 /**
  * Called by the API (service binding `ROUTES`) after it moved routes, before it answers the client.
  * Locally the control process fans the call out to every runtime process, naming in `prepare` the
@@ -112,8 +116,26 @@ export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements Route
 		return routeGeneration();
 	}
 
+	/**
+	 * Also reads ahead, in the background, the code of the newest deployments of the table (it is
+	 * oldest first), a few at a time, so that their first request starts an isolate from memory.
+	 */
 	loadRoutes(targets: RouteTarget[], since: number): number {
-		return loadRoutes(targets, since);
+		const kept = loadRoutes(targets, since);
+		if (kept > 0) this.ctx.waitUntil(this.prefetch(targets.slice(-PREFETCH_DEPLOYMENTS).reverse()));
+		return kept;
+	}
+
+	private async prefetch(targets: RouteTarget[]): Promise<void> {
+		const runtime = runtimeFor(this.env);
+		const queue = [...new Map(targets.map((target) => [target.deploymentId, target])).values()];
+		const reader = async () => {
+			for (let target = queue.shift(); target; target = queue.shift())
+				await runtime
+					.prefetch(target)
+					.catch((error: unknown) => log.warn("could not read a deployment's code ahead", { deploymentId: target.deploymentId, error }));
+		};
+		await Promise.all(Array.from({ length: PREFETCH_IN_FLIGHT }, reader));
 	}
 
 	async refresh(labels: string[], prepare?: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import dispatcher from "../../dispatch/src/index";
-import { forgetCachedCode } from "../../dispatch/src/runtime";
+import { forgetCachedCode, hasCachedCode } from "../../dispatch/src/runtime";
 import { readRoutes } from "../../workers/shared/platform/d1";
 import type { RouteControlApi, RouteTableApi } from "../../workers/shared/runtime/route";
 import { api, deploy, hello, json, newTenant, uniqueName, visit } from "./platform";
@@ -87,6 +87,15 @@ describe("routing", () => {
 		const control = env.ROUTES as unknown as RouteTableApi;
 		expect(await control.loadRoutes(table, await control.routeGeneration())).toBe(1);
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("from the table");
+	});
+
+	it("reads the code of a loaded route table's newest deployments ahead of their first request", async () => {
+		const { name, deployment } = await deployed(hello("read ahead"));
+		const table = await readRoutes(env.DB, [name]);
+		forgetCachedCode(deployment.id);
+		const control = env.ROUTES as unknown as RouteTableApi;
+		expect(await control.loadRoutes(table, await control.routeGeneration())).toBe(1);
+		await expect.poll(() => hasCachedCode(deployment.id)).toBe(true);
 	});
 
 	it("never loads a route table read before a route moved", async () => {

@@ -54,6 +54,8 @@ export class DispatchNamespaceRuntime implements RuntimeAdapter {
 	/** Nothing to warm: Cloudflare holds the code, uploaded at the deployment's Loaded stage. */
 	async prepare(): Promise<void> {}
 
+	async prefetch(): Promise<void> {}
+
 	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
 		// The request's id (Cloudflare's ray id): the gate's log lines name the request Ferry's pages name.
 		const outbound: EgressContext = { tenantId: target.tenantId, deploymentId: target.deploymentId, requestId: requestIdOf(request) };

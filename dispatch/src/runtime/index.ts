@@ -79,6 +79,8 @@ const warmupBudget = new WarmupBudget(16, 5 * 60_000);
  * cache evicts by itself); tests use it to tell an isolate started ahead of traffic from cached code.
  */
 export const forgetCachedCode = (deploymentId: string) => codeCache.delete(deploymentId);
+/** Whether this isolate's code cache holds a deployment's code (tests of reading it ahead). */
+export const hasCachedCode = (deploymentId: string) => codeCache.has(deploymentId);
 
 let isolatesStarted = 0;
 /**

@@ -101,6 +101,11 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 		await Promise.race([work, scheduler.wait(PREPARE_WAIT_MS)]);
 	}
 
+	/** The code into the code cache only: an isolate started ahead of traffic is memory workerd never gives back. */
+	async prefetch(target: RouteTarget): Promise<void> {
+		await this.deploymentCode(target.deploymentId);
+	}
+
 	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
 		this.deps.warmup.served(target.deploymentId);
 		// workerd does not enforce these locally (see docs/architecture.md); Cloudflare does.

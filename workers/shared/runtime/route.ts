@@ -48,6 +48,8 @@ export interface RuntimeAdapter {
 	 * Resolves within a bounded time; work still running then goes on under `waitUntil`.
 	 */
 	prepare(target: RouteTarget, waitUntil: (work: Promise<unknown>) => void): Promise<void>;
+	/** Reads a deployment's code ahead of its first request, without starting its isolate (nothing where the runtime holds the code). */
+	prefetch(target: RouteTarget): Promise<void>;
 }
 
 /** The dispatcher's control surface (its `RouteControl` entrypoint), called by the API after routes move. */
