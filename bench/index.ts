@@ -35,7 +35,7 @@ log(machineLine(machine));
 async function onlyBindings(): Promise<void> {
 	const fresh = await startFreshPlatform();
 	log(
-		"a warm KV read, a service binding RPC, a small R2 get and a Durable Object round trip per request, and the JS hello world, one connection, alternately",
+		"a warm KV read, a service binding RPC, a small R2 get, a Durable Object round trip and a D1 single-row read per request, and the JS hello world, one connection, alternately",
 	);
 	const bindings = await measureBindings(options.load, fresh.bench.port);
 	await fresh.stop();

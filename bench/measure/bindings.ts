@@ -6,7 +6,9 @@
  * dispatcher's FerryKV → the resources Worker in the control process (an RPC over loopback) → the
  * namespace's Durable Object (docs/bindings.md). Likewise a service binding's RPC call (`env.CALC.add`)
  * and a small R2 object read (`env.FILES.get`, its body streamed back through both RPC hops) and a
- * Durable Object round trip (`env.COUNTER.getByName("bench").hello()`).
+ * Durable Object round trip (`env.COUNTER.getByName("bench").hello()`), and a D1 single-row read
+ * (`env.DB.prepare("SELECT … WHERE id = ?").bind(1).first()`: the isolate's D1 module → FerryD1 →
+ * the resources Worker → the database's Durable Object).
  */
 import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { deploy } from "../api.ts";
@@ -135,26 +137,56 @@ export async function deployObjectCaller(api: FerryApi): Promise<void> {
 	});
 }
 
+export const D1_HOST = "hello-d1.localhost";
+
+const D1_WORKER = `export default {
+	async fetch(request, env) {
+		const row = await env.DB.prepare("SELECT text FROM greetings WHERE id = ?").bind(1).first();
+		return new Response(row.text, { headers: { "content-type": "text/plain" } });
+	},
+};
+`;
+
+/** Deploys the D1 reader and writes the one row it reads. */
+export async function deployD1Reader(api: FerryApi): Promise<void> {
+	await deploy(api, {
+		name: "hello-d1",
+		metadata: {
+			main_module: "worker.js",
+			compatibility_date: COMPATIBILITY_DATE,
+			bindings: [{ type: "d1", name: "DB", id: "bench" }],
+		},
+		modules: workerModule(D1_WORKER),
+	});
+	await api.d1Query(
+		"bench",
+		"CREATE TABLE greetings (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO greetings VALUES (1, 'Hello, world!\n')",
+	);
+}
+
 export interface BindingResults {
 	kv: LoadResult;
 	rpc: LoadResult;
 	r2: LoadResult;
 	/** Absent in results written before the row existed. */
 	object?: LoadResult;
+	/** Absent in results written before the row existed. */
+	d1?: LoadResult;
 	hello: LoadResult;
 }
 
 export async function measureBindings(settings: LoadSettings, port: number): Promise<BindingResults> {
-	const [kv, rpc, r2, object, hello] = await compareLoads(
+	const [kv, rpc, r2, object, d1, hello] = await compareLoads(
 		settings,
 		[
 			{ port, host: KV_HOST },
 			{ port, host: RPC_HOST },
 			{ port, host: R2_HOST },
 			{ port, host: OBJECT_HOST },
+			{ port, host: D1_HOST },
 			{ port, host: "hello.localhost" },
 		],
 		1,
 	);
-	return { kv, rpc, r2, object, hello };
+	return { kv, rpc, r2, object, d1, hello };
 }

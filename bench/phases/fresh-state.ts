@@ -14,7 +14,15 @@ import { onCleanup } from "../cleanup.ts";
 import { SECRETS } from "../hello.ts";
 import { log } from "../log.ts";
 import { deploySmallAssetSite, measureAssetRedeploys } from "../measure/assets.ts";
-import { deployKvReader, deployObjectCaller, deployR2Reader, deployRpcCaller, KV_HOST, measureBindings } from "../measure/bindings.ts";
+import {
+	deployD1Reader,
+	deployKvReader,
+	deployObjectCaller,
+	deployR2Reader,
+	deployRpcCaller,
+	KV_HOST,
+	measureBindings,
+} from "../measure/bindings.ts";
 import { measureFirstAfterDeploy } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
@@ -64,6 +72,7 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 	await deployRpcCaller(api);
 	await deployR2Reader(api);
 	await deployObjectCaller(api);
+	await deployD1Reader(api);
 	await deploy(api, secretsBundle("hello-secrets"));
 	// One change, one deployment: the live one now has the 8 secrets in its env.
 	await api.patchSecrets("hello-secrets", SECRETS);

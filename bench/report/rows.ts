@@ -13,7 +13,7 @@ const load = (result: LoadResult) =>
 	`${formatRate(result.requestsPerSecond)}, p50 ${formatMs(result.p50)}, p99 ${formatMs(result.p99)}${result.socketErrors ? ` (${formatCount(result.socketErrors)} socket errors)` : ""}`;
 
 /** A warm KV read's cost (measure/bindings.ts); no target yet: it sets the baseline the next issue aims at. */
-export const bindingsRows = ({ kv, rpc, r2, object, hello }: Results["bindings"]): Row[] => [
+export const bindingsRows = ({ kv, rpc, r2, object, d1, hello }: Results["bindings"]): Row[] => [
 	{
 		measurement: "KV get (warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
 		result: `p50 ${formatMs(kv.p50)}, p99 ${formatMs(kv.p99)}; added p50 ${formatMsDelta(kv.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
@@ -34,6 +34,15 @@ export const bindingsRows = ({ kv, rpc, r2, object, hello }: Results["bindings"]
 					measurement:
 						"Durable Object round trip (env.COUNTER.getByName(…).hello(), warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
 					result: `p50 ${formatMs(object.p50)}, p99 ${formatMs(object.p99)}; added p50 ${formatMsDelta(object.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
+				},
+			]
+		: []),
+	...(d1
+		? [
+				{
+					measurement:
+						"D1 single-row read (prepare(…).bind(1).first(), warm) inside a tenant request, against the JS hello world measured alternately (1 conn)",
+					result: `p50 ${formatMs(d1.p50)}, p99 ${formatMs(d1.p99)}; added p50 ${formatMsDelta(d1.p50 - hello.p50)} over the hello world's ${formatMs(hello.p50)}`,
 				},
 			]
 		: []),
