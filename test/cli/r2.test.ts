@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loopbackFetch } from "../../loopback/index.ts";
 import { type Cli, newTenant, project, scriptUrl, uniqueName, visit } from "./support.ts";
 
 let cli: Cli;
@@ -52,8 +53,8 @@ describe("ferry r2 object", () => {
 		expect(
 			await cli.ok(["r2", "object", "put", "files/docs/a.txt", "--pipe", "--content-type", "text/plain"], { input: "hello r2" }),
 		).toContain("Uploaded docs/a.txt to R2 bucket files");
-		const served = await visit(`${scriptUrl(name)}docs/a.txt`);
-		expect(served.text).toBe("hello r2");
+		const served = await loopbackFetch(`${scriptUrl(name)}docs/a.txt`);
+		expect(await served.text()).toBe("hello r2");
 		expect(served.headers.get("content-type")).toBe("text/plain");
 		expect(await cli.ok(["r2", "object", "get", "files/docs/a.txt"])).toBe("hello r2");
 
