@@ -19,6 +19,7 @@ import { RateLimiter } from "./rate-limit.ts";
 import {
 	ApiError,
 	assetsManifestSchema,
+	d1DatabaseCreateSchema,
 	envelope,
 	KV_LIST_MAX_PER_PAGE,
 	KV_TITLE_MAX,
@@ -38,6 +39,7 @@ const ASSETS_SESSION_ROUTE = `${SCRIPT_ROUTE}/assets-upload-session`;
 const ASSETS_UPLOAD_ROUTE = `${API_PREFIX}/accounts/:account/workers/assets/upload`;
 const KV_NAMESPACES_ROUTE = `${API_PREFIX}/accounts/:account/storage/kv/namespaces`;
 const R2_BUCKETS_ROUTE = `${API_PREFIX}/accounts/:account/r2/buckets`;
+const D1_DATABASES_ROUTE = `${API_PREFIX}/accounts/:account/d1/database`;
 /** Cloudflare's upload and completion JWTs are valid for an hour. */
 const ASSET_TOKEN_TTL_MS = 60 * 60 * 1000;
 const CONTROL_PREFIX = "/__fake__";
@@ -169,6 +171,16 @@ export function fakeCloudflareApp(
 	const kvNamespaces = new Map<string, string>();
 	/** The account's R2 buckets: name → creation date. */
 	const r2Buckets = new Map<string, string>();
+	/** The account's D1 databases: uuid → name and creation date, in creation order. */
+	const d1Databases = new Map<string, { name: string; created_at: string }>();
+	const d1View = (uuid: string, { name, created_at }: { name: string; created_at: string }) => ({
+		uuid,
+		name,
+		version: "production",
+		num_tables: 0,
+		file_size: 0,
+		created_at,
+	});
 
 	const app = new Hono<Env>();
 
@@ -308,6 +320,32 @@ export function fakeCloudflareApp(
 		return c.json(envelope({ buckets }));
 	});
 
+	app.post(D1_DATABASES_ROUTE, async (c) => {
+		checkAuth(c, c.req.param("account"));
+		if (!c.req.header("content-type")?.startsWith("application/json"))
+			throw refuse(400, 10026, "Could not parse request body: expected JSON");
+		const parsed = d1DatabaseCreateSchema.safeParse(await c.req.json().catch(() => null));
+		if (!parsed.success) throw refuse(400, 7400, `The request is malformed: ${z.prettifyError(parsed.error)}`);
+		const { name } = parsed.data;
+		if ([...d1Databases.values()].some((db) => db.name === name)) throw refuse(400, 7502, "A database with that name already exists");
+		const uuid = crypto.randomUUID();
+		const database = { name, created_at: new Date(now()).toISOString() };
+		d1Databases.set(uuid, database);
+		return c.json(envelope(d1View(uuid, database)));
+	});
+
+	app.get(D1_DATABASES_ROUTE, (c) => {
+		checkAuth(c, c.req.param("account"));
+		const name = c.req.query("name");
+		const page = Number(c.req.query("page") ?? 1);
+		const perPage = Number(c.req.query("per_page") ?? 1000);
+		if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 10 || perPage > 10_000)
+			throw refuse(400, 7400, "page is at least 1; per_page is 10-10000");
+		const all = [...d1Databases].filter(([, db]) => name === undefined || db.name.includes(name)).map(([uuid, db]) => d1View(uuid, db));
+		const result = all.slice((page - 1) * perPage, page * perPage);
+		return c.json({ ...envelope(result), result_info: { page, per_page: perPage, count: result.length, total_count: all.length } });
+	});
+
 	app.get(KV_NAMESPACES_ROUTE, (c) => {
 		checkAuth(c, c.req.param("account"));
 		const page = Number(c.req.query("page") ?? 1);
@@ -351,6 +389,9 @@ export function fakeCloudflareApp(
 				throw refuse(400, 10041, `KV namespace '${binding.namespace_id}' is not valid.`);
 			else if (binding.type === "r2_bucket" && !r2Buckets.has(binding.bucket_name))
 				throw refuse(400, 10085, `R2 bucket '${binding.bucket_name}' not found. Please use a different name and try again.`);
+			// The code of this refusal is not documented; the binding's id must be one of the account's databases.
+			else if (binding.type === "d1" && !d1Databases.has(binding.id))
+				throw refuse(400, 10021, `D1 binding '${binding.name}' references database '${binding.id}' which was not found`);
 		const objects = migrate(metadata, scripts.get(scriptName));
 		// An assets-only script has no code to start.
 		const mainModule = metadata.main_module;

@@ -83,6 +83,7 @@ export interface StoredScript {
 			| { type: "assets"; name: string }
 			| { type: "kv_namespace"; name: string; namespace_id: string }
 			| { type: "r2_bucket"; name: string; bucket_name: string }
+			| { type: "d1"; name: string; id: string }
 			| { type: "durable_object_namespace"; name: string; class_name: string; script_name?: string }
 		)[];
 		migrations?: Record<string, unknown>;
@@ -154,6 +155,14 @@ export class FakeCloudflareApi {
 			headers: { authorization: `Bearer ${this.info.apiToken}` },
 		});
 		return ((await res.json()) as { result: { buckets: { name: string }[] } }).result.buckets.map((b) => b.name);
+	}
+
+	/** The account's D1 databases (uuid and name), as its list endpoint answers. */
+	async d1Databases(): Promise<{ uuid: string; name: string }[]> {
+		const res = await fetch(`${this.info.url}/accounts/${this.info.accountId}/d1/database`, {
+			headers: { authorization: `Bearer ${this.info.apiToken}` },
+		});
+		return ((await res.json()) as { result: { uuid: string; name: string }[] }).result;
 	}
 
 	/** Names of the scripts in the namespace that carry `tag`. */

@@ -69,6 +69,13 @@
  *   `{type: "r2_bucket", name, bucket_name, jurisdiction?}`; a bucket the account does not hold is
  *   refused at upload with 10085 "R2 bucket '<name>' not found. Please use a different name and try
  *   again." (workers-sdk#11253).
+ * - D1 databases (https://developers.cloudflare.com/api/resources/d1/subresources/database/methods/create/):
+ *   `POST /accounts/{account_id}/d1/database` with JSON `{name, primary_location_hint?, jurisdiction?}`
+ *   (permission "D1 Write") → the database `{uuid, name, version, num_tables, file_size, created_at}`;
+ *   a name the account already holds answers code 7502, which wrangler shows as "A database with that
+ *   name already exists" (workers-sdk#2143). `GET` the same path lists them, `name` (a filter),
+ *   `page` and `per_page`. A script binds one as `{type: "d1", name, id}` (multipart upload metadata,
+ *   "Bindings"; `id` the database's UUID).
  * - Durable Objects (multipart upload metadata, "Bindings" and "Migrations";
  *   https://developers.cloudflare.com/api/resources/workers/ `SingleStepMigration`,
  *   `MultipleStepMigrations`, `MigrationStep`): a binding `{type: "durable_object_namespace", name,
@@ -155,6 +162,15 @@ const r2BindingSchema = z.strictObject({
 	jurisdiction: z.enum(["eu", "fedramp"]).optional(),
 });
 
+export const d1DatabaseCreateSchema = z.strictObject({
+	name: z.string().min(1).max(64),
+	primary_location_hint: z.enum(["wnam", "enam", "weur", "eeur", "apac", "oc"]).optional(),
+	jurisdiction: z.enum(["eu", "fedramp"]).optional(),
+});
+
+/** A D1 database of the account, by its UUID. */
+const d1BindingSchema = z.strictObject({ type: z.literal("d1"), name: bindingName, id: z.uuid() });
+
 /** A Durable Object namespace: a class of this script, or of `script_name`. */
 const durableObjectBindingSchema = z.strictObject({
 	type: z.literal("durable_object_namespace"),
@@ -201,7 +217,7 @@ const assetsConfigSchema = z.strictObject({
 /**
  * The metadata fields Ferry may send. Strict: a field Cloudflare does not document (a typo such as
  * `compatibility_flag`) fails the contract instead of being silently ignored by the real API.
- * Binding types other than text, JSON, assets, KV and R2 are documented too, but Ferry never sends them.
+ * Binding types other than text, JSON, assets, KV, R2, D1 and Durable Objects are documented too, but Ferry never sends them.
  */
 export const scriptMetadataSchema = z.strictObject({
 	// Required but for an assets-only script (checked with the parts).
@@ -210,7 +226,15 @@ export const scriptMetadataSchema = z.strictObject({
 	compatibility_flags: z.array(z.string().min(1)).optional(),
 	bindings: z
 		.array(
-			z.union([textBindingSchema, jsonBindingSchema, assetsBindingSchema, kvBindingSchema, r2BindingSchema, durableObjectBindingSchema]),
+			z.union([
+				textBindingSchema,
+				jsonBindingSchema,
+				assetsBindingSchema,
+				kvBindingSchema,
+				r2BindingSchema,
+				d1BindingSchema,
+				durableObjectBindingSchema,
+			]),
 		)
 		.optional(),
 	migrations: migrationsSchema.optional(),

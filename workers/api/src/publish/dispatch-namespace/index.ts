@@ -53,11 +53,6 @@ export class DispatchNamespacePublisher implements Publisher {
 			throw new LoadError(
 				`binding '${service.binding}': service bindings are not available with the dispatch namespace yet (docs/bindings.md); deploy without it`,
 			);
-		const database = manifest.resources?.find((r) => r.type === "d1");
-		if (database)
-			throw new LoadError(
-				`binding '${database.binding}': D1 databases are not available with the dispatch namespace yet (docs/bindings.md); deploy without it`,
-			);
 		const path = [...this.scriptsPath(), namespaceScriptName(manifest.deploymentId)];
 		let answer: unknown;
 		let resources: ResourceBindingMetadata[];

@@ -13,6 +13,11 @@
  * names are the id, lowercase and at most 63 characters, so the tenant's own name cannot be used
  * as it is), created on the first upload that binds it (a second create answers 10004, and the
  * name is known: it is reused), bound as `{type: "r2_bucket", name, bucket_name}`.
+ *
+ * A D1 database likewise: a database of the account per tenant database, named by the same rule as
+ * a bucket (d1DatabaseName), created on the first upload that binds it (a second create answers
+ * 7502; the database is then found by its name), its UUID kept in D1 and bound as
+ * `{type: "d1", name, id}`.
  */
 import type { ResourceBinding } from "../../../../shared/resources/index";
 import type { BuiltDeployment, ProvisionedResource } from "../types";
@@ -24,12 +29,17 @@ export type KvNamespaceBinding = { type: "kv_namespace"; name: string; namespace
 /** `{type: "r2_bucket", name, bucket_name}`: an R2 bucket of the account in the script's env. */
 export type R2BucketBinding = { type: "r2_bucket"; name: string; bucket_name: string };
 
-export type ResourceBindingMetadata = KvNamespaceBinding | R2BucketBinding;
+/** `{type: "d1", name, id}`: a D1 database of the account (its UUID) in the script's env. */
+export type D1DatabaseBinding = { type: "d1"; name: string; id: string };
+
+export type ResourceBindingMetadata = KvNamespaceBinding | R2BucketBinding | D1DatabaseBinding;
 
 const DUPLICATE_TITLE = 10014;
 /** "The bucket you tried to create already exists, and you own it." */
 const BUCKET_EXISTS = 10004;
 const PER_PAGE = 100;
+/** "A database with that name already exists" (wrangler's words for it, workers-sdk#2143). */
+const DATABASE_EXISTS = 7502;
 
 export const kvNamespaceTitle = (tenantId: string, name: string) => `ferry-${tenantId}-kv-${name}`;
 
@@ -77,6 +87,27 @@ async function createR2Bucket(api: CloudflareApi, name: string): Promise<string>
 	}
 }
 
+/** A tenant database's name in the account: the bucket rule (lowercase, at most 55 characters, the hash keeps tenants apart). */
+export const d1DatabaseName = (tenantId: string, name: string): Promise<string> => r2BucketName(tenantId, `d1/${name}`);
+
+interface Database {
+	uuid: string;
+	name: string;
+}
+
+async function createD1Database(api: CloudflareApi, name: string): Promise<string> {
+	try {
+		return (await api.call<Database>("POST", ["d1", "database"], { body: { name } })).uuid;
+	} catch (error) {
+		if (!(error instanceof CloudflareApiError && error.errors.some((e) => e.code === DATABASE_EXISTS))) throw error;
+		// Created by an upload that stopped before its id was stored: found by its name (the filter matches parts of names).
+		const found = await api.call<Database[]>("GET", ["d1", "database"], { query: { name } });
+		const existing = found.find((database) => database.name === name);
+		if (!existing) throw error;
+		return existing.uuid;
+	}
+}
+
 async function createKvNamespace(api: CloudflareApi, title: string): Promise<string> {
 	try {
 		return (await api.call<Namespace>("POST", ["storage", "kv", "namespaces"], { body: { title } })).id;
@@ -106,15 +137,17 @@ export async function resourceBindings(api: CloudflareApi, deployment: BuiltDepl
 		const id =
 			resource.type === "r2_bucket"
 				? await createR2Bucket(api, await r2BucketName(tenantId, resource.name))
-				: await createKvNamespace(api, kvNamespaceTitle(tenantId, resource.name));
+				: resource.type === "d1"
+					? await createD1Database(api, await d1DatabaseName(tenantId, resource.name))
+					: await createKvNamespace(api, kvNamespaceTitle(tenantId, resource.name));
 		await resources.record(resource satisfies ProvisionedResource, id);
 		ids.set(key(resource), id);
 	}
 	return bound.map((binding) => {
 		const id = ids.get(key(binding));
 		if (!id) throw new Error(`resource ${key(binding)} of deployment ${deployment.manifest.deploymentId} was not provisioned`);
-		return binding.type === "r2_bucket"
-			? { type: "r2_bucket", name: binding.binding, bucket_name: id }
-			: { type: "kv_namespace", name: binding.binding, namespace_id: id };
+		if (binding.type === "r2_bucket") return { type: "r2_bucket", name: binding.binding, bucket_name: id };
+		if (binding.type === "d1") return { type: "d1", name: binding.binding, id };
+		return { type: "kv_namespace", name: binding.binding, namespace_id: id };
 	});
 }
