@@ -5,30 +5,18 @@
  * script's metadata as `{type: "d1", name, id}`, and reuses it (also one an interrupted upload
  * created: Cloudflare's 7502). Another tenant's equal name is another database.
  */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { d1DatabaseName } from "../../../workers/api/src/publish/dispatch-namespace/resources";
-import { scriptMetadataSchema } from "../../support/cloudflare-api/schema";
 import { hello, uniqueName } from "../platform";
-import { cloudflareTestPlatform } from "./support";
+import { cloudflareTestPlatform, productionId } from "./support";
 
-const { p, cloudflare, deploy } = cloudflareTestPlatform();
+const { p, cloudflare, deploy, uploadedBindings, creations } = cloudflareTestPlatform();
 
 const D1 = (id = "main") => ({ bindings: [{ type: "d1", name: "DB", id }] });
 
-const createCalls = async () => (await cloudflare.requests({})).filter((r) => r.method === "POST" && r.path.endsWith("/d1/database"));
+const createCalls = () => creations("/d1/database");
 
-async function uploadedBindings(deploymentId: string) {
-	const [upload] = await cloudflare.requests({ script: deploymentId });
-	return scriptMetadataSchema.parse(upload!.metadata).bindings;
-}
-
-const productionId = async (tenantId: string, name: string) =>
-	(
-		await env.DB.prepare("SELECT production_id FROM resources WHERE tenant_id = ? AND type = 'd1' AND name = ?")
-			.bind(tenantId, name)
-			.first<{ production_id: string | null }>()
-	)?.production_id;
+const productionOf = (tenantId: string, name: string) => productionId("d1", tenantId, name);
 
 const accountDatabase = async (name: string) => (await cloudflare.d1Databases()).find((db) => db.name === name);
 
@@ -42,7 +30,7 @@ describe("D1 databases on Cloudflare", () => {
 		expect(first.deployment.state).toBe("Deployed");
 		const database = await accountDatabase(await d1DatabaseName(tenant.id, "main"));
 		expect(database?.uuid).toMatch(/^[0-9a-f-]{36}$/);
-		expect(await productionId(tenant.id, "main")).toBe(database!.uuid);
+		expect(await productionOf(tenant.id, "main")).toBe(database!.uuid);
 		expect(await uploadedBindings(first.deployment.id)).toEqual([{ type: "d1", name: "DB", id: database!.uuid }]);
 		const calls = await createCalls();
 		expect(calls.slice(before).map((r) => [r.method, r.status, r.contentType])).toEqual([["POST", 200, "application/json"]]);
@@ -81,7 +69,7 @@ describe("D1 databases on Cloudflare", () => {
 		const deployed = await deploy(tenant.token, uniqueName("cf-d1"), hello("v1"), D1());
 		expect(deployed.status).toBe(200);
 		expect(await uploadedBindings(deployed.deployment.id)).toEqual([{ type: "d1", name: "DB", id: uuid }]);
-		expect(await productionId(tenant.id, "main")).toBe(uuid);
+		expect(await productionOf(tenant.id, "main")).toBe(uuid);
 	});
 
 	it("the fake refuses what Cloudflare refuses: a second database of one name, a body that is not the create shape, a binding to a database the account lacks", async () => {

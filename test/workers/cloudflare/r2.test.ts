@@ -5,30 +5,19 @@
  * namespace script's metadata as `{type: "r2_bucket", name, bucket_name}`, and reuses it (also one
  * an interrupted upload created). Another tenant's equal name is another bucket.
  */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { r2BucketName } from "../../../workers/api/src/publish/dispatch-namespace/resources";
-import { R2_BUCKET_NAME, scriptMetadataSchema } from "../../support/cloudflare-api/schema";
+import { R2_BUCKET_NAME } from "../../support/cloudflare-api/schema";
 import { hello, uniqueName } from "../platform";
-import { cloudflareTestPlatform } from "./support";
+import { cloudflareTestPlatform, productionId } from "./support";
 
-const { p, cloudflare, deploy } = cloudflareTestPlatform();
+const { p, cloudflare, deploy, uploadedBindings, creations } = cloudflareTestPlatform();
 
 const R2 = (bucket_name = "assets") => ({ bindings: [{ type: "r2_bucket", name: "ASSETS", bucket_name }] });
 
-const bucketCalls = async () => (await cloudflare.requests({})).filter((r) => r.method === "POST" && r.path.endsWith("/r2/buckets"));
+const bucketCalls = () => creations("/r2/buckets");
 
-async function uploadedBindings(deploymentId: string) {
-	const [upload] = await cloudflare.requests({ script: deploymentId });
-	return scriptMetadataSchema.parse(upload!.metadata).bindings;
-}
-
-const productionId = async (tenantId: string, name: string) =>
-	(
-		await env.DB.prepare("SELECT production_id FROM resources WHERE tenant_id = ? AND type = 'r2_bucket' AND name = ?")
-			.bind(tenantId, name)
-			.first<{ production_id: string | null }>()
-	)?.production_id;
+const productionOf = (tenantId: string, name: string) => productionId("r2_bucket", tenantId, name);
 
 describe("R2 buckets on Cloudflare", () => {
 	it("are created once per tenant bucket, under an R2 name, and bound in every upload", async () => {
@@ -41,7 +30,7 @@ describe("R2 buckets on Cloudflare", () => {
 		expect(bucket).toMatch(R2_BUCKET_NAME);
 		expect(bucket).toMatch(/^ferry-assets-[0-9a-f]{24}$/);
 		expect(await cloudflare.r2Buckets()).toContain(bucket);
-		expect(await productionId(tenant.id, "assets")).toBe(bucket);
+		expect(await productionOf(tenant.id, "assets")).toBe(bucket);
 		expect(await uploadedBindings(first.deployment.id)).toEqual([{ type: "r2_bucket", name: "ASSETS", bucket_name: bucket }]);
 		const calls = await bucketCalls();
 		expect(calls.slice(before).map((r) => [r.method, r.status, r.contentType])).toEqual([["POST", 200, "application/json"]]);
@@ -81,7 +70,7 @@ describe("R2 buckets on Cloudflare", () => {
 		const deployed = await deploy(tenant.token, uniqueName("cf-r2"), hello("v1"), R2());
 		expect(deployed.status).toBe(200);
 		expect(await uploadedBindings(deployed.deployment.id)).toEqual([{ type: "r2_bucket", name: "ASSETS", bucket_name: bucket }]);
-		expect(await productionId(tenant.id, "assets")).toBe(bucket);
+		expect(await productionOf(tenant.id, "assets")).toBe(bucket);
 	});
 
 	it("the fake refuses what Cloudflare refuses: a bad bucket name, a binding to a bucket the account lacks", async () => {

@@ -5,31 +5,18 @@
  * `{type: "kv_namespace", name, namespace_id}`, reuses it on every later upload, and finds one an
  * interrupted upload created by its title. Another tenant's equal name is another namespace.
  */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { kvNamespaceTitle } from "../../../workers/api/src/publish/dispatch-namespace/resources";
-import { scriptMetadataSchema } from "../../support/cloudflare-api/schema";
 import { hello, uniqueName } from "../platform";
-import { cloudflareTestPlatform } from "./support";
+import { cloudflareTestPlatform, productionId } from "./support";
 
-const { p, cloudflare, deploy } = cloudflareTestPlatform();
+const { p, cloudflare, deploy, uploadedBindings, creations } = cloudflareTestPlatform();
 
 const KV = (namespace_id = "cache") => ({ bindings: [{ type: "kv_namespace", name: "CACHE", namespace_id }] });
 
-/** The KV namespace creations the fake received (the tests' own reads of the list are GETs). */
-const kvCalls = async () => (await cloudflare.requests({})).filter((r) => r.method === "POST" && r.path.endsWith("/storage/kv/namespaces"));
+const kvCalls = () => creations("/storage/kv/namespaces");
 
-async function uploadedBindings(deploymentId: string) {
-	const [upload] = await cloudflare.requests({ script: deploymentId });
-	return scriptMetadataSchema.parse(upload!.metadata).bindings;
-}
-
-const productionId = async (tenantId: string, name: string) =>
-	(
-		await env.DB.prepare("SELECT production_id FROM resources WHERE tenant_id = ? AND type = 'kv_namespace' AND name = ?")
-			.bind(tenantId, name)
-			.first<{ production_id: string | null }>()
-	)?.production_id;
+const productionOf = (tenantId: string, name: string) => productionId("kv_namespace", tenantId, name);
 
 describe("KV namespaces on Cloudflare", () => {
 	it("are created once per tenant resource, recorded, and bound in every upload", async () => {
@@ -41,7 +28,7 @@ describe("KV namespaces on Cloudflare", () => {
 		const namespaces = await cloudflare.kvNamespaces();
 		const created = namespaces.find((ns) => ns.title === kvNamespaceTitle(tenant.id, "cache"));
 		expect(created?.id).toMatch(/^[0-9a-f]{32}$/);
-		expect(await productionId(tenant.id, "cache")).toBe(created!.id);
+		expect(await productionOf(tenant.id, "cache")).toBe(created!.id);
 		expect(await uploadedBindings(first.deployment.id)).toEqual([{ type: "kv_namespace", name: "CACHE", namespace_id: created!.id }]);
 		const calls = await kvCalls();
 		expect(calls.slice(before).map((r) => [r.method, r.status, r.contentType])).toEqual([["POST", 200, "application/json"]]);
@@ -87,7 +74,7 @@ describe("KV namespaces on Cloudflare", () => {
 		const deployed = await deploy(tenant.token, uniqueName("cf-kv"), hello("v1"), KV());
 		expect(deployed.status).toBe(200);
 		expect(await uploadedBindings(deployed.deployment.id)).toEqual([{ type: "kv_namespace", name: "CACHE", namespace_id: existing }]);
-		expect(await productionId(tenant.id, "cache")).toBe(existing);
+		expect(await productionOf(tenant.id, "cache")).toBe(existing);
 	});
 
 	it("refuse an upload binding a namespace id the account does not hold (the fake is as strict as Cloudflare)", async () => {

@@ -12,6 +12,7 @@ import type { CloudflareApiOptions } from "../../../workers/api/src/publish/disp
 import type { Manifest } from "../../../workers/shared/deployments/manifest";
 import { newId, sha256Hex } from "../../../workers/shared/ids";
 import type { FakeCloudflareApi } from "../../support/cloudflare-api/control";
+import { scriptMetadataSchema } from "../../support/cloudflare-api/schema";
 import { hello, uniqueName } from "../platform";
 import { type CloudflarePlatform, cloudflarePlatform } from "../runtime/platforms";
 
@@ -40,8 +41,25 @@ export function cloudflareTestPlatform(options?: Parameters<typeof cloudflarePla
 		return { tenant, name, first: first.deployment, scriptId: await scriptIdOf(name) };
 	}
 
-	return { p, cloudflare: p.cloudflare, deploy, liveScript };
+	/** The bindings of the namespace script the deployment was uploaded as, parsed with the documented schema. */
+	async function uploadedBindings(deploymentId: string) {
+		const [upload] = await p.cloudflare.requests({ script: deploymentId });
+		return scriptMetadataSchema.parse(upload!.metadata).bindings;
+	}
+
+	/** The requests that created a resource at the account path ending in `path` (the tests' own list reads are GETs). */
+	const creations = async (path: string) => (await p.cloudflare.requests({})).filter((r) => r.method === "POST" && r.path.endsWith(path));
+
+	return { p, cloudflare: p.cloudflare, deploy, liveScript, uploadedBindings, creations };
 }
+
+/** The Cloudflare id D1 keeps for the tenant's resource (`resources.production_id`). */
+export const productionId = async (type: string, tenantId: string, name: string) =>
+	(
+		await env.DB.prepare("SELECT production_id FROM resources WHERE tenant_id = ? AND type = ? AND name = ?")
+			.bind(tenantId, type, name)
+			.first<{ production_id: string | null }>()
+	)?.production_id;
 
 /** The id of the live script named `name` (namespace scripts are tagged with it). */
 export async function scriptIdOf(name: string): Promise<string> {
