@@ -28,10 +28,16 @@ export const MAX_FLUSHER_MS = 10_000;
 
 export type RecordSink = Pick<TelemetryApi, "record">;
 
+const send = (sink: RecordSink, batch: CollectedInvocation[]): Promise<void> =>
+	sink.record(batch).catch((error: unknown) => log.warn("could not send invocation records to telemetry", { count: batch.length, error }));
+
 export class RecordBatcher {
 	private queued: CollectedInvocation[] = [];
 	private flushing = false;
 	private dropped = 0;
+
+	/** `maxFlusherMs`: MAX_FLUSHER_MS (tests pass a shorter one). */
+	constructor(private readonly maxFlusherMs = MAX_FLUSHER_MS) {}
 
 	/**
 	 * Queues records. Returns the flush this call runs (for its own `waitUntil`), or undefined when
@@ -50,12 +56,7 @@ export class RecordBatcher {
 		const started = Date.now();
 		try {
 			await scheduler.wait(FLUSH_MS);
-			while (this.queued.length > 0 && Date.now() - started < MAX_FLUSHER_MS) {
-				const batch = this.queued.splice(0, MAX_BATCH);
-				await sink
-					.record(batch)
-					.catch((error: unknown) => log.warn("could not send invocation records to telemetry", { count: batch.length, error }));
-			}
+			while (this.queued.length > 0 && Date.now() - started < this.maxFlusherMs) await send(sink, this.queued.splice(0, MAX_BATCH));
 			if (this.dropped > 0) {
 				log.warn("dropped invocation records: the telemetry queue was full", { dropped: this.dropped });
 				this.dropped = 0;
@@ -64,5 +65,11 @@ export class RecordBatcher {
 			// Synchronously after the last check: a record queued from here on starts the next flush.
 			this.flushing = false;
 		}
+		// Out of time with records still queued (queued during the last send): the next trace's call
+		// would take them, but none may come (the last requests of a burst), so they are sent from here,
+		// at most MAX_QUEUED of them, after handing over: what arrives from now on is the next flush's.
+		const left = this.queued.splice(0);
+		const batches = Array.from({ length: Math.ceil(left.length / MAX_BATCH) }, (_, i) => left.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH));
+		await Promise.all(batches.map((batch) => send(sink, batch)));
 	}
 }
