@@ -17,6 +17,18 @@ import type { LoadSettings } from "../results.ts";
 import type { LoadResult } from "../wrk-output.ts";
 import { compareLoads } from "./compare.ts";
 
+const workerModule = (source: string) => [
+	{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(source) },
+];
+
+/** Deploys `source` as script `name`'s one module, with these metadata fields (bindings, migrations) besides. */
+const deployWorker = (api: FerryApi, name: string, source: string, metadata: Record<string, unknown> = {}) =>
+	deploy(api, {
+		name,
+		metadata: { main_module: "worker.js", compatibility_date: COMPATIBILITY_DATE, ...metadata },
+		modules: workerModule(source),
+	});
+
 export const KV_HOST = "hello-kv.localhost";
 
 const KV_WORKER = `export default {
@@ -28,15 +40,7 @@ const KV_WORKER = `export default {
 
 /** Deploys the KV reader and writes the key it reads. */
 export async function deployKvReader(api: FerryApi): Promise<void> {
-	await deploy(api, {
-		name: "hello-kv",
-		metadata: {
-			main_module: "worker.js",
-			compatibility_date: COMPATIBILITY_DATE,
-			bindings: [{ type: "kv_namespace", name: "CACHE", namespace_id: "bench" }],
-		},
-		modules: [{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(KV_WORKER) }],
-	});
+	await deployWorker(api, "hello-kv", KV_WORKER, { bindings: [{ type: "kv_namespace", name: "CACHE", namespace_id: "bench" }] });
 	await api.kvPut("bench", "greeting", new TextEncoder().encode("Hello, world!\n"), {});
 }
 
@@ -52,15 +56,7 @@ const R2_WORKER = `export default {
 
 /** Deploys the R2 reader and writes the small object it reads (14 bytes). */
 export async function deployR2Reader(api: FerryApi): Promise<void> {
-	await deploy(api, {
-		name: "hello-r2",
-		metadata: {
-			main_module: "worker.js",
-			compatibility_date: COMPATIBILITY_DATE,
-			bindings: [{ type: "r2_bucket", name: "FILES", bucket_name: "bench" }],
-		},
-		modules: [{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(R2_WORKER) }],
-	});
+	await deployWorker(api, "hello-r2", R2_WORKER, { bindings: [{ type: "r2_bucket", name: "FILES", bucket_name: "bench" }] });
 	await api.r2Put("bench", "greeting.txt", new TextEncoder().encode("Hello, world!\n"), {});
 }
 
@@ -80,29 +76,15 @@ const RPC_WORKER = `export default {
 };
 `;
 
-const workerModule = (source: string) => [
-	{ name: "worker.js", type: "application/javascript+module", bytes: new TextEncoder().encode(source) },
-];
-
 /**
  * Deploys a script whose every request calls one RPC method of another script of the tenant over a
  * service binding (locally: the tenant isolate → the dispatcher's FerryService → the bound
  * deployment's isolate, in the same runtime process).
  */
 export async function deployRpcCaller(api: FerryApi): Promise<void> {
-	await deploy(api, {
-		name: "hello-calc",
-		metadata: { main_module: "worker.js", compatibility_date: COMPATIBILITY_DATE },
-		modules: workerModule(CALC_WORKER),
-	});
-	await deploy(api, {
-		name: "hello-rpc",
-		metadata: {
-			main_module: "worker.js",
-			compatibility_date: COMPATIBILITY_DATE,
-			bindings: [{ type: "service", name: "CALC", service: "hello-calc", entrypoint: "Calc" }],
-		},
-		modules: workerModule(RPC_WORKER),
+	await deployWorker(api, "hello-calc", CALC_WORKER);
+	await deployWorker(api, "hello-rpc", RPC_WORKER, {
+		bindings: [{ type: "service", name: "CALC", service: "hello-calc", entrypoint: "Calc" }],
 	});
 }
 
@@ -125,15 +107,9 @@ export default {
  * its facet running the class, all in the runtime process that serves the script).
  */
 export async function deployObjectCaller(api: FerryApi): Promise<void> {
-	await deploy(api, {
-		name: "hello-do",
-		metadata: {
-			main_module: "worker.js",
-			compatibility_date: COMPATIBILITY_DATE,
-			bindings: [{ type: "durable_object_namespace", name: "COUNTER", class_name: "Counter" }],
-			migrations: { new_tag: "v1", steps: [{ new_sqlite_classes: ["Counter"] }] },
-		},
-		modules: workerModule(OBJECT_WORKER),
+	await deployWorker(api, "hello-do", OBJECT_WORKER, {
+		bindings: [{ type: "durable_object_namespace", name: "COUNTER", class_name: "Counter" }],
+		migrations: { new_tag: "v1", steps: [{ new_sqlite_classes: ["Counter"] }] },
 	});
 }
 
@@ -149,15 +125,7 @@ const D1_WORKER = `export default {
 
 /** Deploys the D1 reader and writes the one row it reads. */
 export async function deployD1Reader(api: FerryApi): Promise<void> {
-	await deploy(api, {
-		name: "hello-d1",
-		metadata: {
-			main_module: "worker.js",
-			compatibility_date: COMPATIBILITY_DATE,
-			bindings: [{ type: "d1", name: "DB", id: "bench" }],
-		},
-		modules: workerModule(D1_WORKER),
-	});
+	await deployWorker(api, "hello-d1", D1_WORKER, { bindings: [{ type: "d1", name: "DB", id: "bench" }] });
 	await api.d1Query(
 		"bench",
 		"CREATE TABLE greetings (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO greetings VALUES (1, 'Hello, world!\n')",

@@ -8,9 +8,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import type { ReadyFile } from "../../local/dev.ts";
 import { ROOT } from "../../local/paths.ts";
+import { loopbackFetch } from "../../loopback/index.ts";
 
 export interface DevServer {
 	port: number;
@@ -108,4 +109,15 @@ export async function startDevServer({
 		}
 		rmSync(dir, { recursive: true, force: true });
 	}
+}
+
+/** A new tenant, created with the operator's token: the Authorization header of its first token. */
+export async function newTenant(server: DevServer, adminToken: string, name: string): Promise<Record<string, string>> {
+	const created = await loopbackFetch(`${server.api}/v1/tenants`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+		body: JSON.stringify({ name }),
+	});
+	expect(created.status).toBe(201);
+	return { authorization: `Bearer ${((await created.json()) as { token: { token: string } }).token.token}` };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { loopbackFetch } from "../../loopback/index.ts";
-import { type DevServer, startDevServer } from "./dev-server.ts";
+import { type DevServer, newTenant, startDevServer } from "./dev-server.ts";
 
 const ADMIN = "e2e-objects-admin-token";
 const stateDir = path.join(mkdtempSync(path.join(tmpdir(), "ferry-e2e-objects-")), "state");
@@ -34,15 +34,7 @@ export default {
 	},
 };`;
 
-async function tenant(server: DevServer, name: string): Promise<Record<string, string>> {
-	const created = await loopbackFetch(`${server.api}/v1/tenants`, {
-		method: "POST",
-		headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-		body: JSON.stringify({ name }),
-	});
-	expect(created.status).toBe(201);
-	return { authorization: `Bearer ${((await created.json()) as { token: { token: string } }).token.token}` };
-}
+const tenant = (server: DevServer, name: string) => newTenant(server, ADMIN, name);
 
 async function deploy(server: DevServer, auth: Record<string, string>, script: string) {
 	const form = new FormData();
