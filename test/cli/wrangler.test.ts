@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../local/paths.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
 import { versionIdOf } from "../../workers/api/src/client-v4/ids.ts";
-import { Cli, platform, project, scriptUrl, tempDir, uniqueName, uploadDirect, visit } from "./support.ts";
+import { Cli, helloProject, platform, project, scriptUrl, tempDir, uniqueName, uploadDirect, visit } from "./support.ts";
 import { fromTemplate } from "./templates.ts";
 
 const execFileAsync = promisify(execFile);
@@ -336,6 +336,97 @@ export default { fetch: () => new Response("calc") };
 	});
 });
 
+describe("wrangler deploy with resources", () => {
+	/** KV without an id, D1 by database_name only, R2, a Durable Object class and a service: what wrangler provisions and binds. */
+	const resourcesProject = (name: string, calc: string, text: string) =>
+		project({
+			"wrangler.toml": `name = "${name}"
+main = "src/index.js"
+compatibility_date = "2026-11-01"
+
+[[kv_namespaces]]
+binding = "CACHE"
+
+[[d1_databases]]
+binding = "DB"
+database_name = "app"
+
+[[r2_buckets]]
+binding = "FILES"
+bucket_name = "files"
+
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+
+[[services]]
+binding = "CALC"
+service = "${calc}"
+`,
+			"src/index.js": `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+	increment() {
+		const n = (this.ctx.storage.kv.get("n") ?? 0) + 1;
+		this.ctx.storage.kv.put("n", n);
+		return n;
+	}
+}
+export default {
+	async fetch(request, env) {
+		if (new URL(request.url).pathname === "/write") {
+			await env.CACHE.put("greeting", "hello");
+			await env.DB.exec("CREATE TABLE IF NOT EXISTS notes (body TEXT)");
+			await env.DB.prepare("INSERT INTO notes VALUES (?)").bind("first").run();
+			await env.FILES.put("a.txt", "file body");
+			return new Response("written");
+		}
+		const notes = await env.DB.prepare("SELECT body FROM notes").all().then((r) => r.results.map((row) => row.body), () => null);
+		return Response.json({
+			text: ${JSON.stringify(text)},
+			cache: await env.CACHE.get("greeting"),
+			notes,
+			file: (await (await env.FILES.get("a.txt"))?.text()) ?? null,
+			count: await env.COUNTER.getByName("visits").increment(),
+			calc: await (await env.CALC.fetch("http://calc/")).text(),
+		});
+	},
+};
+`,
+		});
+
+	it("KV, D1, R2, a Durable Object and a service deploy unchanged; the data stays across a redeploy and is the tenant's own", async () => {
+		const deployCalc = async (who: Tenant) => {
+			const calc = uniqueName("wr-calc");
+			await ok(who, ["deploy"], helloProject(calc, "calc answers"));
+			return calc;
+		};
+		const name = uniqueName("wr-res");
+		const calc = await deployCalc(alice);
+		const first = await ok(alice, ["deploy"], resourcesProject(name, calc, "v1"));
+		// wrangler provisioned what the config does not identify, through /client/v4, in alice's space.
+		expect(first).toContain(`Creating new KV Namespace "${name}-cache"`);
+		expect(first).toContain('Creating new D1 Database "app"');
+		expect(await visit(`${scriptUrl(name)}write`)).toEqual({ status: 200, text: "written" });
+		const read = async (script: string) => JSON.parse((await visit(scriptUrl(script))).text) as Record<string, unknown>;
+		expect(await read(name)).toEqual({ text: "v1", cache: "hello", notes: ["first"], file: "file body", count: 1, calc: "calc answers" });
+
+		// The second deploy keeps what the first provisioned (wrangler inherits the KV namespace and the database).
+		const second = await ok(alice, ["deploy"], resourcesProject(name, calc, "v2"));
+		expect(second).not.toContain("Creating new");
+		expect(second).toContain("env.CACHE (inherited)");
+		expect(await read(name)).toEqual({ text: "v2", cache: "hello", notes: ["first"], file: "file body", count: 2, calc: "calc answers" });
+
+		// The same project deployed by another tenant provisions its own: none of alice's data.
+		const other = uniqueName("wr-res");
+		await ok(bob, ["deploy"], resourcesProject(other, await deployCalc(bob), "bob"));
+		expect(await read(other)).toEqual({ text: "bob", cache: null, notes: null, file: null, count: 1, calc: "calc answers" });
+	});
+});
+
 describe("wrangler deploy with static assets", () => {
 	it("hello-world-with-assets/ts: the files upload once, the assets and the Worker answer, a redeploy uploads only what changed", async () => {
 		const name = uniqueName("wr-assets");
@@ -428,6 +519,50 @@ describe("bad input, in Cloudflare's envelope", () => {
 		expect(unknown.status).toBe(404);
 		expect(unknown.body).toMatchObject({ success: false, result: null, errors: [{ code: 7000 }] });
 		expect(unknown.body.errors[0]?.message).toContain("Ferry does not implement GET /client/v4/accounts/");
+	});
+
+	it("resources: another tenant's database, bucket or namespace is a missing one; a name taken, a bad name, an inherit of nothing", async () => {
+		const post = (who: Tenant, urlPath: string, body: unknown) =>
+			call(who, `/accounts/${who.id}${urlPath}`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify(body),
+			});
+		expect(await post(bob, "/d1/database", { name: "bobs-db" })).toMatchObject({ status: 200, body: { result: { uuid: "bobs-db" } } });
+		expect(await post(bob, "/r2/buckets", { name: "bobs-bucket" })).toMatchObject({ status: 200 });
+		expect(await post(bob, "/storage/kv/namespaces", { title: "bobs-ns" })).toMatchObject({
+			status: 200,
+			body: { result: { id: "bobs-ns" } },
+		});
+		expect(await call(alice, `/accounts/${alice.id}/d1/database/bobs-db`)).toMatchObject({
+			status: 404,
+			body: { errors: [{ code: 7404 }] },
+		});
+		expect(await call(alice, `/accounts/${alice.id}/r2/buckets/bobs-bucket`)).toMatchObject({
+			status: 404,
+			body: { errors: [{ code: 10006 }] },
+		});
+		const listed = (await call(alice, `/accounts/${alice.id}/storage/kv/namespaces`)).body as unknown as { result: { id: string }[] };
+		expect(listed.result.map((ns) => ns.id)).not.toContain("bobs-ns");
+		expect(await post(bob, "/d1/database", { name: "bobs-db" })).toMatchObject({ status: 400, body: { errors: [{ code: 7502 }] } });
+		expect(await post(bob, "/storage/kv/namespaces", { title: "bobs-ns" })).toMatchObject({
+			status: 400,
+			body: { errors: [{ code: 10014 }] },
+		});
+		const spaced = await post(alice, "/storage/kv/namespaces", { title: "my namespace" });
+		expect(spaced).toMatchObject({ status: 400, body: { errors: [{ code: 10026 }] } });
+		expect(spaced.body.errors[0]?.message).toContain("1-64 letters, digits, '_' or '-'");
+
+		const name = uniqueName("inherit");
+		await uploadDirect(alice.token, name, "one");
+		const form = new FormData();
+		form.set("metadata", JSON.stringify({ main_module: "index.js", bindings: [{ type: "inherit", name: "CACHE" }] }));
+		form.set("index.js", new File(["export default {}"], "index.js", { type: "application/javascript+module" }));
+		const inherited = await call(alice, `/accounts/${alice.id}/workers/scripts/${name}`, { method: "PUT", body: form });
+		expect(inherited).toMatchObject({ status: 400, body: { errors: [{ code: 10026 }] } });
+		expect(inherited.body.errors[0]?.message).toContain(
+			`the live deployment of '${name}' binds no KV namespace, D1 database or R2 bucket as 'CACHE'`,
+		);
 	});
 
 	it("malformed metadata and unsupported settings are refused with their reason", async () => {

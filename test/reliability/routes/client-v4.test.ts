@@ -45,6 +45,9 @@ const JSON_BODIES: Record<string, unknown> = {
 	"PATCH /client/v4/accounts/:account_id/workers/scripts/:name/secrets-bulk": {
 		secrets: { API_KEY: { name: "API_KEY", text: "value", type: "secret_text" } },
 	},
+	"POST /client/v4/accounts/:account_id/storage/kv/namespaces": { title: "cf-namespace" },
+	"POST /client/v4/accounts/:account_id/d1/database": { name: "cf-database" },
+	"POST /client/v4/accounts/:account_id/r2/buckets": { name: "cf-bucket" },
 };
 /** Uploads: multipart, refused for another tenant's script before the body is read. */
 const MULTIPART = [
@@ -53,8 +56,8 @@ const MULTIPART = [
 ];
 /** A bucket of assets: multipart, and its credential is the upload session's token, never a tenant's (its own case below). */
 const ASSET_UPLOAD = "POST /client/v4/accounts/:account_id/workers/assets/upload";
-/** wrangler sends a tail's filters as a string body, so `text/plain`: that endpoint takes it as JSON (docs/wrangler.md). */
-const TEXT_JSON = "POST /client/v4/accounts/:account_id/workers/scripts/:name/tails";
+/** wrangler sends a tail's filters and a bucket's creation as a string body, so `text/plain`: those endpoints take it as JSON (docs/wrangler.md). */
+const TEXT_JSON = ["POST /client/v4/accounts/:account_id/workers/scripts/:name/tails", "POST /client/v4/accounts/:account_id/r2/buckets"];
 /** Names are hostnames, global to the platform: an upload to another tenant's name is refused as taken. */
 const GLOBAL_NAME = "PUT /client/v4/accounts/:account_id/workers/scripts/:name";
 
@@ -230,9 +233,9 @@ describe("/client/v4 walks", () => {
 			method: e.method,
 			token: v.alice.token,
 			headers: { "content-type": "text/plain" },
-			body: "{}",
+			body: TEXT_JSON.includes(key) ? JSON.stringify(JSON_BODIES[key]) : "{}",
 		});
-		if (key === TEXT_JSON) expect(form.status, "wrangler's text/plain JSON").toBe(200);
+		if (TEXT_JSON.includes(key)) expect(form.status, "wrangler's text/plain JSON").toBe(200);
 		else {
 			expect(form.status).toBe(415);
 			await cloudflareError(form, `${key} as text/plain`);

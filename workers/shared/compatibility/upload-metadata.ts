@@ -89,7 +89,9 @@ export const BINDING_TYPES = {
 	secret_text: supported(
 		"set as the script's secret (sealed at rest, in `env` as a string) before the deployment runs, as `ferry secret put` would (docs/secrets.md)",
 	),
-	inherit: refused("a binding kept from the previous version: a Ferry deployment is always whole", {}),
+	inherit: differently(
+		"the KV namespace, D1 database or R2 bucket binding of that name of the script's live deployment, kept (what wrangler's deploy sends for a resource it provisioned earlier; docs/wrangler.md); a name the live deployment does not bind is refused",
+	),
 	kv_namespace: supported(
 		"`namespace_id` names a namespace in the tenant's own space (provisioned on first deploy; docs/bindings.md); get (text, json, arrayBuffer, stream; one key or up to 100), getWithMetadata, put (metadata, expiration, expirationTtl), list (prefix, cursor, limit), delete",
 	),

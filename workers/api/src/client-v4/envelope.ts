@@ -26,6 +26,21 @@ export const ok = (c: Context, result: unknown, resultInfo?: ResultInfo, status:
 export const onePage = (c: Context, items: readonly unknown[]) =>
 	ok(c, items, { page: 1, per_page: Math.max(items.length, 1), count: items.length, total_count: items.length });
 
+/**
+ * One page of a list wrangler pages through (`page`, `per_page`; it stops at a short page), with
+ * Cloudflare's `result_info`. A query that is not a page number answers the first page.
+ */
+export function pageOf(c: Context, items: readonly unknown[], defaultPerPage: number, maxPerPage: number) {
+	const number = (name: string, fallback: number) => {
+		const value = Number(c.req.query(name) ?? fallback);
+		return Number.isInteger(value) && value >= 1 ? value : fallback;
+	};
+	const page = number("page", 1);
+	const perPage = Math.min(number("per_page", defaultPerPage), maxPerPage);
+	const result = items.slice((page - 1) * perPage, page * perPage);
+	return ok(c, result, { page, per_page: perPage, count: result.length, total_count: items.length });
+}
+
 /** An answer in Cloudflare's error shape. */
 export class CloudflareError extends Error {
 	readonly status: number;

@@ -8,8 +8,10 @@ import { factory } from "../env";
 import { accountEndpoints, userEndpoints } from "./accounts";
 import { assetSessionEndpoints, assetUploadEndpoints } from "./assets";
 import { requireAccount, requireToken } from "./auth";
+import { d1Endpoints } from "./d1";
 import { deploymentEndpoints } from "./deployments";
 import { cloudflareError, notImplemented } from "./envelope";
+import { r2Endpoints } from "./r2";
 import { scheduleEndpoints } from "./schedules";
 import { scriptEndpoints } from "./scripts";
 import { secretEndpoints } from "./secrets";
@@ -36,6 +38,8 @@ export const clientV4 = factory
 	.route("/accounts/:account_id/workers/scripts", secretEndpoints)
 	.route("/accounts/:account_id/workers/scripts", tailEndpoints)
 	.route("/accounts/:account_id/storage", storageEndpoints)
+	.route("/accounts/:account_id/d1", d1Endpoints)
+	.route("/accounts/:account_id/r2", r2Endpoints)
 	.all("*", (c) => {
 		throw notImplemented(c.req.method, new URL(c.req.url).pathname);
 	});

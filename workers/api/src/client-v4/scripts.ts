@@ -5,6 +5,7 @@
  * deploy ../deploy/start.ts, the delete ../deploy/remove.ts.
  */
 import { z } from "zod";
+import { ArtifactStore } from "../../../shared/artifacts";
 import type { ScriptRow } from "../../../shared/db/schema";
 import { iso } from "../../../shared/time";
 import { findScript, liveDeploymentId, scriptDeployment, scriptsOf } from "../deploy/queries";
@@ -14,6 +15,7 @@ import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
 import { checkScriptName, validate } from "../validate";
 import { urlBuilder } from "../views";
+import { cloudflareBindings } from "./bindings";
 import { CloudflareError, ok, onePage } from "./envelope";
 import { versionIdOf } from "./ids";
 
@@ -116,6 +118,20 @@ export const scriptEndpoints = factory
 		const script = await findScript(c.var.db, c.var.tenant.id, c.req.param("name"));
 		const url = urlBuilder(c.env.TENANT_DOMAIN, c.req.url)(script.name);
 		return ok(c, { id: script.id, name: script.name, created_on: iso(script.createdAt), subdomain: { ...subdomainState, url } });
+	})
+	// The live deployment's settings and bindings: wrangler's deploy reads them to keep (`inherit`) a
+	// resource it provisioned on an earlier deploy, whose id the config does not hold.
+	.get("/scripts/:name/settings", async (c) => {
+		const script = await findScript(c.var.db, c.var.tenant.id, c.req.param("name"));
+		const liveId = await liveDeploymentId(c.var.db, script.name);
+		const manifest = liveId ? await new ArtifactStore(c.env.ARTIFACTS).getManifest(liveId) : undefined;
+		return ok(c, {
+			...scriptSettings,
+			usage_model: "standard",
+			compatibility_date: manifest?.compatibilityDate,
+			compatibility_flags: manifest?.compatibilityFlags ?? [],
+			bindings: manifest ? cloudflareBindings(manifest) : [],
+		});
 	})
 	// Settings outside versions (wrangler sends them after a deploy): Ferry's are fixed, and said so.
 	.get("/scripts/:name/script-settings", async (c) => {

@@ -11,19 +11,20 @@ import { previewLabel } from "../../../shared/hosts";
 import { iso } from "../../../shared/time";
 import { deployedOf, findScript, liveDeploymentId, scriptDeployment } from "../deploy/queries";
 import { deployAnswer, startDeploy } from "../deploy/start";
-import { readUpload, type VarValue } from "../deploy/upload";
+import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
 import { type UrlFor, urlBuilder } from "../views";
+import { cloudflareBindings, type DeploymentBindings } from "./bindings";
 import { CloudflareError, ok } from "./envelope";
 import { deploymentIdOf, versionIdOf } from "./ids";
 
-/** A version in Cloudflare's shape; `runtime` (compatibility, vars) comes from its manifest when asked for one version. */
+/** A version in Cloudflare's shape; `runtime` (compatibility, bindings) comes from its manifest when asked for one version. */
 export function versionResult(
 	d: DeploymentRow,
 	number: number,
 	url: UrlFor,
 	scriptName: string,
-	runtime?: { compatibilityDate: string; compatibilityFlags: string[]; vars: Record<string, VarValue> },
+	runtime?: DeploymentBindings & { compatibilityDate: string; compatibilityFlags: string[] },
 ) {
 	return {
 		id: versionIdOf(d.id),
@@ -45,10 +46,7 @@ export function versionResult(
 				compatibility_flags: runtime?.compatibilityFlags ?? [],
 				usage_model: "standard",
 			},
-			// Vars as wrangler sent them: strings as plain_text, any other JSON value as json.
-			bindings: Object.entries(runtime?.vars ?? {}).map(([name, value]) =>
-				typeof value === "string" ? { type: "plain_text", name, text: value } : { type: "json", name, json: value },
-			),
+			bindings: runtime ? cloudflareBindings(runtime) : [],
 		},
 	};
 }

@@ -4,6 +4,7 @@
  * checked before anything is stored; then the name is claimed and the pipeline runs under
  * waitUntil, so the deployment finishes even if the client goes away (Ctrl-C). Never half a deploy.
  */
+import { ArtifactStore } from "../../../shared/artifacts";
 import { R2AssetStore } from "../../../shared/assets/store";
 import type { Database } from "../../../shared/db";
 import { previewLabel } from "../../../shared/hosts";
@@ -15,7 +16,7 @@ import { publisherFor } from "../publish";
 import { setUploadSecrets } from "../secrets/change";
 import { type DeployAnswer, deploymentView, type UrlFor } from "../views";
 import { deployContext, runDeployment, type StateListener } from "./pipeline";
-import { findScript } from "./queries";
+import { findScript, liveDeploymentId } from "./queries";
 import { claimScript, type DeploymentRecord } from "./store";
 import type { Upload } from "./upload";
 
@@ -33,8 +34,9 @@ export async function startDeploy(
 	env: ApiEnv & TestBindings,
 	executionCtx: { waitUntil(promise: Promise<unknown>): void },
 	db: Database,
-	{ tenantId, name, upload, live = true, onEvent }: DeployRequest,
+	{ tenantId, name, upload: sent, live = true, onEvent }: DeployRequest,
 ): Promise<{ work: Promise<DeploymentRecord> }> {
+	const upload = await withInherited(env, db, tenantId, name, sent);
 	// A version that does not go live has nothing to give its schedules to (they are the live script's).
 	if (!live && upload.schedules)
 		throw new FerryError(
@@ -77,6 +79,32 @@ export async function startDeploy(
 	});
 	executionCtx.waitUntil(work.catch(() => undefined));
 	return { work };
+}
+
+/**
+ * An `inherit` binding keeps the resource binding of that name of the script's live deployment (what
+ * wrangler sends for a KV namespace or D1 database it provisioned on an earlier deploy and whose id
+ * its config does not hold); the deployment then names it as if the upload had. A binding the live
+ * deployment does not have, or a script of another tenant, is refused before anything is stored.
+ */
+async function withInherited(env: ApiEnv, db: Database, tenantId: string, name: string, upload: Upload): Promise<Upload> {
+	const { inherited, ...rest } = upload;
+	if (!inherited) return upload;
+	const liveId = await findScript(db, tenantId, name).then(
+		() => liveDeploymentId(db, name),
+		() => undefined,
+	);
+	const live = liveId ? ((await new ArtifactStore(env.ARTIFACTS).getManifest(liveId)).resources ?? []) : [];
+	const kept = inherited.map((binding) => {
+		const found = live.find((resource) => resource.binding === binding);
+		if (!found)
+			throw new FerryError(
+				"invalid_metadata",
+				`binding '${binding}' is inherited ("type": "inherit"), but the live deployment of '${name}' binds no KV namespace, D1 database or R2 bucket as '${binding}': name the resource in the binding`,
+			);
+		return found;
+	});
+	return { ...rest, resources: [...upload.resources, ...kept] };
 }
 
 /**

@@ -98,6 +98,8 @@ export interface Upload {
 	schedules?: string[];
 	/** Bindings to the tenant's resources (KV namespaces), each named in the tenant's own space. */
 	resources: ResourceBinding[];
+	/** `inherit` bindings: names of resource bindings to keep from the script's live deployment (start.ts resolves them). */
+	inherited?: string[];
 	/** Service bindings to scripts of the same tenant (deploy/start.ts checks they are). */
 	services?: ServiceBinding[];
 	/** Durable Object bindings and the classes the migrations create; `scriptName` as bound (start.ts checks it is the script's own). */
@@ -303,6 +305,7 @@ function varsFrom(metadata: z.infer<typeof metadataSchema>): Pick<Upload, "vars"
 	for (const binding of metadata.bindings) {
 		if (
 			binding.type === "assets" ||
+			binding.type === "inherit" ||
 			binding.type === "service" ||
 			binding.type === "durable_object_namespace" ||
 			Object.hasOwn(RESOURCE_BINDINGS, binding.type)
@@ -413,12 +416,19 @@ export async function readUpload(request: Request): Promise<Upload> {
 		compatibilityFlags: metadata.compatibility_flags,
 		...varsFrom(metadata),
 		resources: resourcesFrom(metadata),
+		...inheritedOf(metadata),
 		services: metadata.bindings.filter((b) => b.type === "service").map(serviceFrom),
 		...durableObjectsOf(metadata),
 		...(assets ? { assets } : {}),
 		...(schedules ? { schedules } : {}),
 		sizeBytes: body.byteLength,
 	};
+}
+
+/** The names of the upload's `inherit` bindings (wrangler's, for a resource it provisioned on an earlier deploy). */
+function inheritedOf(metadata: z.infer<typeof metadataSchema>): Pick<Upload, "inherited"> {
+	const inherited = metadata.bindings.filter((b) => b.type === "inherit").map((b) => b.name);
+	return inherited.length > 0 ? { inherited } : {};
 }
 
 /** The upload's assets: `metadata.assets` and at most one `assets` binding, which needs them. */
