@@ -47,7 +47,7 @@ describe("ferry d1", () => {
 			"CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\nINSERT INTO users (name) VALUES ('ada'), ('grace');\n",
 		);
 		await cli.ok(["deploy"], { cwd: dir });
-		expect(await cli.ok(["d1", "execute", "DB", "--file", "schema.sql"], { cwd: dir })).toContain("Executed on DB");
+		expect(await cli.ok(["d1", "execute", "DB", "--file", "schema.sql"], { cwd: dir })).toMatch(/Executed 2 commands in \d+\.\d\dms/);
 		expect((await visit(scriptUrl(name))).text).toBe('["ada","grace"]');
 
 		// --json: D1's results, as wrangler prints them; the database by its name in the tenant's space.
@@ -58,6 +58,27 @@ describe("ferry d1", () => {
 		expect(await cli.ok(["d1", "execute", "DB", "--command", "SELECT id, name FROM users ORDER BY id"], { cwd: dir })).toMatch(
 			/id\s+name\n1\s+ada\n2\s+grace/,
 		);
+		// Several statements: every one's result, in order, as D1's query API answers (a ';' in a string or a trigger ends nothing).
+		const several = JSON.parse(
+			await cli.ok([
+				"d1",
+				"execute",
+				"app",
+				"--json",
+				"--command",
+				"INSERT INTO users (name) VALUES ('a;b'); SELECT name FROM users WHERE id = 3; SELECT count(*) AS n FROM users",
+			]),
+		);
+		expect(several.map((r: { results: unknown[] }) => r.results)).toEqual([[], [{ name: "a;b" }], [{ n: 3 }]]);
+		expect(several[0].meta).toMatchObject({ changes: 1, last_row_id: 3 });
+		const tables = await cli.ok(["d1", "execute", "app", "--command", "SELECT 1 AS one; SELECT 2 AS two"]);
+		expect(tables).toMatch(/one\n1\n[\s\S]*two\n2\n[\s\S]*Executed 2 commands in/);
+		// A failing statement keeps nothing of the SQL it came in: the row before it is gone with it.
+		const failed = await cli.run(["d1", "execute", "app", "--command", "DELETE FROM users; SELECT * FROM nowhere"]);
+		expect(failed.code).toBe(1);
+		expect(failed.stderr.trimEnd().split("\n")).toHaveLength(1);
+		expect(failed.stderr).toContain("D1_ERROR: no such table: nowhere: SQLITE_ERROR");
+		await cli.ok(["d1", "execute", "app", "--command", "DELETE FROM users WHERE id = 3"]);
 		// The other database is named by its binding, and is another database.
 		const scratch = await cli.run(["d1", "execute", "SCRATCH", "--command", "SELECT * FROM users"], { cwd: dir });
 		expect(scratch.code).toBe(1);
@@ -78,6 +99,47 @@ describe("ferry d1", () => {
 		const gone = await cli.run(["d1", "execute", "app", "--command", "SELECT 1"]);
 		expect(gone.code).toBe(1);
 		expect(gone.stderr).toContain("D1 database 'app' not found");
+	});
+
+	it("migrations list and apply: migrations_dir in order, recorded in d1_migrations; the first failing one is rolled back and stops the run", async () => {
+		const dir = project({
+			"wrangler.toml": `name = "${uniqueName("d1m")}"\nmain = "src/index.js"\ncompatibility_date = "2026-11-01"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "${uniqueName("mig")}"\nmigrations_dir = "db/migrations"\n`,
+			"src/index.js": "export default { fetch: () => new Response('x') };\n",
+			"db/migrations/0002_names.sql": "INSERT INTO notes (body) VALUES ('second');\n",
+			"db/migrations/0001_init.sql":
+				"CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\nINSERT INTO notes (body) VALUES ('first');\n",
+			"db/migrations/README.md": "not a migration",
+		});
+		// The database is provisioned by the first deploy that binds it, as every resource is.
+		await cli.ok(["deploy"], { cwd: dir });
+		expect(await cli.ok(["d1", "migrations", "list", "DB"], { cwd: dir })).toMatch(
+			/Migrations to be applied:\nName\n0001_init\.sql\n0002_names\.sql/,
+		);
+		expect(await cli.ok(["d1", "migrations", "apply", "DB"], { cwd: dir })).toMatch(/0001_init\.sql\s+✅\n0002_names\.sql\s+✅/);
+		expect(await cli.ok(["d1", "migrations", "list", "DB"], { cwd: dir })).toContain("✅ No migrations to apply!");
+		expect(await cli.ok(["d1", "migrations", "apply", "DB"], { cwd: dir })).toContain("✅ No migrations to apply!");
+
+		writeFileSync(
+			path.join(dir, "db/migrations/0003_broken.sql"),
+			"INSERT INTO notes (body) VALUES ('third');\nINSERT INTO nowhere VALUES (1);\n",
+		);
+		writeFileSync(path.join(dir, "db/migrations/0004_after.sql"), "INSERT INTO notes (body) VALUES ('fourth');\n");
+		const broken = await cli.run(["d1", "migrations", "apply", "DB"], { cwd: dir });
+		expect(broken.code).toBe(1);
+		expect(broken.stdout).toMatch(/0003_broken\.sql\s+❌\n0004_after\.sql\s+🕒️/);
+		expect(broken.stderr.trimEnd().split("\n")).toHaveLength(1);
+		expect(broken.stderr).toContain("Migration 0003_broken.sql failed: D1_ERROR: no such table: nowhere: SQLITE_ERROR");
+		const rows = async (sql: string) =>
+			JSON.parse(await cli.ok(["d1", "execute", "DB", "--command", sql, "--json"], { cwd: dir }))[0].results;
+		expect(await rows("SELECT body FROM notes ORDER BY id")).toEqual([{ body: "first" }, { body: "second" }]);
+		expect(await rows("SELECT name FROM d1_migrations ORDER BY id")).toEqual([{ name: "0001_init.sql" }, { name: "0002_names.sql" }]);
+		expect(await cli.ok(["d1", "migrations", "list", "DB"], { cwd: dir })).toMatch(/0003_broken\.sql\n0004_after\.sql/);
+
+		const none = await cli.run(["d1", "migrations", "list", "DB"], {
+			cwd: project({ "wrangler.toml": 'name = "x"\n[[d1_databases]]\nbinding = "DB"\n' }),
+		});
+		expect(none.code).toBe(1);
+		expect(none.stderr).toMatch(/No migrations present at .*\/migrations\./);
 	});
 
 	it("says in one line what is wrong with a command", async () => {

@@ -78,9 +78,11 @@ export const COMMANDS: Record<string, LoadCommand | CommandGroup> = {
 		},
 	},
 	d1: {
-		description: "Your D1 databases (wrangler's words: d1 execute DB --command | --file)",
+		description: "Your D1 databases (wrangler's words: d1 execute DB --command | --file, d1 migrations list|apply DB)",
 		commands: {
 			execute: () => import("./d1/execute.ts"),
+			"migrations list": () => import("./d1/migrations/list.ts"),
+			"migrations apply": () => import("./d1/migrations/apply.ts"),
 			delete: () => import("./d1/delete.ts"),
 		},
 	},

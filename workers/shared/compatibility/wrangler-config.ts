@@ -103,7 +103,7 @@ export const WRANGLER_CONFIG = {
 		},
 	),
 	d1_databases: differently(
-		"provisioned per tenant on first deploy, bound in `env`; `database_name` (else `binding`) names it in the tenant's own space, `database_id` is never a Cloudflare id (docs/bindings.md); `preview_database_id`, `remote` refused; migrations: `ferry d1 execute --file`",
+		"provisioned per tenant on first deploy, bound in `env`; `database_name` (else `binding`) names it in the tenant's own space, `database_id` is never a Cloudflare id (docs/bindings.md); `preview_database_id`, `remote` refused; `migrations_dir` and `migrations_table` are read by `ferry d1 migrations list|apply` (wrangler's), which refuses `migrations_pattern`",
 		{
 			when: (value) =>
 				!Array.isArray(value) ||

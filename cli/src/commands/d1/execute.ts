@@ -30,8 +30,9 @@ export default defineCommand({
 		const file = configFile(options);
 		const config = file ? await readProjectConfig(file, options, io.env) : undefined;
 		const { results } = await session.api().d1Query(d1DatabaseFor(config, args.database), sql);
-		// wrangler's --json: the array of D1 results.
+		// wrangler's --json: the array of D1 results, one per statement.
 		if (args.json) return out.json(results);
+		// Each statement that answered rows, as a table of its own (wrangler's d1 execute).
 		for (const result of results) {
 			const rows = result.results;
 			const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
@@ -42,8 +43,9 @@ export default defineCommand({
 					"",
 				);
 		}
-		const last = results.at(-1)?.meta;
-		out.success(`Executed on ${args.database}: ${last?.changes ?? 0} rows changed in ${Math.round(last?.duration ?? 0)}ms`);
+		// wrangler's words (its logResult): the statements' count and their time together.
+		const ms = results.reduce((sum, result) => sum + (result.meta?.duration ?? 0), 0);
+		out.success(`Executed ${results.length === 1 ? "1 command" : `${results.length} commands`} in ${ms.toFixed(2)}ms`);
 	},
 });
 

@@ -11,10 +11,11 @@ import { formatBytes } from "../../../shared/format";
 import { BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
 import type { ResourcesApi } from "../../../shared/resources/api";
-import { checkQuery, D1Error, d1Result, d1Value } from "../../../shared/resources/d1";
+import { checkBatch, D1Error, type D1Query, type D1Value, d1Result, d1Value } from "../../../shared/resources/d1";
 import { RESOURCE_TYPES, type ResourceRef, resourceNameSchema } from "../../../shared/resources/index";
 import { checkKey, checkList, checkPut, KV_LIMITS, KvError } from "../../../shared/resources/kv";
 import { R2_LIMITS } from "../../../shared/resources/r2";
+import { sqlStatements } from "../../../shared/resources/sql-statements";
 import { iso } from "../../../shared/time";
 import { factory } from "../env";
 import { deleteResourceRow, findResource, resourcesOf } from "../resources/store";
@@ -219,14 +220,27 @@ export const r2Endpoints = factory
 	});
 
 const databaseParam = z.object({ database: resourceNameSchema });
+
+/** The SQL's statements as queries, within D1's limits; values bind only a single statement. */
+function d1Statements(sql: string, params: D1Value[]): D1Query[] {
+	const statements = sqlStatements(sql);
+	if (statements.length > 1 && params.length > 0)
+		throw new FerryError(
+			"invalid_request",
+			`params bind a single statement; this SQL has ${statements.length} statements (send them one by one)`,
+		);
+	return checkBatch(statements.map((statement) => ({ sql: statement, params })));
+}
 const queryBody = z.strictObject({
 	sql: z.string().min(1, "sql is the SQL to run"),
 	params: z.array(z.union([z.number(), z.string(), z.null(), z.boolean()])).default([]),
 });
 
 /**
- * `POST /v1/d1/:database/query` (what `ferry d1 execute` calls): the SQL as one query in one
- * transaction, answered as D1's results; bad SQL is a 400 with D1's message.
+ * `POST /v1/d1/:database/query` (what `ferry d1 execute` calls): the SQL's statements, as SQLite
+ * ends them (sqlStatements), run in order in one transaction and answered as D1's results, one per
+ * statement, as D1's query API answers; bad SQL is a 400 with D1's message and keeps nothing.
+ * `params` bind a single statement.
  */
 export const d1Endpoints = factory
 	.createApp()
@@ -235,7 +249,7 @@ export const d1Endpoints = factory
 		const body = c.req.valid("json");
 		let answer: Awaited<ReturnType<ResourcesApi["d1Query"]>>;
 		try {
-			answer = await store(c.env).d1Query(ref, [checkQuery({ sql: body.sql, params: body.params.map(d1Value) })]);
+			answer = await store(c.env).d1Query(ref, d1Statements(body.sql, body.params.map(d1Value)));
 		} catch (error) {
 			if (error instanceof D1Error) throw new FerryError("invalid_request", error.message);
 			throw error;
