@@ -6,6 +6,7 @@
  */
 import { edge } from "./edge";
 
+export { ObjectAlarmClock } from "./object-alarms";
 export { PlatformServices } from "./platform-services";
 export { ProbeRouter } from "./probes";
 export { RouteControl } from "./route-control";

@@ -5,15 +5,18 @@
  * (workers/shared/platform/d1.ts), static assets included (an asset's body is R2's stream, passed
  * on as it comes). Callers are the platform's own processes, on loopback only.
  *
+ * Tenants' Durable Object alarms are kept here too, by one clock per script (./object-alarms.ts).
+ *
  * Later: telemetry ingest and tenants' resources for the runtime processes belong here too.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { DeploymentAssets } from "../../workers/shared/assets/manifest";
 import { type DeploymentCode, type PlatformReads, platformReads } from "../../workers/shared/platform";
+import type { ObjectAlarmClock, ObjectOwner } from "../../workers/shared/resources/durable-objects";
 import type { PlanLimits } from "../../workers/shared/runtime/plans";
 import type { RouteTarget } from "../../workers/shared/runtime/route";
 
-export class PlatformServices extends WorkerEntrypoint<ControlEnv> implements PlatformReads {
+export class PlatformServices extends WorkerEntrypoint<ControlEnv> implements PlatformReads, ObjectAlarmClock {
 	routes(labels: readonly string[]): Promise<RouteTarget[]> {
 		return platformReads(this.env).routes(labels);
 	}
@@ -36,5 +39,11 @@ export class PlatformServices extends WorkerEntrypoint<ControlEnv> implements Pl
 
 	blob(tenantId: string, hash: string): Promise<ReadableStream<Uint8Array> | null> {
 		return platformReads(this.env).blob(tenantId, hash);
+	}
+
+	/** A host's call (its object's alarm set, replaced or deleted): the script's clock keeps it. */
+	setObjectAlarm(owner: ObjectOwner, id: string, scheduledTime: number | null): Promise<void> {
+		const clocks = this.env.OBJECT_ALARMS;
+		return clocks.get(clocks.idFromName(owner.scriptId)).set(owner, id, scheduledTime);
 	}
 }

@@ -35,10 +35,6 @@ export class Counter extends DurableObject {
 	async fetch(request) {
 		return new Response(${JSON.stringify(greeting)} + " " + this.increment());
 	}
-	async alarm() {}
-	async setAlarmSoon() {
-		await this.ctx.storage.setAlarm(Date.now() + 1000);
-	}
 }
 export default {
 	async fetch(request, env) {
@@ -56,10 +52,6 @@ export default {
 		if (url.pathname === "/unique") {
 			const stub = env.COUNTER.get(env.COUNTER.newUniqueId());
 			return new Response((await stub.increment()) + " " + (await stub.increment()));
-		}
-		if (url.pathname === "/alarm") {
-			try { await env.COUNTER.getByName(name).setAlarmSoon(); return new Response("set"); }
-			catch (error) { return new Response(String(error.message), { status: 500 }); }
 		}
 		if (url.pathname === "/missing") {
 			try { await env.COUNTER.getByName(name).noSuchMethod(); return new Response("called"); }
@@ -155,12 +147,6 @@ describe("Durable Objects with ferry deploy", () => {
 		expect(missing.text).toContain("noSuchMethod");
 	});
 
-	it("says that facets cannot set alarms, in the tenant's own code", async () => {
-		const name = uniqueName("alarm");
-		await a.ok(["deploy"], { cwd: counterProject(name) });
-		expect(await visit(at(name, "/alarm"))).toMatchObject({ status: 500, text: "Facets currently cannot set alarms." });
-	});
-
 	it("fails the deploy of a class the code does not export: wrangler's check before bundling, the API's at the load stage", async () => {
 		const source = "export default { fetch: () => new Response('no class') };\n";
 		const bundled = await a.run(["deploy"], { cwd: counterProject(uniqueName("noexport"), source) });
@@ -208,5 +194,170 @@ describe("Durable Objects with ferry deploy", () => {
 		});
 		expect(other.code).toBe(1);
 		expect(other.stderr).toContain("'durable_objects'");
+	});
+});
+
+/**
+ * An object that records each run of its alarm() in its own SQL storage (with the alarmInfo it got),
+ * and fails as many runs as it is told to first.
+ */
+const ALARMS = `import { DurableObject } from "cloudflare:workers";
+export class Clock extends DurableObject {
+	constructor(ctx, env) {
+		super(ctx, env);
+		ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS runs (retryCount INTEGER, isRetry INTEGER, at INTEGER, alarmDuring)");
+	}
+	async alarm(alarmInfo) {
+		const failures = this.ctx.storage.kv.get("failures") ?? 0;
+		const alarmDuring = await this.ctx.storage.getAlarm();
+		this.ctx.storage.sql.exec("INSERT INTO runs VALUES (?, ?, ?, ?)", alarmInfo.retryCount, alarmInfo.isRetry ? 1 : 0, Date.now(), alarmDuring);
+		if (failures > 0) {
+			this.ctx.storage.kv.put("failures", failures - 1);
+			throw new Error("not yet");
+		}
+		const again = this.ctx.storage.kv.get("again");
+		if (again) {
+			this.ctx.storage.kv.delete("again");
+			this.ctx.storage.setAlarm(Date.now() + again);
+		}
+	}
+	async set(at, failures, again) {
+		this.ctx.storage.kv.put("failures", failures);
+		if (again) this.ctx.storage.kv.put("again", again);
+		await this.ctx.storage.setAlarm(at);
+		return this.ctx.storage.getAlarm();
+	}
+	async cancel() {
+		await this.ctx.storage.deleteAlarm();
+		return this.ctx.storage.getAlarm();
+	}
+	async state() {
+		return { alarm: await this.ctx.storage.getAlarm(), runs: this.ctx.storage.sql.exec("SELECT * FROM runs").toArray() };
+	}
+}
+export class Plain extends DurableObject {
+	async set() {
+		try { await this.ctx.storage.setAlarm(Date.now()); return "set"; } catch (error) { return error.message; }
+	}
+}
+export default {
+	async fetch(request, env) {
+		const url = new URL(request.url);
+		const q = (key, fallback) => Number(url.searchParams.get(key) ?? fallback);
+		const clock = env.CLOCK.getByName(url.searchParams.get("name") ?? "main");
+		if (url.pathname === "/set") return Response.json(await clock.set(q("at", Date.now() + q("in", 0)), q("failures", 0), q("again", 0)));
+		if (url.pathname === "/date") return Response.json(await clock.set(new Date(q("at", 0)), 0, 0));
+		if (url.pathname === "/cancel") return Response.json(await clock.cancel());
+		if (url.pathname === "/plain") return new Response(await env.PLAIN.getByName("p").set());
+		return Response.json(await clock.state());
+	}
+};
+`;
+
+const alarmProject = (name: string) =>
+	project({
+		"wrangler.jsonc": JSON.stringify({
+			name,
+			main: "src/index.js",
+			compatibility_date: "2026-11-01",
+			durable_objects: {
+				bindings: [
+					{ name: "CLOCK", class_name: "Clock" },
+					{ name: "PLAIN", class_name: "Plain" },
+				],
+			},
+			migrations: [{ tag: "v1", new_sqlite_classes: ["Clock", "Plain"] }],
+		}),
+		"src/index.js": ALARMS,
+	});
+
+interface AlarmState {
+	alarm: number | null;
+	runs: { retryCount: number; isRetry: number; at: number; alarmDuring: number | null }[];
+}
+
+const json = async <T>(url: string): Promise<T> => {
+	const { status, text } = await visit(url);
+	expect(status, text).toBe(200);
+	return JSON.parse(text) as T;
+};
+
+describe("Durable Object alarms", () => {
+	it("fires an object's alarm with no request, once, then getAlarm is null; setAlarm replaces, deleteAlarm cancels", async () => {
+		const name = uniqueName("alarms");
+		await a.ok(["deploy"], { cwd: alarmProject(name) });
+		const state = (object: string) => json<AlarmState>(at(name, `/?name=${object}`));
+		expect(await state("main")).toEqual({ alarm: null, runs: [] });
+
+		// Replaced: the first time never fires, the second does; a Date is taken as workerd takes it.
+		const first = Date.now() + 60_000;
+		expect(await json(at(name, `/set?name=main&at=${first}`))).toBe(first);
+		const second = Date.now() + 500;
+		expect(await json(at(name, `/date?name=main&at=${second}`))).toBe(second);
+		await expect.poll(async () => (await state("main")).runs.length, { timeout: 15_000 }).toBe(1);
+		const fired = await state("main");
+		expect(fired.alarm).toBeNull();
+		expect(fired.runs[0]).toMatchObject({ retryCount: 0, isRetry: 0, alarmDuring: null });
+		expect(fired.runs[0]!.at).toBeGreaterThanOrEqual(second);
+
+		// Deleted before it is due: getAlarm is null at once; a later alarm of another object shows time passed.
+		expect(await json(at(name, `/set?name=deleted&in=1500`))).toBeGreaterThan(Date.now());
+		expect(await json(at(name, "/cancel?name=deleted"))).toBeNull();
+		await json(at(name, "/set?name=later&in=2000"));
+		await expect.poll(async () => (await state("later")).runs.length, { timeout: 15_000 }).toBe(1);
+		expect(await state("deleted")).toEqual({ alarm: null, runs: [] });
+		expect((await state("main")).runs).toHaveLength(1);
+	});
+
+	it("fires an alarm set in the past at once, and one that alarm() sets again", async () => {
+		const name = uniqueName("alarms-past");
+		await a.ok(["deploy"], { cwd: alarmProject(name) });
+		const before = Date.now();
+		const set = await json<number>(at(name, `/set?name=past&at=${before - 3_600_000}&again=300`));
+		expect(set).toBeGreaterThanOrEqual(before);
+		const state = () => json<AlarmState>(at(name, "/?name=past"));
+		await expect.poll(async () => (await state()).runs.length, { timeout: 15_000 }).toBe(2);
+		const { runs, alarm } = await state();
+		expect(alarm).toBeNull();
+		expect(runs.map((r) => r.retryCount)).toEqual([0, 0]);
+	});
+
+	it("retries a throwing alarm() with backoff, telling it retryCount and isRetry", async () => {
+		const name = uniqueName("alarms-retry");
+		await a.ok(["deploy"], { cwd: alarmProject(name) });
+		await json(at(name, "/set?name=flaky&in=0&failures=2"));
+		const state = () => json<AlarmState>(at(name, "/?name=flaky"));
+		await expect.poll(async () => (await state()).runs.length, { timeout: 30_000, interval: 500 }).toBe(3);
+		const { runs, alarm } = await state();
+		expect(runs.map((r) => [r.retryCount, r.isRetry])).toEqual([
+			[0, 0],
+			[1, 1],
+			[2, 1],
+		]);
+		// 2 s after the first failure, then 4 s after the second (Cloudflare's backoff).
+		expect(runs[1]!.at - runs[0]!.at).toBeGreaterThanOrEqual(2_000);
+		expect(runs[2]!.at - runs[1]!.at).toBeGreaterThanOrEqual(4_000);
+		expect(alarm).toBeNull();
+	});
+
+	it("refuses setAlarm in a class without alarm(), with workerd's words", async () => {
+		const name = uniqueName("alarms-plain");
+		await a.ok(["deploy"], { cwd: alarmProject(name) });
+		expect(await visit(at(name, "/plain"))).toMatchObject({
+			status: 200,
+			text: "Your Durable Object class must have an alarm() handler in order to call setAlarm()",
+		});
+	});
+
+	it("runs a tenant's alarm on that tenant's object only: another tenant's same project and names see none of it", async () => {
+		const mine = uniqueName("alarms-a");
+		const theirs = uniqueName("alarms-b");
+		await a.ok(["deploy"], { cwd: alarmProject(mine) });
+		await b.ok(["deploy"], { cwd: alarmProject(theirs) });
+		await json(at(mine, "/set?name=shared&in=0"));
+		await json(at(theirs, "/set?name=shared&in=1000"));
+		await expect.poll(async () => (await json<AlarmState>(at(theirs, "/?name=shared"))).runs.length, { timeout: 15_000 }).toBe(1);
+		expect((await json<AlarmState>(at(mine, "/?name=shared"))).runs).toHaveLength(1);
+		expect((await json<AlarmState>(at(theirs, "/?name=shared"))).runs).toHaveLength(1);
 	});
 });

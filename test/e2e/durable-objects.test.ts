@@ -2,7 +2,8 @@
  * Tenants' Durable Objects survive the platform (docs/bindings.md): an object's SQLite storage,
  * written through a tenant's Worker, is there after the whole platform is killed (SIGKILL, as in a
  * crash) and started again on the same state directory (the runtime processes keep the objects in
- * `<state>/objects`), and another tenant deploying the same project counts from nothing.
+ * `<state>/objects`), and another tenant deploying the same project counts from nothing. An alarm
+ * set before the crash fires after the restart, once, with no request to wake its object.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,7 +37,37 @@ export default {
 
 const tenant = (server: DevServer, name: string) => newTenant(server, ADMIN, name);
 
-async function deploy(server: DevServer, auth: Record<string, string>, script: string) {
+/**
+ * GET /set?name=N&in=ms sets object N's alarm; its alarm() notes the run in the object "log" (so the
+ * test reads the runs without waking N); GET /?name=N answers { alarm, runs, at } of N.
+ */
+const ALARM = `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+	async alarm() {
+		await this.env.COUNTER.getByName("log").note();
+	}
+	note() {
+		this.ctx.storage.kv.put("runs", (this.ctx.storage.kv.get("runs") ?? 0) + 1);
+		this.ctx.storage.kv.put("at", Date.now());
+	}
+	async set(ms) {
+		await this.ctx.storage.setAlarm(Date.now() + ms);
+		return this.ctx.storage.getAlarm();
+	}
+	async state() {
+		return { alarm: await this.ctx.storage.getAlarm(), runs: this.ctx.storage.kv.get("runs") ?? 0, at: this.ctx.storage.kv.get("at") ?? null };
+	}
+}
+export default {
+	async fetch(request, env) {
+		const url = new URL(request.url);
+		const object = env.COUNTER.getByName(url.searchParams.get("name") ?? "main");
+		if (url.pathname === "/set") return Response.json(await object.set(Number(url.searchParams.get("in"))));
+		return Response.json(await object.state());
+	},
+};`;
+
+async function deploy(server: DevServer, auth: Record<string, string>, script: string, source = COUNTER) {
 	const form = new FormData();
 	form.set(
 		"metadata",
@@ -47,7 +78,7 @@ async function deploy(server: DevServer, auth: Record<string, string>, script: s
 			migrations: { new_tag: "v1", steps: [{ new_sqlite_classes: ["Counter"] }] },
 		}),
 	);
-	form.set("worker.js", new File([COUNTER], "worker.js", { type: "application/javascript+module" }));
+	form.set("worker.js", new File([source], "worker.js", { type: "application/javascript+module" }));
 	const res = await loopbackFetch(`${server.api}/v1/scripts/${script}`, { method: "PUT", headers: auth, body: form });
 	expect(res.status).toBe(200);
 }
@@ -70,4 +101,34 @@ it("keeps a tenant's Durable Object storage across a platform crash and restart,
 	await deploy(dev, b, "objects-b");
 	expect(await count(dev, "objects-b")).toBe("1");
 	expect(await count(dev, "objects-a")).toBe("4");
+});
+
+interface AlarmState {
+	alarm: number | null;
+	runs: number;
+	at: number | null;
+}
+
+it("fires an alarm set before a crash after the restart, once, with no request to wake the object", async () => {
+	dev ??= await startDevServer({ adminToken: ADMIN, stateDir });
+	const auth = await tenant(dev, "e2e-do-alarm");
+	await deploy(dev, auth, "objects-alarm", ALARM);
+	const state = async (server: DevServer, name: string) =>
+		(await (await loopbackFetch(`${server.at("objects-alarm")}?name=${name}`)).json()) as AlarmState;
+	const set = async (server: DevServer, name: string, ms: number) =>
+		(await (await loopbackFetch(`${server.at("objects-alarm")}set?name=${name}&in=${ms}`)).json()) as number;
+
+	expect(await set(dev, "crash", 3_000)).toBeGreaterThan(Date.now());
+	await dev.kill();
+	const killed = Date.now();
+	dev = await startDevServer({ adminToken: ADMIN, stateDir });
+
+	// Nothing asks for "crash" after the restart: its alarm wakes it, once, after the crash.
+	await expect.poll(async () => (await state(dev!, "log")).runs, { timeout: 20_000 }).toBe(1);
+	expect((await state(dev, "log")).at).toBeGreaterThan(killed);
+	expect((await state(dev, "crash")).alarm).toBeNull();
+
+	// A later alarm has run too, and the first still ran once (every runtime process started on the same objects).
+	await set(dev, "later", 1_000);
+	await expect.poll(async () => (await state(dev!, "log")).runs, { timeout: 20_000 }).toBe(2);
 });

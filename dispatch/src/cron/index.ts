@@ -4,14 +4,21 @@
  * dispatcher's own cron in production, which fans out to every script that is due. Locally the
  * control process picks the due schedules and hands each runtime process the ones of the scripts it
  * serves (its Scheduler entrypoint, local/control/cron.ts); the running is this code either way.
+ *
+ * The Scheduler entrypoint also runs tenants' Durable Object alarms locally: the control process's
+ * clock (local/control/object-alarms.ts) hands each due alarm to the process that serves its script.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { LIMITS } from "../../../workers/shared/limits";
 import { log } from "../../../workers/shared/log";
+import type { AlarmOutcome, ObjectAlarmRunner, ObjectOwner } from "../../../workers/shared/resources/durable-objects";
 import type { RuntimeAdapter } from "../../../workers/shared/runtime/route";
 import { startOfMinute } from "../../../workers/shared/schedules/cron";
 import { dueJobs, recordRuns } from "../../../workers/shared/schedules/d1";
 import type { ScheduledJob, ScheduledRun, SchedulerApi } from "../../../workers/shared/schedules/runs";
+import { hostOf } from "../resources/durable-objects";
 import { runtimeFor } from "../runtime";
+import { WallClockExceeded, withinWallClock } from "../runtime/wall-clock";
 
 /** Scheduled invocations started at once by one runner; the rest wait for a place. */
 const CONCURRENCY = 32;
@@ -54,9 +61,20 @@ export async function fanOut(env: DispatchEnv, at: number): Promise<ScheduledRun
 	return runs;
 }
 
-/** The Scheduler entrypoint: runs the jobs of the scripts this process serves (local only; see above). */
-export class Scheduler extends WorkerEntrypoint<DispatchEnv> implements SchedulerApi {
+/** The Scheduler entrypoint: runs the jobs and the objects' alarms of the scripts this process serves (local only; see above). */
+export class Scheduler extends WorkerEntrypoint<DispatchEnv> implements SchedulerApi, ObjectAlarmRunner {
 	run(jobs: ScheduledJob[], scheduledTime: number): Promise<ScheduledRun[]> {
 		return runJobs(runtimeFor(this.env), jobs, scheduledTime);
+	}
+
+	/** One object's alarm, within the wall-clock bound requests have (locally nothing else stops an alarm() that never settles). */
+	async objectAlarm(owner: ObjectOwner, id: string, scheduledTime: number, retryCount: number): Promise<AlarmOutcome> {
+		const limitMs = Number(this.env.WALL_CLOCK_LIMIT_MS) || LIMITS.requestWallClockMs;
+		try {
+			return await withinWallClock(hostOf(this.env, owner, id).runAlarm(owner, id, scheduledTime, retryCount), limitMs);
+		} catch (error) {
+			if (error instanceof WallClockExceeded) return "failed";
+			throw error;
+		}
 	}
 }

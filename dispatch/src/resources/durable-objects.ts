@@ -15,43 +15,62 @@
  *                    own, blockConcurrencyWhile, and the env of its Worker.
  *
  * A facet's stub cannot leave its host ("Stubs pointing to Durable Object facets are not
- * serializable"), so the host forwards each call. Facets cannot set alarms ("Facets currently
- * cannot set alarms."): the tenant's setAlarm throws that.
+ * serializable"), so the host forwards each call.
+ *
+ * Alarms: workerd refuses them inside a facet ("Facets currently cannot set alarms."), and the
+ * hosts' own alarms would not do either, locally: the runtime processes share one objects
+ * directory, and workerd's alarm scheduler reads its alarms from there into every process at
+ * start, so each would fire each alarm, and learns new ones only from its own process. So the
+ * tenant's `ctx.storage.setAlarm` (the platform's, given to the class by durable-object-module.ts)
+ * reaches the host through FerryObjects, the host keeps the time (getAlarm reads it) and hands it
+ * to the one clock of the local platform, in the control process (local/control/object-alarms.ts),
+ * which delivers it when due to the process that serves the script (the Scheduler entrypoint,
+ * ../cron/) and retries a failed alarm() as Cloudflare does.
  */
 import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 import { platformReads } from "../../../workers/shared/platform";
-import { objectKey } from "../../../workers/shared/resources/durable-objects";
+import {
+	ALARM_MAX_RETRIES,
+	type AlarmOutcome,
+	type ObjectAlarmClock,
+	type ObjectOwner,
+	objectKey,
+} from "../../../workers/shared/resources/durable-objects";
+import { ALARM_METHOD, OBJECT_PROP } from "../../../workers/shared/runtime/durable-object-module";
 import type { RouteTarget } from "../../../workers/shared/runtime/route";
 import { resolveRoute } from "../routes";
 import { runtimeFor } from "../runtime";
 import { WorkerLoaderRuntime } from "../runtime/worker-loader";
 
-export interface ObjectBindingProps {
-	tenantId: string;
-	scriptId: string;
-	scriptName: string;
-	className: string;
-}
+export type ObjectBindingProps = ObjectOwner;
 
-/** What a host is told with each call: which deployment's class runs the object. */
+/** What a host is told with each call: which deployment's class runs the object, and whose object it is. */
 interface HostCall {
 	target: RouteTarget;
-	className: string;
+	owner: ObjectOwner;
+	/** The tenant's id of the object (64 hex). */
+	id: string;
 }
 
 /** The facet's name in its host: one facet, so its storage is the object's whatever code runs it. */
 const FACET = "object";
+/** The host's own storage: the object's alarm, as the tenant last set it (ms since the epoch). */
+const ALARM_KEY = "alarm";
+
+type Facet = Fetcher & Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 export class FerryObjectHost extends DurableObject<DispatchEnv> {
 	/** The deployment whose class the facet runs now; another one aborts it (its storage stays). */
 	private running: string | null = null;
+	/** Set by setAlarm/deleteAlarm while an alarm() runs: the tenant's own change wins over a retry. */
+	private alarmChanged = false;
 
-	private facet({ target, className }: HostCall): Fetcher & Record<string, (...args: unknown[]) => Promise<unknown>> {
+	private facet({ target, owner, id }: HostCall): Facet {
 		const runtime = runtimeFor(this.env);
 		if (!(runtime instanceof WorkerLoaderRuntime)) throw new Error("Durable Objects run locally only through Worker Loader");
 		if (this.running !== null && this.running !== target.deploymentId) this.ctx.facets.abort(FACET, new Error("the script was redeployed"));
 		this.running = target.deploymentId;
-		return this.ctx.facets.get(FACET, () => ({ class: runtime.objectClass(target, className) })) as never;
+		return this.ctx.facets.get(FACET, () => ({ class: runtime.objectClass(target, owner.className, { [OBJECT_PROP]: id }) })) as never;
 	}
 
 	async call(call: HostCall, method: string, args: unknown[]): Promise<unknown> {
@@ -63,33 +82,105 @@ export class FerryObjectHost extends DurableObject<DispatchEnv> {
 	async send(call: HostCall, request: Request): Promise<Response> {
 		return this.facet(call).fetch(request);
 	}
+
+	/** One alarm per object: a new time replaces the old; a time in the past fires at once. */
+	async setAlarm(owner: ObjectOwner, id: string, scheduledTime: number): Promise<void> {
+		const time = Math.max(scheduledTime, Date.now());
+		await clock(this.env).setObjectAlarm(owner, id, time);
+		this.ctx.storage.kv.put(ALARM_KEY, time);
+		this.alarmChanged = true;
+	}
+
+	getAlarm(): number | null {
+		return this.ctx.storage.kv.get<number>(ALARM_KEY) ?? null;
+	}
+
+	async deleteAlarm(owner: ObjectOwner, id: string): Promise<void> {
+		await clock(this.env).setObjectAlarm(owner, id, null);
+		this.ctx.storage.kv.delete(ALARM_KEY);
+		this.alarmChanged = true;
+	}
+
+	/**
+	 * The clock's delivery: runs the tenant's alarm() with Cloudflare's alarmInfo if the object still
+	 * has this alarm. While it runs getAlarm answers null (or the time alarm() set); a failure with
+	 * retries left keeps the alarm for the clock's next try.
+	 */
+	async runAlarm(owner: ObjectOwner, id: string, scheduledTime: number, retryCount: number): Promise<AlarmOutcome> {
+		if (this.getAlarm() !== scheduledTime) return "stale";
+		const target = await liveTarget(this.env, owner);
+		if (target === null) return "gone";
+		if (target.quarantinedUntil !== null && target.quarantinedUntil > Date.now()) return "unavailable";
+		this.ctx.storage.kv.delete(ALARM_KEY);
+		this.alarmChanged = false;
+		try {
+			await this.facet({ target, owner, id })[ALARM_METHOD]!({ retryCount, isRetry: retryCount > 0 });
+			return "ran";
+		} catch {
+			if (!this.alarmChanged && retryCount < ALARM_MAX_RETRIES) this.ctx.storage.kv.put(ALARM_KEY, scheduledTime);
+			return "failed";
+		}
+	}
 }
 
 export class FerryObjects extends WorkerEntrypoint<DispatchEnv, ObjectBindingProps> {
-	/** The object's host: the tenant's id (64 hex, made in its isolate) keyed by this binding's tenant, script and class. */
-	#host(id: string): DurableObjectStub<FerryObjectHost> {
-		if (!this.env.OBJECTS) throw new Error("Durable Objects are not available: the platform has no OBJECTS namespace");
-		if (!/^[0-9a-f]{64}$/.test(String(id))) throw new TypeError("Invalid Durable Object ID: must be 64 hex digits");
-		const namespace = this.env.OBJECTS as DurableObjectNamespace<FerryObjectHost>;
-		return namespace.get(namespace.idFromName(objectKey(this.ctx.props, String(id))));
-	}
-
 	async fetchObject(id: string, request: Request): Promise<Response> {
-		const host = this.#host(id);
-		return host.send(await this.#call(), request);
+		const host = hostOf(this.env, this.ctx.props, id);
+		return host.send(await this.#call(id), request);
 	}
 
 	async callObject(id: string, method: string, args: unknown[]): Promise<unknown> {
-		const host = this.#host(id);
-		return host.call(await this.#call(), String(method), args);
+		const host = hostOf(this.env, this.ctx.props, id);
+		return host.call(await this.#call(id), String(method), args);
+	}
+
+	/** The object's ctx.storage.setAlarm (durable-object-module.ts checked the time's type, as workerd does). */
+	async setObjectAlarm(id: string, scheduledTime: number): Promise<void> {
+		const host = hostOf(this.env, this.ctx.props, id);
+		if (typeof scheduledTime !== "number" || !(scheduledTime > 0))
+			throw new TypeError("setAlarm() cannot be called with an alarm time <= 0");
+		await host.setAlarm(this.#owner(), String(id), scheduledTime);
+	}
+
+	async getObjectAlarm(id: string): Promise<number | null> {
+		return hostOf(this.env, this.ctx.props, id).getAlarm();
+	}
+
+	async deleteObjectAlarm(id: string): Promise<void> {
+		await hostOf(this.env, this.ctx.props, id).deleteAlarm(this.#owner(), String(id));
+	}
+
+	#owner(): ObjectOwner {
+		const { tenantId, scriptId, scriptName, className } = this.ctx.props;
+		return { tenantId, scriptId, scriptName, className };
 	}
 
 	/** The class as the script's live deployment has it; a script deleted (or another tenant's since) has none. */
-	async #call(): Promise<HostCall> {
-		const { tenantId, scriptId, scriptName, className } = this.ctx.props;
-		const route = await resolveRoute(platformReads(this.env), scriptName);
-		if (!route || route.tenantId !== tenantId || route.scriptId !== scriptId)
-			throw new Error(`Durable Object class '${className}': script '${scriptName}' is not deployed`);
-		return { target: route, className };
+	async #call(id: string): Promise<HostCall> {
+		const owner = this.#owner();
+		const target = await liveTarget(this.env, owner);
+		if (!target) throw new Error(`Durable Object class '${owner.className}': script '${owner.scriptName}' is not deployed`);
+		return { target, owner, id: String(id) };
 	}
+}
+
+/** The object's host: the tenant's id (64 hex, made in its isolate) keyed by its binding's tenant, script and class. */
+export function hostOf(env: DispatchEnv, owner: ObjectOwner, id: string): DurableObjectStub<FerryObjectHost> {
+	if (!env.OBJECTS) throw new Error("Durable Objects are not available: the platform has no OBJECTS namespace");
+	if (!/^[0-9a-f]{64}$/.test(String(id))) throw new TypeError("Invalid Durable Object ID: must be 64 hex digits");
+	const namespace = env.OBJECTS as DurableObjectNamespace<FerryObjectHost>;
+	return namespace.get(namespace.idFromName(objectKey(owner, String(id))));
+}
+
+/** The script's live deployment, if the script is still the owner's (a deleted script's name may be another tenant's now). */
+async function liveTarget(env: DispatchEnv, owner: ObjectOwner): Promise<RouteTarget | null> {
+	const route = await resolveRoute(platformReads(env), owner.scriptName);
+	if (!route || route.tenantId !== owner.tenantId || route.scriptId !== owner.scriptId) return null;
+	return route;
+}
+
+/** The local platform's alarm clock, through the control process's PlatformServices. */
+function clock(env: DispatchEnv): ObjectAlarmClock {
+	if (!env.PLATFORM) throw new Error("Durable Object alarms need the local platform's control process (PLATFORM)");
+	return env.PLATFORM as unknown as ObjectAlarmClock;
 }

@@ -119,9 +119,9 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 		return this.worker(target).getEntrypoint(entrypoint ?? undefined, limits instanceof Promise ? undefined : { limits });
 	}
 
-	/** A Durable Object class of the deployment, from its isolate, for a facet to run (../resources/durable-objects.ts). */
-	objectClass(target: RouteTarget, className: string): DurableObjectClass {
-		return this.worker(target).getDurableObjectClass(className);
+	/** A Durable Object class of the deployment, from its isolate, for a facet to run, with the props its ctx gets (../resources/durable-objects.ts). */
+	objectClass(target: RouteTarget, className: string, props: Record<string, unknown>): DurableObjectClass {
+		return this.worker(target).getDurableObjectClass(className, { props });
 	}
 
 	private worker(target: RouteTarget): WorkerStub {

@@ -102,7 +102,7 @@ export const BINDING_TYPES = {
 		"`bucket_name` names a bucket in the tenant's own space (provisioned on first deploy; docs/bindings.md); head, get (range, onlyIf, Headers), put (httpMetadata, customMetadata, md5/sha checksums, onlyIf), list (prefix, delimiter, cursor, startAfter, limit, include), delete (one or many); multipart uploads are refused (the call fails in the tenant's code); locally a key is at most 1000 bytes and an object 100 MiB; `jurisdiction` is refused",
 	),
 	durable_object_namespace: differently(
-		"`class_name`, a class of the script itself (created by its migrations, exported by its code): its objects are the script's, keyed by tenant and script; idFromName, newUniqueId, idFromString, get, getByName, fetch and RPC to the object, its SQLite storage; locally alarms are refused (a facet cannot set one); in production Cloudflare's own (docs/bindings.md); `script_name` of another script and `environment` are refused",
+		"`class_name`, a class of the script itself (created by its migrations, exported by its code): its objects are the script's, keyed by tenant and script; idFromName, newUniqueId, idFromString, get, getByName, fetch and RPC to the object, its SQLite storage, alarms (setAlarm, getAlarm, deleteAlarm, alarm() with retries; locally kept by the platform, since a facet cannot set one); in production Cloudflare's own (docs/bindings.md); `script_name` of another script and `environment` are refused",
 	),
 	service: differently(
 		"another script of the same tenant by its name (another tenant's is refused like a missing one), its live deployment at each call: `fetch` and the RPC methods of its default export or of `entrypoint` (property reads are not forwarded); `environment` is refused (docs/bindings.md)",

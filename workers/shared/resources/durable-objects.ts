@@ -42,3 +42,37 @@ export type DurableObjects = z.infer<typeof durableObjectsSchema>;
  */
 export const objectKey = (owner: { tenantId: string; scriptId: string; className: string }, name: string) =>
 	`${owner.tenantId}/${owner.scriptId}/${owner.className}/${name}`;
+
+/** Who an object belongs to: what a Durable Object binding's props name (the dispatcher's FerryObjects). */
+export interface ObjectOwner {
+	tenantId: string;
+	scriptId: string;
+	scriptName: string;
+	className: string;
+}
+
+/**
+ * Alarms as Cloudflare runs them (developers.cloudflare.com/durable-objects/api/alarms/): a failed
+ * alarm() is retried with exponential backoff, 2 s after the first failure, at most 6 times.
+ */
+export const ALARM_RETRY_START_MS = 2_000;
+export const ALARM_MAX_RETRIES = 6;
+/** How soon an alarm no runtime process could take (restarting, the script quarantined) is tried again; not a retry. */
+export const ALARM_UNAVAILABLE_RETRY_MS = 1_000;
+
+/**
+ * What became of one delivery of an object's alarm: its alarm() ran (or threw), the object no longer
+ * has that alarm (replaced or deleted meanwhile), its script is gone (deleted, or no longer this
+ * tenant's), or nothing could run it now.
+ */
+export type AlarmOutcome = "ran" | "failed" | "stale" | "gone" | "unavailable";
+
+/** The local platform's alarm clock, in the control process (PlatformServices): one alarm per object, or none. */
+export interface ObjectAlarmClock {
+	setObjectAlarm(owner: ObjectOwner, id: string, scheduledTime: number | null): Promise<void>;
+}
+
+/** A runtime process's side of an alarm's delivery (the dispatcher's Scheduler entrypoint). */
+export interface ObjectAlarmRunner {
+	objectAlarm(owner: ObjectOwner, id: string, scheduledTime: number, retryCount: number): Promise<AlarmOutcome>;
+}

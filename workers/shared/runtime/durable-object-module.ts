@@ -8,10 +8,28 @@
  * random bytes, `idFromString` checks 64 hex digits. A stub is a Proxy: `fetch` and any method name
  * become one call of FerryObjects with the id's hex, which the platform keys by the binding's tenant,
  * script and class, so an id of another tenant names nothing of theirs.
+ *
+ * Alarms: workerd refuses them inside a facet ("Facets currently cannot set alarms."), so the
+ * platform main module exports, for each bound class, a subclass (`withAlarms`) whose constructor
+ * gives the object's own `ctx.storage` (and its transactions) `setAlarm`, `getAlarm` and
+ * `deleteAlarm` of the platform's: calls of FerryObjects with the object's id (the host passes it
+ * in the class's props), which the host keeps and the local platform's clock fires
+ * (local/control/object-alarms.ts). The rest of ctx and storage is workerd's own, untouched. The
+ * host runs the tenant's `alarm(alarmInfo)` through the subclass's ALARM_METHOD, since RPC reserves
+ * the name `alarm`.
  */
+import type { DurableObjectBinding } from "../resources/durable-objects";
+
+/** The props key under which the host names the object (its id, 64 hex) to the class it runs. */
+export const OBJECT_PROP = "ferry.object";
+/** The subclass's method that runs the tenant's alarm(): workerd's RPC refuses to call "alarm" itself. */
+export const ALARM_METHOD = "ferry alarm";
+
+/** The compatibility date from which `deleteAll()` deletes the object's alarm as well. */
+const DELETE_ALL_DELETES_ALARM = "2026-02-24";
 
 /** Runs in the tenant isolate, as JavaScript: keep it to what workerd gives every Worker. */
-export const durableObjectSource = (bindings: string[]) => `
+export const durableObjectSource = (bindings: DurableObjectBinding[], compatibilityDate: string) => `
 import { env } from "cloudflare:workers";
 
 const K = new Uint32Array([
@@ -105,5 +123,83 @@ class DurableObjectNamespace {
 	jurisdiction() { return this; }
 }
 
-for (const name of ${JSON.stringify(bindings)}) env[name] = new DurableObjectNamespace(env[name]);
+/** Each class's FerryObjects binding (any of its bindings: their props name the same class), for its alarms. */
+const alarmBindings = {};
+for (const { binding, className } of ${JSON.stringify(bindings)}) {
+	alarmBindings[className] ??= env[binding];
+	env[binding] = new DurableObjectNamespace(env[binding]);
+}
+
+const define = (target, methods) => {
+	for (const [name, value] of Object.entries(methods)) Object.defineProperty(target, name, { value, configurable: true, writable: true });
+};
+
+/** workerd's own checks and words (actor-state.c++, worker.c++). */
+function alarmTime(scheduledTime) {
+	const time = scheduledTime instanceof Date ? scheduledTime.getTime() : scheduledTime;
+	if (typeof time !== "number" || Number.isNaN(time)) throw new TypeError("setAlarm() takes a Date or a number of milliseconds since the epoch");
+	if (time <= 0) throw new TypeError("setAlarm() cannot be called with an alarm time <= 0");
+	return time;
+}
+
+/** The object's storage with the platform's alarm methods; one after another, in the order they were called. */
+function withPlatformAlarms(storage, binding, id, hasHandler) {
+	let last = Promise.resolve();
+	const inOrder = (operation) => {
+		const next = last.then(operation);
+		last = next.catch(() => undefined);
+		return next;
+	};
+	const alarms = {
+		setAlarm(scheduledTime) {
+			if (!hasHandler) throw new TypeError("Your Durable Object class must have an alarm() handler in order to call setAlarm()");
+			const time = alarmTime(scheduledTime);
+			return inOrder(async () => { await binding.setObjectAlarm(id, time); });
+		},
+		getAlarm() { return inOrder(() => binding.getObjectAlarm(id)); },
+		deleteAlarm() { return inOrder(async () => { await binding.deleteObjectAlarm(id); }); },
+	};
+	define(storage, alarms);
+	const { transaction, deleteAll } = storage;
+	define(storage, {
+		transaction(closure, ...rest) {
+			return transaction.call(storage, (txn) => {
+				define(txn, alarms);
+				return closure(txn);
+			}, ...rest);
+		},
+	});
+	// From compatibility date 2026-02-24, deleteAll() deletes the alarm too (Cloudflare's changelog of that day).
+	if (${JSON.stringify(compatibilityDate >= DELETE_ALL_DELETES_ALARM)})
+		define(storage, {
+			async deleteAll(...args) {
+				await deleteAll.apply(storage, args);
+				await alarms.deleteAlarm();
+			},
+		});
+}
+
+/**
+ * The tenant's class as the isolate's main module exports it: the same class (its name, methods
+ * and prototype chain), constructed with its own ctx whose storage's alarm methods are the
+ * platform's. Anything that is not one of the script's bound classes is left as it is.
+ */
+export function withAlarms(Base, className) {
+	const binding = alarmBindings[className];
+	if (typeof Base !== "function" || !binding) return Base;
+	const hasHandler = typeof Base.prototype?.alarm === "function";
+	const classes = {
+		[className]: class extends Base {
+			constructor(ctx, env) {
+				const id = ctx?.props?.[${JSON.stringify(OBJECT_PROP)}];
+				if (typeof id === "string") withPlatformAlarms(ctx.storage, binding, id, hasHandler);
+				super(ctx, env);
+			}
+			[${JSON.stringify(ALARM_METHOD)}](alarmInfo) {
+				return this.alarm(alarmInfo);
+			}
+		},
+	};
+	return classes[className];
+}
 `;
