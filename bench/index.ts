@@ -12,11 +12,12 @@ import { BENCHMARKS_DOC, writeResults } from "./docs-file.ts";
 import { log } from "./log.ts";
 import { describeMachine, machineLine } from "./machine.ts";
 import { measureBindings } from "./measure/bindings.ts";
+import { measureHotPath } from "./measure/hot-path.ts";
 import { measureTelemetry } from "./measure/telemetry.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
 import { deployBurst, freshStateMeasurements, logTelemetry, startFreshPlatform } from "./phases/fresh-state.ts";
 import { coldStartsOnState, largeStatePhase } from "./phases/large-state.ts";
-import { bindingsRows, coldUnpreparedRow, deployThroughputRow, missingRouteRow, rows, telemetryRows } from "./report/rows.ts";
+import { bindingsRows, coldUnpreparedRow, deployThroughputRow, hotPathRows, missingRouteRow, rows, telemetryRows } from "./report/rows.ts";
 import { renderTable } from "./report/table.ts";
 import type { Results } from "./results.ts";
 import { isSeeded, seededStateDir } from "./seed.ts";
@@ -67,6 +68,15 @@ async function onlyCold(): Promise<void> {
 	console.log(`\n${machineLine(machine)}\n\n${renderTable([coldUnpreparedRow(unprepared), missingRouteRow(missing)])}\n`);
 }
 
+/** `--only hot`: a warm request's CPU per process, dispatched (telemetry on and off) against direct and the two hop references, printed. */
+async function onlyHot(): Promise<void> {
+	const fresh = await startFreshPlatform();
+	log("the JS hello world: CPU per request per process, direct, behind a hop, behind the edge's hop, dispatched; alternately");
+	const hot = await measureHotPath(options.load, fresh.bench);
+	await fresh.stop();
+	console.log(`\n${machineLine(machine)}\n\n${renderTable(hotPathRows(hot, options.load.connections))}\n`);
+}
+
 async function fullRun(): Promise<void> {
 	const fresh = await startFreshPlatform();
 	const large = await largeStatePhase(options, scripts, fresh);
@@ -100,7 +110,7 @@ async function fullRun(): Promise<void> {
 }
 
 try {
-	const only = { bindings: onlyBindings, telemetry: onlyTelemetry, deploys: onlyDeploys, cold: onlyCold };
+	const only = { bindings: onlyBindings, telemetry: onlyTelemetry, deploys: onlyDeploys, cold: onlyCold, hot: onlyHot };
 	await (options.only ? only[options.only]() : fullRun());
 } catch (error) {
 	log(`failed: ${error instanceof Error ? error.message : String(error)}`);

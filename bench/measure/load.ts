@@ -13,7 +13,13 @@ import type { LoadResult } from "../wrk-output.ts";
 
 export type LoadTarget = { port: number } & ({ host: string } | { labels: string[] });
 
-export async function measureLoad(settings: LoadSettings, target: LoadTarget, connections = settings.connections): Promise<LoadResult> {
+/** `beforeRun` is called between the warm-up and the measured run (the CPU counters of measure/hot-path.ts). */
+export async function measureLoad(
+	settings: LoadSettings,
+	target: LoadTarget,
+	connections = settings.connections,
+	beforeRun?: () => void,
+): Promise<LoadResult> {
 	const run = (durationSeconds: number) =>
 		wrk({
 			url: `http://127.0.0.1:${target.port}/`,
@@ -24,6 +30,7 @@ export async function measureLoad(settings: LoadSettings, target: LoadTarget, co
 		});
 	if ("labels" in target && target.labels.length > 1) await touchEach(target.port, target.labels);
 	await run(settings.warmupSeconds);
+	beforeRun?.();
 	const result = await run(settings.durationSeconds);
 	// A 404 or 500 means the run measured an error page, not the hello world: no number is better.
 	if (result.non2xx > 0)

@@ -2,6 +2,7 @@
 
 import { formatBytes, formatMs } from "../../workers/shared/format.ts";
 import { SMALL_ASSET } from "../measure/assets.ts";
+import { describeCpu, type HotPathLoad, type HotPathResults, totalUs } from "../measure/hot-path.ts";
 import type { Results } from "../results.ts";
 import { median, percentile } from "../stats.ts";
 import type { LoadResult } from "../wrk-output.ts";
@@ -82,6 +83,43 @@ export function telemetryRows({ on, off, onOne, offOne, tailMs }: Results["telem
 			result: `p50 ${formatMs(tailP50)}, p99 ${formatMs(percentile(tailMs, 99))}, max ${formatMs(Math.max(...tailMs))}`,
 			target: "p50 < 500 ms",
 			verdict: msAtMost(tailP50, 500),
+		},
+	];
+}
+
+const HOT_PATH_LOADS: Record<HotPathLoad, string> = {
+	direct: "JS hello world, direct",
+	hop: "Reference: direct behind one service-binding hop",
+	edgeHop: "Reference: direct behind the edge's hop to another process",
+	untraced: "JS hello world, dispatched, telemetry collection off",
+	dispatched: "JS hello world, dispatched",
+};
+
+/**
+ * `--only hot`: each load's CPU per request by process, and the dispatched path against the two
+ * references (issue 19 item 2: dispatched ÷ one hop ≥ 0.95, as CPU per request, the inverse ratio).
+ */
+export function hotPathRows(results: HotPathResults, connections: number): Row[] {
+	const loads = Object.entries(HOT_PATH_LOADS).map(([name, measurement]): Row => {
+		const run = results[name as HotPathLoad];
+		return {
+			measurement: `${measurement} (${connections} conn)`,
+			result: `${describeCpu(run.cpuUs)}; ${formatRate(run.load.requestsPerSecond)}`,
+		};
+	});
+	const cost = (name: HotPathLoad) => totalUs(results[name]);
+	const versus = (reference: HotPathLoad, dispatched: HotPathLoad) => cost(reference) / cost(dispatched);
+	return [
+		...loads,
+		{
+			measurement: "Dispatched ÷ one-hop reference, as CPU per request (reference ÷ dispatched), telemetry off",
+			result: formatRatio(versus("hop", "untraced")),
+			target: "≥ 0.95",
+			verdict: ratioAtLeast(versus("hop", "untraced"), 0.95),
+		},
+		{
+			measurement: "Dispatched ÷ edge-hop reference (the same process layout), as CPU per request, telemetry off",
+			result: formatRatio(versus("edgeHop", "untraced")),
 		},
 	];
 }

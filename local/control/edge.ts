@@ -4,12 +4,13 @@
  * `localhost` or `127.0.0.1` (stock Node clients cannot resolve `api.localhost`); every other
  * host to the runtime process that owns its script under TENANT_DOMAIN (./slots.ts), unchanged: the
  * runtime's dispatcher resolves the route itself, from its own cache. The edge never runs tenant code
- * and reads no storage; per request it picks a slot, notes the request in flight until its response
- * headers arrive (./in-flight.ts) and forwards it through the slot's external service binding.
+ * and reads no storage; per request it gives the request its id (`cf-ray`, as Cloudflare does), picks a
+ * slot, notes the request in flight until its response headers arrive (./in-flight.ts) and forwards
+ * it through the slot's external service binding.
  */
 import { unavailablePage } from "../../dispatch/src/pages";
 import { hostOf, isLoopbackClientV4, type PlatformHost, platformHostOf, routeLabel } from "../../workers/shared/hosts";
-import { requestIdOf } from "../../workers/shared/http/request-id";
+import { requestIdOf, withNewRequestId } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
 import { added, inFlight, slots } from "./state";
 
@@ -26,7 +27,8 @@ export function edge(request: Request, env: ControlEnv): Response | Promise<Resp
 	return forward(request, env, routeLabel(host, env.TENANT_DOMAIN) ?? "");
 }
 
-function forward(request: Request, env: ControlEnv, label: string): Response | Promise<Response> {
+function forward(incoming: Request, env: ControlEnv, label: string): Response | Promise<Response> {
+	const request = withNewRequestId(incoming);
 	const channel = slots.pick(label);
 	// Held (a suspect of a wedge, for the moment the supervisor takes to decide) or no runtime up.
 	if (typeof channel !== "object") return unavailablePage(requestIdOf(request));

@@ -56,7 +56,7 @@ const external = (port: number, http: { injectRequestHeaders?: { name: string; v
  * header a client sent is replaced). workerd adds both as headers on the way to a runtime process
  * (its socket reads MF-CF-Blob into request.cf), so the edge's JavaScript never copies a request.
  */
-function requestFacts(host: string): { name: string; value: string }[] {
+export function requestFacts(host: string): { name: string; value: string }[] {
 	const cf = {
 		asn: 395747,
 		colo: "DFW",
