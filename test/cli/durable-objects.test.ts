@@ -147,6 +147,22 @@ describe("Durable Objects with ferry deploy", () => {
 		expect(missing.text).toContain("noSuchMethod");
 	});
 
+	it("lists the script's classes with their bindings in ferry resources list (and GET /v1/resources), for its tenant only", async () => {
+		const name = uniqueName("listed");
+		await a.ok(["deploy"], { cwd: counterProject(name) });
+		const listed = JSON.parse(await a.ok(["resources", "list", "--json"])) as {
+			durable_objects: { script: string; class_name: string; bindings: string[]; sqlite: boolean; objects: number | null }[];
+		};
+		expect(listed.durable_objects.filter((c) => c.script === name)).toEqual([
+			{ script: name, class_name: "Counter", bindings: ["COUNTER"], sqlite: true, objects: null },
+		]);
+		const table = await a.ok(["resources", "list"]);
+		expect(table).toMatch(/SCRIPT\s+DURABLE OBJECT CLASS\s+BINDINGS\s+STORAGE/);
+		expect(table).toMatch(new RegExp(`${name}\\s+Counter\\s+COUNTER\\s+sqlite`));
+		const theirs = JSON.parse(await b.ok(["resources", "list", "--json"])) as { durable_objects: { script: string }[] };
+		expect(theirs.durable_objects.map((c) => c.script)).not.toContain(name);
+	});
+
 	it("fails the deploy of a class the code does not export: wrangler's check before bundling, the API's at the load stage", async () => {
 		const source = "export default { fetch: () => new Response('no class') };\n";
 		const bundled = await a.run(["deploy"], { cwd: counterProject(uniqueName("noexport"), source) });

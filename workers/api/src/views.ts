@@ -319,6 +319,24 @@ export interface ResourceView {
 	bytes: number | null;
 }
 
+/** A Durable Object class of one of the tenant's scripts, as its live deployment has it (`GET /v1/resources`). */
+export interface ObjectClassView {
+	script: string;
+	class_name: string;
+	/** The env names that bind it in that deployment (none: only a migration creates it). */
+	bindings: string[];
+	/** Created by `new_sqlite_classes` (else `new_classes`; locally SQLite-backed either way). */
+	sqlite: boolean;
+	/** How many objects it has: null, since no store lists a class's objects cheaply (docs/api.md). */
+	objects: number | null;
+}
+
+/** `GET /v1/resources`. */
+export interface ResourcesAnswer {
+	resources: ResourceView[];
+	durable_objects: ObjectClassView[];
+}
+
 /** `GET /v1/kv/:namespace/keys`: one page of keys, in KV's shape. */
 export interface KvKeysAnswer {
 	keys: { name: string; expiration?: number; metadata?: unknown }[];

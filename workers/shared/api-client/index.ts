@@ -26,6 +26,7 @@ import type {
 	PlansAnswer,
 	ProgressLine,
 	Resource,
+	ResourcesAnswer,
 	RollbackResult,
 	SchedulesAnswer,
 	Script,
@@ -260,9 +261,9 @@ export class FerryApi {
 		});
 	}
 
-	/** The tenant's resources (KV namespaces, R2 buckets), with their sizes where the platform keeps the data. */
+	/** The tenant's resources (KV namespaces, R2 buckets, D1 databases) with their sizes where the platform keeps the data, and its scripts' Durable Object classes. */
 	listResources() {
-		return this.http.json<{ resources: Resource[] }>("GET", "/v1/resources");
+		return this.http.json<ResourcesAnswer>("GET", "/v1/resources");
 	}
 
 	/** Deletes one of the tenant's resources and all its data. */

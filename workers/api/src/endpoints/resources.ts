@@ -1,12 +1,14 @@
 /**
  * The tenant's resources (docs/bindings.md, docs/api.md "Resources"): `GET /v1/resources` lists
  * what its deployments bound, `DELETE /v1/resources/:type/:name` deletes one with its data, and
+ * its scripts' Durable Object classes (read from their live deployments' manifests),
  * `/v1/kv/:namespace/…` reads and writes a KV namespace's keys (what `ferry kv key` calls),
  * `/v1/r2/:bucket/objects/:key` an R2 bucket's objects (what `ferry r2 object` calls). Every
  * route finds the resource for the token's tenant first: another tenant's answers 404 like a missing
  * one, and the store is reached with the tenant id of the token, never one the request names.
  */
 import { z } from "zod";
+import { ArtifactStore } from "../../../shared/artifacts";
 import { formatBytes } from "../../../shared/format";
 import { BodyTooLargeError, readLimited } from "../../../shared/http/body";
 import { FerryError } from "../../../shared/http/errors";
@@ -17,10 +19,11 @@ import { checkKey, checkList, checkPut, KV_LIMITS, KvError } from "../../../shar
 import { R2_LIMITS } from "../../../shared/resources/r2";
 import { sqlStatements } from "../../../shared/resources/sql-statements";
 import { iso } from "../../../shared/time";
+import { scriptsOf } from "../deploy/queries";
 import { factory } from "../env";
 import { deleteResourceRow, findResource, resourcesOf } from "../resources/store";
 import { validate } from "../validate";
-import type { D1QueryAnswer, KvKeysAnswer, ResourceView } from "../views";
+import type { D1QueryAnswer, KvKeysAnswer, ObjectClassView, ResourcesAnswer, ResourceView } from "../views";
 
 /** The resources Worker (locally, in the control process); none with the dispatch namespace, whose KV is Cloudflare's own. */
 const resourcesWorker = (env: ApiEnv): ResourcesApi | undefined =>
@@ -37,6 +40,34 @@ function store(env: ApiEnv): ResourcesApi {
 function kvFailure(error: unknown): never {
 	if (error instanceof KvError) throw new FerryError(error.status === 413 ? "payload_too_large" : "invalid_request", error.detail);
 	throw error;
+}
+
+/** Manifests read at once while listing a tenant's Durable Object classes. */
+const MANIFEST_READS = 8;
+
+/** Each live script's Durable Object classes, by script then class; one manifest read (R2) per live script. */
+async function objectClassesOf(env: ApiEnv, db: Parameters<typeof scriptsOf>[0], tenantId: string): Promise<ObjectClassView[]> {
+	const live = (await scriptsOf(db, tenantId)).filter((s): s is typeof s & { liveId: string } => s.liveId !== null);
+	const artifacts = new ArtifactStore(env.ARTIFACTS);
+	const perScript: ObjectClassView[][] = [];
+	for (let i = 0; i < live.length; i += MANIFEST_READS) {
+		const batch = live.slice(i, i + MANIFEST_READS);
+		perScript.push(
+			...(await Promise.all(
+				batch.map(async ({ name, liveId }) => {
+					const objects = (await artifacts.getManifest(liveId)).durableObjects;
+					return (objects?.classes ?? []).map((c) => ({
+						script: name,
+						class_name: c.name,
+						bindings: objects!.bindings.filter((b) => b.className === c.name).map((b) => b.binding),
+						sqlite: c.sqlite,
+						objects: null,
+					}));
+				}),
+			)),
+		);
+	}
+	return perScript.flat();
 }
 
 const namespaceParam = z.object({ namespace: resourceNameSchema });
@@ -56,7 +87,7 @@ export const resourceEndpoints = factory
 				return { type: row.type, name: row.name, created_at: iso(row.createdAt), keys: usage?.keys ?? null, bytes: usage?.bytes ?? null };
 			}),
 		);
-		return c.json({ resources: views });
+		return c.json({ resources: views, durable_objects: await objectClassesOf(c.env, c.var.db, c.var.tenant.id) } satisfies ResourcesAnswer);
 	})
 	.delete("/:type/:name", validate("param", z.object({ type: z.enum(RESOURCE_TYPES), name: resourceNameSchema })), async (c) => {
 		const { type, name } = c.req.valid("param");
