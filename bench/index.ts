@@ -15,9 +15,18 @@ import { measureBindings } from "./measure/bindings.ts";
 import { measureHotPath } from "./measure/hot-path.ts";
 import { measureTelemetry } from "./measure/telemetry.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
-import { deployBurst, freshStateMeasurements, logTelemetry, startFreshPlatform } from "./phases/fresh-state.ts";
+import { deployBurst, freshStateMeasurements, logTelemetry, startFreshPlatform, wasiAgainstHello } from "./phases/fresh-state.ts";
 import { coldStartsOnState, largeStatePhase } from "./phases/large-state.ts";
-import { bindingsRows, coldUnpreparedRow, deployThroughputRow, hotPathRows, missingRouteRow, rows, telemetryRows } from "./report/rows.ts";
+import {
+	bindingsRows,
+	coldUnpreparedRow,
+	deployThroughputRow,
+	hotPathRows,
+	missingRouteRow,
+	rows,
+	telemetryRows,
+	wasiRow,
+} from "./report/rows.ts";
 import { renderTable } from "./report/table.ts";
 import type { Results } from "./results.ts";
 import { isSeeded, seededStateDir } from "./seed.ts";
@@ -77,6 +86,14 @@ async function onlyHot(): Promise<void> {
 	console.log(`\n${machineLine(machine)}\n\n${renderTable(hotPathRows(hot, options.load.connections))}\n`);
 }
 
+/** `--only wasi`: the WASI hello world against the JS one, on a fresh platform, printed. */
+async function onlyWasi(): Promise<void> {
+	const fresh = await startFreshPlatform();
+	const wasi = await wasiAgainstHello(fresh, options.load);
+	await fresh.stop();
+	console.log(`\n${machineLine(machine)}\n\n${renderTable([wasiRow(wasi, options.load.connections)])}\n`);
+}
+
 async function fullRun(): Promise<void> {
 	const fresh = await startFreshPlatform();
 	const large = await largeStatePhase(options, scripts, fresh);
@@ -110,7 +127,7 @@ async function fullRun(): Promise<void> {
 }
 
 try {
-	const only = { bindings: onlyBindings, telemetry: onlyTelemetry, deploys: onlyDeploys, cold: onlyCold, hot: onlyHot };
+	const only = { bindings: onlyBindings, telemetry: onlyTelemetry, deploys: onlyDeploys, cold: onlyCold, hot: onlyHot, wasi: onlyWasi };
 	await (options.only ? only[options.only]() : fullRun());
 } catch (error) {
 	log(`failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,6 +4,7 @@ import type { BindingResults } from "./measure/bindings.ts";
 import type { FirstRequests } from "./measure/cold-start.ts";
 import type { DeployThroughput } from "./measure/deploy-throughput.ts";
 import type { TelemetryResults } from "./measure/telemetry.ts";
+import type { WasiResults } from "./measure/wasi.ts";
 import type { SeedReport } from "./seed.ts";
 import type { LoadResult } from "./wrk-output.ts";
 
@@ -35,8 +36,8 @@ export interface Results {
 	bindings: BindingResults;
 	/** The hello world with telemetry collection on and off, and live tail delivery (measure/telemetry.ts). */
 	telemetry: TelemetryResults;
-	/** WASI hello world through the dispatcher, and the JS hello world measured alternately with it. */
-	wasi: { wasi: LoadResult; hello: LoadResult };
+	/** WASI hello world through the dispatcher, and the JS hello world measured alternately with it, with workerd's CPU per request (measure/wasi.ts). */
+	wasi: WasiResults;
 	/** The hello world reading 8 secrets from env on each request, and the JS hello world measured alternately with it. */
 	secrets: { secrets: LoadResult; hello: LoadResult };
 	/** Milliseconds: the first request to a newly deployed script (which its deploy prepared), and warm requests to the same. */

@@ -28,11 +28,12 @@ import { compareLoads } from "../measure/compare.ts";
 import { measureDeploys } from "../measure/deploy-latency.ts";
 import { measureDeployThroughput } from "../measure/deploy-throughput.ts";
 import { measureTelemetry } from "../measure/telemetry.ts";
+import { type CpuLoad, measureWasi, WASI_SCRIPT } from "../measure/wasi.ts";
 import type { BenchOptions } from "../options.ts";
 import { type BenchPlatform, startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
 import { formatRate } from "../report/format.ts";
-import type { Results } from "../results.ts";
+import type { LoadSettings, Results } from "../results.ts";
 import { BENCH_STATE, seedBundle, seedName } from "../seed.ts";
 import { median } from "../stats.ts";
 
@@ -67,7 +68,7 @@ export async function startFreshPlatform(): Promise<FreshPlatform> {
 	const { api, token } = await createTenant(bench.port, bench.adminToken, "bench");
 	await Promise.all(HOT_SET.map((_, index) => deploy(api, seedBundle(index))));
 	await deploy(api, jsBundle("hello"));
-	await deploy(api, wasiBundle("hello-wasi"));
+	await deploy(api, wasiBundle(WASI_SCRIPT));
 	await deployKvReader(api);
 	await deployRpcCaller(api);
 	await deployR2Reader(api);
@@ -120,10 +121,7 @@ export async function freshStateMeasurements(fresh: FreshPlatform, options: Benc
 	const [asset, assetHello] = await compareLoads(options.load, [{ port, host: ASSET_HOST }, hello]);
 	log(`  ${formatRate(asset.requestsPerSecond)} asset, ${formatRate(assetHello.requestsPerSecond)} hello world`);
 
-	log("WASI hello world and the JS hello world, dispatched, alternately");
-	const [wasiHello, wasiJs] = await compareLoads(options.load, [{ port, host: "hello-wasi.localhost" }, hello]);
-	log(`  ${formatRate(wasiHello.requestsPerSecond)} WASI, ${formatRate(wasiJs.requestsPerSecond)} JS`);
-	const wasi = { wasi: wasiHello, hello: wasiJs };
+	const wasi = await wasiAgainstHello(fresh, options.load);
 
 	log("a warm KV read, a service binding RPC and a small R2 get per request, and the JS hello world, one connection, alternately");
 	const bindings = await measureBindings(options.load, port);
@@ -167,6 +165,17 @@ export async function freshStateMeasurements(fresh: FreshPlatform, options: Benc
 	} finally {
 		pinned.close();
 	}
+}
+
+/** The WASI row's alternation (measure/wasi.ts), logged. */
+export async function wasiAgainstHello({ bench }: FreshPlatform, settings: LoadSettings): Promise<Results["wasi"]> {
+	log("WASI hello world and the JS hello world, dispatched, alternately");
+	const wasi = await measureWasi(settings, bench.port, () => bench.platform.workerdPorts());
+	const cpu = ({ cpuUsPerRequest: { control, runtimes } }: CpuLoad) => `${Math.round(control + runtimes)} µs CPU/request`;
+	log(
+		`  ${formatRate(wasi.wasi.requestsPerSecond)} WASI (${cpu(wasi.wasi)}), ${formatRate(wasi.hello.requestsPerSecond)} JS (${cpu(wasi.hello)})`,
+	);
+	return wasi;
 }
 
 /** The deploys-per-second row's burst of new scripts (measure/deploy-throughput.ts), logged. */

@@ -137,7 +137,7 @@ function run(runner: WagiRunner, request: Request, body: Uint8Array, vars: Reado
 		// A trap (RuntimeError), a stack overflow, or a WASI call the library refuses by throwing.
 		throw new WagiFailure(`the WASI module trapped: ${describeError(error)}${stderrTail(stderr)}`);
 	} finally {
-		if (stderr.bytes().byteLength > 0)
+		if (stderr.byteLength > 0)
 			log.info("WASI module stderr", { stderr: stderr.text(), ...(stderr.overflow ? { droppedBytes: stderr.overflow } : {}) });
 	}
 	if (stdout.overflow > 0) throw new WagiFailure(`the WASI module wrote more than ${formatBytes(LIMITS.wasiStdoutBytes)} to stdout`);

@@ -54,6 +54,11 @@ export class CapturedOutput extends Fd {
 		this.kept += data.byteLength;
 	}
 
+	/** Bytes kept. */
+	get byteLength(): number {
+		return this.kept;
+	}
+
 	bytes(): Uint8Array {
 		return concat(this.chunks, this.kept);
 	}
