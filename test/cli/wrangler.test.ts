@@ -420,6 +420,18 @@ export default {
 		expect(second).toContain("env.CACHE (inherited)");
 		expect(await read(name)).toEqual({ text: "v2", cache: "hello", notes: ["first"], file: "file body", count: 2, calc: "calc answers" });
 
+		// wrangler d1 execute --remote runs SQL on the database the deploy bound, one result per statement.
+		const dir = resourcesProject(name, calc, "v2");
+		const executed = await json<{ results: unknown[] }[]>(
+			alice,
+			["d1", "execute", "DB", "--remote", "--command", "SELECT body FROM notes; SELECT count(*) AS n FROM notes"],
+			dir,
+		);
+		expect(executed.map((r) => r.results)).toEqual([[{ body: "first" }], [{ n: 1 }]]);
+		const bad = await wrangler(alice, ["d1", "execute", "DB", "--remote", "--command", "SELECT * FROM nowhere"], dir);
+		expect(bad.code).not.toBe(0);
+		expect(bad.stdout + bad.stderr).toContain("D1_ERROR: no such table: nowhere: SQLITE_ERROR [code: 7500]");
+
 		// The same project deployed by another tenant provisions its own: none of alice's data.
 		const other = uniqueName("wr-res");
 		await ok(bob, ["deploy"], resourcesProject(other, await deployCalc(bob), "bob"));

@@ -48,6 +48,7 @@ const JSON_BODIES: Record<string, unknown> = {
 	"POST /client/v4/accounts/:account_id/storage/kv/namespaces": { title: "cf-namespace" },
 	"POST /client/v4/accounts/:account_id/d1/database": { name: "cf-database" },
 	"POST /client/v4/accounts/:account_id/r2/buckets": { name: "cf-bucket" },
+	"POST /client/v4/accounts/:account_id/d1/database/:name/query": { sql: "SELECT 1" },
 };
 /** Uploads: multipart, refused for another tenant's script before the body is read. */
 const MULTIPART = [

@@ -2,11 +2,14 @@
  * The tenant's D1 databases (`/d1/database`): what `wrangler deploy` looks up by `database_name`,
  * lists and creates for a `[[d1_databases]]` entry without a `database_id` (wrangler's
  * provisioning), and binds by the `uuid` it gets back. A database's uuid is its name in the
- * tenant's space (./resource-names.ts).
+ * tenant's space (./resource-names.ts). `POST …/:name/query` (`wrangler d1 execute --remote`, and its
+ * `d1 migrations list|apply --remote`) runs SQL as `POST /v1/d1/:database/query` does.
  */
 import { z } from "zod";
 import type { ResourceRow } from "../../../shared/db/schema";
+import { FerryError } from "../../../shared/http/errors";
 import { iso } from "../../../shared/time";
+import { queryBody, queryDatabase } from "../endpoints/resources";
 import { factory } from "../env";
 import { validate } from "../validate";
 import { CloudflareError, ok, pageOf } from "./envelope";
@@ -41,4 +44,17 @@ export const d1Endpoints = factory
 		const row = await resourceNamed(c.var.db, c.var.tenant.id, "d1", id);
 		if (!row) throw missing(id);
 		return ok(c, databaseView(row));
+	})
+	.post("/database/:name/query", validate("json", queryBody.partial({ params: true })), async (c) => {
+		const id = c.req.param("name");
+		const row = await resourceNamed(c.var.db, c.var.tenant.id, "d1", id);
+		if (!row) throw missing(id);
+		const { sql, params } = c.req.valid("json");
+		try {
+			return ok(c, await queryDatabase(c.env, { tenantId: row.tenantId, type: "d1", name: row.name }, sql, params ?? []));
+		} catch (error) {
+			// D1's code for a query that failed, with D1's message (what wrangler prints).
+			if (error instanceof FerryError && error.code === "invalid_request") throw new CloudflareError(400, 7500, error.message);
+			throw error;
+		}
 	});

@@ -262,7 +262,28 @@ function d1Statements(sql: string, params: D1Value[]): D1Query[] {
 		);
 	return checkBatch(statements.map((statement) => ({ sql: statement, params })));
 }
-const queryBody = z.strictObject({
+/**
+ * The SQL's statements run on the tenant's database, one D1 result each (what /v1's query endpoint
+ * and /client/v4's, wrangler's `d1 execute --remote`, answer); bad SQL is `invalid_request` with D1's message.
+ */
+export async function queryDatabase(
+	env: ApiEnv,
+	ref: ResourceRef,
+	sql: string,
+	params: (number | string | null | boolean)[],
+): Promise<D1QueryAnswer["results"]> {
+	let answer: Awaited<ReturnType<ResourcesApi["d1Query"]>>;
+	try {
+		answer = await store(env).d1Query(ref, d1Statements(sql, params.map(d1Value)));
+	} catch (error) {
+		if (error instanceof D1Error) throw new FerryError("invalid_request", error.message);
+		throw error;
+	}
+	if (!answer.ok) throw new FerryError("invalid_request", `D1_ERROR: ${answer.error}`);
+	return answer.results.map(d1Result);
+}
+
+export const queryBody = z.strictObject({
 	sql: z.string().min(1, "sql is the SQL to run"),
 	params: z.array(z.union([z.number(), z.string(), z.null(), z.boolean()])).default([]),
 });
@@ -278,14 +299,6 @@ export const d1Endpoints = factory
 	.post("/:database/query", validate("param", databaseParam), validate("json", queryBody), async (c) => {
 		const ref = await resourceRef(c, "d1", c.req.valid("param").database);
 		const body = c.req.valid("json");
-		let answer: Awaited<ReturnType<ResourcesApi["d1Query"]>>;
-		try {
-			answer = await store(c.env).d1Query(ref, d1Statements(body.sql, body.params.map(d1Value)));
-		} catch (error) {
-			if (error instanceof D1Error) throw new FerryError("invalid_request", error.message);
-			throw error;
-		}
-		if (!answer.ok) throw new FerryError("invalid_request", `D1_ERROR: ${answer.error}`);
-		const result: D1QueryAnswer = { results: answer.results.map(d1Result) };
+		const result: D1QueryAnswer = { results: await queryDatabase(c.env, ref, body.sql, body.params) };
 		return c.json(result);
 	});
