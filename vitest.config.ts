@@ -92,6 +92,8 @@ export default defineConfig({
 					environment: "node",
 					fileParallelism: false,
 					sequence: { groupOrder: 1 },
+					// Every platform's state seeded with the run's built Workers and migrated D1.
+					globalSetup: ["./test/support/state-template.ts"],
 					testTimeout: 120_000,
 					hookTimeout: 90_000,
 				},
@@ -103,16 +105,20 @@ export default defineConfig({
 					name: "browser",
 					include: ["test/browser/**/*.test.ts"],
 					environment: "node",
+					globalSetup: ["./test/support/state-template.ts"],
 					testTimeout: 60_000,
 					hookTimeout: 120_000,
 				},
 			},
 			{
-				// The real local platform in its own process, driven over HTTP as a user would.
+				// The real local platform in its own process, driven over HTTP as a user would: one shared
+				// `npm run dev` for the files that do not stop or restart theirs (test/e2e/global-setup.ts,
+				// each test its own tenant), one of its own for each file that does.
 				test: {
 					name: "e2e",
 					include: ["test/e2e/**/*.test.ts"],
 					environment: "node",
+					globalSetup: ["./test/e2e/global-setup.ts"],
 					testTimeout: 60_000,
 					hookTimeout: 60_000,
 				},

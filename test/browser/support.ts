@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { ROOT } from "../../local/paths.ts";
 import { type LocalPlatform, startLocalPlatform } from "../../local/platform.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
+import { seedStateDir } from "../support/state-template.ts";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -89,6 +90,7 @@ export function harnessForFile(): () => Harness {
 	const contexts: BrowserContext[] = [];
 	beforeAll(async () => {
 		stateDir = mkdtempSync(path.join(tmpdir(), "ferry-browser-"));
+		seedStateDir(stateDir);
 		const adminToken = `browser-admin-${process.pid}`;
 		const [platform, browser] = await Promise.all([
 			startLocalPlatform({ port: 0, stateDir, adminToken, health: false, onEvent: () => undefined }),

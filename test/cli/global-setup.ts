@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startLocalPlatform } from "../../local/platform.ts";
+import { prepareStateTemplate, seedStateDir } from "../support/state-template.ts";
 
 export interface PlatformInfo {
 	apiUrl: string;
@@ -21,6 +22,9 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
 	const stateDir = mkdtempSync(path.join(tmpdir(), "ferry-cli-platform-"));
+	// Built Workers and migrated D1 from the run's template (test/support/state-template.ts).
+	await prepareStateTemplate();
+	seedStateDir(stateDir);
 	// The test clock: cron triggers fire only for the minutes a test names, never on their own.
 	const platform = await startLocalPlatform({ port: 0, stateDir, adminToken: "cli-test-admin-token", health: false, testClock: true });
 	project.provide("platform", {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { type LocalPlatform, startLocalPlatform } from "../../local/platform.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
 import { startOfMinute } from "../../workers/shared/schedules/cron.ts";
+import { seedStateDir } from "../support/state-template.ts";
 
 const ADMIN = "e2e-cron-admin-token";
 let platform: LocalPlatform;
@@ -18,6 +19,7 @@ let stateDir: string;
 
 beforeAll(async () => {
 	stateDir = mkdtempSync(path.join(tmpdir(), "ferry-e2e-cron-"));
+	seedStateDir(stateDir);
 	platform = await startLocalPlatform({ port: 0, stateDir, adminToken: ADMIN, health: false, onEvent: () => undefined });
 });
 

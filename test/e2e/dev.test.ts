@@ -1,6 +1,7 @@
 /**
- * `npm run dev` itself: the ready file it writes for programs that start it, and what it says when
- * its port is taken.
+ * `npm run dev` itself, on a state directory as a user's first start has it (nothing built or
+ * migrated yet): the ready file it writes for programs that start it, and what it says when its port
+ * is taken.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -10,7 +11,7 @@ import { type DevServer, runDev, startDevServer } from "./dev-server.ts";
 let dev: DevServer;
 
 beforeAll(async () => {
-	dev = await startDevServer({ adminToken: "e2e-dev-admin-token" });
+	dev = await startDevServer({ adminToken: "e2e-dev-admin-token", unseeded: true });
 });
 
 afterAll(() => dev?.stop());

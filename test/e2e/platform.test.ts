@@ -1,22 +1,13 @@
 /**
  * The local platform as a user runs it: `npm run dev` in its own process, driven over real HTTP on
- * *.localhost (create a tenant → deploy → invoke → redeploy → preview → rollback → delete).
+ * *.localhost (create a tenant → deploy → invoke → redeploy → preview → rollback → delete). The
+ * project's shared platform (./global-setup.ts), as another tenant of it.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { loopbackFetch } from "../../loopback/index.ts";
-import { type DevServer, startDevServer } from "./dev-server.ts";
+import { sharedDevServer } from "./shared.ts";
 
-const ADMIN = "e2e-admin-token";
-let dev: DevServer;
-let api: string;
-let at: (label: string) => string;
-
-beforeAll(async () => {
-	dev = await startDevServer({ adminToken: ADMIN });
-	({ api, at } = dev);
-});
-
-afterAll(() => dev?.stop());
+const { api, at, adminToken: ADMIN } = sharedDevServer();
 
 function upload(source: string): FormData {
 	const form = new FormData();

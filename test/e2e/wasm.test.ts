@@ -1,30 +1,22 @@
 /**
- * WebAssembly on the local platform as a user drives it: `npm run dev --verbose` in its own process,
- * modules uploaded over HTTP the way `curl -F name=@file` sends them (untyped file parts), and
- * requests over real HTTP.
+ * WebAssembly on the local platform as a user drives it: `npm run dev --verbose` in its own process
+ * (the project's shared one, ./global-setup.ts), modules uploaded over HTTP the way `curl -F
+ * name=@file` sends them (untyped file parts), and requests over real HTTP.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { ROOT } from "../../local/paths.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
-import { type DevServer, startDevServer } from "./dev-server.ts";
+import { newTenant } from "./dev-server.ts";
+import { sharedDevServer } from "./shared.ts";
 
-const ADMIN = "e2e-wasm-admin-token";
-let dev: DevServer;
-let auth: { authorization: string };
+const dev = sharedDevServer();
+let auth: Record<string, string>;
 
 beforeAll(async () => {
-	dev = await startDevServer({ adminToken: ADMIN, verbose: true });
-	const created = await loopbackFetch(`${dev.api}/v1/tenants`, {
-		method: "POST",
-		headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-		body: JSON.stringify({ name: "wasm" }),
-	});
-	auth = { authorization: `Bearer ${((await created.json()) as { token: { token: string } }).token.token}` };
+	auth = await newTenant(dev, dev.adminToken, "wasm");
 });
-
-afterAll(() => dev?.stop());
 
 /** A file part as curl sends `-F name=@file`: no type of its own. */
 const filePart = (repoPath: string, name = path.basename(repoPath)) => new File([readFileSync(path.join(ROOT, repoPath))], name);
