@@ -11,7 +11,7 @@ import { budgetStopOf, nextMonthStart } from "../../workers/shared/budgets";
 import { hostOf, routeLabel } from "../../workers/shared/hosts";
 import { requestIdOf, withRequestId } from "../../workers/shared/http/request-id";
 import { log } from "../../workers/shared/log";
-import { platformReads } from "../../workers/shared/platform";
+import { type DeploymentCode, platformReads } from "../../workers/shared/platform";
 import type { RouteControlApi, RouteTableApi, RouteTarget } from "../../workers/shared/runtime/route";
 import { assetServerFor } from "./assets/server";
 import { fanOut } from "./cron";
@@ -138,7 +138,7 @@ export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements Route
 		await Promise.all(Array.from({ length: PREFETCH_IN_FLIGHT }, reader));
 	}
 
-	async refresh(labels: string[], prepare?: string[]): Promise<void> {
+	async refresh(labels: string[], prepare?: string[], code?: DeploymentCode): Promise<void> {
 		const warm = prepare && new Set(prepare);
 		// Labels another process serves are only dropped here: read on their first request if they ever
 		// come (a failover), rather than one read per process on every deploy.
@@ -154,7 +154,7 @@ export class RouteControl extends WorkerEntrypoint<DispatchEnv> implements Route
 		const warmUp = async (target: RouteTarget) => {
 			await Promise.all([
 				assets && target.assetFiles !== null ? assets.prepare(target.deploymentId) : undefined,
-				runtime.prepare(target, (work) => this.ctx.waitUntil(work)),
+				runtime.prepare(target, (work) => this.ctx.waitUntil(work), code?.manifest.deploymentId === target.deploymentId ? code : undefined),
 			]);
 		};
 		await Promise.all(

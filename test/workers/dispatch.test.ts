@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import dispatcher from "../../dispatch/src/index";
 import { forgetCachedCode, hasCachedCode } from "../../dispatch/src/runtime";
+import { platformReads } from "../../workers/shared/platform";
 import { readRoutes } from "../../workers/shared/platform/d1";
 import type { RouteControlApi, RouteTableApi } from "../../workers/shared/runtime/route";
 import { api, deploy, hello, json, newTenant, uniqueName, visit } from "./platform";
@@ -75,6 +76,18 @@ describe("routing", () => {
 		await env.ARTIFACTS.delete(`manifests/${deployment.id}.json`);
 		forgetCachedCode(deployment.id);
 		expect(await (await visit(`${name}.localhost`)).text()).toBe("started");
+	});
+
+	it("keeps the code a deploy hands its route refresh, without reading it back from R2", async () => {
+		const { name, deployment } = await deployed(hello("handed over"));
+		const code = await platformReads(env).deploymentCode(deployment.id);
+		// R2 loses the manifest and the cache the code: a read back would fail now.
+		await env.ARTIFACTS.delete(`manifests/${deployment.id}.json`);
+		forgetCachedCode(deployment.id);
+		await (env.ROUTES as unknown as RouteControlApi).refresh([name]);
+		expect(hasCachedCode(deployment.id)).toBe(false);
+		await (env.ROUTES as unknown as RouteControlApi).refresh([name], undefined, code);
+		expect(hasCachedCode(deployment.id)).toBe(true);
 	});
 
 	it("serves a route from a loaded route table without reading it (what a local runtime process starts with)", async () => {

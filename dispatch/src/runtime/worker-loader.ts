@@ -83,9 +83,11 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	 * fails; the isolate stays warm.
 	 *
 	 * The API waits for this before it answers the deploy, so both steps share one deadline: a slow
-	 * R2 read or a slow top level goes on under `waitUntil` and never holds the answer longer.
+	 * R2 read or a slow top level goes on under `waitUntil` and never holds the answer longer. A
+	 * deploy hands over the code it loaded: it goes into the code cache as it is, nothing is read.
 	 */
-	async prepare(target: RouteTarget, waitUntil: (work: Promise<unknown>) => void): Promise<void> {
+	async prepare(target: RouteTarget, waitUntil: (work: Promise<unknown>) => void, code?: DeploymentCode): Promise<void> {
+		if (code) this.deps.code.set(target.deploymentId, code);
 		const work = (async () => {
 			const { manifest } = await this.deploymentCode(target.deploymentId);
 			// Assets only: there is no Worker to start.

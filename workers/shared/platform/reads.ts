@@ -9,20 +9,11 @@
  * streams (an asset's body streams from R2 through the control process, never buffered there).
  */
 import type { AssetStore } from "../assets/store";
-import type { Manifest } from "../deployments/manifest";
 import type { PlanLimits } from "../runtime/plans";
 import type { RouteTarget } from "../runtime/route";
+import type { DeploymentCode } from "./code";
 
-/** A deployment's manifest, the bytes of every module it names (by sha256), and its secrets opened. */
-export interface DeploymentCode {
-	manifest: Manifest;
-	blobs: ReadonlyMap<string, ArrayBuffer>;
-	/**
-	 * name → value, for the isolate's env. Opened where the platform's key is (in production the
-	 * dispatcher, locally the control process's PlatformServices: the runtime processes never hold it).
-	 */
-	secrets: Readonly<Record<string, string>>;
-}
+export type { DeploymentCode } from "./code";
 
 export interface PlatformReads extends AssetStore {
 	/** The targets of these labels that exist (a label without a route is absent from the answer). */

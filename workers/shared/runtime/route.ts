@@ -1,4 +1,5 @@
 import type { MaybePromise } from "../maybe-promise";
+import type { DeploymentCode } from "../platform/code";
 import type { Budget } from "./plans";
 
 /** What the dispatcher resolves a hostname to, and what a runtime adapter needs to run it. */
@@ -45,9 +46,10 @@ export interface RuntimeAdapter {
 	scheduled(target: RouteTarget, event: ScheduledEvent): Promise<{ outcome: string }>;
 	/**
 	 * Gets a deployment a route just moved to ready to serve, so its first request is not cold.
-	 * Resolves within a bounded time; work still running then goes on under `waitUntil`.
+	 * Resolves within a bounded time; work still running then goes on under `waitUntil`. `code`: the
+	 * deployment's code as its deploy loaded it, kept rather than read back (where the runtime needs it).
 	 */
-	prepare(target: RouteTarget, waitUntil: (work: Promise<unknown>) => void): Promise<void>;
+	prepare(target: RouteTarget, waitUntil: (work: Promise<unknown>) => void, code?: DeploymentCode): Promise<void>;
 	/** Reads a deployment's code ahead of its first request, without starting its isolate (nothing where the runtime holds the code). */
 	prefetch(target: RouteTarget): Promise<void>;
 }
@@ -62,8 +64,11 @@ export interface RouteControlApi {
 	 * `prepare` narrows which labels are read and prepared (default: all): the local control process
 	 * names, for each runtime process, the labels that process serves; the others are only dropped
 	 * from its cache (read on a first request, should one ever come there).
+	 *
+	 * `code`: a deploy's own deployment, as it was loaded (manifest, modules, secrets opened). The
+	 * labels that now point at it are prepared with it, so its code is not read back from D1 and R2.
 	 */
-	refresh(labels: string[], prepare?: string[]): Promise<void>;
+	refresh(labels: string[], prepare?: string[], code?: DeploymentCode): Promise<void>;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { ScriptRow } from "../../../shared/db/schema";
 import { iso } from "../../../shared/time";
 import { findScript, liveDeploymentId, scriptDeployment, scriptsOf } from "../deploy/queries";
 import { removeScript } from "../deploy/remove";
-import { deployAnswer, startDeploy } from "../deploy/start";
+import { deployAnswer, liveAfter, startDeploy } from "../deploy/start";
 import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
 import { checkScriptName, validate } from "../validate";
@@ -87,7 +87,8 @@ export const scriptEndpoints = factory
 		const upload = await readUpload(c.req.raw);
 		const db = c.var.db;
 		const { work } = await startDeploy(c.env, c.executionCtx, db, { tenantId: c.var.tenant.id, name, upload });
-		const answer = deployAnswer(await work, name, await liveDeploymentId(db, name), urlBuilder(c.env.TENANT_DOMAIN, c.req.url));
+		const record = await work;
+		const answer = deployAnswer(record, name, await liveAfter(db, record, name), urlBuilder(c.env.TENANT_DOMAIN, c.req.url));
 		const script = await findScript(db, c.var.tenant.id, name);
 		return ok(c, {
 			...(await scriptResult(db, script)),

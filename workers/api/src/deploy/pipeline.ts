@@ -13,6 +13,7 @@ import type { DeploymentEvent, DeploymentStage, DeploymentState } from "../../..
 import { previewLabel } from "../../../shared/hosts";
 import { newId, sha256Hex } from "../../../shared/ids";
 import { log } from "../../../shared/log";
+import type { DeploymentCode } from "../../../shared/platform";
 import type { RouteControlApi } from "../../../shared/runtime/route";
 import { openSecrets } from "../../../shared/secrets/crypto";
 import { deploymentAssets, sessionTotals } from "../assets/deploy";
@@ -21,14 +22,15 @@ import { LoadError, type Publisher, PublishUnavailableError, publisherFor } from
 import { provisionResources, setProductionId } from "../resources/store";
 import { secretsSnapshot } from "../secrets/store";
 import { BuildError, buildManifest } from "./build";
-import { deploymentRecord, liveDeploymentId, schedulesOf } from "./queries";
+import { deploymentRecord, liveDeploymentId } from "./queries";
 import {
 	activate,
 	createDeployment,
 	type DeploymentRecord,
-	failInterrupted,
 	INTERRUPTED_AFTER_MS,
+	loadAndActivate,
 	type NewDeployment,
+	storeBuilt,
 	transition,
 } from "./store";
 import { type DeployHold, deployHold } from "./test-hold";
@@ -113,11 +115,7 @@ export async function runDeployment(
 ): Promise<DeploymentRecord> {
 	const { db, artifacts } = ctx;
 	const id = newId();
-	const [{ hashes, artifactSha256 }] = await Promise.all([
-		storeModules(artifacts, upload),
-		// Anything of this script's still "in progress" well past the load deadline was interrupted.
-		failInterrupted(db, { scriptId: target.scriptId, updatedBefore: Date.now() - INTERRUPTED_AFTER_MS }),
-	]);
+	const { hashes, artifactSha256 } = await storeModules(artifacts, upload);
 	const assetTotals = upload.assetSession ? sessionTotals(upload.assetSession) : undefined;
 	const created = {
 		id,
@@ -226,7 +224,8 @@ async function walk(
 	const { db, publisher } = ctx;
 	const id = created.id;
 	const queuedAt = Date.now();
-	let deployment = await createDeployment(db, created, queuedAt);
+	// Anything of this script's still "in progress" well past the load deadline was interrupted: ended in the same batch.
+	let deployment = await createDeployment(db, created, queuedAt, { failInterruptedBefore: queuedAt - INTERRUPTED_AFTER_MS });
 	const events: DeploymentEvent[] = [];
 	const record = async (event: DeploymentEvent) => {
 		events.push(event);
@@ -243,52 +242,79 @@ async function walk(
 	) => {
 		const at = Date.now();
 		if (!(await store(at))) return false;
+		await moved(to, at, error);
+		return true;
+	};
+	/** Records a transition the store made at `at`. */
+	const moved = async (to: DeploymentState, at: number, error?: { stage: DeploymentStage; message: string }) => {
 		const from = deployment.state;
 		deployment = { ...deployment, state: to, updatedAt: at, ...(error ? { errorStage: error.stage, errorMessage: error.message } : {}) };
 		await record({ from, to, at, message: error?.message ?? null });
-		return true;
 	};
 	const ended = (): DeploymentRecord => ({ deployment, events });
 	/** Another writer moved the deployment (a delete): the store's record says where it is now. */
 	const movedOn = () => deploymentRecord(db, id);
 
 	let stage: DeploymentStage = "build";
+	// The code as it was loaded (its secrets opened): handed to the dispatcher's preparation with the route refresh.
+	let code: DeploymentCode | undefined;
 	try {
 		const { manifest, blobs, assets, provisioned } = await build();
-		if (!(await move("Built", (at) => transition(db, id, "Queued", "Built", {}, at)))) return movedOn();
+		// The Built batch also reads the script's secrets and crons as they are now (the Deployed batch checks the secrets still are).
+		let built: Awaited<ReturnType<typeof storeBuilt>> | undefined;
+		const storedBuilt = async (at: number) => {
+			built = await storeBuilt(db, id, target.scriptId, at);
+			return built.moved;
+		};
+		if (!(await move("Built", storedBuilt)) || !built) return movedOn();
 		await ctx.hold?.("Built");
 
 		const tenantId = target.tenantId;
 		for (let attempt = 1; ; attempt++) {
 			stage = "load";
-			// The script's secrets as they are now; the Deployed batch checks they still are.
-			const secrets = await secretsSnapshot(db, target.scriptId);
+			// A retry (the secrets changed while it loaded) reads them again.
+			const secrets = attempt === 1 ? built.secrets : await secretsSnapshot(db, target.scriptId);
+			code = { manifest, blobs, secrets: await openSecrets(ctx.secretsKey, target.scriptId, secrets.sealed) };
 			const { handlers } = await publisher.load({
 				manifest,
 				blobs,
 				scriptId: target.scriptId,
-				secrets: await openSecrets(ctx.secretsKey, target.scriptId, secrets.sealed),
+				secrets: code.secrets,
 				resources: { provisioned, record: (resource, productionId) => setProductionId(db, { tenantId, ...resource }, productionId) },
 				...(assets ? { assets: { files: assets, bytes: (hash: string) => ctx.assets.bytes(tenantId, hash) } } : {}),
 			});
-			if (deployment.state === "Built") {
-				await checkScheduledHandler(db, target, schedules, manifest.mainModule, handlers);
-				if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", { handlers }, at)))) return movedOn();
-				await ctx.hold?.("Loaded");
-			}
-
-			stage = "deploy";
-			const live = target.live !== false;
 			const activation = {
 				id,
 				scriptId: target.scriptId,
 				scriptName: target.scriptName,
-				live,
+				live: target.live !== false,
 				secrets,
 				base,
 				...(schedules ? { schedules } : {}),
 			};
-			if (await move("Deployed", (at) => activate(db, activation, at))) break;
+			// Whether the Deployed batch applied; undefined until it ran.
+			let deployed: boolean | undefined;
+			if (deployment.state === "Built") {
+				checkScheduledHandler(schedules ?? built.crons, schedules !== undefined, manifest.mainModule, handlers);
+				if (ctx.hold) {
+					// A test holds deployments right after Loaded is stored: Loaded gets a batch of its own.
+					if (!(await move("Loaded", (at) => transition(db, id, "Built", "Loaded", { handlers }, at)))) return movedOn();
+					await ctx.hold("Loaded");
+				} else {
+					// Loaded and Deployed in one round trip. Deployed may not apply (the secrets changed while it
+					// loaded): it stays Loaded, and is loaded again below with the new set.
+					const at = Date.now();
+					const outcome = await loadAndActivate(db, { ...activation, handlers }, at);
+					if (!outcome.loaded) return movedOn();
+					await moved("Loaded", at);
+					if (outcome.deployed) await moved("Deployed", at);
+					deployed = outcome.deployed;
+				}
+			}
+
+			stage = "deploy";
+			deployed ??= await move("Deployed", (at) => activate(db, activation, at));
+			if (deployed) break;
 			const now = await movedOn();
 			if (now.deployment.state !== "Loaded") return now;
 			if (base !== undefined && (await liveDeploymentId(db, target.scriptName)) !== base)
@@ -311,8 +337,8 @@ async function walk(
 		return unavailable ? { ...ended(), unavailable: true } : superseded ? { ...ended(), superseded: true } : ended();
 	}
 	const preview = previewLabel(id, target.scriptName);
-	await routesMoved(ctx.routeControl, target.live === false ? [preview] : [target.scriptName, preview]);
-	return ended();
+	await routesMoved(ctx.routeControl, target.live === false ? [preview] : [target.scriptName, preview], code);
+	return target.live === false ? ended() : { ...ended(), wentLive: true };
 }
 
 /**
@@ -320,19 +346,18 @@ async function walk(
  * (the upload's, or the script's own when the upload names none) and no handler for them fails at
  * Loaded, rather than going live to fire into nothing every minute (docs/cron.md).
  */
-async function checkScheduledHandler(
-	db: Database,
-	target: DeployTarget,
-	/** The upload's crons; undefined: it names none (or there is no upload: a secrets deployment). */
-	schedules: readonly string[] | undefined,
+function checkScheduledHandler(
+	/** The upload's crons, else the script's own (read with Built). */
+	crons: readonly string[],
+	/** Whether they are the upload's (it named them), not the script's. */
+	fromUpload: boolean,
 	mainModule: string | null,
 	handlers: string[] | null,
-): Promise<void> {
+): void {
 	if (handlers?.includes("scheduled")) return;
-	const crons = schedules ?? (await schedulesOf(db, target.scriptId)).map((row) => row.cron);
 	if (crons.length === 0) return;
 	const which = crons.map((cron) => JSON.stringify(cron)).join(", ");
-	const from = schedules ? "this upload gives the script cron triggers" : "the script has cron triggers";
+	const from = fromUpload ? "this upload gives the script cron triggers" : "the script has cron triggers";
 	throw new LoadError(
 		mainModule === null
 			? `${from} (${which}) but the deployment has no Worker to run them: add a main module with a scheduled handler, or remove the crons ([triggers] crons = [])`
@@ -365,9 +390,9 @@ export const routeControl = (env: ApiEnv) => env.ROUTES as unknown as RouteContr
  * Tells the dispatcher that routes moved, before the API answers: it drops and re-reads its cached
  * routes and prepares the new deployments. The route table is already right either way.
  */
-export async function routesMoved(routeControl: RouteControlApi, labels: string[]): Promise<void> {
+export async function routesMoved(routeControl: RouteControlApi, labels: string[], code?: DeploymentCode): Promise<void> {
 	try {
-		await routeControl.refresh(labels);
+		await routeControl.refresh(labels, undefined, code);
 	} catch (error) {
 		// The dispatcher's cache expires on its own; a deploy that reached the route table has succeeded.
 		log.warn("could not tell the dispatcher that routes moved", { labels, error });

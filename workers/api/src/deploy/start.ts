@@ -51,11 +51,11 @@ export async function startDeploy(
 	await checkServices(db, tenantId, name, upload);
 	checkDurableObjectScripts(name, upload);
 	const publisher = publisherFor(env);
-	const work = claimScript(db, tenantId, name).then(async ({ script, released }) => {
+	const work = claimScript(db, tenantId, name).then(async ({ script, released, secretNames }) => {
 		// A name released by another tenant's script that never served: its uploads, if any, go.
 		if (released) executionCtx.waitUntil(publisher.remove(released.script, released.sent));
 		// Its secret_text bindings become the script's secrets first, so the deployment carries them.
-		await setUploadSecrets(env, db, script, upload);
+		await setUploadSecrets(env, db, script, upload, secretNames);
 		const record = await runDeployment(
 			deployContext(env, db, name, publisher),
 			{ tenantId, scriptId: script.id, scriptName: name, live },
@@ -137,6 +137,14 @@ function checkDurableObjectScripts(name: string, upload: Upload): void {
 				`binding '${binding}': script_name '${scriptName}' is not supported: a Durable Object binding names a class of the script itself (docs/bindings.md)`,
 			);
 	}
+}
+
+/**
+ * The live deployment's id for a deploy's answer: the deployment itself when its Deployed batch moved
+ * the live route (as of that batch; a later move is the next answer's), else the route as it is now.
+ */
+export async function liveAfter(db: Database, record: DeploymentRecord, name: string): Promise<string | undefined> {
+	return record.wentLive ? record.deployment.id : liveDeploymentId(db, name);
 }
 
 /**

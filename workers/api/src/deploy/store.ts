@@ -9,7 +9,7 @@
  * Besides transitions, a deployment's history holds notes: events whose `from` and `to` are the same
  * state. The one note today is a quarantine (see quarantine()).
  */
-import { and, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { type Database, runBatch } from "../../../shared/db";
 import {
 	type DeploymentRow,
@@ -28,6 +28,7 @@ import { previewLabel } from "../../../shared/hosts";
 import { FerryError } from "../../../shared/http/errors";
 import { newId } from "../../../shared/ids";
 import { LIMITS } from "../../../shared/limits";
+import { type SecretsSnapshot, snapshotOf, snapshotStatements } from "../secrets/store";
 import { sentDeployments } from "./queries";
 
 /**
@@ -46,10 +47,14 @@ export interface DeploymentRecord {
 	unavailable?: true;
 	/** Set when a secrets deployment ended in Error because the live deployment already carried its change. */
 	superseded?: true;
+	/** Set by the pipeline when its Deployed batch made this deployment the live one (the answer need not read the route). */
+	wentLive?: true;
 }
 
 export interface Claim {
 	script: ScriptRow;
+	/** The names of the script's secrets as the claim found them (read in the claim's batch: no round trip of its own). */
+	secretNames: string[];
 	/** Set when the name was released by another tenant's script that never served (see claimScript). */
 	released?: { script: { id: string; name: string }; sent: string[] };
 }
@@ -62,30 +67,40 @@ export interface Claim {
  * a route), and its history stays its tenant's. The caller has the publisher forget `released.sent`.
  */
 export async function claimScript(db: Database, tenantId: string, name: string, now = Date.now()): Promise<Claim> {
-	const holder = await insertScript(db, tenantId, name, now);
-	if (holder.tenantId === tenantId) return { script: holder };
+	const { script: holder, secretNames } = await insertScript(db, tenantId, name, now);
+	if (holder.tenantId === tenantId) return { script: holder, secretNames };
 	if (await releaseUnserved(db, holder.id, now)) {
 		// Claimed again: another tenant may have been quicker.
-		const script = await insertScript(db, tenantId, name, now);
-		if (script.tenantId === tenantId)
-			return { script, released: { script: { id: holder.id, name }, sent: await sentDeployments(db, holder.id) } };
+		const again = await insertScript(db, tenantId, name, now);
+		if (again.script.tenantId === tenantId)
+			return { ...again, released: { script: { id: holder.id, name }, sent: await sentDeployments(db, holder.id) } };
 	}
 	throw new FerryError("name_taken", `the script name '${name}' is taken: names are hostnames, unique across the platform`);
 }
 
-/** Inserts the script unless a live one has the name; returns the live one, whoever's it is. */
-async function insertScript(db: Database, tenantId: string, name: string, now: number): Promise<ScriptRow> {
+/**
+ * Inserts the script unless a live one has the name; returns the live one, whoever's it is, and the
+ * names of its secrets (what an upload's secrets are checked against; only the claimant's are used).
+ */
+async function insertScript(
+	db: Database,
+	tenantId: string,
+	name: string,
+	now: number,
+): Promise<{ script: ScriptRow; secretNames: string[] }> {
+	const live = and(eq(scripts.name, name), isNull(scripts.deletedAt));
 	// One batch (one transaction): the insert failed only because a live script has the name, and no
 	// delete can come between it and the read (as one did when they were two calls), so the read finds one.
-	const [, [script]] = await db.batch([
+	const [, [script], names] = await db.batch([
 		db.insert(scripts).values({ id: newId(), tenantId, name, createdAt: now }).onConflictDoNothing(),
+		db.select().from(scripts).where(live).limit(1),
 		db
-			.select()
-			.from(scripts)
-			.where(and(eq(scripts.name, name), isNull(scripts.deletedAt)))
-			.limit(1),
+			.select({ name: secrets.name })
+			.from(secrets)
+			.where(inArray(secrets.scriptId, db.select({ id: scripts.id }).from(scripts).where(live)))
+			.orderBy(asc(secrets.name)),
 	]);
-	return script!;
+	return { script: script!, secretNames: names.map((row) => row.name) };
 }
 
 /**
@@ -143,9 +158,15 @@ export interface NewDeployment {
 /**
  * Writes a Queued deployment and its first event; returns the row as stored. Conditional on the
  * script still existing: a delete (or a release of its name) that came first refuses the deployment,
- * which would otherwise belong to a script that is gone.
+ * which would otherwise belong to a script that is gone. With `failInterruptedBefore` (a deploy),
+ * the same batch first ends the script's deployments interrupted before then (see failInterrupted).
  */
-export async function createDeployment(db: Database, d: NewDeployment, now = Date.now()): Promise<DeploymentRow> {
+export async function createDeployment(
+	db: Database,
+	d: NewDeployment,
+	now = Date.now(),
+	{ failInterruptedBefore }: { failInterruptedBefore?: number } = {},
+): Promise<DeploymentRow> {
 	const assetFiles = d.assetFiles ?? null;
 	const assetBytes = d.assetBytes ?? null;
 	const row: DeploymentRow = {
@@ -165,7 +186,9 @@ export async function createDeployment(db: Database, d: NewDeployment, now = Dat
 		createdAt: now,
 		updatedAt: now,
 	};
+	const sweep = failInterruptedBefore === undefined ? [] : interruptedStatements(db, d.scriptId, failInterruptedBefore, now);
 	const [created] = await runBatch(db, [
+		...sweep,
 		db.run(sql`
 			INSERT INTO ${deployments} (id, script_id, tenant_id, state, artifact_sha256, size_bytes, asset_files, asset_bytes, created_at, updated_at)
 			SELECT ${d.id}, ${d.scriptId}, ${d.tenantId}, 'Queued', ${d.artifactSha256}, ${d.sizeBytes}, ${assetFiles}, ${assetBytes}, ${now}, ${now}
@@ -173,7 +196,7 @@ export async function createDeployment(db: Database, d: NewDeployment, now = Dat
 		db.run(sql`
 			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
 			SELECT id, NULL, 'Queued', ${d.message ?? null}, ${now} FROM ${deployments} WHERE id = ${d.id}`),
-	]);
+	]).then((results) => results.slice(sweep.length));
 	if (created?.meta.changes !== 1) throw new FerryError("conflict", "the script was deleted while this upload arrived; deploy again");
 	return row;
 }
@@ -233,26 +256,71 @@ export async function transition(
 }
 
 /**
+ * Queued → Built, and in the same batch (one round trip) what the Loaded stage starts from: the
+ * script's secrets as they are now (the set it is loaded with; the Deployed batch checks it is still
+ * the script's) and its cron triggers (checked against the handlers the runtime finds).
+ * `moved` is false when the deployment was no longer Queued.
+ */
+export async function storeBuilt(
+	db: Database,
+	id: string,
+	scriptId: string,
+	now = Date.now(),
+): Promise<{ moved: boolean; secrets: SecretsSnapshot; crons: string[] }> {
+	const [event, , version, sealed, crons] = await runBatch(db, [
+		...transitionStatements(db, id, "Queued", "Built", {}, now),
+		...snapshotStatements(db, scriptId),
+		db.run(sql`SELECT cron FROM ${schedules} WHERE script_id = ${scriptId} ORDER BY created_at, cron`),
+	]);
+	return {
+		moved: event?.meta.changes === 1,
+		secrets: snapshotOf(version!, sealed!),
+		crons: (crons!.results as { cron: string }[]).map((row) => row.cron),
+	};
+}
+
+export interface Activation {
+	id: string;
+	scriptId: string;
+	scriptName: string;
+	live?: boolean;
+	schedules?: readonly string[];
+	/** The secrets it was loaded with (sealed, name → value) and the script's secrets version they were at. */
+	secrets: SecretsSnapshot;
+	/** A secrets deployment (the live deployment's code, new secrets): the live route must still point at this one. */
+	base?: string;
+}
+
+/**
  * Loaded → Deployed and the route flip, in one batch: the live label (unless `live` is false: a
  * version uploaded but not deployed) and the deployment's preview label point at it exactly when it
  * is Deployed. With `schedules` (the upload named them, and it goes live), the script's cron
  * triggers become those in the same batch. Returns false when the deployment was no longer Loaded.
  */
-export async function activate(
+export async function activate(db: Database, d: Activation, now = Date.now()): Promise<boolean> {
+	const [event] = await runBatch(db, activationStatements(db, d, now));
+	return event?.meta.changes === 1;
+}
+
+/**
+ * Built → Loaded (with the handlers the runtime found) and then, in the same batch, everything
+ * activate() does: one round trip where the two transitions were two. Each holds to its own
+ * condition, so the deployment may end the batch Loaded but not Deployed (its secrets changed while
+ * it loaded: the pipeline loads it again and activates it alone). `loaded` is false when it was no
+ * longer Built (nothing was written).
+ */
+export async function loadAndActivate(
 	db: Database,
-	d: {
-		id: string;
-		scriptId: string;
-		scriptName: string;
-		live?: boolean;
-		schedules?: readonly string[];
-		/** The secrets it was loaded with (sealed, name → value) and the script's secrets version they were at. */
-		secrets: { version: number; sealed: Record<string, string> };
-		/** A secrets deployment (the live deployment's code, new secrets): the live route must still point at this one. */
-		base?: string;
-	},
+	d: Activation & { handlers: string[] | null },
 	now = Date.now(),
-): Promise<boolean> {
+): Promise<{ loaded: boolean; deployed: boolean }> {
+	const loaded = transitionStatements(db, d.id, "Built", "Loaded", { handlers: d.handlers }, now);
+	const [event, , deployed] = await runBatch(db, [...loaded, ...activationStatements(db, d, now)]);
+	return { loaded: event?.meta.changes === 1, deployed: deployed?.meta.changes === 1 };
+}
+
+/** activate()'s statements; the first is the Deployed event, whose changes say whether it went live. */
+function activationStatements(db: Database, d: Activation, now: number) {
 	const deployed = sql`EXISTS (SELECT 1 FROM ${deployments} WHERE id = ${d.id} AND state = 'Deployed')`;
 	const route = (label: string, kind: "live" | "preview") =>
 		db.run(sql`
@@ -268,7 +336,7 @@ export async function activate(
 			? sql`1`
 			: sql`EXISTS (SELECT 1 FROM ${routes} WHERE label = ${d.scriptName} AND kind = 'live' AND deployment_id = ${d.base})`;
 	const sealed = Object.keys(d.secrets.sealed).length > 0 ? JSON.stringify(d.secrets.sealed) : null;
-	const [event] = await runBatch(db, [
+	return [
 		...transitionStatements(db, d.id, "Loaded", "Deployed", {}, now, sql`${current} AND ${onBase}`, { secrets: sealed }),
 		route(previewLabel(d.id, d.scriptName), "preview"),
 		...(d.live === false
@@ -280,8 +348,7 @@ export async function activate(
 						SELECT script_id, id, 'deploy', ${now} FROM ${deployments} WHERE id = ${d.id} AND state = 'Deployed'`),
 					...(d.schedules ? replaceSchedules(db, d.scriptId, d.schedules, now, deployed) : []),
 				]),
-	]);
-	return event?.meta.changes === 1;
+	];
 }
 
 /**
@@ -416,6 +483,37 @@ export async function failInterrupted(
 
 export const interruptedMessage = (stage: DeploymentStage) =>
 	`interrupted at ${stage}: the platform stopped before this deployment finished; deploy again`;
+
+/**
+ * failInterrupted for one script as two set-based statements (for a caller's batch: a deploy's
+ * createDeployment), which read nothing first: each deployment of the script still in progress and
+ * last moved before `updatedBefore` gets its "interrupted at <stage>" event and goes to Error at
+ * that stage, as the transitions failInterrupted runs would do.
+ */
+function interruptedStatements(db: Database, scriptId: string, updatedBefore: number, now: number) {
+	for (const state of IN_PROGRESS) assertTransition(state, "Error");
+	const inProgress = sql.join(
+		IN_PROGRESS.map((state) => sql`${state}`),
+		sql`, `,
+	);
+	const stuck = sql`script_id = ${scriptId} AND state IN (${inProgress}) AND updated_at < ${updatedBefore}`;
+	const byState = (of: (state: keyof typeof STAGE_AFTER) => string) =>
+		sql`CASE state ${sql.join(
+			IN_PROGRESS.map((state) => sql`WHEN ${state} THEN ${of(state)}`),
+			sql` `,
+		)} END`;
+	const stage = byState((state) => STAGE_AFTER[state]);
+	const message = byState((state) => interruptedMessage(STAGE_AFTER[state]));
+	// The event goes first: both statements select the same deployments, as the update has not run yet.
+	return [
+		db.run(sql`
+			INSERT INTO ${deploymentEvents} (deployment_id, from_state, to_state, message, at)
+			SELECT id, state, 'Error', ${message}, ${now} FROM ${deployments} WHERE ${stuck}`),
+		db.run(sql`
+			UPDATE ${deployments} SET state = 'Error', updated_at = ${now}, error_stage = ${stage}, error_message = ${message}
+			WHERE ${stuck}`),
+	];
+}
 
 /**
  * Quarantines a Deployed deployment until `until`: its requests answer the "exceeded its limits" page

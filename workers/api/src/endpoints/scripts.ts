@@ -10,7 +10,7 @@ import { ProgressStream, wantsProgress } from "../deploy/progress";
 import { deploymentsOf, eventsFor, findScript, lastDeploymentOf, liveDeploymentId, scriptsOf } from "../deploy/queries";
 import { removeScript } from "../deploy/remove";
 import { rollback } from "../deploy/rollback";
-import { deployAnswer, startDeploy } from "../deploy/start";
+import { deployAnswer, liveAfter, startDeploy } from "../deploy/start";
 import { readUpload } from "../deploy/upload";
 import { factory } from "../env";
 import { recordEvent } from "../events";
@@ -43,8 +43,10 @@ export const scriptEndpoints = factory
 			upload,
 			...(progress ? { onEvent: progress.push } : {}),
 		});
-		const outcome = async () =>
-			deployAnswer(await work, name, await liveDeploymentId(db, name), urlBuilder(c.env.TENANT_DOMAIN, c.req.url));
+		const outcome = async () => {
+			const record = await work;
+			return deployAnswer(record, name, await liveAfter(db, record, name), urlBuilder(c.env.TENANT_DOMAIN, c.req.url));
+		};
 		if (!progress) return c.json(await outcome());
 		// A refusal before the deployment exists (a taken name) still answers with its own status.
 		await Promise.race([progress.started, work]);

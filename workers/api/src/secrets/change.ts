@@ -117,15 +117,21 @@ function changeMessage(set: string[], deleted: string[], base: DeploymentRow): s
  * secrets is refused, as `ferry secret put` of a var's name is. No deployment of their own: the
  * upload's is the one that carries them. They stay set if that deployment fails (docs/secrets.md).
  */
-export async function setUploadSecrets(env: ApiEnv, db: Database, script: ScriptRow, upload: Upload): Promise<void> {
-	const existing = await secretNames(db, script.id);
-	const clash = existing.find((s) => Object.hasOwn(upload.vars, s.name) && !Object.hasOwn(upload.secrets, s.name));
+export async function setUploadSecrets(
+	env: ApiEnv,
+	db: Database,
+	script: ScriptRow,
+	upload: Upload,
+	/** The script's secret names as its claim read them (claimScript). */
+	existing: readonly string[],
+): Promise<void> {
+	const clash = existing.find((name) => Object.hasOwn(upload.vars, name) && !Object.hasOwn(upload.secrets, name));
 	if (clash)
 		throw new FerryError(
 			"invalid_metadata",
-			`'${clash.name}' is a var of this upload and a secret of script '${script.name}': a name is a var or a secret, not both; rename the var, or delete the secret first`,
+			`'${clash}' is a var of this upload and a secret of script '${script.name}': a name is a var or a secret, not both; rename the var, or delete the secret first`,
 		);
-	const names = new Set([...existing.map((s) => s.name), ...Object.keys(upload.secrets)]);
+	const names = new Set([...existing, ...Object.keys(upload.secrets)]);
 	const vars = Object.keys(upload.vars).length;
 	if (vars + names.size > LIMITS.vars)
 		throw new FerryError(

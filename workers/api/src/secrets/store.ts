@@ -16,11 +16,21 @@ export interface SecretsSnapshot {
 
 /** The script's secrets now and the version they are at, read in one transaction. */
 export async function secretsSnapshot(db: Database, scriptId: string): Promise<SecretsSnapshot> {
-	const [script, rows] = await db.batch([
-		db.select({ version: scripts.secretsVersion }).from(scripts).where(eq(scripts.id, scriptId)),
-		db.select({ name: secrets.name, ciphertext: secrets.ciphertext }).from(secrets).where(eq(secrets.scriptId, scriptId)),
-	]);
-	return { version: script[0]?.version ?? 0, sealed: Object.fromEntries(rows.map((row) => [row.name, row.ciphertext])) };
+	const [version, rows] = await runBatch(db, snapshotStatements(db, scriptId));
+	return snapshotOf(version!, rows!);
+}
+
+/** The snapshot's two reads, for a caller's batch (the pipeline's Built batch); snapshotOf reads their results. */
+export function snapshotStatements(db: Database, scriptId: string) {
+	return [
+		db.run(sql`SELECT secrets_version AS version FROM ${scripts} WHERE id = ${scriptId}`),
+		db.run(sql`SELECT name, ciphertext FROM ${secrets} WHERE script_id = ${scriptId}`),
+	] as const;
+}
+
+export function snapshotOf(version: D1Result, rows: D1Result): SecretsSnapshot {
+	const sealed = (rows.results as { name: string; ciphertext: string }[]).map((row) => [row.name, row.ciphertext]);
+	return { version: (version.results[0] as { version: number } | undefined)?.version ?? 0, sealed: Object.fromEntries(sealed) };
 }
 
 /** Names and times only: what a listing may show. */
