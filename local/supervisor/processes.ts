@@ -51,34 +51,15 @@ const external = (port: number, http: { injectRequestHeaders?: { name: string; v
 
 /**
  * What Miniflare's entry worker would have given each request, which the edge's direct socket does
- * not: `request.cf` (Miniflare's own offline defaults, as `wrangler dev` gives with no network) and,
- * when the platform listens on loopback, CF-Connecting-IP (every client is on this machine; the
- * header a client sent is replaced). workerd adds both as headers on the way to a runtime process
- * (its socket reads MF-CF-Blob into request.cf), so the edge's JavaScript never copies a request.
+ * not: when the platform listens on loopback, CF-Connecting-IP (every client is on this machine; the
+ * header a client sent is replaced), which workerd adds on the way to a runtime process. The other,
+ * `request.cf`, is not carried here: the runtime Worker's LOCAL_REQUEST_CF var (wrangler.toml) is
+ * handed to each tenant request by the dispatcher, since a request arriving with a `cf` has it
+ * parsed and deep-cloned by every fetch() it goes through (docs/benchmarks.md).
  */
 export function requestFacts(host: string): { name: string; value: string }[] {
-	const cf = {
-		asn: 395747,
-		colo: "DFW",
-		city: "Austin",
-		region: "Texas",
-		regionCode: "TX",
-		metroCode: "635",
-		postalCode: "78701",
-		country: "US",
-		continent: "NA",
-		timezone: "America/Chicago",
-		latitude: "30.27130",
-		longitude: "-97.74260",
-		clientTcpRtt: 0,
-		httpProtocol: "HTTP/1.1",
-		tlsCipher: "AEAD-AES128-GCM-SHA256",
-		tlsVersion: "TLSv1.3",
-	};
-	const facts = [{ name: "MF-CF-Blob", value: JSON.stringify(cf) }];
 	const loopback = host === "127.0.0.1" || host === "localhost" || host === "::1";
-	if (loopback) facts.push({ name: "CF-Connecting-IP", value: host === "::1" ? "::1" : "127.0.0.1" });
-	return facts;
+	return loopback ? [{ name: "CF-Connecting-IP", value: host === "::1" ? "::1" : "127.0.0.1" }] : [];
 }
 
 /** The entrypoint sockets of the control process that other processes' configs name: `worker#entrypoint` → port. */

@@ -51,3 +51,30 @@ it("creates a tenant, deploys, invokes, redeploys, previews, rolls back and dele
 	expect(deleted.status).toBe(200);
 	expect((await loopbackFetch(at("hello"))).status).toBe(404);
 });
+
+it("hands tenant code a request as Miniflare would: request.cf, CF-Connecting-IP, and its own cf-ray whatever the client sent", async () => {
+	const created = await loopbackFetch(`${api}/v1/tenants`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+		body: JSON.stringify({ name: "e2e-request" }),
+	});
+	const token = ((await created.json()) as { token: { token: string } }).token.token;
+	const echo = `export default { fetch: (request) => Response.json({ country: request.cf?.country ?? null, colo: request.cf?.colo ?? null, ip: request.headers.get("cf-connecting-ip"), ray: request.headers.get("cf-ray") }) };`;
+	const deployed = await loopbackFetch(`${api}/v1/scripts/request-echo`, {
+		method: "PUT",
+		headers: { authorization: `Bearer ${token}` },
+		body: upload(echo),
+	});
+	expect(deployed.status).toBe(200);
+
+	const seen = async () =>
+		(await (await loopbackFetch(at("request-echo"), { headers: { "cf-ray": "chosen-by-client" } })).json()) as Record<
+			string,
+			string | null
+		>;
+	const [first, second] = [await seen(), await seen()];
+	expect(first).toMatchObject({ country: "US", colo: "DFW", ip: "127.0.0.1" });
+	expect(first.ray).toMatch(/^[a-z0-9]{16}$/);
+	expect(second.ray).toMatch(/^[a-z0-9]{16}$/);
+	expect(second.ray).not.toBe(first.ray);
+});

@@ -2,11 +2,12 @@
 
 // The test Worker has the API's bindings (generated ApiEnv), which include all the dispatcher's but
 // its production-only dispatch namespace and what only the local runtime processes have (PLATFORM,
-// the wall-clock var), plus the migrations vitest.config.ts passes in.
+// the wall-clock var, the local request.cf), plus the migrations vitest.config.ts passes in.
 interface DispatchEnv extends ApiEnv {
 	DISPATCHER?: DispatchNamespace;
 	PLATFORM?: Fetcher;
 	WALL_CLOCK_LIMIT_MS?: string;
+	LOCAL_REQUEST_CF?: object;
 	OBJECTS?: DurableObjectNamespace<import("../../dispatch/src/resources/durable-objects").FerryObjectHost>;
 }
 

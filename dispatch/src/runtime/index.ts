@@ -102,6 +102,7 @@ export function createRuntime(env: DispatchEnv): RuntimeAdapter {
 				warmup: warmupBudget,
 				limitsFor: limits,
 				wallClockLimitMs: Number(env.WALL_CLOCK_LIMIT_MS) || LIMITS.requestWallClockMs,
+				...(env.LOCAL_REQUEST_CF ? { requestCf: env.LOCAL_REQUEST_CF } : {}),
 				onIsolateStart: () => isolatesStarted++,
 				egress: egressGate,
 				assets: assetsBinding,

@@ -38,6 +38,12 @@ export interface WorkerLoaderRuntimeDeps {
 	limitsFor(tenantId: string): MaybePromise<PlanLimits>;
 	/** How long a request may wait for the tenant's response headers (./wall-clock.ts). */
 	wallClockLimitMs: number;
+	/**
+	 * Locally, the `request.cf` every tenant request gets (the runtime Worker's LOCAL_REQUEST_CF).
+	 * Handed to the runtime's fetch rather than carried from the edge: a request that arrives with a
+	 * `cf` has it parsed and deep-cloned by that fetch. None in production (Cloudflare's own).
+	 */
+	requestCf?: object;
 	/** Told each time the runtime asks for a deployment's code: it is starting an isolate for it. */
 	onIsolateStart?: () => void;
 	/**
@@ -58,7 +64,12 @@ export interface WorkerLoaderRuntimeDeps {
 }
 
 export class WorkerLoaderRuntime implements RuntimeAdapter {
-	constructor(private readonly deps: WorkerLoaderRuntimeDeps) {}
+	/** The runtime fetch's second argument, built once: the local `request.cf`, or nothing. */
+	private readonly requestInit: RequestInit | undefined;
+
+	constructor(private readonly deps: WorkerLoaderRuntimeDeps) {
+		this.requestInit = deps.requestCf ? { cf: deps.requestCf as RequestInitCfProperties } : undefined;
+	}
 
 	fetch(target: RouteTarget, request: Request): Promise<Response> {
 		return continueWith(this.deps.limitsFor(target.tenantId), (limits) => this.run(target, request, limits));
@@ -111,7 +122,8 @@ export class WorkerLoaderRuntime implements RuntimeAdapter {
 	private run(target: RouteTarget, request: Request, limits: PlanLimits): Promise<Response> {
 		this.deps.warmup.served(target.deploymentId);
 		// workerd does not enforce these locally (see docs/architecture.md); Cloudflare does.
-		return withinWallClock(this.worker(target).getEntrypoint(undefined, { limits }).fetch(request), this.deps.wallClockLimitMs);
+		const entrypoint = this.worker(target).getEntrypoint(undefined, { limits });
+		return withinWallClock(entrypoint.fetch(request, this.requestInit), this.deps.wallClockLimitMs);
 	}
 
 	/** A bound script's entrypoint as a service binding forwards to it (../resources/service.ts). */
