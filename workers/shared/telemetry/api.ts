@@ -6,10 +6,13 @@ import type { EventsPage, EventsQuery, EventsTailQuery, NewTenantEvent, TenantEv
 import type { MetricsAnswer, MetricsQuery, ScriptTotals, ScriptUsage } from "./metrics";
 import type { LogsPage, LogsQuery, TailQuery } from "./query";
 import type { CollectedInvocation } from "./record";
+import type { ScriptRows } from "./rows";
 
 export interface TelemetryApi {
 	/** Stores a batch of records (several scripts' at once); never throws for one bad script. */
 	record(batch: CollectedInvocation[]): Promise<void>;
+	/** The same, already as each script's rows (./rows.ts): what the runtime processes send, so the control process does least. */
+	storeRows(batches: ScriptRows[]): Promise<void>;
 	/** A script's stored records, newest first (by script id: a name may be reused after a delete). */
 	logs(scriptId: string, query: LogsQuery): Promise<LogsPage>;
 	/** A live tail of a script's records as an event stream (docs/telemetry.md); null when too many are open. */

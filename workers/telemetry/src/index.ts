@@ -4,8 +4,8 @@
  *   tail()     production: the tail consumer of every namespace script (the upload names it in
  *              `tail_consumers`); which script a trace belongs to comes from the script's tags,
  *              which only the platform sets.
- *   Telemetry  RPC: records from the local runtime processes' tail consumer (dispatch/src/telemetry/)
- *              and reads for the API.
+ *   Telemetry  RPC: records from the local runtime processes' tail consumer (dispatch/src/telemetry/),
+ *              already as each script's rows (workers/shared/telemetry/rows.ts), and reads for the API.
  *
  * Records go to one Durable Object per script (./store.ts).
  */
@@ -16,6 +16,7 @@ import type { EventsPage, EventsQuery, EventsTailQuery, NewTenantEvent, TenantEv
 import type { MetricsAnswer, MetricsQuery, ScriptTotals, ScriptUsage } from "../../shared/telemetry/metrics";
 import type { LogsPage, LogsQuery, TailQuery } from "../../shared/telemetry/query";
 import type { CollectedInvocation, InvocationSource } from "../../shared/telemetry/record";
+import { rowsByScript, type ScriptRows } from "../../shared/telemetry/rows";
 import { sourceFromTags } from "../../shared/telemetry/tags";
 import { invocationOf } from "../../shared/telemetry/trace";
 
@@ -28,19 +29,13 @@ const eventsOf = (env: TelemetryEnv, tenantId: string) => env.TENANT_EVENTS.get(
 
 const storeOf = (env: TelemetryEnv, scriptId: string) => env.SCRIPT_TELEMETRY.get(env.SCRIPT_TELEMETRY.idFromName(scriptId));
 
-/** Each script's records to its store, all scripts at once; one store failing loses only its own batch. */
-async function store(env: TelemetryEnv, batch: CollectedInvocation[]): Promise<void> {
-	const byScript = new Map<string, CollectedInvocation["record"][]>();
-	for (const { source, record } of batch) {
-		const records = byScript.get(source.scriptId) ?? [];
-		records.push(record);
-		byScript.set(source.scriptId, records);
-	}
+/** Each script's rows to its store, all scripts at once; one store failing loses only its own batch (logged with its count). */
+async function store(env: TelemetryEnv, batches: ScriptRows[]): Promise<void> {
 	await Promise.all(
-		[...byScript].map(([scriptId, records]) =>
-			storeOf(env, scriptId)
-				.append(records)
-				.catch((error: unknown) => log.error("could not store invocation records", { scriptId, count: records.length, error })),
+		batches.map((rows) =>
+			storeOf(env, rows.scriptId)
+				.appendRows(rows)
+				.catch((error: unknown) => log.error("could not store invocation records", { scriptId: rows.scriptId, count: rows.count, error })),
 		),
 	);
 }
@@ -64,7 +59,11 @@ async function eachStore<T>(
 
 export class Telemetry extends WorkerEntrypoint<TelemetryEnv> implements TelemetryApi {
 	record(batch: CollectedInvocation[]): Promise<void> {
-		return store(this.env, batch);
+		return store(this.env, rowsByScript(batch));
+	}
+
+	storeRows(batches: ScriptRows[]): Promise<void> {
+		return store(this.env, batches);
 	}
 
 	logs(scriptId: string, query: LogsQuery): Promise<LogsPage> {
@@ -109,6 +108,6 @@ export default {
 			const source: InvocationSource | undefined = sourceFromTags(item.scriptTags ?? [], item.scriptName);
 			if (source) batch.push(invocationOf(item, source, now));
 		}
-		await store(env, batch);
+		await store(env, rowsByScript(batch));
 	},
 } satisfies ExportedHandler<TelemetryEnv>;

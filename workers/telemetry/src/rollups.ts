@@ -4,7 +4,7 @@
  * each batch of records arrives; durations as histograms (workers/shared/telemetry/histogram.ts) so a
  * step of any length still has percentiles.
  */
-import { type Histogram, merge, percentile, record as recordDuration } from "../../shared/telemetry/histogram";
+import { type Histogram, percentile } from "../../shared/telemetry/histogram";
 import {
 	MAX_POINTS,
 	type MetricsAnswer,
@@ -18,18 +18,8 @@ import {
 	STEPS,
 	USAGE_MONTHS,
 } from "../../shared/telemetry/metrics";
-import type { InvocationRecord } from "../../shared/telemetry/record";
+import { addMinute as add, emptyMinute as empty, MINUTE_MS, type Minute, type RollupCounts } from "../../shared/telemetry/rows";
 import { iso } from "../../shared/time";
-
-type Stored = Omit<InvocationRecord, "id">;
-
-interface Minute {
-	requests: number;
-	errors: number;
-	status: number[];
-	wall: Histogram;
-	cpu: Histogram;
-}
 
 interface MinuteRow extends Record<string, SqlStorageValue> {
 	minute: number;
@@ -41,21 +31,7 @@ interface MinuteRow extends Record<string, SqlStorageValue> {
 	cpu: string;
 }
 
-const MINUTE_MS = 60_000;
 const TRIM_EVERY_MS = 3_600_000;
-
-export const isFailed = (record: Pick<Stored, "outcome" | "status">): boolean =>
-	(record.outcome !== "ok" && record.outcome !== "canceled") || (record.status ?? 0) >= 500;
-
-const empty = (): Minute => ({ requests: 0, errors: 0, status: [0, 0, 0, 0, 0], wall: {}, cpu: {} });
-
-function add(into: Minute, from: Minute): void {
-	into.requests += from.requests;
-	into.errors += from.errors;
-	for (let i = 0; i < 5; i++) into.status[i]! += from.status[i] ?? 0;
-	merge(into.wall, from.wall);
-	merge(into.cpu, from.cpu);
-}
 
 function pointOf(time: number, minute: Minute): MetricsPoint {
 	const status = Object.fromEntries(STATUS_CLASSES.map((name, i) => [name, minute.status[i] ?? 0])) as MetricsPoint["status"];
@@ -92,29 +68,9 @@ export class Rollups {
 		)`);
 	}
 
-	/** Counts a batch of records into their minutes and months. */
-	add(records: readonly Stored[]): void {
-		const minutes = new Map<string, { minute: number; deployment: string; value: Minute }>();
-		const months = new Map<string, ScriptUsage>();
-		for (const record of records) {
-			const time = Date.parse(record.time);
-			const minute = Math.floor(time / MINUTE_MS) * MINUTE_MS;
-			const key = `${minute}|${record.deployment_id}`;
-			const entry = minutes.get(key) ?? { minute, deployment: record.deployment_id, value: empty() };
-			minutes.set(key, entry);
-			entry.value.requests++;
-			if (isFailed(record)) entry.value.errors++;
-			if (record.status !== null && record.status >= 100 && record.status < 600) entry.value.status[Math.floor(record.status / 100) - 1]!++;
-			if (record.wall_ms !== null) recordDuration(entry.value.wall, record.wall_ms);
-			if (record.cpu_ms !== null) recordDuration(entry.value.cpu, record.cpu_ms);
-			const month = monthOf(time);
-			const usage = months.get(month) ?? { requests: 0, cpu_ms: 0, wall_ms: 0 };
-			months.set(month, usage);
-			usage.requests++;
-			usage.cpu_ms += record.cpu_ms ?? 0;
-			usage.wall_ms += record.wall_ms ?? 0;
-		}
-		for (const { minute, deployment, value } of minutes.values()) {
+	/** Adds a batch's counts (workers/shared/telemetry/rows.ts) to their minutes and months. */
+	add({ minutes, months }: RollupCounts): void {
+		for (const { minute, deployment, value } of minutes) {
 			const [row] = this.sql.exec<MinuteRow>("SELECT * FROM minutes WHERE minute = ? AND deployment = ?", minute, deployment).toArray();
 			if (row) add(value, this.minuteOf(row));
 			this.sql.exec(
@@ -128,11 +84,11 @@ export class Rollups {
 				JSON.stringify(value.cpu),
 			);
 		}
-		for (const [month, usage] of months)
+		for (const usage of months)
 			this.sql.exec(
 				`INSERT INTO months (month, requests, cpu_ms, wall_ms) VALUES (?, ?, ?, ?)
 				ON CONFLICT (month) DO UPDATE SET requests = requests + excluded.requests, cpu_ms = cpu_ms + excluded.cpu_ms, wall_ms = wall_ms + excluded.wall_ms`,
-				month,
+				usage.month,
 				usage.requests,
 				usage.cpu_ms,
 				usage.wall_ms,

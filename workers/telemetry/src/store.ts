@@ -10,9 +10,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { MetricsAnswer, MetricsQuery, ScriptTotals, ScriptUsage } from "../../shared/telemetry/metrics";
 import { cursorOf, type LogsPage, type LogsQuery, searchText, type TailQuery, tailMatches } from "../../shared/telemetry/query";
-import { type InvocationRecord, levelRank, worstLevel } from "../../shared/telemetry/record";
+import { type InvocationRecord, levelRank } from "../../shared/telemetry/record";
+import { type ScriptRows, type StoredRow, scriptRows } from "../../shared/telemetry/rows";
 import { LiveTails } from "./live";
-import { isFailed, Rollups } from "./rollups";
+import { Rollups } from "./rollups";
 
 export const RETAINED_INVOCATIONS = 10_000;
 export const RETENTION_MS = 7 * 86_400_000;
@@ -47,26 +48,39 @@ export class ScriptTelemetry extends DurableObject<TelemetryEnv> {
 		this.rollups = new Rollups(this.sql);
 	}
 
+	/** Stores records as they are (tests; the collectors send rows, appendRows). */
 	append(records: Stored[]): void {
+		this.appendRows(scriptRows("", records));
+	}
+
+	/**
+	 * Stores a batch as the collectors build it (workers/shared/telemetry/rows.ts): one INSERT per
+	 * chunk, SQLite reading the rows out of the JSON text, then the rollups' counts and the live tails.
+	 * All of it in one synchronous step, so one implicit transaction.
+	 */
+	appendRows(batch: ScriptRows): void {
+		const live = this.live.open > 0;
 		const stored: InvocationRecord[] = [];
-		for (const record of records) {
-			const failed = isFailed(record);
-			const { id } = this.sql
-				.exec<{ id: number }>(
-					"INSERT INTO invocations (time, deployment, level, status, failed, text, record) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-					Date.parse(record.time),
-					record.deployment_id,
-					worstLevel(record),
-					record.status,
-					failed ? 1 : 0,
-					searchText(record),
-					JSON.stringify(record),
-				)
-				.one();
-			stored.push({ id: cursorOf({ time: Date.parse(record.time), id }), ...record });
+		for (const chunk of batch.chunks) {
+			const cursor = this.sql.exec<{ id: number }>(
+				`INSERT INTO invocations (time, deployment, level, status, failed, text, record)
+				SELECT value ->> 't', value ->> 'd', value ->> 'l', value ->> 's', value ->> 'f', value ->> 'x', value -> 'r'
+				FROM json_each(?) ORDER BY key ${live ? "RETURNING id" : ""}`,
+				chunk,
+			);
+			if (!live) continue;
+			// Rows are inserted in the chunk's order (ORDER BY key), so their new ids ascend with it;
+			// RETURNING's own order is unspecified.
+			const ids = cursor
+				.toArray()
+				.map((row) => row.id)
+				.sort((a, b) => a - b);
+			(JSON.parse(chunk) as StoredRow[]).forEach((row, i) => {
+				stored.push({ id: cursorOf({ time: row.t, id: ids[i]! }), ...row.r });
+			});
 		}
-		this.rollups.add(records);
-		this.live.publish(stored);
+		this.rollups.add(batch.counts);
+		if (live) this.live.publish(stored);
 		this.sql.exec(
 			"DELETE FROM invocations WHERE id <= (SELECT MAX(id) FROM invocations) - ? OR time < ?",
 			RETAINED_INVOCATIONS,
