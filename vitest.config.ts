@@ -99,13 +99,13 @@ export default defineConfig({
 				},
 			},
 			{
-				// The panel (dash.) in a real browser: Debian's Chromium driven by playwright-core, against one
-				// real local platform per file (test/browser/support.ts).
+				// The panel (dash.) in a real browser: Debian's Chromium driven by playwright-core, one browser
+				// and one real local platform for all the files (test/browser/global-setup.ts), a tenant each.
 				test: {
 					name: "browser",
 					include: ["test/browser/**/*.test.ts"],
 					environment: "node",
-					globalSetup: ["./test/support/state-template.ts"],
+					globalSetup: ["./test/browser/global-setup.ts"],
 					testTimeout: 60_000,
 					hookTimeout: 120_000,
 				},

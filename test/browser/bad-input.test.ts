@@ -20,9 +20,9 @@ let bobV1: string;
 let bobV2: string;
 
 beforeAll(async () => {
-	[acme, bob] = await Promise.all([harness().tenant("acme"), harness().tenant("bob")]);
-	await acme.deploy("hello", hello("acme v1"));
-	await acme.deploy("hello", hello("acme v2"));
+	[acme, bob] = await Promise.all([harness().tenant("initech"), harness().tenant("bob")]);
+	await acme.deploy("site", hello("acme v1"));
+	await acme.deploy("site", hello("acme v2"));
 	bobV1 = await bob.deploy("bobs", hello("bob v1"));
 	bobV2 = await bob.deploy("bobs", hello("bob v2"));
 });
@@ -157,49 +157,49 @@ it("refuses the sign-in form posted from another site (no one signs a victim in 
 it("refuses a form without its CSRF token, and one posted from another origin", async () => {
 	const { panel, platform } = harness();
 	const { page } = await signedIn(acme);
-	await page.goto(`${panel}/scripts/hello/delete`);
+	await page.goto(`${panel}/scripts/site/delete`);
 	const csrf = await csrfOf(page);
-	expect(await postFromPanel(page, "/scripts/hello/delete", {})).toBe(403);
-	expect(await postFromPanel(page, "/scripts/hello/delete", { csrf: "x".repeat(43) })).toBe(403);
+	expect(await postFromPanel(page, "/scripts/site/delete", {})).toBe(403);
+	expect(await postFromPanel(page, "/scripts/site/delete", { csrf: "x".repeat(43) })).toBe(403);
 
 	// Another site's page posting the panel's form, even with the right token, in the signed-in browser.
 	const attacker = await harness().tenant("mallory");
-	const form = `<!doctype html><title>win</title><form method="post" action="${panel}/scripts/hello/delete"><input name="csrf" value="${csrf}"><button>win</button></form>`;
+	const form = `<!doctype html><title>win</title><form method="post" action="${panel}/scripts/site/delete"><input name="csrf" value="${csrf}"><button>win</button></form>`;
 	await attacker.deploy(
 		"evil",
 		`export default { fetch: () => new Response(${JSON.stringify(form)}, { headers: { "content-type": "text/html" } }) };`,
 	);
 	await page.goto(platform.urlFor("evil"));
 	const [refused] = await Promise.all([
-		page.waitForResponse(`${panel}/scripts/hello/delete`),
+		page.waitForResponse(`${panel}/scripts/site/delete`),
 		page.getByRole("button", { name: "win" }).click(),
 	]);
 	expect(refused.status()).toBe(403);
 	// Nothing was deleted: the script still serves.
-	expect(await served(page, platform.urlFor("hello"))).toEqual({ status: 200, text: "acme v2" });
+	expect(await served(page, platform.urlFor("site"))).toEqual({ status: 200, text: "acme v2" });
 
 	// The same form, sent from the panel's page, works.
-	await page.goto(`${panel}/scripts/hello/delete`);
-	await page.getByRole("button", { name: "Delete hello" }).click();
-	await page.waitForURL(`${panel}/scripts?deleted=hello`);
-	expect(await page.getByRole("status").textContent()).toBe("Deleted hello.");
-	expect((await served(page, platform.urlFor("hello"))).status).toBe(404);
+	await page.goto(`${panel}/scripts/site/delete`);
+	await page.getByRole("button", { name: "Delete site" }).click();
+	await page.waitForURL(`${panel}/scripts?deleted=site`);
+	expect(await page.getByRole("status").textContent()).toBe("Deleted site.");
+	expect((await served(page, platform.urlFor("site"))).status).toBe(404);
 });
 
 it("answers 404 for another tenant's script and deployments, through pages and crafted forms alike", async () => {
 	const { panel, platform } = harness();
-	await acme.deploy("hello2", hello("acme v1"));
-	await acme.deploy("hello2", hello("acme v2"));
+	await acme.deploy("site2", hello("acme v1"));
+	await acme.deploy("site2", hello("acme v2"));
 	const { page } = await signedIn(acme);
 	expect((await page.goto(`${panel}/scripts/bobs`))?.status()).toBe(404);
-	expect((await page.goto(`${panel}/scripts/hello2/rollback/${bobV1}`))?.status()).toBe(404);
-	await page.goto(`${panel}/scripts/hello2`);
+	expect((await page.goto(`${panel}/scripts/site2/rollback/${bobV1}`))?.status()).toBe(404);
+	await page.goto(`${panel}/scripts/site2`);
 	const csrf = await csrfOf(page);
 	expect(await postFromPanel(page, "/scripts/bobs/rollback", { csrf, deployment_id: bobV1 })).toBe(404);
-	expect(await postFromPanel(page, "/scripts/hello2/rollback", { csrf, deployment_id: bobV1 })).toBe(404);
+	expect(await postFromPanel(page, "/scripts/site2/rollback", { csrf, deployment_id: bobV1 })).toBe(404);
 	expect(await served(page, platform.urlFor("bobs"))).toEqual({ status: 200, text: "bob v2" });
 	expect(bobV2).not.toBe(bobV1);
-	expect(await served(page, platform.urlFor("hello2"))).toEqual({ status: 200, text: "acme v2" });
+	expect(await served(page, platform.urlFor("site2"))).toEqual({ status: 200, text: "acme v2" });
 });
 
 it("answers 404 for another tenant's token through a crafted revoke, and for the operator's pages", async () => {

@@ -1,25 +1,21 @@
 /**
- * The browser tests' harness: one real local platform per test file (startLocalPlatform in this
- * process, as the CLI tests run it) and one headless Chromium, Debian's (/usr/bin/chromium, installed
- * by .ci/run; playwright-core never downloads a browser). Every page a test opens records its
+ * The browser tests' harness: the project's one real local platform and one headless Chromium,
+ * Debian's (/usr/bin/chromium, installed by .ci/run; playwright-core never downloads a browser),
+ * started by ./global-setup.ts; every file makes its own tenants. Every page a test opens records its
  * errors, console errors and CSP violations, and `checkPage` fails on any of them; `axe` runs
  * axe-core on the page and fails on serious or critical violations.
  */
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { SUPERVISOR_TOKEN_HEADER } from "../../local/control/bindings.ts";
 import { ROOT } from "../../local/paths.ts";
-import { type LocalPlatform, startLocalPlatform } from "../../local/platform.ts";
 import { loopbackFetch } from "../../loopback/index.ts";
-import { seedStateDir } from "../support/state-template.ts";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-export const CHROMIUM = process.env.FERRY_CHROMIUM ?? "/usr/bin/chromium";
 
 export interface Tenant {
 	name: string;
@@ -28,8 +24,16 @@ export interface Tenant {
 	deploy(script: string, source: string, options?: { expectFailure?: boolean }): Promise<string>;
 }
 
+/** What the files use of the shared platform; the minute tick runs the minute's crons and budget check (the test clock). */
+export interface SharedPlatform {
+	apiUrl: string;
+	adminToken: string;
+	urlFor(label: string): string;
+	runMinute(at: number): Promise<void>;
+}
+
 export interface Harness {
-	platform: LocalPlatform;
+	platform: SharedPlatform;
 	/** The platform's state directory (D1 and R2 files). */
 	stateDir: string;
 	browser: Browser;
@@ -83,20 +87,28 @@ export async function axe(page: Page): Promise<void> {
 	expect(serious, `axe-core on ${page.url()}`).toEqual([]);
 }
 
-/** One platform and one browser for the file that calls it. */
+/** The project's platform and browser (./global-setup.ts), for the file that calls it. */
 export function harnessForFile(): () => Harness {
 	let harness: Harness;
-	let stateDir: string;
 	const contexts: BrowserContext[] = [];
 	beforeAll(async () => {
-		stateDir = mkdtempSync(path.join(tmpdir(), "ferry-browser-"));
-		seedStateDir(stateDir);
-		const adminToken = `browser-admin-${process.pid}`;
-		const [platform, browser] = await Promise.all([
-			startLocalPlatform({ port: 0, stateDir, adminToken, health: false, onEvent: () => undefined }),
-			chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] }),
-		]);
-		const panel = platform.panelUrl.replace(/\/$/, "");
+		const shared = inject("browserPlatform");
+		const { adminToken, stateDir } = shared;
+		const browser = await chromium.connect(shared.wsEndpoint);
+		const platform: SharedPlatform = {
+			apiUrl: shared.apiUrl,
+			adminToken,
+			urlFor: (label) => `http://${label}.${shared.tenantDomain}:${shared.port}/`,
+			async runMinute(at) {
+				const response = await loopbackFetch(new URL("/minute", shared.testClock.url), {
+					method: "POST",
+					headers: { [SUPERVISOR_TOKEN_HEADER]: shared.testClock.token, "content-type": "application/json" },
+					body: JSON.stringify({ at }),
+				});
+				if (!response.ok) throw new Error(`the minute tick answered ${response.status}: ${await response.text()}`);
+			},
+		};
+		const panel = shared.panelUrl.replace(/\/$/, "");
 		harness = {
 			platform,
 			stateDir,
@@ -164,9 +176,8 @@ export function harnessForFile(): () => Harness {
 	}, 120_000);
 	afterAll(async () => {
 		await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+		// A connected browser: this only disconnects (the project's server keeps running).
 		await harness?.browser.close();
-		await harness?.platform.stop();
-		rmSync(stateDir, { recursive: true, force: true });
 	}, 60_000);
 	return () => harness;
 }
