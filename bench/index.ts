@@ -15,15 +15,24 @@ import { measureBindings } from "./measure/bindings.ts";
 import { measureHotPath } from "./measure/hot-path.ts";
 import { measureTelemetry } from "./measure/telemetry.ts";
 import { FULL_SEED, parseOptions, QUICK_SEED } from "./options.ts";
-import { deployBurst, freshStateMeasurements, logTelemetry, startFreshPlatform, wasiAgainstHello } from "./phases/fresh-state.ts";
+import {
+	deployBurst,
+	deployLatency,
+	freshStateMeasurements,
+	logTelemetry,
+	startFreshPlatform,
+	wasiAgainstHello,
+} from "./phases/fresh-state.ts";
 import { coldStartsOnState, largeStatePhase } from "./phases/large-state.ts";
 import {
 	bindingsRows,
 	coldUnpreparedRow,
+	deployLatencyRow,
 	deployThroughputRow,
 	hotPathRows,
 	missingRouteRow,
 	rows,
+	scaleRows,
 	telemetryRows,
 	wasiRow,
 } from "./report/rows.ts";
@@ -62,12 +71,21 @@ async function onlyTelemetry(): Promise<void> {
 	console.log(`\n${machineLine(machine)}\n\n${renderTable(telemetryRows(telemetry, options.load.connections))}\n`);
 }
 
-/** `--only deploys`: the deploys-per-second row alone, on a fresh platform, printed. */
+/** `--only deploys`: the deploy latency and deploys-per-second rows alone, on a fresh platform, printed. */
 async function onlyDeploys(): Promise<void> {
 	const fresh = await startFreshPlatform();
+	const deployMs = await deployLatency(fresh, options.deploys);
 	const burst = await deployBurst(fresh, options.deployBurst);
 	await fresh.stop();
-	console.log(`\n${machineLine(machine)}\n\n${renderTable([deployThroughputRow(burst)])}\n`);
+	console.log(`\n${machineLine(machine)}\n\n${renderTable([deployLatencyRow(deployMs), deployThroughputRow(burst)])}\n`);
+}
+
+/** `--only scale`: the large state's rows (seeded if needed: every script served once, the hot set, the spreads), printed. */
+async function onlyScale(): Promise<void> {
+	const fresh = await startFreshPlatform();
+	const large = await largeStatePhase(options, scripts, fresh);
+	await fresh.stop();
+	console.log(`\n${machineLine(machine)}\n\n${renderTable(scaleRows(large, `${options.load.connections} conn`))}\n`);
 }
 
 /** `--only cold`: the unprepared cold starts on the seeded state and the route read alone, printed. */
@@ -127,7 +145,15 @@ async function fullRun(): Promise<void> {
 }
 
 try {
-	const only = { bindings: onlyBindings, telemetry: onlyTelemetry, deploys: onlyDeploys, cold: onlyCold, hot: onlyHot, wasi: onlyWasi };
+	const only = {
+		bindings: onlyBindings,
+		telemetry: onlyTelemetry,
+		deploys: onlyDeploys,
+		cold: onlyCold,
+		scale: onlyScale,
+		hot: onlyHot,
+		wasi: onlyWasi,
+	};
 	await (options.only ? only[options.only]() : fullRun());
 } catch (error) {
 	log(`failed: ${error instanceof Error ? error.message : String(error)}`);

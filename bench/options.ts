@@ -36,7 +36,7 @@ const positiveInt = (flag: string, text: string): number => {
 };
 
 /** The row groups `--only` runs alone. */
-const ONLY_ROWS = ["bindings", "telemetry", "deploys", "cold", "hot", "wasi"] as const;
+const ONLY_ROWS = ["bindings", "telemetry", "deploys", "cold", "hot", "wasi", "scale"] as const;
 export type OnlyRows = (typeof ONLY_ROWS)[number];
 const isOnlyRows = (value: string): value is OnlyRows => (ONLY_ROWS as readonly string[]).includes(value);
 
@@ -72,7 +72,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 				"  --connections  wrk connections for the throughput rows (default 16)\n" +
 				"  --threads      wrk threads (default 1: the rest of the machine is the platform's)\n" +
 				"  --no-write     print the table without writing docs/benchmarks.md\n" +
-				"  --only         only these rows, printed (bindings: the KV read's and a service binding RPC's cost; telemetry: collection on vs off,\n                 live tail delivery; deploys: deploys per second, 8 in flight;\n                 cold: unprepared cold starts on the seeded state, and the route read alone;\n                 hot: a warm request's CPU per process, dispatched against direct and the two hop references;\n                 wasi: the WASI hello world against the JS one, with workerd CPU per request)",
+				"  --only         only these rows, printed (bindings: the KV read's and a service binding RPC's cost; telemetry: collection on vs off,\n                 live tail delivery; deploys: deploys per second, 8 in flight;\n                 cold: unprepared cold starts on the seeded state, and the route read alone;\n                 scale: the large state's rows, every script served once first;\n                 hot: a warm request's CPU per process, dispatched against direct and the two hop references;\n                 wasi: the WASI hello world against the JS one, with workerd CPU per request)",
 		);
 		process.exit(0);
 	}

@@ -4,7 +4,7 @@
  * Only the start → ready row spawns `npm run dev` itself (start-ready.ts): there the process start is
  * what is measured; here one process saves a Node start and keeps the workerd child in reach.
  */
-import { type LocalPlatform, localAdminToken, startLocalPlatform } from "../local/platform.ts";
+import { describeEvent, type LocalPlatform, localAdminToken, startLocalPlatform } from "../local/platform.ts";
 import { freePort } from "../local/ports.ts";
 import { onCleanup } from "./cleanup.ts";
 import { residentBytes, workerdPid } from "./workerd-memory.ts";
@@ -15,18 +15,32 @@ export interface BenchPlatform {
 	adminToken: string;
 	/** VmRSS of the platform's workerd processes now, summed, in bytes. */
 	workerdRss(): number | undefined;
+	/** How many processes the supervisor recycled so far (docs/architecture.md, "Recycling"). */
+	recycles(): number;
 	stop(): Promise<void>;
 }
 
 /** `telemetry: false`: tenant code runs untraced (the "collection off" side of measure/telemetry.ts). */
 export async function startPlatform(stateDir: string, { telemetry = true } = {}): Promise<BenchPlatform> {
 	const port = await freePort();
-	const platform = await startLocalPlatform({ port, stateDir, adminToken: localAdminToken(), telemetry });
+	let recycles = 0;
+	const platform = await startLocalPlatform({
+		port,
+		stateDir,
+		adminToken: localAdminToken(),
+		telemetry,
+		// The default's line on stderr, and the recycles counted.
+		onEvent: (event) => {
+			if (event.type === "recycled") recycles++;
+			console.error(`[ferry] ${describeEvent(event)}`);
+		},
+	});
 	const forget = onCleanup(() => platform.stop());
 	return {
 		platform,
 		port,
 		adminToken: platform.adminToken,
+		recycles: () => recycles,
 		workerdRss: () => {
 			const sizes = platform.workerdPorts().map((entryPort) => {
 				const pid = workerdPid(entryPort);

@@ -3,6 +3,7 @@ import type { RedeploySample } from "./measure/assets.ts";
 import type { BindingResults } from "./measure/bindings.ts";
 import type { FirstRequests } from "./measure/cold-start.ts";
 import type { DeployThroughput } from "./measure/deploy-throughput.ts";
+import type { DistinctServe } from "./measure/distinct.ts";
 import type { TelemetryResults } from "./measure/telemetry.ts";
 import type { WasiResults } from "./measure/wasi.ts";
 import type { SeedReport } from "./seed.ts";
@@ -58,6 +59,8 @@ export interface Results {
 		many: LoadResult;
 		/** The seeding of the large state: by this run, or the earlier one whose state it reused. */
 		seeding: SeedReport;
+		/** Every script of it requested once, before the hot set runs (measure/distinct.ts). */
+		distinct: DistinctServe;
 	};
 	/** Requests spread evenly over n scripts (of the large state). */
 	spread: { scripts: number; result: LoadResult }[];

@@ -15,7 +15,8 @@ import { inPool } from "./pool.ts";
 export const seedName = (index: number): string => `seed-${String(index).padStart(5, "0")}`;
 
 /** Each seeded script answers its own text, so no two artifacts are the same. */
-export const seedBundle = (index: number) => jsBundle(seedName(index), `seed ${index}\n`);
+export const seedText = (index: number): string => `seed ${index}\n`;
+export const seedBundle = (index: number) => jsBundle(seedName(index), seedText(index));
 
 /** A seeding: how many scripts it deployed, how long that took, and when. Kept in seeded.json. */
 export interface SeedReport {

@@ -31,7 +31,7 @@ import { measureTelemetry } from "../measure/telemetry.ts";
 import { type CpuLoad, measureWasi, WASI_SCRIPT } from "../measure/wasi.ts";
 import type { BenchOptions } from "../options.ts";
 import { type BenchPlatform, startPlatform } from "../platform.ts";
-import { probe } from "../probe.ts";
+import { type Probe, probe } from "../probe.ts";
 import { formatRate } from "../report/format.ts";
 import type { LoadSettings, Results } from "../results.ts";
 import { BENCH_STATE, seedBundle, seedName } from "../seed.ts";
@@ -142,9 +142,7 @@ export async function freshStateMeasurements(fresh: FreshPlatform, options: Benc
 		const coldStart = await measureFirstAfterDeploy(api, pinned, options.coldSamples);
 		log(`  median first request ${formatMs(median(coldStart.coldMs))}, warm ${formatMs(median(coldStart.warmMs))}`);
 
-		log(`deploy latency (${options.deploys} deploys)`);
-		const deployMs = await measureDeploys(api, pinned, options.deploys);
-		log(`  p50 ${formatMs(median(deployMs))}`);
+		const deployMs = await deployLatency(fresh, options.deploys, pinned);
 
 		const deployThroughput = await deployBurst(fresh, options.deployBurst);
 
@@ -176,6 +174,19 @@ export async function wasiAgainstHello({ bench }: FreshPlatform, settings: LoadS
 		`  ${formatRate(wasi.wasi.requestsPerSecond)} WASI (${cpu(wasi.wasi)}), ${formatRate(wasi.hello.requestsPerSecond)} JS (${cpu(wasi.hello)})`,
 	);
 	return wasi;
+}
+
+/** The deploy row's redeploys of one script (measure/deploy-latency.ts), logged; over `pinned`, else a connection of its own. */
+export async function deployLatency({ bench, api }: FreshPlatform, deploys: number, pinned?: Probe): Promise<number[]> {
+	log(`deploy latency (${deploys} deploys)`);
+	const connection = pinned ?? probe(bench.port);
+	try {
+		const deployMs = await measureDeploys(api, connection, deploys);
+		log(`  p50 ${formatMs(median(deployMs))}`);
+		return deployMs;
+	} finally {
+		if (!pinned) connection.close();
+	}
 }
 
 /** The deploys-per-second row's burst of new scripts (measure/deploy-throughput.ts), logged. */

@@ -8,13 +8,14 @@ import { formatMs } from "../../workers/shared/format.ts";
 import { log } from "../log.ts";
 import { type FirstRequests, measureMissingRoutes, measureUnprepared } from "../measure/cold-start.ts";
 import { compareLoads } from "../measure/compare.ts";
+import { serveEachOnce } from "../measure/distinct.ts";
 import { measureLoad } from "../measure/load.ts";
 import type { BenchOptions } from "../options.ts";
 import { type BenchPlatform, startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
 import { formatRate } from "../report/format.ts";
 import type { Results } from "../results.ts";
-import { isSeeded, prepareSeedState, seed, seededStateDir, seedName } from "../seed.ts";
+import { isSeeded, prepareSeedState, seed, seededStateDir, seedName, seedText } from "../seed.ts";
 import { median } from "../stats.ts";
 import { type FreshPlatform, HOT_SET } from "./fresh-state.ts";
 
@@ -32,6 +33,20 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 
 		const coldUnprepared = await measureColdStarts(bench, scripts, options.coldSamples);
 		log(`  median first request ${formatMs(median(coldUnprepared.coldMs))}, warm ${formatMs(median(coldUnprepared.warmMs))}`);
+
+		log(`every one of the ${scripts} scripts requested once (8 in flight)`);
+		const distinct = await serveEachOnce({
+			port: bench.port,
+			labels: Array.from({ length: scripts }, (_, index) => seedName(index)),
+			expected: seedText,
+			inFlight: 8,
+			rss: () => bench.workerdRss(),
+			recycles: () => bench.recycles(),
+			log,
+		});
+		log(
+			`  ${distinct.failed} failed in ${formatMs(distinct.seconds * 1000)}, ${distinct.recycles} processes recycled${distinct.failures.length ? `; first failures: ${distinct.failures.join(" | ")}` : ""}`,
+		);
 
 		log(`hot set of 10: 10 deployed vs ${scripts} deployed`);
 		const [few, many] = await compareLoads(options.load, [
@@ -54,6 +69,7 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 				few,
 				many,
 				seeding: seeded,
+				distinct,
 			},
 			spread,
 			coldUnprepared,

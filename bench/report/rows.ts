@@ -2,6 +2,7 @@
 
 import { formatBytes, formatMs } from "../../workers/shared/format.ts";
 import { SMALL_ASSET } from "../measure/assets.ts";
+import type { DistinctServe } from "../measure/distinct.ts";
 import { describeCpu, type HotPathLoad, type HotPathResults, totalUs } from "../measure/hot-path.ts";
 import type { CpuPerRequest } from "../measure/wasi.ts";
 import type { Results } from "../results.ts";
@@ -9,7 +10,7 @@ import { median, percentile } from "../stats.ts";
 import type { LoadResult } from "../wrk-output.ts";
 import { formatCount, formatMsDelta, formatRate, formatRatio } from "./format.ts";
 import type { Row } from "./table.ts";
-import { msAtMost, rateAtLeast, ratioAtLeast, withinFractionOf } from "./targets.ts";
+import { msAtMost, noneFailed, rateAtLeast, ratioAtLeast, withinFractionOf } from "./targets.ts";
 
 const load = (result: LoadResult) =>
 	`${formatRate(result.requestsPerSecond)}, p50 ${formatMs(result.p50)}, p99 ${formatMs(result.p99)}${result.socketErrors ? ` (${formatCount(result.socketErrors)} socket errors)` : ""}`;
@@ -49,6 +50,65 @@ export const bindingsRows = ({ kv, rpc, r2, object, d1, hello }: Results["bindin
 			]
 		: []),
 ];
+
+/** The large state's rows: every script served once, the hot set against 10 deployed, the seeding, the spreads, workerd's memory. */
+export function scaleRows(
+	results: Pick<Results, "scale" | "spread" | "workerdRssBytes">,
+	/** How the throughput rows name their connections ("16 conn"). */
+	c: string,
+): Row[] {
+	const { scale } = results;
+	return [
+		distinctServeRow(scale.distinct, results.workerdRssBytes),
+		{ measurement: `Hot set of 10 scripts, 10 deployed (${c})`, result: load(scale.few) },
+		{
+			measurement: `Hot set of 10 scripts, ${formatCount(scale.deployed)} deployed (${c})`,
+			result: `${load(scale.many)}; ${formatRatio(scale.many.requestsPerSecond / scale.few.requestsPerSecond)} × the 10-deployed throughput`,
+			target: "within 10% of 10 deployed",
+			verdict: withinFractionOf(scale.many.requestsPerSecond, scale.few.requestsPerSecond, 0.1),
+		},
+		{
+			measurement: `Seeding ${formatCount(scale.deployed)} scripts through the API (8 in flight)`,
+			result: scale.seeding.deployed
+				? `${formatMs(scale.seeding.ms)} for ${formatCount(scale.seeding.deployed)} (${(scale.seeding.deployed / (scale.seeding.ms / 1000)).toFixed(1)} deploys/s)` +
+					(scale.seeding.reused ? `, when the kept state was seeded (${scale.seeding.at.slice(0, 10)})` : "")
+				: "reused .ferry/bench-state/ (seeding time not recorded)",
+		},
+		...results.spread.map(({ scripts, result }) => ({
+			measurement: `Spread evenly over ${formatCount(scripts)} scripts (${c})`,
+			result: load(result),
+		})),
+		{
+			measurement: "workerd RSS after the spread runs",
+			result: results.workerdRssBytes === undefined ? "unknown" : formatBytes(results.workerdRssBytes),
+		},
+	];
+}
+
+/**
+ * Every script of the large state requested once through the platform (issue 19 item 1): failures,
+ * the time it took, the processes recycled meanwhile, workerd's peak RSS during it and its RSS after
+ * the hot-set and spread runs that follow (steady).
+ */
+export function distinctServeRow(serve: DistinctServe, steadyRssBytes: number | undefined): Row {
+	const rss = (bytes: number | undefined) => (bytes === undefined ? "unknown" : formatBytes(bytes));
+	return {
+		measurement: `${formatCount(serve.scripts)} distinct scripts, each requested once through the platform (8 in flight), after seeding`,
+		result: `${formatCount(serve.failed)} failed in ${formatMs(serve.seconds * 1000)} (${formatRate(serve.scripts / serve.seconds)}); ${formatCount(serve.recycles)} processes recycled meanwhile; workerd RSS peak ${rss(serve.peakRssBytes)}, steady ${rss(steadyRssBytes)} (after the hot-set and spread runs)`,
+		target: "0 failed",
+		verdict: noneFailed(serve.failed, serve.scripts),
+	};
+}
+
+/** One script redeployed again and again: PUT sent → first 200 with the new version (target p50 ≤ 300 ms). */
+export function deployLatencyRow(deployMs: number[]): Row {
+	return {
+		measurement: `Deploy: PUT sent → first 200 (${deployMs.length} deploys)`,
+		result: `p50 ${formatMs(median(deployMs))}, p95 ${formatMs(percentile(deployMs, 95))}`,
+		target: "p50 ≤ 300 ms",
+		verdict: msAtMost(median(deployMs), 300),
+	};
+}
 
 /** Deploys per second with several in flight, and the CPU each process spent per deploy (issue 19's target: ≥ 50/s). */
 export function deployThroughputRow({ deploys, inFlight, seconds, cpuMsPerDeploy: cpu }: Results["deployThroughput"]): Row {
@@ -161,7 +221,7 @@ export function missingRouteRow({ coldMs, warmMs }: Results["coldUnprepared"]): 
 }
 
 export function rows(results: Results): Row[] {
-	const { settings, dispatched, direct, dispatchedOne, directOne, coldStart, deployMs, startReady, scale } = results;
+	const { settings, dispatched, direct, dispatchedOne, directOne, coldStart, deployMs, startReady } = results;
 	const c = `${settings.connections} conn`;
 	const throughputRatio = dispatched.requestsPerSecond / direct.requestsPerSecond;
 	const addedP50 = dispatchedOne.p50 - directOne.p50;
@@ -199,12 +259,7 @@ export function rows(results: Results): Row[] {
 			verdict: msAtMost(cold - warm, 5),
 		},
 		coldUnpreparedRow(results.coldUnprepared),
-		{
-			measurement: `Deploy: PUT sent → first 200 (${deployMs.length} deploys)`,
-			result: `p50 ${formatMs(median(deployMs))}, p95 ${formatMs(percentile(deployMs, 95))}`,
-			target: "p50 ≤ 300 ms",
-			verdict: msAtMost(median(deployMs), 300),
-		},
+		deployLatencyRow(deployMs),
 		deployThroughputRow(results.deployThroughput),
 		{
 			measurement: `Start → ready: \`npm run dev\` spawn → first API answer, existing state (best of ${startReady.length})`,
@@ -212,28 +267,7 @@ export function rows(results: Results): Row[] {
 			target: "≤ 2 s",
 			verdict: msAtMost(best.processMs, 2000),
 		},
-		{ measurement: `Hot set of 10 scripts, 10 deployed (${c})`, result: load(scale.few) },
-		{
-			measurement: `Hot set of 10 scripts, ${formatCount(scale.deployed)} deployed (${c})`,
-			result: `${load(scale.many)}; ${formatRatio(scale.many.requestsPerSecond / scale.few.requestsPerSecond)} × the 10-deployed throughput`,
-			target: "within 10% of 10 deployed",
-			verdict: withinFractionOf(scale.many.requestsPerSecond, scale.few.requestsPerSecond, 0.1),
-		},
-		{
-			measurement: `Seeding ${formatCount(scale.deployed)} scripts through the API (8 in flight)`,
-			result: scale.seeding.deployed
-				? `${formatMs(scale.seeding.ms)} for ${formatCount(scale.seeding.deployed)} (${(scale.seeding.deployed / (scale.seeding.ms / 1000)).toFixed(1)} deploys/s)` +
-					(scale.seeding.reused ? `, when the kept state was seeded (${scale.seeding.at.slice(0, 10)})` : "")
-				: "reused .ferry/bench-state/ (seeding time not recorded)",
-		},
-		...results.spread.map(({ scripts, result }) => ({
-			measurement: `Spread evenly over ${formatCount(scripts)} scripts (${c})`,
-			result: load(result),
-		})),
-		{
-			measurement: "workerd RSS after the spread runs",
-			result: results.workerdRssBytes === undefined ? "unknown" : formatBytes(results.workerdRssBytes),
-		},
+		...scaleRows(results, c),
 		wasiRow(results.wasi, settings.connections),
 		...bindingsRows(results.bindings),
 		...telemetryRows(results.telemetry, settings.connections),

@@ -30,6 +30,10 @@ export function withinFractionOf(value: number, reference: number, fraction: num
 	);
 }
 
+/** Requests that must all succeed (each of 10,000 distinct scripts served once: 0 failed). */
+export const noneFailed = (failed: number, of: number): Verdict =>
+	verdict(failed === 0, `${failed.toLocaleString("en-US")} of ${of.toLocaleString("en-US")} failed`);
+
 /** A rate that must reach `minimum` per second (deploys per second ≥ 50). */
 export const rateAtLeast = (perSecond: number, minimum: number): Verdict =>
 	verdict(perSecond >= minimum, `${(minimum - perSecond).toFixed(1)}/s short (${formatPercent(1 - perSecond / minimum)} below the target)`);

@@ -1,9 +1,9 @@
 /** The benchmark's pure parts (bench/): reading wrk, percentiles, targets, the table, the docs markers. */
 import { describe, expect, it } from "vitest";
 import { replaceResults } from "../../bench/docs-file.ts";
-import { deployThroughputRow } from "../../bench/report/rows.ts";
+import { deployThroughputRow, distinctServeRow } from "../../bench/report/rows.ts";
 import { renderTable } from "../../bench/report/table.ts";
-import { msAtMost, rateAtLeast, ratioAtLeast, withinFractionOf } from "../../bench/report/targets.ts";
+import { msAtMost, noneFailed, rateAtLeast, ratioAtLeast, withinFractionOf } from "../../bench/report/targets.ts";
 import { median, percentile } from "../../bench/stats.ts";
 import { parseWrkOutput, parseWrkTime } from "../../bench/wrk-output.ts";
 
@@ -80,6 +80,19 @@ describe("targets", () => {
 		expect(withinFractionOf(700, 1000, 0.1)).toEqual({ met: false, text: "no: 30% lower, 20% past the 10% allowed" });
 		expect(rateAtLeast(50, 50).met).toBe(true);
 		expect(rateAtLeast(40, 50)).toEqual({ met: false, text: "no: 10.0/s short (20% below the target)" });
+		expect(noneFailed(0, 10_000)).toEqual({ met: true, text: "yes" });
+		expect(noneFailed(926, 3_000)).toEqual({ met: false, text: "no: 926 of 3,000 failed" });
+	});
+
+	it("reports every script served once: failures, recycles, peak and steady workerd memory", () => {
+		const serve = { scripts: 10_000, failed: 0, failures: [], seconds: 200, peakRssBytes: 3 * 2 ** 30, recycles: 9 };
+		const row = distinctServeRow(serve, 1.5 * 2 ** 30);
+		expect(row.result).toMatch(
+			/^0 failed in .* \(50 req\/s\); 9 processes recycled meanwhile; workerd RSS peak .+, steady .+ \(after the hot-set and spread runs\)$/,
+		);
+		expect(row.verdict).toEqual({ met: true, text: "yes" });
+		expect(distinctServeRow({ ...serve, failed: 3, peakRssBytes: undefined }, undefined).result).toContain("peak unknown, steady unknown");
+		expect(distinctServeRow({ ...serve, failed: 3 }, undefined).verdict).toEqual({ met: false, text: "no: 3 of 10,000 failed" });
 	});
 
 	it("reports deploys per second over the burst and the CPU each side spent per deploy", () => {
