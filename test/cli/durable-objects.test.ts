@@ -147,6 +147,47 @@ describe("Durable Objects with ferry deploy", () => {
 		expect(missing.text).toContain("noSuchMethod");
 	});
 
+	it("gives the object the caller's id as ctx.id: the same hex and equals, the name of idFromName and getByName, none for newUniqueId", async () => {
+		const name = uniqueName("ctx-id");
+		const source = `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+	who(hex) {
+		const id = this.ctx.id;
+		return { hex: id.toString(), name: id.name ?? null, equals: id.equals(this.env.COUNTER.idFromString(hex)), alarmName: this.ctx.storage.kv.get("alarmName") ?? null };
+	}
+	async later() { await this.ctx.storage.setAlarm(Date.now()); }
+	alarm() { this.ctx.storage.kv.put("alarmName", this.ctx.id.name ?? "none"); }
+}
+export default {
+	async fetch(request, env) {
+		const url = new URL(request.url);
+		const x = url.searchParams.get("name");
+		if (url.pathname === "/unique") {
+			const id = env.COUNTER.newUniqueId();
+			return Response.json({ caller: id.toString(), object: await env.COUNTER.get(id).who(id.toString()) });
+		}
+		const id = env.COUNTER.idFromName(x);
+		const stub = url.pathname === "/by-name" ? env.COUNTER.getByName(x) : env.COUNTER.get(id);
+		if (url.pathname === "/later") await stub.later();
+		return Response.json({ caller: id.toString(), object: await stub.who(id.toString()) });
+	},
+};
+`;
+		await a.ok(["deploy"], { cwd: counterProject(name, source) });
+		type Who = { caller: string; object: { hex: string; name: string | null; equals: boolean; alarmName: string | null } };
+		const who = async (path: string) => JSON.parse((await visit(at(name, path))).text) as Who;
+		for (const path of ["/?name=foo", "/by-name?name=foo", "/by-name?name=bar"]) {
+			const { caller, object } = await who(path);
+			expect(caller).toMatch(/^[0-9a-f]{64}$/);
+			expect(object).toMatchObject({ hex: caller, name: new URL(path, "http://x").searchParams.get("name"), equals: true });
+		}
+		const unique = await who("/unique");
+		expect(unique.object).toMatchObject({ hex: unique.caller, name: null, equals: true });
+		// alarm() runs with no caller: the object still has its name.
+		await who("/later?name=waker");
+		await expect.poll(async () => (await who("/?name=waker")).object.alarmName, { timeout: 15_000 }).toBe("waker");
+	});
+
 	it("lists the script's classes with their bindings in ferry resources list (and GET /v1/resources), for its tenant only", async () => {
 		const name = uniqueName("listed");
 		await a.ok(["deploy"], { cwd: counterProject(name) });

@@ -44,9 +44,10 @@ const tenant = (server: DevServer, name: string) => newTenant(server, ADMIN, nam
 const ALARM = `import { DurableObject } from "cloudflare:workers";
 export class Counter extends DurableObject {
 	async alarm() {
-		await this.env.COUNTER.getByName("log").note();
+		await this.env.COUNTER.getByName("log").note(this.ctx.id.name ?? null);
 	}
-	note() {
+	note(woke) {
+		this.ctx.storage.kv.put("woke", woke);
 		this.ctx.storage.kv.put("runs", (this.ctx.storage.kv.get("runs") ?? 0) + 1);
 		this.ctx.storage.kv.put("at", Date.now());
 	}
@@ -55,7 +56,7 @@ export class Counter extends DurableObject {
 		return this.ctx.storage.getAlarm();
 	}
 	async state() {
-		return { alarm: await this.ctx.storage.getAlarm(), runs: this.ctx.storage.kv.get("runs") ?? 0, at: this.ctx.storage.kv.get("at") ?? null };
+		return { alarm: await this.ctx.storage.getAlarm(), runs: this.ctx.storage.kv.get("runs") ?? 0, at: this.ctx.storage.kv.get("at") ?? null, woke: this.ctx.storage.kv.get("woke") ?? null };
 	}
 }
 export default {
@@ -107,6 +108,8 @@ interface AlarmState {
 	alarm: number | null;
 	runs: number;
 	at: number | null;
+	/** ctx.id.name of the object whose alarm() ran last. */
+	woke: string | null;
 }
 
 it("fires an alarm set before a crash after the restart, once, with no request to wake the object", async () => {
@@ -126,6 +129,8 @@ it("fires an alarm set before a crash after the restart, once, with no request t
 	// Nothing asks for "crash" after the restart: its alarm wakes it, once, after the crash.
 	await expect.poll(async () => (await state(dev!, "log")).runs, { timeout: 20_000 }).toBe(1);
 	expect((await state(dev, "log")).at).toBeGreaterThan(killed);
+	// Its host started for the alarm, after the restart, and still gave the object its name.
+	expect((await state(dev, "log")).woke).toBe("crash");
 	expect((await state(dev, "crash")).alarm).toBeNull();
 
 	// A later alarm has run too, and the first still ran once (every runtime process started on the same objects).

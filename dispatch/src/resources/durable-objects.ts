@@ -14,6 +14,10 @@
  *                    deployment's Worker Loader isolate, so the object has SQLite storage of its
  *                    own, blockConcurrencyWhile, and the env of its Worker.
  *
+ * The facet's own ctx.id would be its host's; the host passes the tenant's id (and its name, which
+ * the stub sends and the host keeps once it checks it against the id's hash) in the class's props,
+ * and durable-object-module.ts's subclass makes them the object's ctx.id.
+ *
  * A facet's stub cannot leave its host ("Stubs pointing to Durable Object facets are not
  * serializable"), so the host forwards each call.
  *
@@ -28,6 +32,7 @@
  * ../cron/) and retries a failed alarm() as Cloudflare does.
  */
 import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
+import { sha256Hex } from "../../../workers/shared/ids";
 import { platformReads } from "../../../workers/shared/platform";
 import {
 	ALARM_MAX_RETRIES,
@@ -36,7 +41,7 @@ import {
 	type ObjectOwner,
 	objectKey,
 } from "../../../workers/shared/resources/durable-objects";
-import { ALARM_METHOD, OBJECT_PROP } from "../../../workers/shared/runtime/durable-object-module";
+import { ALARM_METHOD, OBJECT_NAME_PROP, OBJECT_PROP } from "../../../workers/shared/runtime/durable-object-module";
 import type { RouteTarget } from "../../../workers/shared/runtime/route";
 import { resolveRoute } from "../routes";
 import { runtimeFor } from "../runtime";
@@ -50,12 +55,16 @@ interface HostCall {
 	owner: ObjectOwner;
 	/** The tenant's id of the object (64 hex). */
 	id: string;
+	/** The name the tenant's id was made from (idFromName, getByName), if the caller's id has one. */
+	name?: string;
 }
 
 /** The facet's name in its host: one facet, so its storage is the object's whatever code runs it. */
 const FACET = "object";
 /** The host's own storage: the object's alarm, as the tenant last set it (ms since the epoch). */
 const ALARM_KEY = "alarm";
+/** The host's own storage: the object's name, once a caller's id had it (so ctx.id.name holds in alarm() too). */
+const NAME_KEY = "name";
 
 type Facet = Fetcher & Record<string, (...args: unknown[]) => Promise<unknown>>;
 
@@ -64,22 +73,39 @@ export class FerryObjectHost extends DurableObject<DispatchEnv> {
 	private running: string | null = null;
 	/** Set by setAlarm/deleteAlarm while an alarm() runs: the tenant's own change wins over a retry. */
 	private alarmChanged = false;
+	/** The object's name as stored (null: none yet), read once. */
+	private name: string | null | undefined;
 
 	private facet({ target, owner, id }: HostCall): Facet {
 		const runtime = runtimeFor(this.env);
 		if (!(runtime instanceof WorkerLoaderRuntime)) throw new Error("Durable Objects run locally only through Worker Loader");
 		if (this.running !== null && this.running !== target.deploymentId) this.ctx.facets.abort(FACET, new Error("the script was redeployed"));
 		this.running = target.deploymentId;
-		return this.ctx.facets.get(FACET, () => ({ class: runtime.objectClass(target, owner.className, { [OBJECT_PROP]: id }) })) as never;
+		const props = { [OBJECT_PROP]: id, ...(typeof this.name === "string" ? { [OBJECT_NAME_PROP]: this.name } : {}) };
+		return this.ctx.facets.get(FACET, () => ({ class: runtime.objectClass(target, owner.className, props) })) as never;
+	}
+
+	/**
+	 * Keeps the name of the caller's id, if it has one and it is the name the id was made from
+	 * (idFromName hashes "name:" + name): the facet's ctx.id.name, from the first call that had it.
+	 */
+	private async learnName({ id, name }: HostCall): Promise<void> {
+		this.name ??= this.ctx.storage.kv.get<string>(NAME_KEY) ?? null;
+		if (typeof name !== "string" || this.name === name) return;
+		if ((await sha256Hex(`name:${name}`)) !== id) return;
+		this.ctx.storage.kv.put(NAME_KEY, name);
+		this.name = name;
 	}
 
 	async call(call: HostCall, method: string, args: unknown[]): Promise<unknown> {
+		await this.learnName(call);
 		// workerd answers a name the class lacks with its own "does not implement" error, in the caller's code.
 		const facet = this.facet(call);
 		return facet[method]!(...args);
 	}
 
 	async send(call: HostCall, request: Request): Promise<Response> {
+		await this.learnName(call);
 		return this.facet(call).fetch(request);
 	}
 
@@ -114,6 +140,7 @@ export class FerryObjectHost extends DurableObject<DispatchEnv> {
 		this.ctx.storage.kv.delete(ALARM_KEY);
 		this.alarmChanged = false;
 		try {
+			await this.learnName({ target, owner, id });
 			await this.facet({ target, owner, id })[ALARM_METHOD]!({ retryCount, isRetry: retryCount > 0 });
 			return "ran";
 		} catch {
@@ -124,14 +151,15 @@ export class FerryObjectHost extends DurableObject<DispatchEnv> {
 }
 
 export class FerryObjects extends WorkerEntrypoint<DispatchEnv, ObjectBindingProps> {
-	async fetchObject(id: string, request: Request): Promise<Response> {
+	/** `name`: the name the stub's id was made from (idFromName, getByName), for the object's ctx.id.name. */
+	async fetchObject(id: string, request: Request, name?: string): Promise<Response> {
 		const host = hostOf(this.env, this.ctx.props, id);
-		return host.send(await this.#call(id), request);
+		return host.send(await this.#call(id, name), request);
 	}
 
-	async callObject(id: string, method: string, args: unknown[]): Promise<unknown> {
+	async callObject(id: string, method: string, args: unknown[], name?: string): Promise<unknown> {
 		const host = hostOf(this.env, this.ctx.props, id);
-		return host.call(await this.#call(id), String(method), args);
+		return host.call(await this.#call(id, name), String(method), args);
 	}
 
 	/** The object's ctx.storage.setAlarm (durable-object-module.ts checked the time's type, as workerd does). */
@@ -156,11 +184,11 @@ export class FerryObjects extends WorkerEntrypoint<DispatchEnv, ObjectBindingPro
 	}
 
 	/** The class as the script's live deployment has it; a script deleted (or another tenant's since) has none. */
-	async #call(id: string): Promise<HostCall> {
+	async #call(id: string, name?: string): Promise<HostCall> {
 		const owner = this.#owner();
 		const target = await liveTarget(this.env, owner);
 		if (!target) throw new Error(`Durable Object class '${owner.className}': script '${owner.scriptName}' is not deployed`);
-		return { target, owner, id: String(id) };
+		return { target, owner, id: String(id), ...(typeof name === "string" ? { name } : {}) };
 	}
 }
 

@@ -14,7 +14,10 @@
  * gives the object's own `ctx.storage` (and its transactions) `setAlarm`, `getAlarm` and
  * `deleteAlarm` of the platform's: calls of FerryObjects with the object's id (the host passes it
  * in the class's props), which the host keeps and the local platform's clock fires
- * (local/control/object-alarms.ts). The rest of ctx and storage is workerd's own, untouched. The
+ * (local/control/object-alarms.ts). The same constructor gives ctx the tenant's id (the facet's
+ * own is its host's): the hex and, when the host knows it, the name, both from the props, so
+ * `ctx.id.toString()`, `ctx.id.name` and `ctx.id.equals()` answer as the caller's id does. A stub
+ * sends its id's name with each call for that. The rest of ctx and storage is workerd's own, untouched. The
  * host runs the tenant's `alarm(alarmInfo)` through the subclass's ALARM_METHOD, since RPC reserves
  * the name `alarm`.
  */
@@ -22,6 +25,8 @@ import type { DurableObjectBinding } from "../resources/durable-objects";
 
 /** The props key under which the host names the object (its id, 64 hex) to the class it runs. */
 export const OBJECT_PROP = "ferry.object";
+/** The props key of the object's name, when the tenant reached it by idFromName or getByName. */
+export const OBJECT_NAME_PROP = "ferry.objectName";
 /** The subclass's method that runs the tenant's alarm(): workerd's RPC refuses to call "alarm" itself. */
 export const ALARM_METHOD = "ferry alarm";
 
@@ -90,14 +95,14 @@ function objectStub(binding, id) {
 	const target = {
 		id,
 		name: id.name,
-		fetch: (input, init) => binding.fetchObject(id.toString(), new Request(input, init)),
+		fetch: (input, init) => binding.fetchObject(id.toString(), new Request(input, init), id.name),
 	};
 	return new Proxy(target, {
 		get(target, property) {
 			if (typeof property !== "string" || property in target) return target[property];
 			// A stub is not a promise: awaiting one must not call a method named "then".
 			if (property === "then") return undefined;
-			return (...args) => binding.callObject(id.toString(), property, args);
+			return (...args) => binding.callObject(id.toString(), property, args, id.name);
 		},
 	});
 }
@@ -182,7 +187,7 @@ function withPlatformAlarms(storage, binding, id, hasHandler) {
 /**
  * The tenant's class as the isolate's main module exports it: the same class (its name, methods
  * and prototype chain), constructed with its own ctx whose storage's alarm methods are the
- * platform's. Anything that is not one of the script's bound classes is left as it is.
+ * platform's and whose id is the tenant's. Anything that is not one of the script's bound classes is left as it is.
  */
 export function withAlarms(Base, className) {
 	const binding = alarmBindings[className];
@@ -192,7 +197,12 @@ export function withAlarms(Base, className) {
 		[className]: class extends Base {
 			constructor(ctx, env) {
 				const id = ctx?.props?.[${JSON.stringify(OBJECT_PROP)}];
-				if (typeof id === "string") withPlatformAlarms(ctx.storage, binding, id, hasHandler);
+				if (typeof id === "string") {
+					withPlatformAlarms(ctx.storage, binding, id, hasHandler);
+					// The facet's own id is its host's: the object's is the tenant's, with its name.
+					const name = ctx.props[${JSON.stringify(OBJECT_NAME_PROP)}];
+					define(ctx, { id: new DurableObjectId(id, typeof name === "string" ? name : undefined) });
+				}
 				super(ctx, env);
 			}
 			[${JSON.stringify(ALARM_METHOD)}](alarmInfo) {
