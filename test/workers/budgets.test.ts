@@ -98,6 +98,21 @@ describe("a plan's monthly requests budget", () => {
 		expect(line(t.id).budget.exceeded).toBe("requests");
 		expect(line(bystander.id).budget).toEqual({ requests: null, cpu_ms: null, exceeded: null });
 
+		// The stop is one of the tenant's events (GET /v1/events, ferry events), of the whole tenant; the bystander has none.
+		const events = async (token: string, type: string) => (await json(await api(`/v1/events?type=${type}`, { token }))).events;
+		const [exceeded, ...more] = await events(t.token, "budget_exceeded");
+		expect(more).toEqual([]);
+		expect(exceeded).toMatchObject({
+			type: "budget_exceeded",
+			script: "",
+			deployment_id: null,
+			detail: { budget: "requests", allowed: "3", month },
+		});
+		// What the check saw used: at least the budget, at most what was served (the last records may not have been stored yet).
+		expect(Number(exceeded.detail.used)).toBeGreaterThanOrEqual(3);
+		expect(Number(exceeded.detail.used)).toBeLessThanOrEqual(served);
+		expect(await events(bystander.token, "budget_exceeded")).toEqual([]);
+
 		// A bigger budget on the plan: served again as soon as the PUT answers, and the next check leaves it.
 		const raised = await json(await putPlan(plan, { cpu_ms: 50, sub_requests: 50, requests_budget: 1000 }));
 		expect(raised.plan).toMatchObject({ name: plan, requests_budget: 1000, cpu_ms_budget: null });
@@ -105,6 +120,9 @@ describe("a plan's monthly requests budget", () => {
 		expect(await checkBudgets()).not.toContain(t.id);
 		expect((await visit(`${b}.localhost`)).status).toBe(200);
 		expect((await usage(t.token)).budget.exceeded).toBeNull();
+		expect(await events(t.token, "budget_lifted")).toEqual([
+			expect.objectContaining({ script: "", detail: { budget: "requests", month, reason: "plan_changed" } }),
+		]);
 
 		// Back to 3 (used up again), then the tenant moves to another plan: served again at once.
 		await putPlan(plan, { cpu_ms: 50, sub_requests: 50, requests_budget: 3 });

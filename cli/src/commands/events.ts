@@ -7,7 +7,7 @@ import { formatEvent } from "../telemetry/events.ts";
 export default defineCommand({
 	meta: {
 		description:
-			"Show what happened to your scripts: deploys, failed deploys, rollbacks, deletes, secrets, cron triggers; --follow for live",
+			"Show what happened to your scripts: deploys, failed deploys, rollbacks, deletes, secrets, cron triggers, monthly budget stops; --follow for live",
 		examples: [
 			"ferry events                         # the last 50, oldest first",
 			"ferry events --script hello --type deploy_failed --since 7d",

@@ -7,7 +7,13 @@ import { formatTime, type Style } from "../core/output.ts";
 
 type Styler = (style: Style, text: string) => string;
 
-const TYPE_STYLE: Partial<Record<TenantEvent["type"], Style>> = { deploy_failed: "red", delete: "yellow", rollback: "yellow" };
+const TYPE_STYLE: Partial<Record<TenantEvent["type"], Style>> = {
+	deploy_failed: "red",
+	budget_exceeded: "red",
+	delete: "yellow",
+	rollback: "yellow",
+	budget_lifted: "yellow",
+};
 
 export function formatEvent(event: TenantEvent, style: Styler): string {
 	const type = event.type.padEnd(13);
@@ -17,7 +23,8 @@ export function formatEvent(event: TenantEvent, style: Styler): string {
 	return [
 		style("dim", formatTime(event.time)),
 		TYPE_STYLE[event.type] ? style(TYPE_STYLE[event.type]!, type) : type,
-		event.script,
+		// A tenant-wide event (a budget's) concerns no one script.
+		event.script || style("dim", "*"),
 		event.deployment_id ?? style("dim", "-"),
 		detail,
 	]

@@ -3,7 +3,17 @@
  * tenant by the telemetry Worker (workers/telemetry/src/events.ts) and read through `GET /v1/events`
  * (docs/api.md, "Events"). Recorded by the API (workers/api/src/events.ts `recordEvent`).
  */
-export const EVENT_TYPES = ["deploy", "deploy_failed", "rollback", "delete", "secret_put", "secret_delete", "schedules_put"] as const;
+export const EVENT_TYPES = [
+	"deploy",
+	"deploy_failed",
+	"rollback",
+	"delete",
+	"secret_put",
+	"secret_delete",
+	"schedules_put",
+	"budget_exceeded",
+	"budget_lifted",
+] as const;
 export type TenantEventType = (typeof EVENT_TYPES)[number];
 
 export interface TenantEvent {
@@ -11,6 +21,7 @@ export interface TenantEvent {
 	id: string;
 	time: string;
 	type: TenantEventType;
+	/** The script it concerns; empty for an event of the whole tenant (a budget's). */
 	script: string;
 	/** The deployment it concerns (deployed, failed, rolled back to); null for a delete or a secret. */
 	deployment_id: string | null;

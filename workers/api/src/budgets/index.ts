@@ -16,6 +16,7 @@ import { budgetStops, plans, routes, scripts, tenants } from "../../../shared/db
 import { log } from "../../../shared/log";
 import { monthOf } from "../../../shared/telemetry/metrics";
 import { routeControl, routesMoved } from "../deploy/pipeline";
+import { recordEvent } from "../events";
 import { usageOf } from "../usage";
 
 /** Tenants asked about at once: one telemetry read of their scripts' use per chunk. */
@@ -60,6 +61,7 @@ export async function checkBudgets(env: Pick<ApiEnv, "TELEMETRY" | "ROUTES">, db
 			),
 		);
 	const stopped: string[] = [];
+	const exceeded: { tenantId: string; detail: Record<string, string> }[] = [];
 	for (let i = 0; i < candidates.length; i += CHUNK) {
 		const chunk = candidates.slice(i, i + CHUNK);
 		const usage = await usageOf(
@@ -82,18 +84,30 @@ export async function checkBudgets(env: Pick<ApiEnv, "TELEMETRY" | "ROUTES">, db
 				});
 			stopped.push(tenant.id);
 			log.info("a tenant went past its monthly budget; its scripts answer 429", { tenantId: tenant.id, ...over, month });
+			exceeded.push({
+				tenantId: tenant.id,
+				detail: { budget: over.budget, used: String(over.used), allowed: String(over.allowed), month },
+			});
 		}
 	}
 	if (stopped.length > 0) await routesMoved(routeControl(env as ApiEnv), await labelsOf(db, stopped));
+	// Once the stops are in force: an event that cannot be stored never delays one (recordEvent logs it).
+	for (const { tenantId, detail } of exceeded)
+		await recordEvent(env, tenantId, { type: "budget_exceeded", script: "", deployment_id: null, detail });
 	return stopped;
 }
 
 /**
  * A tenant's plan changed, or the budgets of a plan did (every tenant on it): their stops go, and
  * the dispatcher re-reads their routes before the caller answers. The next check stops them again if
- * the new budget is used up too.
+ * the new budget is used up too. A stop of this month lifted is a `budget_lifted` event (one of an
+ * earlier month had no effect any more: the month's change lifted it, with no event).
  */
-export async function liftStops(env: Pick<ApiEnv, "ROUTES">, db: Database, scope: { tenantId: string } | { plan: string }): Promise<void> {
+export async function liftStops(
+	env: Pick<ApiEnv, "ROUTES" | "TELEMETRY">,
+	db: Database,
+	scope: { tenantId: string } | { plan: string },
+): Promise<void> {
 	const lifted = await db
 		.delete(budgetStops)
 		.where(
@@ -101,8 +115,16 @@ export async function liftStops(env: Pick<ApiEnv, "ROUTES">, db: Database, scope
 				? eq(budgetStops.tenantId, scope.tenantId)
 				: inArray(budgetStops.tenantId, db.select({ id: tenants.id }).from(tenants).where(eq(tenants.plan, scope.plan))),
 		)
-		.returning({ tenantId: budgetStops.tenantId });
+		.returning({ tenantId: budgetStops.tenantId, budget: budgetStops.budget, month: budgetStops.month });
 	if (lifted.length === 0) return;
+	const month = monthOf(Date.now());
+	for (const stop of lifted.filter((row) => row.month === month))
+		await recordEvent(env, stop.tenantId, {
+			type: "budget_lifted",
+			script: "",
+			deployment_id: null,
+			detail: { budget: stop.budget, month, reason: "plan_changed" },
+		});
 	await routesMoved(
 		routeControl(env as ApiEnv),
 		await labelsOf(
