@@ -9,7 +9,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { MetricsAnswer, MetricsQuery, ScriptTotals, ScriptUsage } from "../../shared/telemetry/metrics";
-import { cursorOf, type LogsPage, type LogsQuery, searchText, type TailQuery, tailMatches } from "../../shared/telemetry/query";
+import { cursorOf, type LogsPage, type LogsQuery, type TailQuery, tailMatches } from "../../shared/telemetry/query";
 import { type InvocationRecord, levelRank } from "../../shared/telemetry/record";
 import { type ScriptRows, type StoredRow, scriptRows } from "../../shared/telemetry/rows";
 import { LiveTails } from "./live";
