@@ -1,7 +1,7 @@
 import { defineCommand } from "../../../core/command.ts";
 import { ApiError, UserError } from "../../../core/errors.ts";
-import { configFile, projectArgs, readProjectConfig } from "../../../project/config.ts";
-import { migrationQuery, migrationsPlan } from "../../../project/d1-migrations.ts";
+import { migrationQuery } from "../../../project/d1-migrations.ts";
+import { migrationsArgs, pendingMigrations } from "./pending.ts";
 
 export default defineCommand({
 	meta: {
@@ -9,23 +9,12 @@ export default defineCommand({
 			"Apply the migrations of a D1 database not applied yet, in order (wrangler's d1 migrations apply); the first that fails is rolled back and the run stops there",
 		examples: ["ferry d1 migrations apply DB"],
 	},
-	args: {
-		database: { type: "positional", description: "The database: a binding of the project's config, else its name in your space" },
-		...projectArgs,
-	},
-	async run({ args, io, out, session }) {
-		const options = { cwd: io.cwd, config: args.config, env: args.env };
-		const file = configFile(options);
-		if (!file) throw new UserError("No configuration file found. Create a wrangler.jsonc file to define your D1 database.");
-		const api = session.api();
-		const plan = await migrationsPlan(api, await readProjectConfig(file, options, io.env), file, args.database);
-		if (plan.pending.length === 0) return out.log("✅ No migrations to apply!");
-		out.log("Migrations to be applied:");
-		out.table(
-			["Name"],
-			plan.pending.map((name) => [name]),
-			"",
-		);
+	args: migrationsArgs,
+	async run(context) {
+		const pending = await pendingMigrations(context);
+		if (!pending) return;
+		const { api, plan } = pending;
+		const { out } = context;
 		const status = new Map(plan.pending.map((name) => [name, "🕒️"]));
 		const show = () =>
 			out.table(
