@@ -61,6 +61,10 @@ export default defineConfig({
 				],
 				test: {
 					name: "workers",
+					// Every file in one workerd (one Miniflare, one storage): a file's own runner started a new
+					// workerd and re-imported the Workers, ~3.5 s a file. Files share the platform as the e2e
+					// ones do: each makes its own tenants and scripts (uniqueName, newTenant).
+					isolate: false,
 					include: ["test/workers/**/*.test.ts", "test/reliability/routes/**/*.test.ts", "dispatch/**/*.test.ts", "workers/**/*.test.ts"],
 					setupFiles: ["./test/workers/apply-migrations.ts"],
 					// A local HTTP server standing in for the Cloudflare API (test/support/cloudflare-api/).

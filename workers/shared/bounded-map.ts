@@ -80,6 +80,11 @@ export class BoundedMap<K, V> {
 		return true;
 	}
 
+	clear(): void {
+		this.entries.clear();
+		this.totalWeight = 0;
+	}
+
 	/** Drops every expired entry (reads drop the ones they meet; this is for a `size` that must be exact). */
 	prune(now = Date.now()): void {
 		for (const [key, entry] of this.entries) if (entry.expires <= now) this.remove(key, entry);

@@ -79,6 +79,8 @@ const warmupBudget = new WarmupBudget(16, 5 * 60_000);
  * cache evicts by itself); tests use it to tell an isolate started ahead of traffic from cached code.
  */
 export const forgetCachedCode = (deploymentId: string) => codeCache.delete(deploymentId);
+/** Makes room to warm deployments ahead again (tests that deploy after others filled the budget). */
+export const clearWarmupBudget = () => warmupBudget.clear();
 /** Whether this isolate's code cache holds a deployment's code (tests of reading it ahead). */
 export const hasCachedCode = (deploymentId: string) => codeCache.has(deploymentId);
 

@@ -5,7 +5,7 @@
  * directly.
  */
 import { env } from "cloudflare:workers";
-import { afterEach, vi } from "vitest";
+import { onTestFinished, vi } from "vitest";
 import type { BuiltDeployment } from "../../../workers/api/src/publish";
 import { DispatchNamespacePublisher } from "../../../workers/api/src/publish/dispatch-namespace";
 import type { CloudflareApiOptions } from "../../../workers/api/src/publish/dispatch-namespace/api";
@@ -68,16 +68,12 @@ export async function scriptIdOf(name: string): Promise<string> {
 	return row.id;
 }
 
-let spies: { mockRestore(): void }[] = [];
-afterEach(() => {
-	for (const spy of spies) spy.mockRestore();
-	spies = [];
-});
-
 /** Structured log lines the platform writes at `level` from now on, as a function reading them. */
 export function captureLogs(level: "info" | "warn" | "error") {
 	const spy = vi.spyOn(console, level);
-	spies.push(spy);
+	// Restored when the test ends. Not a module-level afterEach: the workers project's files share one
+	// module graph (isolate: false), so such a hook would be registered by the first importing file only.
+	onTestFinished(() => spy.mockRestore());
 	return () => spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
 }
 
