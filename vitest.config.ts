@@ -18,6 +18,9 @@ const repoFiles = Object.fromEntries(
 
 export default defineConfig({
 	test: {
+		// Two files at once even on two cores (vitest's default there is one): most files wait on other
+		// processes (the platform, wrangler, Chromium), one file at a time kept the machine ~half idle.
+		maxWorkers: 2,
 		projects: [
 			{
 				// Worker code inside workerd with real local D1, R2 and Worker Loader bindings.
