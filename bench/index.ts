@@ -26,7 +26,7 @@ import {
 import { coldStartsOnState, largeStatePhase } from "./phases/large-state.ts";
 import {
 	bindingsRows,
-	coldUnpreparedRow,
+	coldUnpreparedRows,
 	deployLatencyRow,
 	deployThroughputRow,
 	hotPathRows,
@@ -92,7 +92,7 @@ async function onlyScale(): Promise<void> {
 async function onlyCold(): Promise<void> {
 	// 15 samples even with --quick: they take well under a second; the seeding is what takes time.
 	const { unprepared, missing } = await coldStartsOnState({ ...options, coldSamples: 15 }, scripts);
-	console.log(`\n${machineLine(machine)}\n\n${renderTable([coldUnpreparedRow(unprepared), missingRouteRow(missing)])}\n`);
+	console.log(`\n${machineLine(machine)}\n\n${renderTable([...coldUnpreparedRows(unprepared), missingRouteRow(missing)])}\n`);
 }
 
 /** `--only hot`: a warm request's CPU per process, dispatched (telemetry on and off) against direct and the two hop references, printed. */

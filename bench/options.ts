@@ -68,7 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		console.log(
 			`${USAGE}\n` +
 				"  --quick        short runs (smoke run, < 2 minutes once seeded: 2 s runs, fewer samples, no\n                 1,000-script spread; seeds 300 scripts if the 10,000 are not there)\n" +
-				"  --duration     seconds per measured wrk run (default 10; --quick 2)\n" +
+				"  --duration     seconds per measured wrk run (default 5; --quick 2)\n" +
 				"  --connections  wrk connections for the throughput rows (default 16)\n" +
 				"  --threads      wrk threads (default 1: the rest of the machine is the platform's)\n" +
 				"  --no-write     print the table without writing docs/benchmarks.md\n" +
@@ -84,10 +84,10 @@ export function parseOptions(argv: string[]): BenchOptions {
 	return {
 		quick,
 		load: {
-			durationSeconds: values.duration ? positiveInt("--duration", values.duration) : quick ? 2 : 10,
+			durationSeconds: values.duration ? positiveInt("--duration", values.duration) : quick ? 2 : 5,
 			connections: values.connections ? positiveInt("--connections", values.connections) : 16,
 			threads: values.threads ? positiveInt("--threads", values.threads) : 1,
-			warmupSeconds: quick ? 1 : 2,
+			warmupSeconds: 1,
 			rounds: quick ? 1 : 2,
 		},
 		coldSamples: quick ? 5 : 15,

@@ -17,6 +17,8 @@ export interface BenchPlatform {
 	workerdRss(): number | undefined;
 	/** How many processes the supervisor recycled so far (docs/architecture.md, "Recycling"). */
 	recycles(): number;
+	/** The pids of the control process and of the others (runtimes, isolation runtimes, probe) now: a recycle replaces a runtime's. */
+	workerdProcesses(): { control: number[]; runtimes: number[] };
 	stop(): Promise<void>;
 }
 
@@ -41,6 +43,12 @@ export async function startPlatform(stateDir: string, { telemetry = true } = {})
 		port,
 		adminToken: platform.adminToken,
 		recycles: () => recycles,
+		workerdProcesses: () => {
+			// A process being replaced has no pid for a moment: it is left out, not an error.
+			const [control, ...runtimes] = platform.workerdPorts().map((entryPort) => workerdPid(entryPort));
+			const found = (pids: (number | undefined)[]) => pids.filter((pid) => pid !== undefined);
+			return { control: found([control]), runtimes: found(runtimes) };
+		},
 		workerdRss: () => {
 			const sizes = platform.workerdPorts().map((entryPort) => {
 				const pid = workerdPid(entryPort);

@@ -43,8 +43,12 @@ export interface Results {
 	secrets: { secrets: LoadResult; hello: LoadResult };
 	/** Milliseconds: the first request to a newly deployed script (which its deploy prepared), and warm requests to the same. */
 	coldStart: FirstRequests;
-	/** The same for deployed scripts the running platform never prepared (started on existing state): a true cold start. */
-	coldUnprepared: FirstRequests;
+	/**
+	 * The same for deployed scripts the running platform never served nor prepared (started on
+	 * existing state, then settled): among the newest deployments, whose code the route table's load
+	 * read ahead, and from the middle of the range, whose code is read on the request.
+	 */
+	coldUnprepared: { readAhead: FirstRequests; notReadAhead: FirstRequests };
 	/** Milliseconds from sending the upload to the first 200 from the new deployment. */
 	deployMs: number[];
 	/** New scripts deployed through the API, several in flight: deploys per second and CPU per deploy. */

@@ -6,8 +6,7 @@
 import type { FerryApi } from "../../workers/shared/api-client/index.ts";
 import { deploy, jsBundle } from "../api.ts";
 import { inPool } from "../pool.ts";
-import { processCpuMs } from "../process-cpu.ts";
-import { workerdPid } from "../workerd-memory.ts";
+import { CpuTally } from "../process-cpu.ts";
 
 export interface DeployThroughput {
 	deploys: number;
@@ -19,15 +18,13 @@ export interface DeployThroughput {
 
 export async function measureDeployThroughput(
 	api: FerryApi,
-	/** The entry ports of the platform's workerd processes, the control process first (LocalPlatform's workerdPorts). */
-	workerdPorts: () => number[],
+	/** The platform's workerd processes (BenchPlatform's workerdProcesses). */
+	processes: () => { control: number[]; runtimes: number[] },
 	count: number,
 	inFlight = 8,
 ): Promise<DeployThroughput> {
 	const prefix = `burst-${Date.now().toString(36)}`;
-	const pids = workerdPorts().map((port) => workerdPid(port));
-	const cpu = () => pids.map((pid) => (pid === undefined ? 0 : (processCpuMs(pid) ?? 0)));
-	const before = cpu();
+	const cpu = new CpuTally(processes);
 	const clientBefore = process.cpuUsage();
 	const started = performance.now();
 	await inPool(
@@ -39,16 +36,14 @@ export async function measureDeployThroughput(
 	);
 	const seconds = (performance.now() - started) / 1000;
 	const client = process.cpuUsage(clientBefore);
-	// A process recycled meanwhile is gone (0 now): its share is lost, never counted negative.
-	const spent = cpu().map((ms, i) => Math.max(0, ms - (before[i] ?? 0)));
-	const [control = 0, ...runtimes] = spent;
+	const { control = 0, runtimes = 0 } = cpu.spentMs();
 	return {
 		deploys: count,
 		inFlight,
 		seconds,
 		cpuMsPerDeploy: {
 			control: control / count,
-			runtimes: runtimes.reduce((sum, ms) => sum + ms, 0) / count,
+			runtimes: runtimes / count,
 			client: (client.user + client.system) / 1000 / count,
 		},
 	};

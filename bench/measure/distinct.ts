@@ -7,6 +7,7 @@
  */
 import { inPool } from "../pool.ts";
 import { type Probe, probe } from "../probe.ts";
+import { CpuTally } from "../process-cpu.ts";
 
 export interface DistinctServe {
 	scripts: number;
@@ -19,6 +20,8 @@ export interface DistinctServe {
 	peakRssBytes: number | undefined;
 	/** Processes the supervisor recycled meanwhile. */
 	recycles: number;
+	/** workerd CPU per request, in ms: the control process (edge, route reads, telemetry's store) and the runtimes (code reads, isolate starts, the tenant's code). */
+	cpuMsPerRequest: { control: number; runtimes: number };
 }
 
 const SAMPLE_MS = 250;
@@ -32,13 +35,17 @@ export async function serveEachOnce(options: {
 	inFlight: number;
 	rss: () => number | undefined;
 	recycles: () => number;
+	/** The platform's workerd processes now (BenchPlatform's workerdProcesses): recycled runtimes come and go. */
+	processes: () => { control: number[]; runtimes: number[] };
 	log: (line: string) => void;
 }): Promise<DistinctServe> {
 	const { labels, inFlight } = options;
 	let peak: number | undefined;
+	const cpu = new CpuTally(options.processes);
 	const sample = () => {
 		const now = options.rss();
 		if (now !== undefined && (peak === undefined || now > peak)) peak = now;
+		cpu.sample();
 	};
 	const sampler = setInterval(sample, SAMPLE_MS);
 	const recyclesBefore = options.recycles();
@@ -75,6 +82,7 @@ export async function serveEachOnce(options: {
 		for (const connection of connections) connection.close();
 	}
 	sample();
+	const { control = 0, runtimes = 0 } = cpu.spentMs();
 	return {
 		scripts: labels.length,
 		failed,
@@ -82,5 +90,6 @@ export async function serveEachOnce(options: {
 		seconds: (performance.now() - started) / 1000,
 		peakRssBytes: peak,
 		recycles: options.recycles() - recyclesBefore,
+		cpuMsPerRequest: { control: control / labels.length, runtimes: runtimes / labels.length },
 	};
 }

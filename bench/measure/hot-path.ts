@@ -35,9 +35,10 @@ const HELLO = "hello.localhost";
 
 /** The pids of a platform's control process and of its other processes (runtimes, isolation runtimes, probe). */
 function platformPids(bench: BenchPlatform): Record<string, number[]> {
-	const [control, ...others] = bench.platform.workerdPorts().map((port) => workerdPid(port));
-	if (control === undefined || others.includes(undefined)) throw new Error("a workerd process of the platform was not found in /proc");
-	return { control: [control], runtimes: others as number[] };
+	const processes = bench.workerdProcesses();
+	if (processes.control.length + processes.runtimes.length !== bench.platform.workerdPorts().length)
+		throw new Error("a workerd process of the platform was not found in /proc");
+	return processes;
 }
 
 async function measureCpu(

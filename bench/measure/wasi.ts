@@ -4,9 +4,8 @@
  * steadier than throughput on a shared machine, and it says which process the WASI request's extra
  * work lands in (the tenant's isolate runs in a runtime process; the edge and the API in the control one).
  */
-import { processCpuMs } from "../process-cpu.ts";
+import { CpuTally } from "../process-cpu.ts";
 import type { LoadSettings } from "../results.ts";
-import { workerdPid } from "../workerd-memory.ts";
 import type { LoadResult } from "../wrk-output.ts";
 import { measureLoad } from "./load.ts";
 
@@ -30,14 +29,14 @@ export interface WasiResults {
 export async function measureWasi(
 	settings: LoadSettings,
 	port: number,
-	/** The entry ports of the platform's workerd processes, the control process first (LocalPlatform's workerdPorts). */
-	workerdPorts: () => number[],
+	/** The platform's workerd processes (BenchPlatform's workerdProcesses). */
+	processes: () => { control: number[]; runtimes: number[] },
 	helloHost = "hello.localhost",
 ): Promise<WasiResults> {
 	const hosts = [WASI_HOST, helloHost];
 	const runs: CpuLoad[][] = hosts.map(() => []);
 	for (let round = 0; round < settings.rounds; round++) {
-		for (const [index, host] of hosts.entries()) runs[index]!.push(await measured(settings, port, host, workerdPorts));
+		for (const [index, host] of hosts.entries()) runs[index]!.push(await measured(settings, port, host, processes));
 	}
 	const [wasi, hello] = runs.map((side) => ({
 		...side.reduce((x, y) => (y.requestsPerSecond > x.requestsPerSecond ? y : x)),
@@ -49,17 +48,16 @@ export async function measureWasi(
 	return { wasi: wasi!, hello: hello! };
 }
 
-async function measured(settings: LoadSettings, port: number, host: string, workerdPorts: () => number[]): Promise<CpuLoad> {
-	const pids = workerdPorts().map((entryPort) => workerdPid(entryPort));
-	const cpu = () => pids.map((pid) => (pid === undefined ? 0 : (processCpuMs(pid) ?? 0)));
-	// measureLoad's own warm-up run comes first: read the counters around the measured run only.
-	let before: number[] = [];
-	const result = await measureLoad(settings, { port, host }, settings.connections, () => (before = cpu()));
-	// A process recycled meanwhile is gone (0 now): its share is lost, never counted negative.
-	const [control = 0, ...runtimes] = cpu().map((ms, i) => Math.max(0, ms - (before[i] ?? 0)));
+async function measured(
+	settings: LoadSettings,
+	port: number,
+	host: string,
+	processes: () => { control: number[]; runtimes: number[] },
+): Promise<CpuLoad> {
+	// measureLoad's own warm-up run comes first: count around the measured run only.
+	let cpu: CpuTally | undefined;
+	const result = await measureLoad(settings, { port, host }, settings.connections, () => (cpu = new CpuTally(processes)));
+	const { control = 0, runtimes = 0 } = cpu?.spentMs() ?? {};
 	const perRequest = (ms: number) => (ms * 1000) / Math.max(result.requests, 1);
-	return {
-		...result,
-		cpuUsPerRequest: { control: perRequest(control), runtimes: perRequest(runtimes.reduce((sum, ms) => sum + ms, 0)) },
-	};
+	return { ...result, cpuUsPerRequest: { control: perRequest(control), runtimes: perRequest(runtimes) } };
 }

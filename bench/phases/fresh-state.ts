@@ -168,7 +168,7 @@ export async function freshStateMeasurements(fresh: FreshPlatform, options: Benc
 /** The WASI row's alternation (measure/wasi.ts), logged. */
 export async function wasiAgainstHello({ bench }: FreshPlatform, settings: LoadSettings): Promise<Results["wasi"]> {
 	log("WASI hello world and the JS hello world, dispatched, alternately");
-	const wasi = await measureWasi(settings, bench.port, () => bench.platform.workerdPorts());
+	const wasi = await measureWasi(settings, bench.port, () => bench.workerdProcesses());
 	const cpu = ({ cpuUsPerRequest: { control, runtimes } }: CpuLoad) => `${Math.round(control + runtimes)} µs CPU/request`;
 	log(
 		`  ${formatRate(wasi.wasi.requestsPerSecond)} WASI (${cpu(wasi.wasi)}), ${formatRate(wasi.hello.requestsPerSecond)} JS (${cpu(wasi.hello)})`,
@@ -192,7 +192,7 @@ export async function deployLatency({ bench, api }: FreshPlatform, deploys: numb
 /** The deploys-per-second row's burst of new scripts (measure/deploy-throughput.ts), logged. */
 export async function deployBurst({ bench, api }: FreshPlatform, count: number): Promise<Results["deployThroughput"]> {
 	log(`deploys per second: ${count} new scripts, 8 in flight`);
-	const burst = await measureDeployThroughput(api, () => bench.platform.workerdPorts(), count);
+	const burst = await measureDeployThroughput(api, () => bench.workerdProcesses(), count);
 	const { control, runtimes, client } = burst.cpuMsPerDeploy;
 	log(
 		`  ${(count / burst.seconds).toFixed(1)} deploys/s; CPU per deploy: control ${formatMs(control)}, runtimes ${formatMs(runtimes)}, client ${formatMs(client)}`,

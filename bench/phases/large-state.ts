@@ -13,6 +13,7 @@ import { measureLoad } from "../measure/load.ts";
 import type { BenchOptions } from "../options.ts";
 import { type BenchPlatform, startPlatform } from "../platform.ts";
 import { probe } from "../probe.ts";
+import { settle } from "../process-cpu.ts";
 import { formatRate } from "../report/format.ts";
 import type { Results } from "../results.ts";
 import { isSeeded, prepareSeedState, seed, seededStateDir, seedName, seedText } from "../seed.ts";
@@ -32,7 +33,6 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 		log(seeded.reused ? `reusing the ${scripts} seeded scripts` : `seeded ${seeded.deployed} scripts in ${formatMs(seeded.ms)}`);
 
 		const coldUnprepared = await measureColdStarts(bench, scripts, options.coldSamples);
-		log(`  median first request ${formatMs(median(coldUnprepared.coldMs))}, warm ${formatMs(median(coldUnprepared.warmMs))}`);
 
 		log(`every one of the ${scripts} scripts requested once (8 in flight)`);
 		const distinct = await serveEachOnce({
@@ -42,6 +42,7 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 			inFlight: 8,
 			rss: () => bench.workerdRss(),
 			recycles: () => bench.recycles(),
+			processes: () => bench.workerdProcesses(),
 			log,
 		});
 		log(
@@ -81,20 +82,36 @@ export async function largeStatePhase(options: BenchOptions, scripts: number, fr
 }
 
 /**
- * First requests to `samples` scripts this platform never served nor prepared, which must be its
- * first requests since it started: scripts from the end of the seeded range, which neither the hot
- * set nor the spreads (the first 1,000 at most) ever touch.
+ * First requests to scripts this platform never served nor prepared, which must be their first
+ * requests since it started, once its start-up work is done (settle): `samples` of the newest
+ * deployments, whose code the route table's load read ahead (dispatch's PREFETCH_DEPLOYMENTS, 64),
+ * then as many from the middle of the range, whose code is read on the request. Neither the hot set
+ * nor the spreads (the first 1,000 at most) ever touch them.
  */
-async function measureColdStarts(bench: BenchPlatform, scripts: number, samples: number): Promise<FirstRequests> {
-	const unprepared = Array.from({ length: samples }, (_, index) => seedName(scripts - 1 - index));
-	log(`cold starts: first requests to ${unprepared.length} scripts this platform never prepared`);
+async function measureColdStarts(bench: BenchPlatform, scripts: number, samples: number): Promise<Results["coldUnprepared"]> {
+	const waited = await settle(() => {
+		const { control, runtimes } = bench.workerdProcesses();
+		return [...control, ...runtimes];
+	});
+	log(`cold starts: the platform settled after ${formatMs(waited)}; first requests to scripts it never prepared`);
+	const newest = Array.from({ length: samples }, (_, index) => seedName(scripts - 1 - index));
+	const middle = Array.from({ length: samples }, (_, index) => seedName(Math.floor(scripts / 2) + index));
 	const pinned = probe(bench.port);
 	try {
-		return await measureUnprepared(pinned, unprepared);
+		const readAhead = await measureUnprepared(pinned, newest);
+		logFirstRequests(`${samples} of the newest (code read ahead)`, readAhead);
+		const notReadAhead = await measureUnprepared(pinned, middle);
+		logFirstRequests(`${samples} from the middle (code read on the request)`, notReadAhead);
+		return { readAhead, notReadAhead };
 	} finally {
 		pinned.close();
 	}
 }
+
+const logFirstRequests = (what: string, { coldMs, warmMs }: FirstRequests) =>
+	log(
+		`  ${what}: first requests ${coldMs.map((ms) => formatMs(ms)).join(", ")}; median ${formatMs(median(coldMs))}, warm ${formatMs(median(warmMs))}`,
+	);
 
 /**
  * `--only cold`: the platform started on the large state (seeded if needed), its unprepared cold
@@ -103,7 +120,7 @@ async function measureColdStarts(bench: BenchPlatform, scripts: number, samples:
 export async function coldStartsOnState(
 	options: BenchOptions,
 	scripts: number,
-): Promise<{ unprepared: FirstRequests; missing: FirstRequests }> {
+): Promise<{ unprepared: Results["coldUnprepared"]; missing: FirstRequests }> {
 	const stateDir = seededStateDir(scripts);
 	prepareSeedState(stateDir);
 	mkdirSync(stateDir, { recursive: true });
@@ -121,8 +138,6 @@ export async function coldStartsOnState(
 	const bench = await startPlatform(stateDir);
 	try {
 		const unprepared = await measureColdStarts(bench, scripts, options.coldSamples);
-		log(`  first requests in order: ${unprepared.coldMs.map((ms) => formatMs(ms)).join(", ")}`);
-		log(`  median first request ${formatMs(median(unprepared.coldMs))}, warm ${formatMs(median(unprepared.warmMs))}`);
 		log(`first requests to ${options.coldSamples} hostnames without a route`);
 		const pinned = probe(bench.port);
 		try {

@@ -1,7 +1,10 @@
 /** The benchmark's pure parts (bench/): reading wrk, percentiles, targets, the table, the docs markers. */
-import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { replaceResults } from "../../bench/docs-file.ts";
-import { deployThroughputRow, distinctServeRow } from "../../bench/report/rows.ts";
+import { CpuTally, processCpuMs, settle } from "../../bench/process-cpu.ts";
+import { coldUnpreparedRows, deployThroughputRow, distinctServeRow } from "../../bench/report/rows.ts";
 import { renderTable } from "../../bench/report/table.ts";
 import { msAtMost, noneFailed, rateAtLeast, ratioAtLeast, withinFractionOf } from "../../bench/report/targets.ts";
 import { median, percentile } from "../../bench/stats.ts";
@@ -85,10 +88,18 @@ describe("targets", () => {
 	});
 
 	it("reports every script served once: failures, recycles, peak and steady workerd memory", () => {
-		const serve = { scripts: 10_000, failed: 0, failures: [], seconds: 200, peakRssBytes: 3 * 2 ** 30, recycles: 9 };
+		const serve = {
+			scripts: 10_000,
+			failed: 0,
+			failures: [],
+			seconds: 200,
+			peakRssBytes: 3 * 2 ** 30,
+			recycles: 9,
+			cpuMsPerRequest: { control: 7.5, runtimes: 10 },
+		};
 		const row = distinctServeRow(serve, 1.5 * 2 ** 30);
 		expect(row.result).toMatch(
-			/^0 failed in .* \(50 req\/s\); 9 processes recycled meanwhile; workerd RSS peak .+, steady .+ \(after the hot-set and spread runs\)$/,
+			/^0 failed in .* \(50 req\/s; workerd CPU per request 17\.5 ms: control 7\.50 ms, runtimes 10\.0 ms\); 9 processes recycled meanwhile; workerd RSS peak .+, steady .+ \(after the hot-set and spread runs\)$/,
 		);
 		expect(row.verdict).toEqual({ met: true, text: "yes" });
 		expect(distinctServeRow({ ...serve, failed: 3, peakRssBytes: undefined }, undefined).result).toContain("peak unknown, steady unknown");
@@ -101,6 +112,69 @@ describe("targets", () => {
 			"20.0 deploys/s; CPU per deploy 35.0 ms (control process 20.0 ms, runtime and probe processes 10.0 ms, client 5.00 ms)",
 		);
 		expect(row.verdict).toEqual({ met: false, text: "no: 30.0/s short (60% below the target)" });
+	});
+});
+
+describe("unprepared cold starts", () => {
+	it("gives code read ahead and code read on the request a row each, against the 5 ms target", () => {
+		const [readAhead, notReadAhead] = coldUnpreparedRows({
+			readAhead: { coldMs: [9, 10, 11], warmMs: [1, 1, 1] },
+			notReadAhead: { coldMs: [20, 21, 22], warmMs: [1, 1, 1] },
+		});
+		expect(readAhead?.measurement).toContain("read ahead");
+		expect(readAhead?.verdict?.met).toBe(false);
+		expect(readAhead?.result).toMatch(/^\+9\.00 ms /);
+		expect(notReadAhead?.measurement).toContain("read on the request");
+		expect(notReadAhead?.verdict?.text).toMatch(/^no: 15\.0 ms over/);
+	});
+});
+
+/** A child that burns CPU until killed. */
+function busyChild() {
+	const child = spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
+	onTestFinished(() => {
+		child.kill("SIGKILL");
+	});
+	return child;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe("CPU of processes", () => {
+	it("counts a process that started after the tally began from zero, and one seen from the start from then", async () => {
+		const late: number[] = [];
+		const tally = new CpuTally(() => ({ self: [process.pid], late }));
+		const selfBefore = processCpuMs(process.pid)!;
+		const { pid } = busyChild();
+		await until(() => (processCpuMs(pid!) ?? 0) >= 200);
+		late.push(pid!);
+		const spent = tally.spentMs();
+		expect(spent.late).toBeGreaterThanOrEqual(200);
+		expect(spent.self).toBeGreaterThanOrEqual(0);
+		expect(spent.self).toBeLessThanOrEqual(processCpuMs(process.pid)! - selfBefore + 10);
+	});
+
+	it("keeps what an ended process spent up to its last reading", async () => {
+		const child = busyChild();
+		const pid = child.pid!;
+		const tally = new CpuTally(() => ({ gone: [pid] }));
+		await until(() => (processCpuMs(pid) ?? 0) >= 200);
+		tally.sample();
+		const atLastReading = tally.spentMs().gone!;
+		const exited = once(child, "exit");
+		child.kill("SIGKILL");
+		await exited;
+		expect(processCpuMs(pid)).toBeUndefined();
+		expect(atLastReading).toBeGreaterThan(0);
+		expect(tally.spentMs().gone).toBe(atLastReading);
+	});
+
+	it("settles when the processes are idle, and gives up after the longest wait when they stay busy", async () => {
+		expect(await settle(() => [], { windowMs: 50, maxMs: 10_000 })).toBeLessThan(10_000);
+		const { pid } = busyChild();
+		expect(await settle(() => [pid!], { windowMs: 100, maxMs: 300 })).toBeGreaterThanOrEqual(300);
 	});
 });
 
